@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// `kiln`: the root command and its subcommands.
+public struct KilnCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "kiln",
+        abstract: "An ahead-of-time WebAssembly compiler by way of C.",
+        version: KilnVersion.string,
+        subcommands: [Validate.self, Describe.self, Wast.self]
+    )
+
+    public init() {}
+}
+
+public enum KilnVersion {
+    public static let string = "0.1.0"
+}

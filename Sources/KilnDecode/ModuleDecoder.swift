@@ -1,0 +1,103 @@
+import KilnModel
+import WasmParser
+
+/// Decodes a binary module into a `Module`, rejecting malformed input with the offset where decoding stopped.
+///
+/// Kiln reads the section framing and the code section itself (`SectionScanner`, `CodeSectionReader`) and
+/// lets WasmParser decode the other sections. WasmParser sees the code section disguised as a custom section
+/// of the same length, so every offset it reports is still an offset in the original bytes.
+/// > Note: <https://webassembly.github.io/spec/core/binary/modules.html>
+public enum ModuleDecoder {
+    /// Wasm 2.0: reference types and SIMD are gated in WasmParser; bulk memory, sign extension, saturating
+    /// conversions and multi-value are not. `.default` would add exception handling.
+    public static let features: WasmFeatureSet = [.referenceTypes, .simd]
+
+    public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> Module {
+        let sections = try SectionScanner.scan(bytes)
+        var module = Module()
+        var disguised = bytes
+        var codeSection: SectionScanner.Section?
+        for section in sections where section.id != 0 {
+            module.sectionOffsets[section.id] = section.offset
+            if section.id == 10 {
+                guard section.contentEnd > section.contentStart else { throw .unexpectedEnd(at: section.contentStart) }
+                codeSection = section
+                disguised[section.offset] = 0  // custom section id
+                disguised[section.contentStart] = 0  // with an empty name
+            }
+        }
+
+        var parser = Parser(bytes: disguised, features: features)
+        var sectionStart = 0
+        do {
+            while true {
+                sectionStart = parser.offset
+                guard let payload = try parser.parseNext() else { break }
+                try apply(payload, to: &module, sectionStart: sectionStart, isCode: sectionStart == codeSection?.offset)
+            }
+        } catch let error as DecodeError {
+            throw error
+        } catch let error as WasmParserError {
+            let (reason, offset) = WasmParserErrorText.split(error)
+            throw .malformed(reason, at: offset ?? parser.offset)
+        } catch {
+            throw .malformed("\(error)", at: parser.offset)
+        }
+
+        if let codeSection {
+            module.bodies = try CodeSectionReader.read(bytes, section: codeSection, features: features)
+        }
+        guard module.functions.count == module.bodies.count else {
+            throw .malformed(
+                "function and code section have inconsistent lengths: \(module.functions.count) functions, \(module.bodies.count) bodies",
+                at: codeSection?.offset ?? module.sectionOffsets[3] ?? bytes.count)
+        }
+        if let count = module.dataCount, count != module.data.count {
+            throw .malformed(
+                "data count and data section have inconsistent lengths: data count \(count), \(module.data.count) segments",
+                at: module.sectionOffsets[11] ?? module.sectionOffsets[12] ?? bytes.count)
+        }
+        return module
+    }
+
+    private static func apply(_ payload: ParsingPayload, to module: inout Module, sectionStart: Int, isCode: Bool) throws(DecodeError) {
+        switch payload {
+        case .header: break
+        case .customSection(let custom):
+            if isCode { return }
+            if custom.name == "name" { module.names = NameSection.read(custom.bytes) }
+            module.customSections.append((custom.name, custom.bytes.count))
+        case .typeSection(let groups):
+            for group in groups {
+                guard group.types.count == 1, let sub = group.types.first, sub.isFinal, sub.supertypes.isEmpty,
+                    case .function(let type) = sub.body
+                else { throw .malformed("malformed type: only function types are supported", at: sectionStart) }
+                module.types.append(type)
+            }
+        case .importSection(let imports):
+            for entry in imports {
+                if case .tag = entry.descriptor { throw .malformed("malformed import kind", at: sectionStart) }
+            }
+            module.imports = imports
+        case .functionSection(let types): module.functions = types
+        case .tableSection(let tables):
+            for table in tables where table.initializer != nil {
+                throw .malformed("malformed table: initializer expressions are not part of Wasm 2.0", at: sectionStart)
+            }
+            module.tables = tables.map(\.type)
+        case .memorySection(let memories): module.memories = memories.map(\.type)
+        case .globalSection(let globals): module.globals = globals.map { Module.Global(type: $0.type, initializer: $0.initializer) }
+        case .tagSection: throw .malformed("malformed section id: 13", at: sectionStart)
+        case .exportSection(let exports):
+            for entry in exports {
+                if case .tag = entry.descriptor { throw .malformed("malformed export kind", at: sectionStart) }
+            }
+            module.exports = exports
+        case .startSection(let index): module.start = index
+        case .elementSection(let elements): module.elements = elements
+        case .codeSection: throw .malformed("unexpected code section", at: sectionStart)
+        case .dataSection(let data): module.data = data
+        case .dataCount(let count): module.dataCount = count
+        }
+    }
+}

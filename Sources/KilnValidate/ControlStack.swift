@@ -1,0 +1,60 @@
+import KilnModel
+
+/// One entry of the control stack: a block, loop, if, else, or the function body itself.
+///
+/// > Note: <https://webassembly.github.io/spec/core/appendix/algorithm.html>
+public struct ControlFrame: Sendable {
+    public enum Kind: Sendable, Equatable { case function, block, loop, `if`, `else` }
+
+    public let kind: Kind
+    public let startTypes: [ValueType]
+    public let endTypes: [ValueType]
+    /// Operand stack height when the frame was entered, below its parameters.
+    public let height: Int
+    /// Set once the rest of the frame is unreachable; the operand stack below it is then polymorphic.
+    public internal(set) var unreachable: Bool
+    /// Unique within the function, in order of entry: the lowering's `B4:`/`L4:` labels.
+    public let label: Int
+    /// Offset of the instruction that opened the frame.
+    public let offset: Int
+
+    /// A branch to a loop goes to its start and carries its parameters; to anything else, its end and results.
+    public var labelTypes: [ValueType] { kind == .loop ? startTypes : endTypes }
+}
+
+extension FunctionState {
+    var depth: Int { controls.count }
+
+    /// The frame `relativeDepth` levels out, as a branch names it.
+    func frame(relativeDepth: UInt32) throws(ValidationError) -> ControlFrame {
+        guard relativeDepth < controls.count else { throw .unknownLabel(relativeDepth, count: controls.count) }
+        return controls[controls.count - 1 - Int(relativeDepth)]
+    }
+
+    mutating func pushControl(_ kind: ControlFrame.Kind, start: [ValueType], end: [ValueType], offset: Int) -> ControlFrame {
+        let frame = ControlFrame(
+            kind: kind, startTypes: start, endTypes: end, height: operands.count,
+            unreachable: false, label: nextLabel, offset: offset)
+        nextLabel += 1
+        controls.append(frame)
+        pushOperands(start)
+        return frame
+    }
+
+    mutating func popControl() throws(ValidationError) -> ControlFrame {
+        guard let frame = controls.last else { throw .unexpectedEnd }
+        try popOperands(frame.endTypes)
+        guard operands.count == frame.height else {
+            throw .typeMismatch("\(operands.count - frame.height) value\(operands.count - frame.height == 1 ? "" : "s") left on the stack at the end of the block, which returns [\(frame.endTypes.map(\.name).joined(separator: " "))]")
+        }
+        controls.removeLast()
+        return frame
+    }
+
+    /// After `unreachable`, `br`, `br_table` or `return`: drop the frame's operands and make the stack polymorphic.
+    mutating func markUnreachable() {
+        guard let top = controls.indices.last else { return }
+        operands.removeSubrange(controls[top].height...)
+        controls[top].unreachable = true
+    }
+}

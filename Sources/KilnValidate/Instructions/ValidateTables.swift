@@ -1,0 +1,53 @@
+import KilnModel
+
+/// table.get/set/size/grow/fill/copy/init and elem.drop.
+/// > Note: <https://webassembly.github.io/spec/core/valid/instructions.html#table-instructions>
+extension FunctionValidator {
+    func elementType(_ table: UInt32) throws(ValidationError) -> ValueType {
+        .ref(try context.table(table).elementType)
+    }
+
+    mutating func validateTableGet(_ table: UInt32) throws(ValidationError) {
+        try apply(.i32, elementType(table))
+    }
+
+    mutating func validateTableSet(_ table: UInt32) throws(ValidationError) {
+        try apply([.i32, elementType(table)], [])
+    }
+
+    mutating func validateTableSize(_ table: UInt32) throws(ValidationError) {
+        _ = try context.table(table)
+        try apply([], [.i32])
+    }
+
+    mutating func validateTableGrow(_ table: UInt32) throws(ValidationError) {
+        try apply([elementType(table), .i32], [.i32])
+    }
+
+    mutating func validateTableFill(_ table: UInt32) throws(ValidationError) {
+        try apply([.i32, elementType(table), .i32], [])
+    }
+
+    mutating func validateTableCopy(_ dst: UInt32, _ src: UInt32) throws(ValidationError) {
+        let dstType = try elementType(dst)
+        let srcType = try elementType(src)
+        guard dstType == srcType else {
+            throw .typeMismatch("table.copy from a table of \(srcType.name) to a table of \(dstType.name)")
+        }
+        try apply([.i32, .i32, .i32], [])
+    }
+
+    mutating func validateTableInit(_ element: UInt32, table: UInt32) throws(ValidationError) {
+        let tableType = try elementType(table)
+        let segment = try context.element(element)
+        guard ValueType.ref(segment.type) == tableType else {
+            throw .typeMismatch("table.init of elem segment \(element) (\(segment.type.name)) into a table of \(tableType.name)")
+        }
+        try apply([.i32, .i32, .i32], [])
+    }
+
+    mutating func validateElemDrop(_ element: UInt32) throws(ValidationError) {
+        _ = try context.element(element)
+        base = state.height
+    }
+}

@@ -1,0 +1,133 @@
+import KilnModel
+
+/// A module that passed validation, with the context its consumers need.
+public struct ValidatedModule: Sendable {
+    public let module: Module
+    public let context: ModuleContext
+}
+
+/// Validates everything outside function bodies, then each body with `FunctionValidator`.
+///
+/// > Note: <https://webassembly.github.io/spec/core/valid/modules.html>
+public enum ModuleValidator {
+    /// Validates the module; each body goes through a `NullSink`.
+    public static func validate(_ module: Module) throws(ValidationError) -> ValidatedModule {
+        let context = ModuleContext(module)
+        try validateDeclarations(module, context)
+        for index in 0..<module.bodies.count {
+            var validator = try FunctionValidator(context: context, function: UInt32(context.space.importedFunctionCount + index))
+            try validator.validate()
+        }
+        return ValidatedModule(module: module, context: context)
+    }
+
+    /// Validates imports, definitions, exports, the start function and segments, in section order.
+    public static func validateDeclarations(_ module: Module, _ context: ModuleContext) throws(ValidationError) {
+        func at(_ section: UInt8, _ what: String) -> ErrorLocation {
+            ErrorLocation(offset: module.sectionOffset(section), context: what)
+        }
+        func check(_ location: ErrorLocation, _ body: () throws(ValidationError) -> Void) throws(ValidationError) {
+            do { try body() } catch { throw error.at(location) }
+        }
+
+        for (i, entry) in module.imports.enumerated() {
+            try check(at(2, "import \(i) \"\(entry.module)\" \"\(entry.name)\"")) { () throws(ValidationError) in
+                switch entry.descriptor {
+                case .function(let type): _ = try context.type(type)
+                case .table(let table): try validateTable(table)
+                case .memory(let memory): try validateMemory(memory)
+                case .global(let global): try validateValueType(global.valueType)
+                case .tag: throw .unsupported("tag import")
+                }
+            }
+        }
+        for (i, type) in module.functions.enumerated() {
+            try check(at(3, "func \(context.space.importedFunctionCount + i)")) { () throws(ValidationError) in
+                _ = try context.type(type)
+            }
+        }
+        for (i, table) in module.tables.enumerated() {
+            try check(at(4, "table \(i)")) { () throws(ValidationError) in try validateTable(table) }
+        }
+        for (i, memory) in module.memories.enumerated() {
+            try check(at(5, "memory \(i)")) { () throws(ValidationError) in try validateMemory(memory) }
+        }
+        if context.space.memories.count > 1 { throw ValidationError.multipleMemories.at(at(5, "memory 1")) }
+        for (i, global) in module.globals.enumerated() {
+            let index = context.space.importedGlobalCount + i
+            try check(at(6, "global \(index)")) { () throws(ValidationError) in
+                try validateValueType(global.type.valueType)
+                try ConstantExpression.validate(global.initializer, expected: global.type.valueType, context: context)
+            }
+        }
+        // Names are compared as bytes: Swift's String equality would merge canonically equivalent names.
+        var exportNames = Set<[UInt8]>()
+        for entry in module.exports {
+            try check(at(7, "export \"\(entry.name)\"")) { () throws(ValidationError) in
+                guard exportNames.insert(Array(entry.name.utf8)).inserted else { throw .duplicateExport(entry.name) }
+                switch entry.descriptor {
+                case .function(let index): _ = try context.functionType(index)
+                case .table(let index): _ = try context.table(index)
+                case .memory(let index): _ = try context.memory(index)
+                case .global(let index): _ = try context.global(index)
+                case .tag: throw .unsupported("tag export")
+                }
+            }
+        }
+        if let start = module.start {
+            try check(at(8, "start function")) { () throws(ValidationError) in
+                let type = try context.functionType(start)
+                guard type.parameters.isEmpty, type.results.isEmpty else { throw .startFunction(type) }
+            }
+        }
+        for (i, segment) in module.elements.enumerated() {
+            try check(at(9, "elem segment \(i)")) { () throws(ValidationError) in
+                let type = ValueType.ref(segment.type)
+                try validateValueType(type)
+                for expression in segment.initializer {
+                    try ConstantExpression.validate(expression, expected: type, context: context)
+                }
+                if case .active(let table, let offset) = segment.mode {
+                    let tableType = try context.table(table)
+                    guard tableType.elementType == segment.type else {
+                        throw .typeMismatch("elem segment of \(segment.type.name) for a table of \(tableType.elementType.name)")
+                    }
+                    try ConstantExpression.validate(offset, expected: .i32, context: context)
+                }
+            }
+        }
+        for (i, segment) in module.data.enumerated() {
+            try check(at(11, "data segment \(i)")) { () throws(ValidationError) in
+                if case .active(let active) = segment {
+                    _ = try context.memory(active.index)
+                    try ConstantExpression.validate(active.offset, expected: .i32, context: context)
+                }
+            }
+        }
+    }
+
+    static func validateValueType(_ type: ValueType) throws(ValidationError) {
+        if case .ref(let ref) = type, ref != .funcRef, ref != .externRef {
+            throw .unsupported("reference type \(ref.name)")
+        }
+    }
+
+    /// > Note: <https://webassembly.github.io/spec/core/valid/types.html#limits>
+    static func validateLimits(_ limits: Limits, bound: UInt64, tooLarge: (UInt64) -> ValidationError) throws(ValidationError) {
+        guard limits.min <= bound else { throw tooLarge(limits.min) }
+        if let max = limits.max {
+            guard max <= bound else { throw tooLarge(max) }
+            guard limits.min <= max else { throw .limitsMinMax(limits.min, max) }
+        }
+    }
+
+    static func validateMemory(_ memory: Limits) throws(ValidationError) {
+        guard !memory.isMemory64, !memory.shared else { throw .unsupported("memory64 and shared memory") }
+        try validateLimits(memory, bound: 65536, tooLarge: ValidationError.memorySize)
+    }
+
+    static func validateTable(_ table: TableType) throws(ValidationError) {
+        try validateValueType(.ref(table.elementType))
+        try validateLimits(table.limits, bound: UInt64(UInt32.max), tooLarge: ValidationError.tableSize)
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import KilnDecode
+import WAT
+
+/// Runs `.wast` spec scripts through Kiln, one file per job, files in parallel.
+///
+/// Scripts are parsed with WasmKit's `parseWAST` directly, so there is no `wast2json` step and no
+/// generated files.
+public enum WastRunner {
+    public static func run(files: [String], jobs: Int, verbose: Bool = false, output: @escaping @Sendable (String) -> Void) -> WastSummary {
+        let reports = Reports(count: files.count)
+        let printer = OrderedPrinter(count: files.count, verbose: verbose, output: output)
+        DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, files.count))) { worker in
+            var index = worker
+            while index < files.count {
+                let report = runFile(files[index])
+                reports.set(index, report)
+                printer.done(index, report)
+                index += max(1, min(jobs, files.count))
+            }
+        }
+        return WastSummary(reports.all)
+    }
+
+    public static func runFile(_ path: String) -> WastReport {
+        let name = (path as NSString).lastPathComponent
+        var report = WastReport(file: name)
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            report.failed += 1
+            report.failures.append(.init(line: 0, directive: "file", reason: "cannot read \(path)"))
+            return report
+        }
+        var script: WAST
+        do {
+            script = try parseWAST(text, features: ModuleDecoder.features)
+        } catch {
+            report.failed += 1
+            report.failures.append(.init(line: 0, directive: "file", reason: "\(error)"))
+            return report
+        }
+        while let (result, location) = script.nextDirectiveResult() {
+            switch result {
+            case .success(let directive):
+                record(DirectiveRunner.run(directive), name: directiveName(directive), location: location, into: &report)
+            case .failure(let error):
+                // A directive WasmKit could not parse. For assert_malformed that is the expected outcome:
+                // its text module is malformed.
+                let line = location.computeLineAndColumn().line
+                let keyword = Self.keyword(in: text, line: line)
+                if keyword == "assert_malformed" {
+                    report.passed += 1
+                } else {
+                    report.failed += 1
+                    report.failures.append(.init(line: line, directive: keyword, reason: "cannot parse: \(error.error)"))
+                }
+            }
+        }
+        return report
+    }
+
+    static func record(_ outcome: Outcome, name: String, location: Location, into report: inout WastReport) {
+        switch outcome {
+        case .passed: report.passed += 1
+        case .skipped: report.skipped += 1
+        case .failed(let reason):
+            report.failed += 1
+            report.failures.append(.init(line: location.computeLineAndColumn().line, directive: name, reason: reason))
+        case .passedWithDifferentMessage(let reason):
+            report.passed += 1
+            report.messageMismatches.append(.init(line: location.computeLineAndColumn().line, directive: name, reason: reason))
+        }
+    }
+
+    static func directiveName(_ directive: WASTDirective) -> String {
+        switch directive {
+        case .module: "module"
+        case .moduleInstance: "module instance"
+        case .assertInvalid: "assert_invalid"
+        case .assertMalformed: "assert_malformed"
+        case .assertReturn: "assert_return"
+        case .assertTrap: "assert_trap"
+        case .assertExhaustion: "assert_exhaustion"
+        case .assertException: "assert_exception"
+        case .assertFuel: "assert_fuel"
+        case .assertOutOfFuel: "assert_out_of_fuel"
+        case .assertUnlinkable: "assert_unlinkable"
+        case .register: "register"
+        case .invoke: "invoke"
+        }
+    }
+
+    /// The directive keyword at or after `line` (`assert_malformed`), for directives that failed to parse.
+    static func keyword(in text: String, line: Int) -> String {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard line >= 1, line <= lines.count else { return "directive" }
+        for candidate in lines[(line - 1)...].prefix(3) {
+            if let open = candidate.firstIndex(of: "(") {
+                let word = candidate[candidate.index(after: open)...].prefix { $0.isLetter || $0 == "_" }
+                if !word.isEmpty { return String(word) }
+            }
+        }
+        return "directive"
+    }
+}
+
+/// Collects reports from concurrent workers.
+final class Reports: @unchecked Sendable {
+    private let lock = NSLock()
+    private var reports: [WastReport?]
+    init(count: Int) { reports = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ report: WastReport) { lock.withLock { reports[index] = report } }
+    var all: [WastReport] { lock.withLock { reports.compactMap { $0 } } }
+}
+
+/// Prints each file's lines in the order the files were given, as soon as all before it are done.
+final class OrderedPrinter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pending: [Int: String] = [:]
+    private var next = 0
+    private let verbose: Bool
+    private let output: @Sendable (String) -> Void
+
+    init(count: Int, verbose: Bool, output: @escaping @Sendable (String) -> Void) {
+        self.verbose = verbose
+        self.output = output
+    }
+
+    func done(_ index: Int, _ report: WastReport) {
+        lock.withLock {
+            pending[index] = report.render(verbose: verbose)
+            while let text = pending.removeValue(forKey: next) {
+                output(text)
+                next += 1
+            }
+        }
+    }
+}

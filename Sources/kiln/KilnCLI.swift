@@ -1,0 +1,8 @@
+import KilnCommands
+
+@main
+struct KilnCLI {
+    static func main() {
+        KilnCommand.main()
+    }
+}
