@@ -20,14 +20,28 @@ let package = Package(
         .target(name: "KilnModel", dependencies: [wasmParser]),
         .target(name: "KilnDecode", dependencies: ["KilnModel", wasmParser, wat]),
         .target(name: "KilnValidate", dependencies: ["KilnModel", "KilnDecode"]),
+        .target(name: "KilnLower", dependencies: ["KilnModel", "KilnValidate"]),
+        .target(name: "KilnBuild", dependencies: ["KilnModel", "KilnLower"]),
+        .target(name: "KilnLoad", dependencies: ["KilnModel", "CKilnHost"]),
 
         // Front doors.
-        .target(name: "Kiln", dependencies: ["KilnModel", "KilnDecode", "KilnValidate"]),
-        .target(name: "KilnWast", dependencies: ["Kiln", wat]),
+        .target(name: "Kiln", dependencies: ["KilnModel", "KilnDecode", "KilnValidate", "KilnLower", "KilnBuild", "KilnLoad"]),
+        .target(name: "KilnWast", dependencies: ["Kiln", "KilnBuild", "KilnLoad", "CKilnHost", wat]),
         .target(name: "KilnCommands", dependencies: [
-            "Kiln", "KilnWast", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Kiln", "KilnWast", "KilnBuild", "KilnLoad", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "kiln", dependencies: ["KilnCommands"]),
+
+        // C: the host side of the runtime ABI (the setjmp boundary) plus the host's own copy of the
+        // runtime for memories and tables it creates. Runtime/src is also compiled into every artifact.
+        .target(
+            name: "CKilnHost",
+            path: "Runtime",
+            exclude: ["tests", "README.md"],
+            sources: ["host", "src"],
+            publicHeadersPath: "include",
+            cSettings: [.unsafeFlags(["-ffp-contract=off", "-frounding-math"])]
+        ),
 
         // Tests mirror Sources/.
         .testTarget(name: "KilnDecodeTests", dependencies: ["KilnDecode", wat]),

@@ -1,29 +1,56 @@
 import ArgumentParser
+import KilnBuild
 import KilnWast
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// `kiln wast FILE… [--jobs N]`: runs spec test scripts; the last line is `N passed, M failed, K skipped`.
+/// `kiln wast FILE… [--jobs N]`: runs spec test scripts through the AOT pipeline; the last line is
+/// `N passed, M failed, K skipped`.
 struct Wast: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run WebAssembly spec test scripts (.wast).")
 
     @Argument(help: "Scripts to run.")
     var files: [String]
 
-    @Option(name: [.short, .long], help: "Files to run at once (default: all cores).")
+    @Option(name: [.short, .long], help: "Scripts to run at once (default: all cores).")
     var jobs: Int?
 
     @Flag(name: [.short, .long], help: "List every failure, and rejections whose wording differs from the script's.")
     var verbose = false
 
+    @Flag(help: "Only decode and validate; count directives that need execution as skipped.")
+    var validateOnly = false
+
+    @OptionGroup var build: BuildOptions
+
     func run() throws {
         let jobs = max(1, self.jobs ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        let summary = WastRunner.run(files: files, jobs: jobs, verbose: verbose) { text in
+        let plan = validateOnly ? nil : try build.plan()
+        let summary = WastRunner.run(files: files, jobs: jobs, options: .init(plan: plan, verbose: verbose)) { text in
             print(text)
         }
         print(summary.line)
         if summary.failed > 0 { throw ExitCode(1) }
+    }
+}
+
+/// How generated C is built: `--cc`, `--opt`, `--sanitize`.
+struct BuildOptions: ParsableArguments {
+    @Option(help: "The C compiler, possibly with a launcher (\"ccache clang\"); default $KILN_CC or clang.")
+    var cc: String?
+
+    @Option(name: .customLong("opt"), help: "C optimization level, 0 to 3.")
+    var optimization: Int = 0
+
+    @Flag(help: "Build generated code and the runtime with -fsanitize=undefined,address.")
+    var sanitize = false
+
+    func plan() throws -> BuildPlan {
+        guard (0...3).contains(optimization) else { throw ValidationError("--opt takes 0, 1, 2 or 3") }
+        return BuildPlan(
+            compiler: CCompiler(cc), flags: CompileFlags(optimization: optimization, sanitize: sanitize),
+            runtime: try RuntimeSources())
     }
 }

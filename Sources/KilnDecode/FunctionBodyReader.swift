@@ -20,12 +20,16 @@ public struct FunctionBodyReader {
     private let features: WasmFeatureSet
     /// Offset to report for the next instruction when it was re-encoded (see `reencodeOverlongOpcode`).
     private var offsetOverride: Int?
+    /// `parser.offset` at the expression's first byte. WasmParser reports errors inside an expression
+    /// relative to that byte, not in the module's coordinates that `parser.offset` uses.
+    private var expressionBase: Int
 
     public init(_ body: FunctionBody) {
         self.parser = ExpressionParser(code: body.code)
         self.code = body.code
         self.delta = body.offsetDelta
         self.features = ModuleDecoder.features
+        self.expressionBase = parser.offset
     }
 
     /// Where the next instruction starts, in the original module.
@@ -42,8 +46,9 @@ public struct FunctionBodyReader {
             try visit(visitor: &collector)
         } catch {
             if reencodeOverlongOpcode(at: start) { return try next() }
-            let (reason, offset) = WasmParserErrorText.split(error)
-            throw .malformed(reason == "unexpected end" ? "unexpected end of section or function" : reason, at: (offset ?? start) + delta)
+            let (reason, relative) = WasmParserErrorText.split(error)
+            let offset = relative.map { expressionBase + $0 } ?? start
+            throw .malformed(reason == "unexpected end" ? "unexpected end of section or function" : reason, at: offset + delta)
         }
         guard let instruction = collector.instruction else {
             throw .malformed("illegal opcode", at: start + delta)
@@ -82,6 +87,7 @@ public struct FunctionBodyReader {
         delta = originalRest - (newStart + minimal.count)
         code = newCode
         parser = ExpressionParser(code: newCode)
+        expressionBase = parser.offset
         return true
     }
 

@@ -31,11 +31,18 @@ extension FunctionState {
         return controls[controls.count - 1 - Int(relativeDepth)]
     }
 
-    mutating func pushControl(_ kind: ControlFrame.Kind, start: [ValueType], end: [ValueType], offset: Int) -> ControlFrame {
+    /// The frame a branch with `relativeDepth` targets, for consumers (nil when out of range).
+    public func target(relativeDepth: UInt32) -> ControlFrame? {
+        guard relativeDepth < controls.count else { return nil }
+        return controls[controls.count - 1 - Int(relativeDepth)]
+    }
+
+    /// Enters a frame; an `else` frame keeps its `if`'s label (`label`), so branches to either name one end.
+    mutating func pushControl(_ kind: ControlFrame.Kind, start: [ValueType], end: [ValueType], offset: Int, label: Int? = nil) -> ControlFrame {
         let frame = ControlFrame(
             kind: kind, startTypes: start, endTypes: end, height: operands.count,
-            unreachable: false, label: nextLabel, offset: offset)
-        nextLabel += 1
+            unreachable: false, label: label ?? nextLabel, offset: offset)
+        if label == nil { nextLabel += 1 }
         controls.append(frame)
         pushOperands(start)
         return frame

@@ -15,6 +15,15 @@ public struct InstructionTyping: Sendable {
     /// block/loop/if: the frame entered; else: the `if` frame that ended (its `else` frame is now on top);
     /// end: the frame that ended; br/br_if: the target frame. Nil otherwise.
     public let frame: ControlFrame?
+
+    public init(offset: Int, reachable: Bool, heightBefore: Int, base: Int, heightAfter: Int, frame: ControlFrame?) {
+        self.offset = offset
+        self.reachable = reachable
+        self.heightBefore = heightBefore
+        self.base = base
+        self.heightAfter = heightAfter
+        self.frame = frame
+    }
 }
 
 /// A consumer of the validator's single pass over a body: the lowering implements it, `kiln validate`

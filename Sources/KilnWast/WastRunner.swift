@@ -1,4 +1,5 @@
 import Foundation
+import KilnBuild
 import KilnDecode
 import WAT
 
@@ -7,13 +8,24 @@ import WAT
 /// Scripts are parsed with WasmKit's `parseWAST` directly, so there is no `wast2json` step and no
 /// generated files.
 public enum WastRunner {
-    public static func run(files: [String], jobs: Int, verbose: Bool = false, output: @escaping @Sendable (String) -> Void) -> WastSummary {
+    /// Options of a run: how generated code is built, or nil to validate only.
+    public struct Options: Sendable {
+        public var plan: BuildPlan?
+        public var verbose: Bool
+        public init(plan: BuildPlan?, verbose: Bool = false) {
+            self.plan = plan
+            self.verbose = verbose
+        }
+    }
+
+    public static func run(files: [String], jobs: Int, options: Options, output: @escaping @Sendable (String) -> Void) -> WastSummary {
+        let verbose = options.verbose
         let reports = Reports(count: files.count)
         let printer = OrderedPrinter(count: files.count, verbose: verbose, output: output)
         DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, files.count))) { worker in
             var index = worker
             while index < files.count {
-                let report = runFile(files[index])
+                let report = runFileOnLargeStack(files[index], plan: options.plan)
                 reports.set(index, report)
                 printer.done(index, report)
                 index += max(1, min(jobs, files.count))
@@ -22,7 +34,22 @@ public enum WastRunner {
         return WastSummary(reports.all)
     }
 
-    public static func runFile(_ path: String) -> WastReport {
+    /// Runs a script on a thread of its own with a 256 MiB stack: guest recursion runs on it, and stack
+    /// exhaustion is detected against its bounds.
+    public static func runFileOnLargeStack(_ path: String, plan: BuildPlan?) -> WastReport {
+        let box = ReportBox()
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            box.report = runFile(path, plan: plan)
+            done.signal()
+        }
+        thread.stackSize = 256 << 20
+        thread.start()
+        done.wait()
+        return box.report ?? WastReport(file: path)
+    }
+
+    public static func runFile(_ path: String, plan: BuildPlan? = nil) -> WastReport {
         let name = (path as NSString).lastPathComponent
         var report = WastReport(file: name)
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
@@ -38,10 +65,13 @@ public enum WastRunner {
             report.failures.append(.init(line: 0, directive: "file", reason: "\(error)"))
             return report
         }
+        let directory = NSTemporaryDirectory() + "kiln-wast-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let session = WastSession(plan: plan, directory: directory)
         while let (result, location) = script.nextDirectiveResult() {
             switch result {
             case .success(let directive):
-                record(DirectiveRunner.run(directive), name: directiveName(directive), location: location, into: &report)
+                record(DirectiveRunner.run(directive, session), name: directiveName(directive), location: location, into: &report)
             case .failure(let error):
                 // A directive WasmKit could not parse. For assert_malformed that is the expected outcome:
                 // its text module is malformed.
@@ -101,6 +131,10 @@ public enum WastRunner {
         }
         return "directive"
     }
+}
+
+final class ReportBox: @unchecked Sendable {
+    var report: WastReport?
 }
 
 /// Collects reports from concurrent workers.

@@ -28,7 +28,7 @@ extension FunctionValidator {
         let ended = try state.popControl()
         base = ended.height
         frame = ended
-        _ = state.pushControl(.else, start: ended.startTypes, end: ended.endTypes, offset: currentOffset)
+        _ = state.pushControl(.else, start: ended.startTypes, end: ended.endTypes, offset: currentOffset, label: ended.label)
     }
 
     mutating func validateEnd() throws(ValidationError) {

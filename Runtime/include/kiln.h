@@ -1,0 +1,12 @@
+/* The one header generated C includes: the ABI plus every helper generated code may call. */
+#ifndef KILN_H
+#define KILN_H
+
+#include "kiln_attrs.h"
+#include "kiln_abi.h"
+#include "kiln_trap.h"
+#include "kiln_memory.h"
+#include "kiln_table.h"
+#include "kiln_numeric.h"
+
+#endif

@@ -1,0 +1,205 @@
+/* The ABI between generated modules, the runtime copy inside each artifact, and the host (kiln).
+ *
+ * Every artifact exports exactly one symbol, `kiln_module_descriptor` (a kiln_module). Everything else is
+ * hidden, so each artifact carries its own copy of the runtime without clashes. State that a trap must
+ * reach goes through kiln_ctx (one per store), never through globals or thread-locals: module B may call
+ * into module A, which has its own runtime copy. */
+#ifndef KILN_ABI_H
+#define KILN_ABI_H
+
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped whenever a struct below or the generated-code contract changes. */
+#define KILN_ABI_VERSION 1u
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int8_t s8;
+typedef int16_t s16;
+typedef int32_t s32;
+typedef int64_t s64;
+typedef float f32;
+typedef double f64;
+typedef u8 kiln_v128 __attribute__((vector_size(16), aligned(16)));
+/* A reference (funcref or externref) in generated code; a typedef so one declaration can list several. */
+typedef void* kiln_ref;
+
+/* Value types as they appear in signature strings: "ij" -> "f" is (i32 i64) -> (f32). */
+enum {
+  KILN_I32 = 'i',
+  KILN_I64 = 'j',
+  KILN_F32 = 'f',
+  KILN_F64 = 'd',
+  KILN_V128 = 'v',
+  KILN_FUNCREF = 'r',
+  KILN_EXTERNREF = 'e',
+};
+
+/* A value crossing the host boundary (arguments, results, globals). References are pointers: a funcref
+ * is a `const kiln_funcref*`, an externref is an opaque host pointer; NULL is the null reference. */
+typedef union kiln_value {
+  u32 i32;
+  u64 i64;
+  f32 f32;
+  f64 f64;
+  kiln_v128 v128;
+  void* ref;
+} kiln_value;
+
+/* A function type as two NUL-terminated signature strings; types compare structurally (strcmp), so
+ * call_indirect works across modules. */
+typedef struct kiln_functype {
+  const char* params;
+  const char* results;
+} kiln_functype;
+
+typedef enum kiln_trap_code {
+  KILN_TRAP_NONE = 0,
+  KILN_TRAP_UNREACHABLE = 1,
+  KILN_TRAP_MEMORY_OUT_OF_BOUNDS,
+  KILN_TRAP_TABLE_OUT_OF_BOUNDS,
+  KILN_TRAP_INTEGER_DIVIDE_BY_ZERO,
+  KILN_TRAP_INTEGER_OVERFLOW,
+  KILN_TRAP_INVALID_CONVERSION,
+  KILN_TRAP_UNDEFINED_ELEMENT,
+  KILN_TRAP_UNINITIALIZED_ELEMENT,
+  KILN_TRAP_INDIRECT_CALL_TYPE_MISMATCH,
+  KILN_TRAP_CALL_STACK_EXHAUSTED,
+  KILN_TRAP_OUT_OF_MEMORY,
+  KILN_TRAP_HOST,
+  KILN_TRAP_COUNT
+} kiln_trap_code;
+
+/* Per store: where a trap jumps, how deep the native stack may go, the memory limit. */
+typedef struct kiln_ctx {
+  jmp_buf* jmp;            /* set by kiln_invoke (host) or exe_main around every entry into guest code */
+  char* stack_limit;       /* KILN_ENTER traps when the frame address goes below this */
+  u64 max_memory_pages;    /* cap on any memory's growth (configurable; default 65536) */
+  int trap_code;           /* the last trap */
+  const char* trap_detail; /* optional detail (host trap message) */
+  void* host;              /* host data (WASI state, …) */
+} kiln_ctx;
+
+struct kiln_instance;
+
+/* A function reference: its type, its code, and the instance it closes over. Every function of an
+ * instance has one in `funcs`; ref.func and tables hand out pointers to them. `fn` has the C type
+ * `R (*)(kiln_instance*, P...)` of its signature (see the generated kiln_fn_* typedefs). */
+typedef struct kiln_funcref {
+  const kiln_functype* type;
+  void* fn;
+  struct kiln_instance* instance;
+} kiln_funcref;
+
+/* Linear memory: reserved once (mmap, no access), committed as it grows, so `data` never moves. */
+typedef struct kiln_memory {
+  u8* data;
+  u64 size;        /* bytes accessible: pages * 65536 */
+  u64 pages;
+  u64 max_pages;   /* declared maximum, or 65536 */
+  u64 reserved;    /* bytes reserved at `data` */
+  u8 has_max;      /* whether a maximum was declared (import matching needs to know) */
+} kiln_memory;
+
+/* A table of references (funcref entries are `const kiln_funcref*`, externref entries host pointers). */
+typedef struct kiln_table {
+  void** elements;
+  u32 size;
+  u32 max;         /* declared maximum, or 0xFFFFFFFF */
+  u32 capacity;
+  u8 elem_type;    /* KILN_FUNCREF or KILN_EXTERNREF */
+} kiln_table;
+
+typedef struct kiln_global {
+  kiln_value value;
+  u8 type;         /* KILN_I32 … */
+  u8 is_mutable;
+} kiln_global;
+
+/* The part of every instance the runtime and the host understand; the generated `Instance` starts with
+ * it and points the arrays at its own storage. Imports are written into these arrays by the linker. */
+typedef struct kiln_instance {
+  kiln_ctx* ctx;
+  const struct kiln_module* module;
+  kiln_funcref* funcs;        /* [num_funcs], imports first */
+  kiln_memory** memories;     /* [num_memories] */
+  kiln_table** tables;        /* [num_tables] */
+  kiln_global** globals;      /* [num_globals] */
+} kiln_instance;
+
+typedef enum kiln_extern_kind {
+  KILN_EXTERN_FUNC = 0,
+  KILN_EXTERN_TABLE = 1,
+  KILN_EXTERN_MEMORY = 2,
+  KILN_EXTERN_GLOBAL = 3,
+} kiln_extern_kind;
+
+typedef struct kiln_import {
+  const char* module;
+  const char* name;
+  u8 kind;           /* kiln_extern_kind */
+  u32 index;         /* into the kind's index space (imports come first) */
+  u32 type_index;    /* func: its type */
+  u8 value_type;     /* table: element type; global: value type */
+  u8 is_mutable;     /* global */
+  u8 has_max;        /* table, memory */
+  u64 min, max;      /* table, memory limits */
+  u32 module_length;  /* names may contain NUL bytes */
+  u32 name_length;
+} kiln_import;
+
+typedef struct kiln_export {
+  const char* name;
+  u8 kind;           /* kiln_extern_kind */
+  u32 index;
+  u32 name_length;   /* names may contain NUL bytes */
+} kiln_export;
+
+/* Calls a function reference of the trampoline's type with arguments and results as kiln_values. */
+typedef void (*kiln_trampoline)(const kiln_funcref* f, const kiln_value* args, kiln_value* results);
+
+/* A function the host implements: the linker puts `{type, adapters[type], (kiln_instance*)host_func}`
+ * into the importing instance; the generated adapter of that type packs the arguments and calls `call`. */
+typedef struct kiln_host_func {
+  kiln_ctx* ctx;     /* first, like kiln_instance, so adapters can reach the ctx to trap */
+  void (*call)(struct kiln_host_func* self, const kiln_value* args, kiln_value* results);
+  void* userdata;
+} kiln_host_func;
+
+typedef struct kiln_module {
+  u32 abi_version;        /* KILN_ABI_VERSION */
+  const char* kiln_version;
+  const char* name;       /* the name section's module name, or the file name */
+  u32 num_types;
+  const kiln_functype* types;
+  u32 num_funcs, num_imported_funcs;
+  const u32* func_types;  /* [num_funcs] type index of every function */
+  u32 num_memories, num_tables, num_globals;
+  u32 num_imports;
+  const kiln_import* imports;
+  u32 num_exports;
+  const kiln_export* exports;
+  const kiln_trampoline* trampolines;  /* [num_types] */
+  void* const* host_adapters;          /* [num_types] */
+  /* Allocates a zeroed instance whose arrays point at its own storage; NULL if out of memory. */
+  kiln_instance* (*alloc)(kiln_ctx* ctx);
+  /* After the linker filled the imports: defines memories, tables, globals and functions, then applies
+   * element and data segments in order. May trap (run it under kiln_invoke_init). */
+  void (*init)(kiln_instance* self);
+  /* The start function, or NULL. May trap. */
+  void (*start)(kiln_instance* self);
+  void (*free)(kiln_instance* self);
+} kiln_module;
+
+#ifdef __cplusplus
+}
+#endif
+#endif

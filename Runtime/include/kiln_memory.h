@@ -1,0 +1,146 @@
+/* Linear memory access. Every load and store checks its whole range against m->size before touching a
+ * byte, so a failing store writes nothing. Callers pass addr = (u64)index + offset: computed in 64 bits it
+ * cannot wrap (at most 2^33), and the check below is written so it cannot overflow either, which keeps it
+ * correct for memory64 addresses too. Accesses go through memcpy: Wasm alignment is only a hint. */
+#ifndef KILN_MEMORY_H
+#define KILN_MEMORY_H
+
+#include <string.h>
+
+#include "kiln_abi.h"
+#include "kiln_attrs.h"
+#include "kiln_integer.h"
+#include "kiln_trap.h"
+
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "Kiln copies Wasm's little-endian values with memcpy, so it needs a little-endian target"
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define KILN_PAGE_SIZE 65536u
+/* 4 GiB: the most pages a 32-bit memory can have. */
+#define KILN_MAX_PAGES 65536u
+#define KILN_GROW_FAILED 0xFFFFFFFFu
+
+/* The checked address of n bytes at addr. The trap is a call to a noreturn function, so the compiler
+ * keeps the check even when the loaded value is dead. */
+static inline u8* kiln_memory_ptr(kiln_ctx* ctx, kiln_memory* m, u64 addr, u64 n) {
+  if (KILN_UNLIKELY(addr > m->size || m->size - addr < n)) kiln_trap(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS);
+  return m->data + addr;
+}
+
+static inline u32 kiln_memory_size(kiln_memory* m) { return (u32)m->pages; }
+
+static inline u32 kiln_i32_load(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
+  u32 v;
+  memcpy(&v, kiln_memory_ptr(ctx, m, addr, 4), 4);
+  return v;
+}
+static inline u64 kiln_i64_load(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
+  u64 v;
+  memcpy(&v, kiln_memory_ptr(ctx, m, addr, 8), 8);
+  return v;
+}
+static inline f32 kiln_f32_load(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
+  f32 v;
+  memcpy(&v, kiln_memory_ptr(ctx, m, addr, 4), 4);
+  return v;
+}
+static inline f64 kiln_f64_load(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
+  f64 v;
+  memcpy(&v, kiln_memory_ptr(ctx, m, addr, 8), 8);
+  return v;
+}
+static inline kiln_v128 kiln_v128_load(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
+  kiln_v128 v;
+  memcpy(&v, kiln_memory_ptr(ctx, m, addr, 16), 16);
+  return v;
+}
+
+static inline u32 kiln_i32_load8_u(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
+  return *kiln_memory_ptr(ctx, m, addr, 1);
+}
+static inline u32 kiln_i32_load8_s(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
+  return kiln_i32_extend8_s(kiln_i32_load8_u(ctx, m, addr));
+}
+static inline u32 kiln_i32_load16_u(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
+  u16 v;
+  memcpy(&v, kiln_memory_ptr(ctx, m, addr, 2), 2);
+  return v;
+}
+static inline u32 kiln_i32_load16_s(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
+  return kiln_i32_extend16_s(kiln_i32_load16_u(ctx, m, addr));
+}
+
+static inline u64 kiln_i64_load8_u(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
+  return *kiln_memory_ptr(ctx, m, addr, 1);
+}
+static inline u64 kiln_i64_load8_s(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
+  return kiln_i64_extend8_s(kiln_i64_load8_u(ctx, m, addr));
+}
+static inline u64 kiln_i64_load16_u(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
+  return kiln_i32_load16_u(ctx, m, addr);
+}
+static inline u64 kiln_i64_load16_s(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
+  return kiln_i64_extend16_s(kiln_i32_load16_u(ctx, m, addr));
+}
+static inline u64 kiln_i64_load32_u(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
+  return kiln_i32_load(ctx, m, addr);
+}
+static inline u64 kiln_i64_load32_s(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
+  return kiln_i64_extend32_s(kiln_i32_load(ctx, m, addr));
+}
+
+static inline void kiln_i32_store(kiln_ctx* ctx, kiln_memory* m, u64 addr, u32 value) {
+  memcpy(kiln_memory_ptr(ctx, m, addr, 4), &value, 4);
+}
+static inline void kiln_i64_store(kiln_ctx* ctx, kiln_memory* m, u64 addr, u64 value) {
+  memcpy(kiln_memory_ptr(ctx, m, addr, 8), &value, 8);
+}
+static inline void kiln_f32_store(kiln_ctx* ctx, kiln_memory* m, u64 addr, f32 value) {
+  memcpy(kiln_memory_ptr(ctx, m, addr, 4), &value, 4);
+}
+static inline void kiln_f64_store(kiln_ctx* ctx, kiln_memory* m, u64 addr, f64 value) {
+  memcpy(kiln_memory_ptr(ctx, m, addr, 8), &value, 8);
+}
+static inline void kiln_v128_store(kiln_ctx* ctx, kiln_memory* m, u64 addr, kiln_v128 value) {
+  memcpy(kiln_memory_ptr(ctx, m, addr, 16), &value, 16);
+}
+static inline void kiln_i32_store8(kiln_ctx* ctx, kiln_memory* m, u64 addr, u32 value) {
+  *kiln_memory_ptr(ctx, m, addr, 1) = (u8)value;
+}
+static inline void kiln_i32_store16(kiln_ctx* ctx, kiln_memory* m, u64 addr, u32 value) {
+  u16 v = (u16)value;
+  memcpy(kiln_memory_ptr(ctx, m, addr, 2), &v, 2);
+}
+static inline void kiln_i64_store8(kiln_ctx* ctx, kiln_memory* m, u64 addr, u64 value) {
+  *kiln_memory_ptr(ctx, m, addr, 1) = (u8)value;
+}
+static inline void kiln_i64_store16(kiln_ctx* ctx, kiln_memory* m, u64 addr, u64 value) {
+  u16 v = (u16)value;
+  memcpy(kiln_memory_ptr(ctx, m, addr, 2), &v, 2);
+}
+static inline void kiln_i64_store32(kiln_ctx* ctx, kiln_memory* m, u64 addr, u64 value) {
+  u32 v = (u32)value;
+  memcpy(kiln_memory_ptr(ctx, m, addr, 4), &v, 4);
+}
+
+/* Defined in src/memory.c. memory.grow never traps: it returns the old page count or KILN_GROW_FAILED. */
+KILN_HIDDEN u32 kiln_memory_grow(kiln_ctx* ctx, kiln_memory* m, u32 delta);
+/* Reserves the maximum (capped by limit_pages when non-zero) and commits min_pages; 0 or -1. */
+KILN_HIDDEN int kiln_memory_new(kiln_memory* m, u64 min_pages, u64 max_pages, u64 limit_pages);
+KILN_HIDDEN void kiln_memory_free(kiln_memory* m);
+
+/* Bulk memory: the whole range is checked first, so a trap leaves memory untouched. */
+KILN_HIDDEN void kiln_memory_fill(kiln_ctx* ctx, kiln_memory* m, u32 d, u32 value, u32 n);
+KILN_HIDDEN void kiln_memory_copy(kiln_ctx* ctx, kiln_memory* dst, kiln_memory* src, u32 d, u32 s, u32 n);
+KILN_HIDDEN void kiln_memory_init(kiln_ctx* ctx, kiln_memory* m, const u8* data, u32 data_len, u32 d, u32 s,
+                                  u32 n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,63 @@
+/* Tables and call_indirect. Entries are `const kiln_funcref*` (funcref tables) or host pointers (externref);
+ * NULL is the null reference. Range checks use 64-bit sums, so i + n cannot wrap. */
+#ifndef KILN_TABLE_H
+#define KILN_TABLE_H
+
+#include <string.h>
+
+#include "kiln_abi.h"
+#include "kiln_attrs.h"
+#include "kiln_trap.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* No table grows past this many entries (80 MB of pointers), whatever its declared maximum: table.grow by
+ * 0xFFFFFFF0 with no maximum must fail cleanly rather than commit 32 GiB and fill it. Wasmtime uses the
+ * same default. */
+#define KILN_TABLE_ELEMENTS_LIMIT 10000000u
+#define KILN_TABLE_NO_MAX 0xFFFFFFFFu
+
+static inline u32 kiln_table_size(kiln_table* t) { return t->size; }
+
+static inline void* kiln_table_get(kiln_ctx* ctx, kiln_table* t, u32 i) {
+  if (KILN_UNLIKELY(i >= t->size)) kiln_trap(ctx, KILN_TRAP_TABLE_OUT_OF_BOUNDS);
+  return t->elements[i];
+}
+
+static inline void kiln_table_set(kiln_ctx* ctx, kiln_table* t, u32 i, void* v) {
+  if (KILN_UNLIKELY(i >= t->size)) kiln_trap(ctx, KILN_TRAP_TABLE_OUT_OF_BOUNDS);
+  t->elements[i] = v;
+}
+
+/* Structural: a module's own types match by pointer, an equal type from another module by its strings. */
+static inline int kiln_functype_equal(const kiln_functype* a, const kiln_functype* b) {
+  return a == b || (strcmp(a->params, b->params) == 0 && strcmp(a->results, b->results) == 0);
+}
+
+/* The callee of call_indirect, checked in the order the spec scripts expect. */
+static inline const kiln_funcref* kiln_funcref_for_call(kiln_ctx* ctx, kiln_table* t, u32 i,
+                                                        const kiln_functype* expected) {
+  if (KILN_UNLIKELY(i >= t->size)) kiln_trap(ctx, KILN_TRAP_UNDEFINED_ELEMENT);
+  const kiln_funcref* f = (const kiln_funcref*)t->elements[i];
+  if (KILN_UNLIKELY(f == NULL)) kiln_trap(ctx, KILN_TRAP_UNINITIALIZED_ELEMENT);
+  if (KILN_UNLIKELY(!kiln_functype_equal(f->type, expected))) kiln_trap(ctx, KILN_TRAP_INDIRECT_CALL_TYPE_MISMATCH);
+  return f;
+}
+
+/* Defined in src/table.c. */
+KILN_HIDDEN int kiln_table_new(kiln_table* t, u8 elem_type, u32 min, u32 max);
+KILN_HIDDEN void kiln_table_free(kiln_table* t);
+/* Returns the old size, or 0xFFFFFFFF (table unchanged) past max, past the limit, or out of memory. */
+KILN_HIDDEN u32 kiln_table_grow(kiln_ctx* ctx, kiln_table* t, void* init, u32 n);
+/* Bulk operations check the whole range first: a trap leaves the table untouched. */
+KILN_HIDDEN void kiln_table_fill(kiln_ctx* ctx, kiln_table* t, u32 i, void* v, u32 n);
+KILN_HIDDEN void kiln_table_copy(kiln_ctx* ctx, kiln_table* dst, kiln_table* src, u32 d, u32 s, u32 n);
+KILN_HIDDEN void kiln_table_init(kiln_ctx* ctx, kiln_table* t, void* const* items, u32 items_len, u32 d, u32 s,
+                                 u32 n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,36 @@
+/* Trap delivery and the wording of trap messages. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "kiln_trap.h"
+
+_Noreturn void kiln_trap(kiln_ctx* ctx, int code) {
+  ctx->trap_code = code;
+  if (ctx->jmp == NULL) {
+    /* Guest code entered without a boundary (kiln_invoke / exe_main): a bug in the caller, and jumping
+     * through NULL would only hide it behind a segfault. */
+    fprintf(stderr, "kiln: trap outside any entry boundary: %s\n", kiln_trap_message(code));
+    abort();
+  }
+  /* longjmp(…, 0) would arrive as 1; the boundary reads ctx->trap_code anyway. */
+  longjmp(*ctx->jmp, code != 0 ? code : KILN_TRAP_HOST);
+}
+
+const char* kiln_trap_message(int code) {
+  switch (code) {
+    case KILN_TRAP_NONE: return "no trap";
+    case KILN_TRAP_UNREACHABLE: return "unreachable";
+    case KILN_TRAP_MEMORY_OUT_OF_BOUNDS: return "out of bounds memory access";
+    case KILN_TRAP_TABLE_OUT_OF_BOUNDS: return "out of bounds table access";
+    case KILN_TRAP_INTEGER_DIVIDE_BY_ZERO: return "integer divide by zero";
+    case KILN_TRAP_INTEGER_OVERFLOW: return "integer overflow";
+    case KILN_TRAP_INVALID_CONVERSION: return "invalid conversion to integer";
+    case KILN_TRAP_UNDEFINED_ELEMENT: return "undefined element";
+    case KILN_TRAP_UNINITIALIZED_ELEMENT: return "uninitialized element";
+    case KILN_TRAP_INDIRECT_CALL_TYPE_MISMATCH: return "indirect call type mismatch";
+    case KILN_TRAP_CALL_STACK_EXHAUSTED: return "call stack exhausted";
+    case KILN_TRAP_OUT_OF_MEMORY: return "out of memory";
+    case KILN_TRAP_HOST: return "host function trapped";
+    default: return "unknown trap";
+  }
+}

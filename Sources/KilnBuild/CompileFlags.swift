@@ -1,0 +1,22 @@
+/// Flags for generated code and the runtime copy inside an artifact.
+public struct CompileFlags: Sendable, Hashable {
+    public var optimization: Int
+    public var sanitize: Bool
+    public var warningsAsErrors: Bool
+
+    public init(optimization: Int = 0, sanitize: Bool = false, warningsAsErrors: Bool = false) {
+        self.optimization = optimization
+        self.sanitize = sanitize
+        self.warningsAsErrors = warningsAsErrors
+    }
+
+    /// `-ffp-contract=off` keeps `a*b+c` from becoming an FMA and `-frounding-math` keeps constant folding
+    /// honest, so float results are the spec's at every -O level (float_exprs.wast).
+    public var arguments: [String] {
+        var flags = ["-std=c11", "-fPIC", "-fvisibility=hidden", "-ffp-contract=off", "-frounding-math",
+                     "-fno-strict-aliasing", "-O\(optimization)"]
+        if warningsAsErrors { flags += ["-Wall", "-Wextra", "-Werror", "-Wno-unused-parameter"] } else { flags += ["-w"] }
+        if sanitize { flags += ["-fsanitize=undefined,address", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"] }
+        return flags
+    }
+}

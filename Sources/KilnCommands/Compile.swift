@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import Kiln
+import KilnBuild
+
+/// `kiln compile m.wasm -o m.so [--emit-c DIR]`: lowers a module to C and builds a shared object.
+struct Compile: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Compile a module (.wasm or .wat) to a native shared object.")
+
+    @Argument(help: "The module to compile.")
+    var module: String
+
+    @Option(name: .shortAndLong, help: "The shared object to write.")
+    var output: String?
+
+    @Option(help: "Also write the generated C into this directory.")
+    var emitC: String?
+
+    @OptionGroup var build: BuildOptions
+
+    func run() throws {
+        do {
+            let validated = try Kiln.validate(path: module)
+            let name = URL(fileURLWithPath: module).lastPathComponent
+            if let emitC {
+                let program = try Kiln.lower(validated, name: name)
+                try FileManager.default.createDirectory(atPath: emitC, withIntermediateDirectories: true)
+                for (file, text) in program.files { try text.write(toFile: emitC + "/" + file, atomically: true, encoding: .utf8) }
+            }
+            guard let output else { return }
+            let directory = NSTemporaryDirectory() + "kiln-compile-\(getpid())"
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let built = try Kiln.buildSharedObject(validated, name: name, plan: build.plan(), directory: directory)
+            if FileManager.default.fileExists(atPath: output) { try FileManager.default.removeItem(atPath: output) }
+            try FileManager.default.copyItem(atPath: built, toPath: output)
+        } catch {
+            printError(error, module: module)
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,37 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+import CKilnHost
+
+/// A loaded artifact: `dlopen` and its `kiln_module_descriptor`. Kept open for the life of the process,
+/// since instances point into its code.
+public final class SharedObject: @unchecked Sendable {
+    public let path: String
+    let handle: UnsafeMutableRawPointer
+    public let descriptor: UnsafePointer<kiln_module>
+
+    public init(path: String) throws(LoadError) {
+        self.path = path
+        guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
+            throw LoadError(reason: "dlopen \(path): \(String(cString: dlerror()))")
+        }
+        guard let symbol = dlsym(handle, "kiln_module_descriptor") else {
+            dlclose(handle)
+            throw LoadError(reason: "\(path) is not a Kiln artifact: no kiln_module_descriptor")
+        }
+        let descriptor = symbol.assumingMemoryBound(to: kiln_module.self)
+        guard descriptor.pointee.abi_version == KILN_ABI_VERSION else {
+            dlclose(handle)
+            throw LoadError(reason: "\(path) was built for Kiln ABI \(descriptor.pointee.abi_version), this kiln speaks \(KILN_ABI_VERSION): recompile it")
+        }
+        self.handle = handle
+        self.descriptor = UnsafePointer(descriptor)
+    }
+
+    var module: kiln_module { descriptor.pointee }
+
+    func type(_ index: UInt32) -> (params: String, results: String) {
+        let type = module.types[Int(index)]
+        return (String(cString: type.params), String(cString: type.results))
+    }
+}

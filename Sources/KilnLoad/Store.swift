@@ -1,0 +1,47 @@
+import CKilnHost
+
+/// The context guest code runs in: the trap target, the stack limit and the memory cap (`kiln_ctx`).
+/// Instances that call each other must share a store. A store is used from one thread at a time.
+public final class Store: @unchecked Sendable {
+    let ctx: UnsafeMutablePointer<kiln_ctx>
+    /// Host functions, memories, tables and globals the store owns; freed with it.
+    var hostFunctions: [UnsafeMutablePointer<kiln_host_func>] = []
+    var hostObjects: [HostObject] = []
+    var instances: [Instance] = []
+
+    public init(maxMemoryPages: UInt64 = 65536) {
+        ctx = .allocate(capacity: 1)
+        kiln_ctx_init(ctx)
+        ctx.pointee.max_memory_pages = maxMemoryPages
+    }
+
+    deinit {
+        for instance in instances { instance.free() }
+        for function in hostFunctions {
+            if let box = function.pointee.userdata { Unmanaged<HostFunction>.fromOpaque(box).release() }
+            function.deallocate()
+        }
+        for object in hostObjects { object.free() }
+        ctx.deallocate()
+    }
+}
+
+/// Memories, tables and globals the host creates (the spectest module's, for instance).
+enum HostObject {
+    case memory(UnsafeMutablePointer<kiln_memory>)
+    case table(UnsafeMutablePointer<kiln_table>)
+    case global(UnsafeMutablePointer<kiln_global>)
+
+    func free() {
+        switch self {
+        case .memory(let m):
+            kiln_memory_free(m)
+            m.deallocate()
+        case .table(let t):
+            kiln_table_free(t)
+            t.deallocate()
+        case .global(let g):
+            g.deallocate()
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import CKilnHost
+import KilnModel
+
+/// Guest code trapped: the spec's message ("integer divide by zero") and the code.
+public struct Trap: KilnError, Equatable {
+    public let code: Int32
+    public let message: String
+    public var kind: String { "wasm trap" }
+    public var reason: String { message }
+    public var location: ErrorLocation { ErrorLocation() }
+
+    init(code: Int32) {
+        self.code = code
+        self.message = String(cString: kiln_trap_message(code))
+    }
+}
+
+/// Linking failed: an import that is missing or has the wrong type.
+public struct LinkError: KilnError, Equatable {
+    public let reason: String
+    public var kind: String { "cannot link module" }
+    public var location: ErrorLocation { ErrorLocation() }
+
+    static func unknownImport(_ module: String, _ name: String, expected: String) -> LinkError {
+        LinkError(reason: "unknown import: \"\(module)\" \"\(name)\" (expected \(expected))")
+    }
+
+    static func incompatible(_ module: String, _ name: String, expected: String, found: String) -> LinkError {
+        LinkError(reason: "incompatible import type: \"\(module)\" \"\(name)\": expected \(expected), found \(found)")
+    }
+}
+
+/// The artifact cannot be loaded: missing file, missing descriptor, another ABI.
+public struct LoadError: KilnError, Equatable {
+    public let reason: String
+    public var kind: String { "cannot load artifact" }
+    public var location: ErrorLocation { ErrorLocation() }
+}

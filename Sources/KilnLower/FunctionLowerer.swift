@@ -1,0 +1,162 @@
+import KilnModel
+import KilnValidate
+
+/// Lowers one function to C as the second consumer of the validator's pass (`TypedInstructionSink`).
+///
+/// The operand stack becomes C locals named by height and type (`s3_i32`), so an instruction reads and
+/// writes the slots the validator reports; structured control becomes labels and gotos (`B4:` after a
+/// block, `L4:` at a loop's start, `E4:` at an if's else), and a branch copies its values into the target's
+/// slots first. Code the validator marks unreachable is not emitted.
+public struct FunctionLowerer: TypedInstructionSink {
+    struct Frame {
+        let label: Int
+        let kind: ControlFrame.Kind
+        /// Whether the frame was entered in reachable code (a dead frame emits nothing, not even labels).
+        let live: Bool
+        var sawElse = false
+    }
+
+    let context: LoweringContext
+    var writer = CWriter()
+    /// Slot variables in first-use order, with their C types.
+    var slotDecls: [(name: String, type: String)] = []
+    var declared: Set<String> = []
+    var frames: [Frame] = []
+    var targeted: Set<String> = []
+    var labelLines: [String: Int] = [:]
+    var usesMemory = false
+    var index: UInt32 = 0
+    var type = FunctionType(parameters: [], results: [])
+    var body: FunctionBody?
+
+    // The instruction being lowered.
+    var typing = InstructionTyping.empty
+    var inputTypes: [ValueType] = []
+    var outputTypes: [ValueType] = []
+
+    /// The finished C function.
+    public private(set) var output = ""
+
+    public init(context: LoweringContext) {
+        self.context = context
+    }
+
+    public mutating func begin(function index: UInt32, type: FunctionType, body: FunctionBody) {
+        self.index = index
+        self.type = type
+        self.body = body
+        frames = [Frame(label: 0, kind: .function, live: true)]
+    }
+
+    public mutating func visit(_ instruction: Instruction, _ typing: InstructionTyping, _ state: borrowing FunctionState) throws(ValidationError) {
+        self.typing = typing
+        inputTypes = state.popped.map { $0 ?? .i32 }
+        outputTypes = typing.heightAfter > typing.base ? (typing.base..<typing.heightAfter).map { state.operand(at: $0) ?? .i32 } : []
+        do {
+            try lower(instruction, state)
+        } catch {
+            throw ValidationError("cannot compile: \(error.reason)")
+        }
+    }
+
+    public mutating func finish() {
+        writer.remove(lines: Set(labelLines.filter { !targeted.contains($0.key) }.map(\.value)))
+        output = render()
+    }
+
+    // MARK: slots
+
+    mutating func slot(_ height: Int, _ type: ValueType) -> String {
+        let name = CNames.slot(height, type)
+        if declared.insert(name).inserted { slotDecls.append((name, CTypes.cType(type))) }
+        return name
+    }
+
+    /// The i-th operand the instruction consumed.
+    mutating func input(_ i: Int) -> String { slot(typing.base + i, inputTypes[i]) }
+    /// The i-th value the instruction produced.
+    mutating func output(_ i: Int) -> String { slot(typing.base + i, outputTypes[i]) }
+
+    var comment: String { "@0x\(String(typing.offset, radix: 16))" }
+
+    mutating func emit(_ statement: String, _ name: String) {
+        writer.statement(statement, "\(name) \(comment)")
+    }
+
+    var memory: String {
+        mutating get {
+            usesMemory = true
+            return "mem0"
+        }
+    }
+
+    // MARK: the one switch
+
+    mutating func lower(_ instruction: Instruction, _ state: borrowing FunctionState) throws(LoweringError) {
+        switch instruction {
+        case .block, .loop, .if: lowerEnter(instruction)
+        case .else: lowerElse()
+        case .end: lowerEnd()
+        default:
+            guard typing.reachable else { return }
+            try lowerReachable(instruction, state)
+        }
+    }
+
+    mutating func lowerReachable(_ instruction: Instruction, _ state: borrowing FunctionState) throws(LoweringError) {
+        switch instruction {
+        case .unreachable: emit("kiln_trap(ctx, KILN_TRAP_UNREACHABLE);", "unreachable")
+        case .nop: break
+        case .br: lowerBr()
+        case .brIf: lowerBrIf()
+        case .brTable(let table): lowerBrTable(table, state)
+        case .return: lowerReturn(from: typing.heightBefore, "return")
+        case .call(let function): lowerCall(function)
+        case .callIndirect(let typeIndex, let table): lowerCallIndirect(typeIndex, table: table)
+        case .drop: break
+        case .select, .typedSelect: lowerSelect()
+        case .localGet(let local): emit("\(output(0)) = \(CNames.local(local));", "local.get \(local)")
+        case .localSet(let local): emit("\(CNames.local(local)) = \(input(0));", "local.set \(local)")
+        case .localTee(let local): emit("\(CNames.local(local)) = \(input(0));", "local.tee \(local)")
+        case .globalGet(let global): lowerGlobalGet(global)
+        case .globalSet(let global): lowerGlobalSet(global)
+        case .load(let load, let memarg): try lowerLoad(load, memarg)
+        case .store(let store, let memarg): try lowerStore(store, memarg)
+        case .memorySize: emit("\(output(0)) = kiln_memory_size(\(memory));", "memory.size")
+        case .memoryGrow: emit("\(output(0)) = kiln_memory_grow(ctx, \(memory), \(input(0)));", "memory.grow")
+        case .memoryInit(let data, _): lowerMemoryInit(data)
+        case .dataDrop(let data): emit("inst->data_size[\(data)] = 0;", "data.drop \(data)")
+        case .memoryCopy: lowerMemoryCopy()
+        case .memoryFill: lowerMemoryFill()
+        case .tableInit(let element, let table): lowerTableInit(element, table: table)
+        case .elemDrop(let element): emit("inst->elem_size[\(element)] = 0;", "elem.drop \(element)")
+        case .tableCopy(let dst, let src): lowerTableCopy(dst, src)
+        case .tableFill(let table): lowerTableFill(table)
+        case .tableGet(let table): lowerTableGet(table)
+        case .tableSet(let table): lowerTableSet(table)
+        case .tableGrow(let table): lowerTableGrow(table)
+        case .tableSize(let table): lowerTableSize(table)
+        case .refNull: emit("\(output(0)) = NULL;", "ref.null")
+        case .refIsNull: emit("\(output(0)) = \(input(0)) == NULL;", "ref.is_null")
+        case .refFunc(let function): emit("\(output(0)) = &inst->funcs[\(function)];", "ref.func \(function)")
+        case .i32Const(let value): emit("\(output(0)) = \(Literals.i32(value));", "i32.const")
+        case .i64Const(let value): emit("\(output(0)) = \(Literals.i64(value));", "i64.const")
+        case .f32Const(let value): emit("\(output(0)) = \(Literals.f32(value.bitPattern));", "f32.const")
+        case .f64Const(let value): emit("\(output(0)) = \(Literals.f64(value.bitPattern));", "f64.const")
+        case .i32Eqz: emit("\(output(0)) = \(input(0)) == 0u;", "i32.eqz")
+        case .i64Eqz: emit("\(output(0)) = \(input(0)) == 0u;", "i64.eqz")
+        case .cmp(let op): lowerCmp(op)
+        case .unary(let op): lowerUnary(op)
+        case .binary(let op): lowerBinary(op)
+        case .conversion(let op): lowerConversion(op)
+        case .v128Const, .i8x16Shuffle, .simd, .simdLane, .simdMemLane:
+            throw LoweringError("SIMD (v128) instructions are not lowered yet")
+        default:
+            throw LoweringError("\(instruction) is not part of Wasm 2.0")
+        }
+    }
+}
+
+extension InstructionTyping {
+    static let empty = InstructionTyping(offset: 0, reachable: true, heightBefore: 0, base: 0, heightAfter: 0, frame: nil)
+}

@@ -1,0 +1,118 @@
+import KilnModel
+import KilnValidate
+
+/// block, loop, if/else/end, br, br_if, br_table, return.
+///
+/// A block's results and a loop's parameters live in the slots just above the frame's height, so falling
+/// through needs no copy; a branch copies the top values into those slots, then jumps.
+extension FunctionLowerer {
+    mutating func lowerEnter(_ instruction: Instruction) {
+        let live = typing.reachable && (frames.last?.live ?? true)
+        guard let frame = typing.frame else { return }
+        frames.append(Frame(label: frame.label, kind: frame.kind, live: live))
+        guard live else { return }
+        switch frame.kind {
+        case .loop:
+            labelLines["L\(frame.label)"] = writer.label("L\(frame.label)", "loop \(comment)")
+        case .if:
+            let condition = slot(typing.heightBefore - 1, .i32)
+            targeted.insert("E\(frame.label)")
+            emit("if (!\(condition)) goto E\(frame.label);", "if")
+        default:
+            writer.line("/* block B\(frame.label) \(comment) */")
+        }
+    }
+
+    mutating func lowerElse() {
+        guard var frame = frames.popLast() else { return }
+        frame.sawElse = true
+        frames.append(frame)
+        guard frame.live else { return }
+        if typing.reachable {
+            targeted.insert("B\(frame.label)")
+            emit("goto B\(frame.label);", "else")
+        }
+        _ = writer.label("E\(frame.label)", "else")
+    }
+
+    mutating func lowerEnd() {
+        guard let frame = frames.popLast() else { return }
+        guard frame.live else { return }
+        if frame.kind == .if, !frame.sawElse { _ = writer.label("E\(frame.label)") }
+        if frame.kind == .function {
+            if typing.reachable { lowerReturn(from: typing.heightAfter, "end") }
+            return
+        }
+        if frame.kind != .loop {
+            labelLines["B\(frame.label)"] = writer.label("B\(frame.label)", "end \(comment)")
+        }
+    }
+
+    /// Copies the `count` values below `top` into the target's slots and jumps (a branch to the
+    /// function's frame is a return).
+    mutating func branch(to target: ControlFrame, top: Int) -> String {
+        if target.kind == .function { return returnStatement(from: top) }
+        let types = target.labelTypes
+        var parts: [String] = []
+        for (i, type) in types.enumerated() {
+            let source = top - types.count + i
+            let destination = target.height + i
+            if source != destination { parts.append("\(slot(destination, type)) = \(slot(source, type));") }
+        }
+        let name = (target.kind == .loop ? "L" : "B") + "\(target.label)"
+        targeted.insert(name)
+        parts.append("goto \(name);")
+        return parts.joined(separator: " ")
+    }
+
+    mutating func lowerBr() {
+        guard let target = typing.frame else { return }
+        emit(branch(to: target, top: typing.heightBefore), "br")
+    }
+
+    mutating func lowerBrIf() {
+        guard let target = typing.frame else { return }
+        let condition = slot(typing.heightBefore - 1, .i32)
+        emit("if (\(condition)) { \(branch(to: target, top: typing.heightBefore - 1)) }", "br_if")
+    }
+
+    mutating func lowerBrTable(_ table: BrTable, _ state: borrowing FunctionState) {
+        let index = slot(typing.heightBefore - 1, .i32)
+        let top = typing.heightBefore - 1
+        writer.statement("switch (\(index)) {", "br_table \(comment)")
+        // Cases with the same target share one branch.
+        var order: [UInt32] = []
+        var cases: [UInt32: [Int]] = [:]
+        for (value, depth) in table.labelIndices.enumerated() where depth != table.defaultIndex {
+            if cases[depth] == nil { order.append(depth) }
+            cases[depth, default: []].append(value)
+        }
+        for depth in order {
+            guard let target = state.target(relativeDepth: depth), let values = cases[depth] else { continue }
+            writer.line("  " + values.map { "case \($0)u:" }.joined(separator: " ") + " \(branch(to: target, top: top))")
+        }
+        if let target = state.target(relativeDepth: table.defaultIndex) {
+            writer.line("  default: \(branch(to: target, top: top))")
+        }
+        writer.line("}")
+    }
+
+    func returnStatementText(_ values: [String]) -> String {
+        switch values.count {
+        case 0: "return;"
+        case 1: "return \(values[0]);"
+        default: "return (\(CTypes.resultStruct(type.results))){\(values.joined(separator: ", "))};"
+        }
+    }
+
+    mutating func returnStatement(from top: Int) -> String {
+        let results = type.results
+        var values: [String] = []
+        for (i, result) in results.enumerated() { values.append(slot(top - results.count + i, result)) }
+        return returnStatementText(values)
+    }
+
+    mutating func lowerReturn(from top: Int, _ name: String) {
+        emit(returnStatement(from: top), name)
+    }
+}

@@ -1,0 +1,56 @@
+import KilnModel
+
+/// Loads and stores: every access goes through a checked helper in Runtime/include/kiln_memory.h with
+/// the effective address computed in 64 bits (`(u64)index + offset`), so no address wraps.
+extension FunctionLowerer {
+    static func loadHelper(_ load: Instruction.Load) -> String? {
+        switch load {
+        case .i32Load: "kiln_i32_load"
+        case .i64Load: "kiln_i64_load"
+        case .f32Load: "kiln_f32_load"
+        case .f64Load: "kiln_f64_load"
+        case .i32Load8S: "kiln_i32_load8_s"
+        case .i32Load8U: "kiln_i32_load8_u"
+        case .i32Load16S: "kiln_i32_load16_s"
+        case .i32Load16U: "kiln_i32_load16_u"
+        case .i64Load8S: "kiln_i64_load8_s"
+        case .i64Load8U: "kiln_i64_load8_u"
+        case .i64Load16S: "kiln_i64_load16_s"
+        case .i64Load16U: "kiln_i64_load16_u"
+        case .i64Load32S: "kiln_i64_load32_s"
+        case .i64Load32U: "kiln_i64_load32_u"
+        default: nil
+        }
+    }
+
+    static func storeHelper(_ store: Instruction.Store) -> String? {
+        switch store {
+        case .i32Store: "kiln_i32_store"
+        case .i64Store: "kiln_i64_store"
+        case .f32Store: "kiln_f32_store"
+        case .f64Store: "kiln_f64_store"
+        case .i32Store8: "kiln_i32_store8"
+        case .i32Store16: "kiln_i32_store16"
+        case .i64Store8: "kiln_i64_store8"
+        case .i64Store16: "kiln_i64_store16"
+        case .i64Store32: "kiln_i64_store32"
+        default: nil
+        }
+    }
+
+    func address(_ base: String, _ memarg: MemArg) -> String {
+        memarg.offset == 0 ? "(u64)\(base)" : "(u64)\(base) + \(memarg.offset)u"
+    }
+
+    mutating func lowerLoad(_ load: Instruction.Load, _ memarg: MemArg) throws(LoweringError) {
+        guard let helper = Self.loadHelper(load) else { throw LoweringError("\(load) is not lowered yet") }
+        let name = "\(helper.dropFirst(5)) offset=\(memarg.offset)"
+        emit("\(output(0)) = \(helper)(ctx, \(memory), \(address(input(0), memarg)));", name)
+    }
+
+    mutating func lowerStore(_ store: Instruction.Store, _ memarg: MemArg) throws(LoweringError) {
+        guard let helper = Self.storeHelper(store) else { throw LoweringError("\(store) is not lowered yet") }
+        let name = "\(helper.dropFirst(5)) offset=\(memarg.offset)"
+        emit("\(helper)(ctx, \(memory), \(address(input(0), memarg)), \(input(1)));", name)
+    }
+}

@@ -1,0 +1,29 @@
+import KilnModel
+import KilnValidate
+
+/// What every function's lowering shares: the validated module, its C names and type table.
+public struct LoweringContext: Sendable {
+    public let validated: ValidatedModule
+    let names: CNames
+    var module: Module { validated.module }
+    var space: IndexSpace { validated.context.space }
+
+    public init(_ validated: ValidatedModule) {
+        self.validated = validated
+        self.names = CNames(validated.module, functionCount: validated.context.space.functionTypeIndices.count)
+    }
+
+    func isImportedFunction(_ index: UInt32) -> Bool { Int(index) < space.importedFunctionCount }
+}
+
+/// Why a module cannot be lowered (a feature this stage does not emit yet).
+public struct LoweringError: KilnError {
+    public let reason: String
+    public let location: ErrorLocation
+    public var kind: String { "cannot compile module" }
+
+    public init(_ reason: String, location: ErrorLocation = ErrorLocation()) {
+        self.reason = reason
+        self.location = location
+    }
+}

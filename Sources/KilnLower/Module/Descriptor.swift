@@ -1,0 +1,91 @@
+import KilnModel
+
+/// `kiln_module_descriptor`: the artifact's only exported symbol. It carries the ABI version, the import
+/// and export tables with their types, and the entry points the loader calls.
+enum Descriptor {
+    static let declaration = "__attribute__((visibility(\"default\"))) extern const kiln_module kiln_module_descriptor;"
+
+    static func render(_ context: LoweringContext, options: ModuleLowerer.Options) -> String {
+        let module = context.module
+        let space = context.space
+        var lines: [String] = []
+        let funcTypes = space.functionTypeIndices.map { "\($0)u" }
+        lines.append("static const u32 kiln_func_types[\(max(1, funcTypes.count))] = {\(funcTypes.isEmpty ? "0" : funcTypes.joined(separator: ", "))};")
+
+        var counters = [0, 0, 0, 0]
+        var imports: [String] = []
+        for entry in module.imports {
+            let moduleName = Array(entry.module.utf8)
+            let fieldName = Array(entry.name.utf8)
+            let names = "\(cStringLiteral(moduleName)), \(cStringLiteral(fieldName))"
+            let lengths = "\(moduleName.count)u, \(fieldName.count)u"
+            switch entry.descriptor {
+            case .function(let type):
+                imports.append("{\(names), KILN_EXTERN_FUNC, \(counters[0])u, \(type)u, 0, 0, 0, 0, 0, \(lengths)}")
+                counters[0] += 1
+            case .table(let table):
+                let kind = table.elementType == .externRef ? "KILN_EXTERNREF" : "KILN_FUNCREF"
+                imports.append("{\(names), KILN_EXTERN_TABLE, \(counters[1])u, 0, \(kind), 0, \(table.limits.max == nil ? 0 : 1), \(table.limits.min)u, \(table.limits.max ?? 0)u, \(lengths)}")
+                counters[1] += 1
+            case .memory(let memory):
+                imports.append("{\(names), KILN_EXTERN_MEMORY, \(counters[2])u, 0, 0, 0, \(memory.max == nil ? 0 : 1), \(memory.min)u, \(memory.max ?? 0)u, \(lengths)}")
+                counters[2] += 1
+            case .global(let global):
+                let char = CTypes.signatureChar(global.valueType)
+                imports.append("{\(names), KILN_EXTERN_GLOBAL, \(counters[3])u, 0, '\(char)', \(global.mutability == .variable ? 1 : 0), 0, 0, 0, \(lengths)}")
+                counters[3] += 1
+            case .tag:
+                continue
+            }
+        }
+        lines.append("static const kiln_import kiln_imports[\(max(1, imports.count))] = {\n  \(imports.isEmpty ? "{0}" : imports.joined(separator: ",\n  "))\n};")
+
+        var exports: [String] = []
+        for entry in module.exports {
+            let name = Array(entry.name.utf8)
+            let (kind, index): (String, UInt32)
+            switch entry.descriptor {
+            case .function(let i): (kind, index) = ("KILN_EXTERN_FUNC", i)
+            case .table(let i): (kind, index) = ("KILN_EXTERN_TABLE", i)
+            case .memory(let i): (kind, index) = ("KILN_EXTERN_MEMORY", i)
+            case .global(let i): (kind, index) = ("KILN_EXTERN_GLOBAL", i)
+            case .tag: continue
+            }
+            exports.append("{\(cStringLiteral(name)), \(kind), \(index)u, \(name.count)u}")
+        }
+        lines.append("static const kiln_export kiln_exports[\(max(1, exports.count))] = {\n  \(exports.isEmpty ? "{0}" : exports.joined(separator: ",\n  "))\n};")
+
+        let typeCount = module.types.count
+        let trampolines = (0..<typeCount).map { "kiln_trampoline_\($0)" }
+        let adapters = (0..<typeCount).map { "(void*)kiln_adapter_\($0)" }
+        lines.append("static const kiln_trampoline kiln_trampolines[\(max(1, typeCount))] = {\(trampolines.isEmpty ? "0" : trampolines.joined(separator: ", "))};")
+        lines.append("static void* const kiln_host_adapters[\(max(1, typeCount))] = {\(adapters.isEmpty ? "0" : adapters.joined(separator: ", "))};")
+
+        lines.append("""
+        const kiln_module kiln_module_descriptor = {
+          .abi_version = KILN_ABI_VERSION,
+          .kiln_version = \(cStringLiteral(Array(options.kilnVersion.utf8))),
+          .name = \(cStringLiteral(Array(options.name.utf8))),
+          .num_types = \(typeCount)u,
+          .types = kiln_types,
+          .num_funcs = \(space.functionTypeIndices.count)u,
+          .num_imported_funcs = \(space.importedFunctionCount)u,
+          .func_types = kiln_func_types,
+          .num_memories = \(space.memories.count)u,
+          .num_tables = \(space.tables.count)u,
+          .num_globals = \(space.globals.count)u,
+          .num_imports = \(imports.count)u,
+          .imports = kiln_imports,
+          .num_exports = \(exports.count)u,
+          .exports = kiln_exports,
+          .trampolines = kiln_trampolines,
+          .host_adapters = kiln_host_adapters,
+          .alloc = kiln_alloc,
+          .init = kiln_init,
+          .start = \(module.start == nil ? "NULL" : "kiln_start"),
+          .free = kiln_free,
+        };
+        """)
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,131 @@
+import KilnModel
+
+/// alloc, init, start and free: instantiation in the spec's order. Functions, memories, tables and
+/// globals are defined first; then element segments and data segments are applied one by one, so a
+/// segment that traps leaves the earlier ones' effects in place (linking.wast) and writes nothing itself.
+enum Instantiate {
+    static func render(_ context: LoweringContext) -> String {
+        [alloc(context), initFunction(context), start(context), free(context)].joined(separator: "\n\n")
+    }
+
+    static func alloc(_ context: LoweringContext) -> String {
+        let module = context.module
+        let space = context.space
+        var lines = ["static kiln_instance* kiln_alloc(kiln_ctx* ctx) {"]
+        lines.append("  Instance* const inst = (Instance*)calloc(1, sizeof(Instance));")
+        lines.append("  if (!inst) return NULL;")
+        lines.append("  inst->base.ctx = ctx;")
+        lines.append("  inst->base.module = &kiln_module_descriptor;")
+        lines.append("  inst->base.funcs = inst->funcs;")
+        lines.append("  inst->base.memories = inst->memories;")
+        lines.append("  inst->base.tables = inst->tables;")
+        lines.append("  inst->base.globals = inst->globals;")
+        let importedMemories = space.memories.count - module.memories.count
+        for i in 0..<module.memories.count { lines.append("  inst->memories[\(importedMemories + i)] = &inst->memory_storage[\(i)];") }
+        let importedTables = space.tables.count - module.tables.count
+        for i in 0..<module.tables.count { lines.append("  inst->tables[\(importedTables + i)] = &inst->table_storage[\(i)];") }
+        for i in 0..<module.globals.count { lines.append("  inst->globals[\(space.importedGlobalCount + i)] = &inst->global_storage[\(i)];") }
+        for (i, segment) in module.data.enumerated() { lines.append("  inst->data_size[\(i)] = \(DataSection.bytes(segment).count)u;") }
+        lines.append("  return &inst->base;")
+        lines.append("}")
+        return lines.joined(separator: "\n")
+    }
+
+    static func initFunction(_ context: LoweringContext) -> String {
+        let module = context.module
+        let space = context.space
+        var lines = ["static void kiln_init(kiln_instance* self) {"]
+        lines.append("  Instance* const inst = (Instance*)self;")
+        lines.append("  kiln_ctx* const ctx KILN_UNUSED = self->ctx;")
+        for i in space.importedFunctionCount..<space.functionTypeIndices.count {
+            let type = space.functionTypeIndices[i]
+            lines.append("  inst->funcs[\(i)] = (kiln_funcref){&kiln_types[\(type)], (void*)\(context.names.function(UInt32(i))), self};")
+        }
+        for (i, memory) in module.memories.enumerated() {
+            let max = memory.max ?? 65536
+            lines.append("  if (kiln_memory_new(&inst->memory_storage[\(i)], \(memory.min)u, \(max)u, ctx->max_memory_pages) != 0) kiln_trap(ctx, KILN_TRAP_OUT_OF_MEMORY);")
+            if memory.max != nil { lines.append("  inst->memory_storage[\(i)].has_max = 1;") }
+        }
+        for (i, table) in module.tables.enumerated() {
+            let kind = table.elementType == .externRef ? "KILN_EXTERNREF" : "KILN_FUNCREF"
+            let max = table.limits.max.map { "\($0)u" } ?? "0xFFFFFFFFu"
+            lines.append("  if (kiln_table_new(&inst->table_storage[\(i)], \(kind), \(table.limits.min)u, \(max)) != 0) kiln_trap(ctx, KILN_TRAP_OUT_OF_MEMORY);")
+        }
+        for (i, global) in module.globals.enumerated() {
+            let member = CTypes.valueMember(global.type.valueType)
+            let char = CTypes.signatureChar(global.type.valueType)
+            lines.append("  inst->global_storage[\(i)].type = '\(char)';")
+            lines.append("  inst->global_storage[\(i)].is_mutable = \(global.type.mutability == .variable ? 1 : 0);")
+            lines.append("  inst->global_storage[\(i)].value.\(member) = \(ConstantC.value(global.initializer, context));")
+        }
+        for (i, segment) in module.elements.enumerated() {
+            for (k, item) in segment.initializer.enumerated() {
+                lines.append("  inst->elem\(i)[\(k)] = \(ConstantC.value(item, context));")
+            }
+            lines.append("  inst->elem_size[\(i)] = \(segment.initializer.count)u;")
+            switch segment.mode {
+            case .active(let table, let offset):
+                lines.append("  kiln_table_init(ctx, inst->tables[\(table)], inst->elem\(i), inst->elem_size[\(i)], \(ConstantC.value(offset, context)), 0u, \(segment.initializer.count)u);")
+                lines.append("  inst->elem_size[\(i)] = 0u;")
+            case .declarative:
+                lines.append("  inst->elem_size[\(i)] = 0u;")
+            case .passive:
+                break
+            }
+        }
+        for (i, segment) in module.data.enumerated() {
+            if case .active(let active) = segment {
+                lines.append("  kiln_memory_init(ctx, inst->memories[\(active.index)], kiln_data\(i), inst->data_size[\(i)], \(ConstantC.value(active.offset, context)), 0u, \(active.initializer.count)u);")
+                lines.append("  inst->data_size[\(i)] = 0u;")
+            }
+        }
+        lines.append("}")
+        return lines.joined(separator: "\n")
+    }
+
+    static func start(_ context: LoweringContext) -> String {
+        guard let start = context.module.start else { return "" }
+        var lines = ["static void kiln_start(kiln_instance* self) {"]
+        if context.isImportedFunction(start) {
+            lines.append("  Instance* const inst = (Instance*)self;")
+            lines.append("  ((kiln_fn_0_0)inst->funcs[\(start)].fn)(inst->funcs[\(start)].instance);")
+        } else {
+            lines.append("  \(context.names.function(start))(self);")
+        }
+        lines.append("}")
+        return lines.joined(separator: "\n")
+    }
+
+    static func free(_ context: LoweringContext) -> String {
+        var lines = ["static void kiln_free(kiln_instance* self) {"]
+        lines.append("  Instance* const inst = (Instance*)self;")
+        for i in 0..<context.module.memories.count { lines.append("  kiln_memory_free(&inst->memory_storage[\(i)]);") }
+        for i in 0..<context.module.tables.count { lines.append("  kiln_table_free(&inst->table_storage[\(i)]);") }
+        lines.append("  free(inst);")
+        lines.append("}")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Constant expressions as C expressions, evaluated in `kiln_init`.
+enum ConstantC {
+    static func value(_ expression: ConstExpression, _ context: LoweringContext) -> String {
+        for instruction in expression {
+            switch instruction {
+            case .i32Const(let value): return Literals.i32(value)
+            case .i64Const(let value): return Literals.i64(value)
+            case .f32Const(let value): return Literals.f32(value.bitPattern)
+            case .f64Const(let value): return Literals.f64(value.bitPattern)
+            case .refNull: return "NULL"
+            case .refFunc(let index): return "(void*)&inst->funcs[\(index)]"
+            case .globalGet(let index):
+                let member = context.space.global(index).map { CTypes.valueMember($0.valueType) } ?? "i32"
+                return "inst->globals[\(index)]->value.\(member)"
+            case .v128Const(let value):
+                return "(kiln_v128){\(value.bytes.map { "\($0)" }.joined(separator: ", "))}"
+            default: continue
+            }
+        }
+        return "0"
+    }
+}

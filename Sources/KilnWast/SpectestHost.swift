@@ -1,0 +1,27 @@
+import CKilnHost
+import KilnLoad
+
+/// The `spectest` module the spec scripts import: print functions (which print nothing here), four
+/// globals of value 666, a 10..20 funcref table and a 1..2 page memory.
+/// > Note: <https://github.com/WebAssembly/spec/tree/main/interpreter#spectest-host-module>
+final class SpectestHost {
+    private var values: [String: ExternalValue] = [:]
+
+    init(store: Store) {
+        let prints: [(String, String)] = [
+            ("print", ""), ("print_i32", "i"), ("print_i64", "j"), ("print_f32", "f"), ("print_f64", "d"),
+            ("print_i32_f32", "if"), ("print_f64_f64", "dd"),
+        ]
+        for (name, params) in prints {
+            values[name] = .hostFunction(HostFunction(params: params, results: "") { _ in [] })
+        }
+        values["global_i32"] = store.makeGlobal(.i32(666), mutable: false)
+        values["global_i64"] = store.makeGlobal(.i64(666), mutable: false)
+        values["global_f32"] = store.makeGlobal(.f32(Float(666.6).bitPattern), mutable: false)
+        values["global_f64"] = store.makeGlobal(.f64(Double(666.6).bitPattern), mutable: false)
+        values["table"] = store.makeTable(funcref: true, min: 10, max: 20)
+        values["memory"] = store.makeMemory(min: 1, max: 2)
+    }
+
+    func resolve(_ name: String) -> ExternalValue? { values[name] }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Kiln
+import KilnBuild
+import KilnDecode
+import KilnLoad
+import KilnModel
+import KilnValidate
+import WAT
+
+/// The state of one script as it runs: the store, the modules by name, the registered ones, and the
+/// spectest host. Each module is lowered to C, built into a shared object and instantiated.
+final class WastSession {
+    let store = Store()
+    let spectest: SpectestHost
+    let plan: BuildPlan?
+    let directory: String
+    var current: Instance?
+    var named: [String: Instance] = [:]
+    var registered: [String: Instance] = [:]
+    var moduleCount = 0
+
+    init(plan: BuildPlan?, directory: String) {
+        self.plan = plan
+        self.directory = directory
+        self.spectest = SpectestHost(store: store)
+    }
+
+    enum Failure: Error {
+        case rejected(any KilnError)
+        case other(String)
+    }
+
+    /// Decodes, validates, compiles and instantiates a script module.
+    func instantiate(_ source: WAT.ModuleSource) -> Result<Instance, Failure> {
+        let validated: ValidatedModule
+        switch DirectiveRunner.load(source) {
+        case .rejected(let error): return .failure(.rejected(error))
+        case .valid(let module): validated = module
+        }
+        guard let plan else { return .failure(.other("no C compiler plan")) }
+        moduleCount += 1
+        do {
+            let path = try Kiln.buildSharedObject(validated, name: "module\(moduleCount)", plan: plan, directory: "\(directory)/m\(moduleCount)")
+            let artifact = try SharedObject(path: path)
+            let instance = try Linker.instantiate(artifact, in: store) { [unowned self] module, name in
+                if let instance = self.registered[module] { return instance.export(name) }
+                if module == "spectest" { return self.spectest.resolve(name) }
+                return nil
+            }
+            return .success(instance)
+        } catch let error as any KilnError {
+            return .failure(.rejected(error))
+        } catch {
+            return .failure(.other("\(error)"))
+        }
+    }
+
+    func instance(_ id: String?) -> Instance? {
+        if let id { return named[id] }
+        return current
+    }
+}
