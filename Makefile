@@ -6,7 +6,7 @@ SPEC ?= ../shared/testsuite/wasm-2.0
 KILN_DEBUG := .build/debug/kiln
 KILN_RELEASE := .build/release/kiln
 
-.PHONY: build build-debug test test-swift test-spec run fixtures clean spec-time
+.PHONY: build build-debug test test-swift test-spec test-runtime run fixtures clean spec-time sanitize
 
 build:
 	$(SWIFT) build -c release
@@ -14,8 +14,9 @@ build:
 build-debug:
 	$(SWIFT) build
 
-# Unit tests, then the spec suite through `kiln wast` (its last line is `N passed, M failed, K skipped`).
-test: test-swift test-spec
+# Unit tests, the runtime's C tests, then the whole Wasm 2.0 spec suite compiled and run through
+# `kiln wast` (its last line is `N passed, M failed, K skipped`).
+test: test-swift test-runtime test-spec
 
 test-swift:
 	$(SWIFT) build --build-tests
@@ -24,10 +25,27 @@ test-swift:
 test-spec: build-debug
 	$(KILN_DEBUG) wast $(SPEC)/*.wast --jobs $(JOBS)
 
-# The main job on a bundled example: validate and describe a real module.
+# C runtime unit tests under ASan+UBSan; every header must also compile on its own. Last line: `N passed, M failed`.
+test-runtime:
+	@mkdir -p .build-runtime
+	@for h in Runtime/include/*.h; do clang -std=c11 -Wall -Wextra -Werror -fsyntax-only -IRuntime/include -include $$h -x c /dev/null || exit 1; done
+	clang -std=c11 -O1 -g -Wall -Wextra -Werror -ffp-contract=off -frounding-math \
+	  -fsanitize=undefined,address -fno-sanitize-recover=all -IRuntime/include \
+	  Runtime/src/*.c Runtime/host/*.c Runtime/tests/*.c -o .build-runtime/runtime-tests -lm -pthread \
+	  $$(command -v ld.lld >/dev/null && echo -fuse-ld=lld) # gold warns about every ASan helper
+	.build-runtime/runtime-tests
+
+# The same spec run with generated code and the runtime built with -fsanitize=undefined,address. kiln itself
+# is not instrumented, so the ASan runtime is preloaded for the artifacts it dlopens.
+sanitize: build-debug
+	ASAN_OPTIONS=detect_leaks=0:handle_segv=0 LD_PRELOAD=$$(clang -print-file-name=libclang_rt.asan-x86_64.so) \
+	  $(KILN_DEBUG) wast $(SPEC)/*.wast --sanitize --jobs $(JOBS) 2>&1 | grep -v "__asan_handle_no_return\|False positive error reports\|google/sanitizers/issues/189"; exit $${PIPESTATUS[0]}
+
+# The main job on a bundled example: compile a real module to native code and call its exports.
 run: build-debug
-	$(KILN_DEBUG) validate Fixtures/wasm/sort.wasm
 	$(KILN_DEBUG) describe Fixtures/wasm/sort.wasm
+	$(KILN_DEBUG) run Fixtures/wasm/sort.wasm --invoke sort_checksum 50000 0
+	$(KILN_DEBUG) run Fixtures/wasm/sort.wasm --invoke sort_checksum 50000 2
 
 # How long the validation pass over the spec suite takes in a release build.
 spec-time: build

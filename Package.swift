@@ -46,6 +46,8 @@ let package = Package(
         // Tests mirror Sources/.
         .testTarget(name: "KilnDecodeTests", dependencies: ["KilnDecode", wat]),
         .testTarget(name: "KilnValidateTests", dependencies: ["KilnValidate", "KilnDecode", wat]),
+        .testTarget(name: "KilnLowerTests", dependencies: ["KilnLower", "KilnBuild", "KilnDecode", "KilnValidate"]),
+        .testTarget(name: "KilnLoadTests", dependencies: ["Kiln", "KilnBuild", "KilnLoad", "KilnDecode"]),
         .testTarget(name: "KilnWastTests", dependencies: ["KilnWast"]),
         .testTarget(name: "KilnCommandsTests", dependencies: ["KilnCommands", "Kiln"]),
         .testTarget(name: "ArchitectureTests"),

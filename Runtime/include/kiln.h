@@ -8,5 +8,6 @@
 #include "kiln_memory.h"
 #include "kiln_table.h"
 #include "kiln_numeric.h"
+#include "kiln_simd.h"
 
 #endif

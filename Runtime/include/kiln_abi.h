@@ -75,6 +75,7 @@ typedef enum kiln_trap_code {
   KILN_TRAP_CALL_STACK_EXHAUSTED,
   KILN_TRAP_OUT_OF_MEMORY,
   KILN_TRAP_HOST,
+  KILN_TRAP_EXIT, /* not a trap: WASI proc_exit unwinding to the boundary; the code is in ctx->exit_code */
   KILN_TRAP_COUNT
 } kiln_trap_code;
 
@@ -85,7 +86,8 @@ typedef struct kiln_ctx {
   u64 max_memory_pages;    /* cap on any memory's growth (configurable; default 65536) */
   int trap_code;           /* the last trap */
   const char* trap_detail; /* optional detail (host trap message) */
-  void* host;              /* host data (WASI state, …) */
+  void* host;              /* host data: the kiln_wasi state of a command */
+  int exit_code;           /* set by proc_exit along with KILN_TRAP_EXIT */
 } kiln_ctx;
 
 struct kiln_instance;

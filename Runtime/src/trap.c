@@ -31,6 +31,7 @@ const char* kiln_trap_message(int code) {
     case KILN_TRAP_CALL_STACK_EXHAUSTED: return "call stack exhausted";
     case KILN_TRAP_OUT_OF_MEMORY: return "out of memory";
     case KILN_TRAP_HOST: return "host function trapped";
+    case KILN_TRAP_EXIT: return "exit";
     default: return "unknown trap";
   }
 }

@@ -70,7 +70,9 @@ final class RuntimeObjects: @unchecked Sendable {
         }
         var objects: [String] = []
         for source in plan.runtime.sources {
-            let object = directory + "/" + URL(fileURLWithPath: source).lastPathComponent + ".o"
+            // src/wasi/fd_io.c → wasi_fd_io.c.o: the relative path keeps names unique.
+            let relative = source.dropFirst(plan.runtime.root.count + "/src/".count).replacingOccurrences(of: "/", with: "_")
+            let object = directory + "/" + relative + ".o"
             try plan.compile(source, to: object)
             objects.append(object)
         }

@@ -15,7 +15,7 @@ public struct CompileFlags: Sendable, Hashable {
     public var arguments: [String] {
         var flags = ["-std=c11", "-fPIC", "-fvisibility=hidden", "-ffp-contract=off", "-frounding-math",
                      "-fno-strict-aliasing", "-O\(optimization)"]
-        if warningsAsErrors { flags += ["-Wall", "-Wextra", "-Werror", "-Wno-unused-parameter"] } else { flags += ["-w"] }
+        if warningsAsErrors { flags += ["-Wall", "-Wextra", "-Werror", "-Wno-unused-parameter", "-Wno-unused-but-set-parameter"] } else { flags += ["-w"] }
         if sanitize { flags += ["-fsanitize=undefined,address", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"] }
         return flags
     }

@@ -23,13 +23,14 @@ public struct RuntimeSources: Sendable {
     /// The runtime sources compiled into every artifact (not the host-only `host/` folder).
     public var sources: [String] {
         let dir = root + "/src"
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
-        return names.filter { $0.hasSuffix(".c") }.sorted().map { dir + "/" + $0 }
+        let names = (FileManager.default.subpaths(atPath: dir) ?? []).filter { $0.hasSuffix(".c") }
+        return names.sorted().map { dir + "/" + $0 }
     }
 
     /// Every file that affects generated artifacts, for cache keys.
     public var fingerprintFiles: [String] {
         let headers = ((try? FileManager.default.contentsOfDirectory(atPath: include)) ?? []).sorted().map { include + "/" + $0 }
-        return headers + sources
+        let privateHeaders = (FileManager.default.subpaths(atPath: root + "/src") ?? []).filter { $0.hasSuffix(".h") }
+        return headers + privateHeaders.sorted().map { root + "/src/" + $0 } + sources
     }
 }

@@ -47,10 +47,13 @@ struct BuildOptions: ParsableArguments {
     @Flag(help: "Build generated code and the runtime with -fsanitize=undefined,address.")
     var sanitize = false
 
+    @Flag(help: "Compile generated C with -Wall -Wextra -Werror (a check of the lowering).")
+    var warningsAsErrors = false
+
     func plan() throws -> BuildPlan {
         guard (0...3).contains(optimization) else { throw ValidationError("--opt takes 0, 1, 2 or 3") }
         return BuildPlan(
-            compiler: CCompiler(cc), flags: CompileFlags(optimization: optimization, sanitize: sanitize),
+            compiler: CCompiler(cc), flags: CompileFlags(optimization: optimization, sanitize: sanitize, warningsAsErrors: warningsAsErrors),
             runtime: try RuntimeSources())
     }
 }

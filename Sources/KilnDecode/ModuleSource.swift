@@ -28,6 +28,10 @@ public enum ModuleSource: Sendable {
             guard !bytes.isEmpty else { throw DecodeError(.unreadable, "the file is empty") }
             return bytes
         case .text(let text):
+            let depth = TextNesting.depth(text)
+            guard depth <= TextNesting.limit else {
+                throw DecodeError(.text, "nesting too deep: \(depth) levels of parentheses, Kiln reads text up to \(TextNesting.limit) (binary modules have no limit)")
+            }
             do {
                 return try wat2wasm(text, features: ModuleDecoder.features, options: EncodeOptions(nameSection: true))
             } catch {

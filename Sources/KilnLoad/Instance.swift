@@ -88,3 +88,11 @@ public final class Instance: @unchecked Sendable {
         return Value(global.pointee.value, type: Character(UnicodeScalar(global.pointee.type)))
     }
 }
+
+extension Instance {
+    /// The signature characters of an exported function's parameters.
+    public func parameterTypes(_ name: String) -> [Character]? {
+        guard let (kind, index) = exportEntry(name), kind == UInt8(KILN_EXTERN_FUNC.rawValue) else { return nil }
+        return Array(String(cString: pointer.pointee.funcs[Int(index)].type.pointee.params))
+    }
+}

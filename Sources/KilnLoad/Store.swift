@@ -8,6 +8,7 @@ public final class Store: @unchecked Sendable {
     var hostFunctions: [UnsafeMutablePointer<kiln_host_func>] = []
     var hostObjects: [HostObject] = []
     var instances: [Instance] = []
+    var wasi: OpaquePointer?
 
     public init(maxMemoryPages: UInt64 = 65536) {
         ctx = .allocate(capacity: 1)
@@ -22,6 +23,7 @@ public final class Store: @unchecked Sendable {
             function.deallocate()
         }
         for object in hostObjects { object.free() }
+        if let wasi { kiln_wasi_free(wasi) }
         ctx.deallocate()
     }
 }

@@ -36,3 +36,8 @@ public struct LoadError: KilnError, Equatable {
     public var kind: String { "cannot load artifact" }
     public var location: ErrorLocation { ErrorLocation() }
 }
+
+extension Trap {
+    /// WASI proc_exit unwinding, not a failure: the status is `Store.exitCode`.
+    public var isExit: Bool { code == Int32(KILN_TRAP_EXIT.rawValue) }
+}

@@ -149,8 +149,11 @@ public struct FunctionLowerer: TypedInstructionSink {
         case .unary(let op): lowerUnary(op)
         case .binary(let op): lowerBinary(op)
         case .conversion(let op): lowerConversion(op)
-        case .v128Const, .i8x16Shuffle, .simd, .simdLane, .simdMemLane:
-            throw LoweringError("SIMD (v128) instructions are not lowered yet")
+        case .v128Const(let value): lowerV128Const(value)
+        case .i8x16Shuffle(let mask): lowerShuffle(mask)
+        case .simd(let op): lowerSIMD(op)
+        case .simdLane(let op, let lane): lowerSIMDLane(op, lane: lane)
+        case .simdMemLane(let op, let memarg, let lane): lowerSIMDMemLane(op, memarg, lane: lane)
         default:
             throw LoweringError("\(instruction) is not part of Wasm 2.0")
         }

@@ -1,6 +1,6 @@
 import KilnLoad
+import KilnModel
 import WAT
-import WasmParser
 
 /// Script values to host values, and results against expectations (including `nan:canonical` and
 /// `nan:arithmetic`). Externref `n` of the scripts is the host pointer value n + 1, so that

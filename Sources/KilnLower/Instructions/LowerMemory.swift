@@ -19,6 +19,10 @@ extension FunctionLowerer {
         case .i64Load16U: "kiln_i64_load16_u"
         case .i64Load32S: "kiln_i64_load32_s"
         case .i64Load32U: "kiln_i64_load32_u"
+        case .v128Load: "kiln_v128_load"
+        case .v128Load8X8S, .v128Load8X8U, .v128Load16X4S, .v128Load16X4U, .v128Load32X2S, .v128Load32X2U,
+            .v128Load8Splat, .v128Load16Splat, .v128Load32Splat, .v128Load64Splat, .v128Load32Zero, .v128Load64Zero:
+            "kiln_" + SIMDNames.spec("\(load)").replacingDots()
         default: nil
         }
     }
@@ -34,6 +38,7 @@ extension FunctionLowerer {
         case .i64Store8: "kiln_i64_store8"
         case .i64Store16: "kiln_i64_store16"
         case .i64Store32: "kiln_i64_store32"
+        case .v128Store: "kiln_v128_store"
         default: nil
         }
     }

@@ -14,7 +14,13 @@ enum Descriptor {
 
         var counters = [0, 0, 0, 0]
         var imports: [String] = []
+        // WASI imports are bound inside the artifact (kiln_init), so the linker never sees them.
+        let bound = Set(WASIImports.bound(context).map(\.index))
         for entry in module.imports {
+            if case .function = entry.descriptor, bound.contains(counters[0]) {
+                counters[0] += 1
+                continue
+            }
             let moduleName = Array(entry.module.utf8)
             let fieldName = Array(entry.name.utf8)
             let names = "\(cStringLiteral(moduleName)), \(cStringLiteral(fieldName))"

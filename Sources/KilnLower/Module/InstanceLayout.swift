@@ -46,7 +46,8 @@ enum DataSection {
                 literal += "\n  " + cStringLiteral(data[start..<end])
                 start = end
             } while start < data.endIndex
-            lines.append("static const u8 kiln_data\(i)[\(max(1, data.count))] KILN_UNUSED =\(literal);")
+            // One byte more than the segment for the literal's NUL; the length travels in data_size.
+            lines.append("static const u8 kiln_data\(i)[\(data.count + 1)] KILN_UNUSED =\(literal);")
         }
         return lines.joined(separator: "\n")
     }

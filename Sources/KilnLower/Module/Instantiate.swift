@@ -35,8 +35,12 @@ enum Instantiate {
         let module = context.module
         let space = context.space
         var lines = ["static void kiln_init(kiln_instance* self) {"]
-        lines.append("  Instance* const inst = (Instance*)self;")
+        lines.append("  Instance* const inst KILN_UNUSED = (Instance*)self;")
         lines.append("  kiln_ctx* const ctx KILN_UNUSED = self->ctx;")
+        for (i, name) in WASIImports.bound(context) {
+            let type = space.functionTypeIndices[i]
+            lines.append("  inst->funcs[\(i)] = (kiln_funcref){&kiln_types[\(type)], (void*)kiln_import_\(i)_\(name), self};")
+        }
         for i in space.importedFunctionCount..<space.functionTypeIndices.count {
             let type = space.functionTypeIndices[i]
             lines.append("  inst->funcs[\(i)] = (kiln_funcref){&kiln_types[\(type)], (void*)\(context.names.function(UInt32(i))), self};")

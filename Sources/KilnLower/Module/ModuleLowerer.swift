@@ -37,6 +37,11 @@ public enum ModuleLowerer {
             try validator.validate()
             parts.append(validator.sink.output)
         }
+        let wasi = WASIImports.bound(context)
+        if !wasi.isEmpty {
+            parts.append("#include \"kiln_wasi.h\"\n/* WASI imports, bound to the runtime inside this artifact. */")
+            parts.append(wasi.map { WASIImports.shim($0.index, $0.name, context) }.joined(separator: "\n\n"))
+        }
         parts.append(Trampolines.render(module.types))
         parts.append(Instantiate.render(context))
         parts.append(Descriptor.render(context, options: options))

@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+import Kiln
+import KilnBuild
+import KilnLoad
+import KilnModel
+
+/// `kiln run [OPTIONS] MODULE [-- ARGS…]`, shaped like `wasmtime run`: compiles the module, instantiates
+/// it with WASI, and runs `_start` (or `--invoke NAME` with ARGS as the export's arguments). Exits with
+/// the guest's proc_exit code; a trap prints `error: wasm trap: …` and exits 134.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Compile and run a WebAssembly module natively.")
+
+    @Option(help: "Call this export instead of _start; ARGS are its arguments.")
+    var invoke: String?
+
+    @Option(name: .customLong("dir"), help: "Preopen HOST[::GUEST] for the guest (GUEST defaults to HOST).")
+    var dirs: [String] = []
+
+    @Option(name: .customLong("env"), help: "NAME=VALUE for the guest, or NAME to pass the host's value.")
+    var environment: [String] = []
+
+    @Option(help: "The most 64 KiB pages any memory may grow to.")
+    var maxMemoryPages: UInt64 = 65536
+
+    @OptionGroup var build: BuildOptions
+
+    @Argument(help: "The module (.wasm or .wat).")
+    var module: String
+
+    @Argument(parsing: .captureForPassthrough, help: "Arguments for the guest, or for the invoked export.")
+    var passthrough: [String] = []
+
+    /// `--invoke NAME` may also follow the module (`kiln run m.wasm --invoke add 1 2`).
+    var export: String? {
+        if let invoke { return invoke }
+        return passthrough.count >= 2 && passthrough[0] == "--invoke" ? passthrough[1] : nil
+    }
+
+    /// What follows the module (and a trailing `--invoke NAME`), without a leading `--`.
+    var arguments: [String] {
+        var rest = passthrough[...]
+        if invoke == nil, rest.count >= 2, rest.first == "--invoke" { rest = rest.dropFirst(2) }
+        if rest.first == "--" { rest = rest.dropFirst() }
+        return Array(rest)
+    }
+
+    func run() throws {
+        let store = Store(maxMemoryPages: maxMemoryPages)
+        let instance: Instance
+        do {
+            let validated = try Kiln.validate(path: module)
+            let name = URL(fileURLWithPath: module).lastPathComponent
+            let directory = NSTemporaryDirectory() + "kiln-run-\(getpid())"
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let path = try Kiln.buildSharedObject(validated, name: name, plan: build.plan(), directory: directory)
+            let artifact = try SharedObject(path: path)
+            if export == nil {
+                try store.setUpWASI(arguments: [name] + arguments, environment: resolvedEnvironment(), preopens: preopens())
+            }
+            instance = try Linker.instantiate(artifact, in: store) { _, _ in nil }
+        } catch let trap as Trap {
+            throw exit(for: trap, store: store, function: "instantiation")
+        } catch {
+            printError(error, module: module)
+            throw ExitCode(1)
+        }
+        if let export {
+            try callExport(instance, export, store: store)
+        } else {
+            guard instance.exportNames.contains("_start") else {
+                printStandardError("\(module): not a command: no _start export (use --invoke NAME)")
+                throw ExitCode(1)
+            }
+            do {
+                _ = try instance.invoke("_start", [])
+            } catch let trap as Trap {
+                throw exit(for: trap, store: store, function: "_start")
+            }
+        }
+    }
+
+    func callExport(_ instance: Instance, _ name: String, store: Store) throws {
+        guard let params = instance.parameterTypes(name) else {
+            printStandardError("\(module): no exported function \"\(name)\"")
+            throw ExitCode(1)
+        }
+        guard params.count == arguments.count else {
+            printStandardError("\(module): \"\(name)\" takes \(params.count) argument\(params.count == 1 ? "" : "s"), given \(arguments.count)")
+            throw ExitCode(1)
+        }
+        var values: [Value] = []
+        for (text, type) in zip(arguments, params) {
+            guard let value = ValueParser.parse(text, type: type) else {
+                printStandardError("\(module): cannot read \"\(text)\" as \(ValueParser.typeName(type))")
+                throw ExitCode(1)
+            }
+            values.append(value)
+        }
+        do {
+            for result in try instance.invoke(name, values) { print(ValueParser.format(result)) }
+        } catch let trap as Trap {
+            throw exit(for: trap, store: store, function: name)
+        }
+    }
+
+    /// proc_exit becomes the process's exit status; a trap prints its message and exits 134 (as wasmtime).
+    func exit(for trap: Trap, store: Store, function: String) -> ExitCode {
+        if trap.isExit { return ExitCode(store.exitCode) }
+        printStandardError("error: wasm trap: \(trap.message)\n  while running \"\(function)\" of \(module)")
+        return ExitCode(134)
+    }
+
+    func resolvedEnvironment() -> [String] {
+        environment.map { entry in
+            if entry.contains("=") { return entry }
+            return "\(entry)=\(ProcessInfo.processInfo.environment[entry] ?? "")"
+        }
+    }
+
+    func preopens() -> [(host: String, guest: String)] {
+        dirs.map { entry in
+            if let range = entry.range(of: "::") {
+                return (String(entry[..<range.lowerBound]), String(entry[range.upperBound...]))
+            }
+            return (entry, entry)
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import Kiln
+import KilnBuild
+import KilnDecode
+import KilnLoad
+import Testing
+
+/// Compiles Fixtures/wat/features.wat once and exercises the loader: linking, calls of many signatures,
+/// traps that leave the host and the instance usable, stack exhaustion, imports checked by type.
+@Suite(.serialized) final class InstanceTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let artifact: SharedObject
+    let store = Store()
+    var logged: [UInt32] = []
+    let directory = NSTemporaryDirectory() + "kiln-load-tests-\(UUID().uuidString)"
+
+    init() throws {
+        let text = try String(contentsOf: Self.root.appendingPathComponent("Fixtures/wat/features.wat"), encoding: .utf8)
+        let validated = try Kiln.validate(ModuleSource.text(text))
+        let plan = BuildPlan(runtime: try RuntimeSources())
+        artifact = try SharedObject(path: try Kiln.buildSharedObject(validated, name: "features.wat", plan: plan, directory: directory))
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: directory) }
+
+    func instantiate() throws -> Instance {
+        let log = HostFunction(params: "i", results: "") { [unowned self] values in
+            if case .i32(let v) = values[0] { self.logged.append(v) }
+            return []
+        }
+        return try Linker.instantiate(artifact, in: store) { module, name in
+            module == "host" && name == "log" ? .hostFunction(log) : nil
+        }
+    }
+
+    @Test func callsExportsOfEverySignature() throws {
+        let instance = try instantiate()
+        #expect(try instance.invoke("apply", [.i32(0), .i32(40), .i32(2)]) == [.i32(42)])
+        #expect(try instance.invoke("apply", [.i32(1), .i32(40), .i32(2)]) == [.i32(38)])
+        #expect(try instance.invoke("divmod", [.i32(47), .i32(10)]) == [.i32(4), .i32(7)])
+        #expect(try instance.invoke("classify", [.i32(1)]) == [.i32(101)])
+        #expect(try instance.invoke("classify", [.i32(99)]) == [.i32(102)])
+        #expect(try instance.invoke("load", [.i32(16)]) == [.i32(0x6e_6c_69_6b)])  // "kiln"
+    }
+
+    @Test func hostFunctionsAreCalledWithTheirArguments() throws {
+        let instance = try instantiate()
+        #expect(try instance.invoke("bump", []) == [.i32(1)])
+        #expect(try instance.invoke("bump", []) == [.i32(2)])
+        #expect(logged == [1, 2])
+        #expect(instance.global("counter") == .i32(2))
+    }
+
+    @Test func trapsLeaveTheHostAndTheInstanceUsable() throws {
+        let instance = try instantiate()
+        for round in 0..<50 {
+            #expect(throws: Trap.self) { try instance.invoke("div", [.i32(1), .i32(0)]) }
+            #expect(throws: Trap.self) { try instance.invoke("apply", [.i32(3), .i32(1), .i32(1)]) }
+            #expect(throws: Trap.self) { try instance.invoke("load", [.i32(65535)]) }
+            #expect(try instance.invoke("div", [.i32(Int32(round + 10).magnitude), .i32(2)]) == [.i32(UInt32(round + 10) / 2)])
+        }
+        do {
+            _ = try instance.invoke("div", [.i32(0x8000_0000), .i32(0xffff_ffff)])
+            Issue.record("INT_MIN / -1 returned")
+        } catch let trap as Trap {
+            #expect(trap.message == "integer overflow")
+        }
+        do {
+            _ = try instance.invoke("apply", [.i32(9), .i32(1), .i32(1)])
+            Issue.record("call_indirect past the table returned")
+        } catch let trap as Trap {
+            #expect(trap.message == "undefined element")
+        }
+        do {
+            _ = try instance.invoke("apply", [.i32(2), .i32(1), .i32(1)])
+            Issue.record("call_indirect of a null entry returned")
+        } catch let trap as Trap {
+            #expect(trap.message == "uninitialized element")
+        }
+    }
+
+    @Test func recursionTrapsInsteadOfOverflowingTheStack() throws {
+        let instance = try instantiate()
+        for _ in 0..<3 {
+            do {
+                _ = try instance.invoke("forever", [])
+                Issue.record("unbounded recursion returned")
+            } catch let trap as Trap {
+                #expect(trap.message == "call stack exhausted")
+            }
+        }
+        #expect(try instance.invoke("deep", [.i32(1000)]) == [.i32(1000)])
+    }
+
+    @Test func bulkMemoryAndTablesAndGrowth() throws {
+        let instance = try instantiate()
+        #expect(try instance.invoke("init_later", []) == [.i32(4)])
+        #expect(try instance.invoke("apply", [.i32(2), .i32(6), .i32(7)]) == [.i32(42)])
+        // The passive segment was dropped: a second memory.init of it with a non-zero length traps.
+        #expect(throws: Trap.self) { try instance.invoke("init_later", []) }
+        #expect(try instance.invoke("grow", [.i32(2)]) == [.i32(1)])
+        #expect(try instance.invoke("grow", [.i32(2)]) == [.i32(0xffff_ffff)])  // past the maximum of 4
+        _ = try instance.invoke("store8", [.i32(3 * 65536 - 1), .i64(0x1ff)])
+        #expect(throws: Trap.self) { try instance.invoke("store8", [.i32(3 * 65536), .i64(1)]) }
+    }
+
+    @Test func missingAndMistypedImportsAreRefusedByName() throws {
+        do {
+            _ = try Linker.instantiate(artifact, in: store) { _, _ in nil }
+            Issue.record("linked without its import")
+        } catch let error as LinkError {
+            #expect(error.reason.hasPrefix("unknown import: \"host\" \"log\""))
+        }
+        let wrong = HostFunction(params: "j", results: "") { _ in [] }
+        do {
+            _ = try Linker.instantiate(artifact, in: store) { _, _ in .hostFunction(wrong) }
+            Issue.record("linked an import of the wrong type")
+        } catch let error as LinkError {
+            #expect(error.reason.hasPrefix("incompatible import type: \"host\" \"log\""))
+        }
+    }
+}
