@@ -6,7 +6,7 @@ SPEC ?= ../shared/testsuite/wasm-2.0
 KILN_DEBUG := .build/debug/kiln
 KILN_RELEASE := .build/release/kiln
 
-.PHONY: build build-debug test test-swift test-spec test-runtime run fixtures clean spec-time sanitize
+.PHONY: build build-debug test test-swift test-spec test-runtime test-wasi run fixtures clean spec-time sanitize
 
 build:
 	$(SWIFT) build -c release
@@ -16,7 +16,7 @@ build-debug:
 
 # Unit tests, the runtime's C tests, then the whole Wasm 2.0 spec suite compiled and run through
 # `kiln wast` (its last line is `N passed, M failed, K skipped`).
-test: test-swift test-runtime test-spec
+test: test-swift test-runtime test-spec test-wasi
 
 test-swift:
 	$(SWIFT) build --build-tests
@@ -26,14 +26,24 @@ test-spec: build-debug
 	$(KILN_DEBUG) wast $(SPEC)/*.wast --jobs $(JOBS)
 
 # C runtime unit tests under ASan+UBSan; every header must also compile on its own. Last line: `N passed, M failed`.
+RUNTIME_TEST_FLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -ffp-contract=off -frounding-math \
+  -fsanitize=undefined,address -fno-sanitize-recover=all -IRuntime/include -lm -pthread \
+  $(shell command -v ld.lld >/dev/null && echo -fuse-ld=lld) # gold warns about every ASan helper
+
 test-runtime:
 	@mkdir -p .build-runtime
 	@for h in Runtime/include/*.h; do clang -std=c11 -Wall -Wextra -Werror -fsyntax-only -IRuntime/include -include $$h -x c /dev/null || exit 1; done
-	clang -std=c11 -O1 -g -Wall -Wextra -Werror -ffp-contract=off -frounding-math \
-	  -fsanitize=undefined,address -fno-sanitize-recover=all -IRuntime/include \
-	  Runtime/src/*.c Runtime/host/*.c Runtime/tests/*.c -o .build-runtime/runtime-tests -lm -pthread \
-	  $$(command -v ld.lld >/dev/null && echo -fuse-ld=lld) # gold warns about every ASan helper
+	clang Runtime/src/*.c Runtime/host/*.c $(addprefix Runtime/tests/,run_tests.c memory_test.c table_test.c \
+	  numeric_test.c float_test.c invoke_test.c) -o .build-runtime/runtime-tests $(RUNTIME_TEST_FLAGS)
+	clang Runtime/src/*.c Runtime/tests/simd_test.c -o .build-runtime/simd-tests $(RUNTIME_TEST_FLAGS)
+	clang -D_GNU_SOURCE Runtime/src/*.c Runtime/src/wasi/*.c Runtime/tests/wasi_test.c -o .build-runtime/wasi-tests $(RUNTIME_TEST_FLAGS)
 	.build-runtime/runtime-tests
+	.build-runtime/simd-tests
+	.build-runtime/wasi-tests
+
+# The WASI conformance suite (../shared/wasi-testsuite) through `kiln run`; last line `N passed, M failed`.
+test-wasi: build-debug
+	python3 Scripts/run-wasi-testsuite.py $(KILN_DEBUG) --jobs $(JOBS) --kiln-arg=--opt=0
 
 # The same spec run with generated code and the runtime built with -fsanitize=undefined,address. kiln itself
 # is not instrumented, so the ASan runtime is preloaded for the artifacts it dlopens.

@@ -49,14 +49,22 @@ static inline f64 kiln_f64_reinterpret_i64(u64 b) {
 #define KILN_F32_SIGN 0x80000000u
 #define KILN_F64_SIGN 0x8000000000000000u
 
-static inline f32 kiln_f32_abs(f32 x) { return kiln_f32_reinterpret_i32(kiln_i32_reinterpret_f32(x) & ~KILN_F32_SIGN); }
-static inline f32 kiln_f32_neg(f32 x) { return kiln_f32_reinterpret_i32(kiln_i32_reinterpret_f32(x) ^ KILN_F32_SIGN); }
+static inline f32 kiln_f32_abs(f32 x) {
+  return kiln_f32_reinterpret_i32(kiln_i32_reinterpret_f32(x) & ~KILN_F32_SIGN);
+}
+static inline f32 kiln_f32_neg(f32 x) {
+  return kiln_f32_reinterpret_i32(kiln_i32_reinterpret_f32(x) ^ KILN_F32_SIGN);
+}
 static inline f32 kiln_f32_copysign(f32 a, f32 b) {
   return kiln_f32_reinterpret_i32((kiln_i32_reinterpret_f32(a) & ~KILN_F32_SIGN) |
                                   (kiln_i32_reinterpret_f32(b) & KILN_F32_SIGN));
 }
-static inline f64 kiln_f64_abs(f64 x) { return kiln_f64_reinterpret_i64(kiln_i64_reinterpret_f64(x) & ~KILN_F64_SIGN); }
-static inline f64 kiln_f64_neg(f64 x) { return kiln_f64_reinterpret_i64(kiln_i64_reinterpret_f64(x) ^ KILN_F64_SIGN); }
+static inline f64 kiln_f64_abs(f64 x) {
+  return kiln_f64_reinterpret_i64(kiln_i64_reinterpret_f64(x) & ~KILN_F64_SIGN);
+}
+static inline f64 kiln_f64_neg(f64 x) {
+  return kiln_f64_reinterpret_i64(kiln_i64_reinterpret_f64(x) ^ KILN_F64_SIGN);
+}
 static inline f64 kiln_f64_copysign(f64 a, f64 b) {
   return kiln_f64_reinterpret_i64((kiln_i64_reinterpret_f64(a) & ~KILN_F64_SIGN) |
                                   (kiln_i64_reinterpret_f64(b) & KILN_F64_SIGN));

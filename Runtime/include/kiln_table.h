@@ -42,7 +42,8 @@ static inline const kiln_funcref* kiln_funcref_for_call(kiln_ctx* ctx, kiln_tabl
   if (KILN_UNLIKELY(i >= t->size)) kiln_trap(ctx, KILN_TRAP_UNDEFINED_ELEMENT);
   const kiln_funcref* f = (const kiln_funcref*)t->elements[i];
   if (KILN_UNLIKELY(f == NULL)) kiln_trap(ctx, KILN_TRAP_UNINITIALIZED_ELEMENT);
-  if (KILN_UNLIKELY(!kiln_functype_equal(f->type, expected))) kiln_trap(ctx, KILN_TRAP_INDIRECT_CALL_TYPE_MISMATCH);
+  if (KILN_UNLIKELY(!kiln_functype_equal(f->type, expected)))
+    kiln_trap(ctx, KILN_TRAP_INDIRECT_CALL_TYPE_MISMATCH);
   return f;
 }
 

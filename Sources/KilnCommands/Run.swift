@@ -46,6 +46,8 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
+        // A write to a closed pipe must reach the guest as EPIPE, as with wasmtime, not kill the process.
+        signal(SIGPIPE, SIG_IGN)
         let store = Store(maxMemoryPages: maxMemoryPages)
         let instance: Instance
         do {

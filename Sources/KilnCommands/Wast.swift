@@ -27,7 +27,8 @@ struct Wast: ParsableCommand {
 
     func run() throws {
         let jobs = max(1, self.jobs ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        let plan = validateOnly ? nil : try build.plan()
+        // The spec scripts compile hundreds of small modules: -O0 keeps them fast to build.
+        let plan = validateOnly ? nil : try build.plan(defaultOptimization: 0)
         let summary = WastRunner.run(files: files, jobs: jobs, options: .init(plan: plan, verbose: verbose)) { text in
             print(text)
         }
@@ -41,8 +42,8 @@ struct BuildOptions: ParsableArguments {
     @Option(help: "The C compiler, possibly with a launcher (\"ccache clang\"); default $KILN_CC or clang.")
     var cc: String?
 
-    @Option(name: .customLong("opt"), help: "C optimization level, 0 to 3.")
-    var optimization: Int = 0
+    @Option(name: .customLong("opt"), help: "C optimization level, 0 to 3 (default: 2; 0 for kiln wast).")
+    var optimization: Int?
 
     @Flag(help: "Build generated code and the runtime with -fsanitize=undefined,address.")
     var sanitize = false
@@ -50,7 +51,9 @@ struct BuildOptions: ParsableArguments {
     @Flag(help: "Compile generated C with -Wall -Wextra -Werror (a check of the lowering).")
     var warningsAsErrors = false
 
-    func plan() throws -> BuildPlan {
+    /// The build plan, at `defaultOptimization` unless `--opt` says otherwise.
+    func plan(defaultOptimization: Int = 2) throws -> BuildPlan {
+        let optimization = self.optimization ?? defaultOptimization
         guard (0...3).contains(optimization) else { throw ValidationError("--opt takes 0, 1, 2 or 3") }
         return BuildPlan(
             compiler: CCompiler(cc), flags: CompileFlags(optimization: optimization, sanitize: sanitize, warningsAsErrors: warningsAsErrors),

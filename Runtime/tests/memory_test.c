@@ -1,0 +1,388 @@
+/* Linear memory: bounds checks, growth, bulk operations (RELIABILITY.md items 1-2, 5-10, 12-14, 19-22). */
+#define _DEFAULT_SOURCE /* fork/rlimit under -std=c11 */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kt.h"
+
+#define PAGE ((u64)KILN_PAGE_SIZE)
+
+static void new_memory(kiln_memory* m, u64 min, u64 max) {
+  int rc = kiln_memory_new(m, min, max, 0);
+  CHECK_EQ(rc, 0);
+  if (rc != 0) abort(); /* the rest of the test would dereference NULL */
+}
+
+static void test_new_and_free(kiln_ctx* ctx) {
+  kiln_memory m;
+  new_memory(&m, 1, 2);
+  CHECK_EQ(m.pages, 1);
+  CHECK_EQ(m.size, PAGE);
+  CHECK_EQ(m.max_pages, 2);
+  CHECK_EQ(m.reserved, 2 * PAGE);
+  CHECK_EQ(kiln_memory_size(&m), 1);
+  CHECK_EQ(kiln_i64_load(ctx, &m, 0) | kiln_i64_load(ctx, &m, PAGE - 8), 0); /* committed pages are zero */
+  kiln_memory_free(&m);
+  CHECK(m.data == NULL && m.size == 0 && m.reserved == 0);
+
+  CHECK_EQ(kiln_memory_new(&m, 3, 2, 0), -1); /* min > max */
+  CHECK(m.data == NULL && m.size == 0);
+  CHECK_EQ(kiln_memory_new(&m, 0, 65537, 0), -1); /* past 4 GiB */
+  CHECK_EQ(kiln_memory_new(&m, 11, 65536, 10), -1); /* min past the store limit */
+}
+
+static void test_round_trip_and_endianness(kiln_ctx* ctx) {
+  kiln_memory m;
+  new_memory(&m, 1, 1);
+  kiln_i32_store(ctx, &m, 1, 0x11223344u); /* unaligned on purpose: alignment is only a hint */
+  CHECK_EQ(kiln_i32_load8_u(ctx, &m, 1), 0x44);
+  CHECK_EQ(kiln_i32_load8_u(ctx, &m, 4), 0x11);
+  CHECK_EQ(kiln_i32_load(ctx, &m, 1), 0x11223344u);
+  kiln_i64_store(ctx, &m, 8, 0x8899AABBCCDDEEFFu);
+  CHECK_EQ(kiln_i64_load(ctx, &m, 8), 0x8899AABBCCDDEEFFu);
+  CHECK_EQ(kiln_i32_load8_s(ctx, &m, 8), 0xFFFFFFFFu);
+  CHECK_EQ(kiln_i32_load8_u(ctx, &m, 8), 0xFFu);
+  CHECK_EQ(kiln_i32_load16_s(ctx, &m, 8), 0xFFFFEEFFu);
+  CHECK_EQ(kiln_i32_load16_u(ctx, &m, 8), 0xEEFFu);
+  CHECK_EQ(kiln_i64_load8_s(ctx, &m, 8), 0xFFFFFFFFFFFFFFFFu);
+  CHECK_EQ(kiln_i64_load8_u(ctx, &m, 8), 0xFFu);
+  CHECK_EQ(kiln_i64_load16_s(ctx, &m, 8), 0xFFFFFFFFFFFFEEFFu);
+  CHECK_EQ(kiln_i64_load16_u(ctx, &m, 8), 0xEEFFu);
+  CHECK_EQ(kiln_i64_load32_s(ctx, &m, 8), 0xFFFFFFFFCCDDEEFFu);
+  CHECK_EQ(kiln_i64_load32_u(ctx, &m, 8), 0xCCDDEEFFu);
+  CHECK_EQ(kiln_i64_load32_s(ctx, &m, 12), 0xFFFFFFFF8899AABBu);
+  kiln_i32_store(ctx, &m, 16, 0x7F);
+  CHECK_EQ(kiln_i32_load8_s(ctx, &m, 16), 0x7F);
+  CHECK_EQ(kiln_i64_load16_s(ctx, &m, 16), 0x7F);
+  CHECK_EQ(kiln_i64_load32_s(ctx, &m, 16), 0x7F);
+
+  kiln_i32_store8(ctx, &m, 32, 0x12345678u);
+  kiln_i32_store16(ctx, &m, 33, 0x9ABCDEF0u);
+  kiln_i64_store8(ctx, &m, 35, 0x1122334455667788u);
+  kiln_i64_store16(ctx, &m, 36, 0x1122334455667788u);
+  kiln_i64_store32(ctx, &m, 38, 0x1122334455667788u);
+  CHECK_EQ(kiln_i64_load(ctx, &m, 32), 0x7788778888DEF078ull);
+  CHECK_EQ(kiln_i32_load16_u(ctx, &m, 40), 0x5566);
+
+  /* Floats keep their exact bits, signalling NaNs included. */
+  kiln_f32_store(ctx, &m, 64, kiln_f32_reinterpret_i32(0x7FA00001u));
+  CHECK_EQ(kiln_i32_load(ctx, &m, 64), 0x7FA00001u);
+  CHECK_F32_BITS(kiln_f32_load(ctx, &m, 64), 0x7FA00001u);
+  kiln_f64_store(ctx, &m, 72, kiln_f64_reinterpret_i64(0xFFF4000000000001u));
+  CHECK_EQ(kiln_i64_load(ctx, &m, 72), 0xFFF4000000000001u);
+  CHECK_F64_BITS(kiln_f64_load(ctx, &m, 72), 0xFFF4000000000001u);
+
+  kiln_v128 v;
+  for (int i = 0; i < 16; i++) v[i] = (u8)(i * 17);
+  kiln_v128_store(ctx, &m, 99, v);
+  kiln_v128 w = kiln_v128_load(ctx, &m, 99);
+  CHECK(memcmp(&v, &w, 16) == 0);
+  CHECK_EQ(kiln_i32_load8_u(ctx, &m, 99 + 15), 255);
+  kiln_memory_free(&m);
+}
+
+/* Item 5: an access of N bytes at size-N succeeds; at size-N+1 it traps and stores nothing. */
+static void test_edges_every_width(kiln_ctx* ctx) {
+  kiln_memory m;
+  new_memory(&m, 1, 1);
+  const u64 S = m.size;
+  memset(m.data + S - 32, 0xA5, 32);
+  kiln_v128 v;
+  memset(&v, 0x11, 16);
+
+  CHECK_EQ(kiln_i32_load8_u(ctx, &m, S - 1), 0xA5);
+  CHECK_EQ(kiln_i32_load8_s(ctx, &m, S - 1), 0xFFFFFFA5u);
+  CHECK_EQ(kiln_i32_load16_u(ctx, &m, S - 2), 0xA5A5);
+  CHECK_EQ(kiln_i32_load16_s(ctx, &m, S - 2), 0xFFFFA5A5u);
+  CHECK_EQ(kiln_i32_load(ctx, &m, S - 4), 0xA5A5A5A5u);
+  CHECK_EQ(kiln_i64_load(ctx, &m, S - 8), 0xA5A5A5A5A5A5A5A5u);
+  CHECK_EQ(kiln_i64_load8_u(ctx, &m, S - 1), 0xA5);
+  CHECK_EQ(kiln_i64_load16_u(ctx, &m, S - 2), 0xA5A5);
+  CHECK_EQ(kiln_i64_load32_u(ctx, &m, S - 4), 0xA5A5A5A5u);
+  CHECK_F32_BITS(kiln_f32_load(ctx, &m, S - 4), 0xA5A5A5A5u);
+  CHECK_F64_BITS(kiln_f64_load(ctx, &m, S - 8), 0xA5A5A5A5A5A5A5A5u);
+  kiln_v128 w = kiln_v128_load(ctx, &m, S - 16);
+  CHECK_EQ(w[0] + w[15], 0xA5 * 2);
+
+  const int OOB = KILN_TRAP_MEMORY_OUT_OF_BOUNDS;
+  EXPECT_TRAP(ctx, OOB, kiln_i32_load8_u(ctx, &m, S));
+  EXPECT_TRAP(ctx, OOB, kiln_i32_load8_s(ctx, &m, S));
+  EXPECT_TRAP(ctx, OOB, kiln_i32_load16_u(ctx, &m, S - 1));
+  EXPECT_TRAP(ctx, OOB, kiln_i32_load16_s(ctx, &m, S - 1));
+  EXPECT_TRAP(ctx, OOB, kiln_i32_load(ctx, &m, S - 3));
+  EXPECT_TRAP(ctx, OOB, kiln_i64_load(ctx, &m, S - 7));
+  EXPECT_TRAP(ctx, OOB, kiln_i64_load8_s(ctx, &m, S));
+  EXPECT_TRAP(ctx, OOB, kiln_i64_load8_u(ctx, &m, S));
+  EXPECT_TRAP(ctx, OOB, kiln_i64_load16_s(ctx, &m, S - 1));
+  EXPECT_TRAP(ctx, OOB, kiln_i64_load16_u(ctx, &m, S - 1));
+  EXPECT_TRAP(ctx, OOB, kiln_i64_load32_s(ctx, &m, S - 3));
+  EXPECT_TRAP(ctx, OOB, kiln_i64_load32_u(ctx, &m, S - 3));
+  EXPECT_TRAP(ctx, OOB, kiln_f32_load(ctx, &m, S - 3));
+  EXPECT_TRAP(ctx, OOB, kiln_f64_load(ctx, &m, S - 7));
+  EXPECT_TRAP(ctx, OOB, kiln_v128_load(ctx, &m, S - 15)); /* item 10: straddling the end */
+
+  EXPECT_TRAP(ctx, OOB, kiln_i32_store8(ctx, &m, S, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_i32_store16(ctx, &m, S - 1, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_i32_store(ctx, &m, S - 3, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_i64_store(ctx, &m, S - 7, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_i64_store8(ctx, &m, S, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_i64_store16(ctx, &m, S - 1, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_i64_store32(ctx, &m, S - 3, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_f32_store(ctx, &m, S - 3, 0.0f));
+  EXPECT_TRAP(ctx, OOB, kiln_f64_store(ctx, &m, S - 7, 0.0));
+  EXPECT_TRAP(ctx, OOB, kiln_v128_store(ctx, &m, S - 15, v));
+  int untouched = 1;
+  for (u64 i = S - 32; i < S; i++) untouched &= m.data[i] == 0xA5;
+  CHECK(untouched); /* no partial store */
+
+  kiln_i32_store8(ctx, &m, S - 1, 1);
+  kiln_i32_store16(ctx, &m, S - 2, 2);
+  kiln_i32_store(ctx, &m, S - 4, 4);
+  kiln_i64_store(ctx, &m, S - 8, 8);
+  kiln_i64_store8(ctx, &m, S - 1, 1);
+  kiln_i64_store16(ctx, &m, S - 2, 2);
+  kiln_i64_store32(ctx, &m, S - 4, 4);
+  kiln_f32_store(ctx, &m, S - 4, 1.0f);
+  kiln_f64_store(ctx, &m, S - 8, 1.0);
+  kiln_v128_store(ctx, &m, S - 16, v);
+  CHECK_EQ(kiln_i64_load(ctx, &m, S - 8), 0x1111111111111111u);
+  kiln_memory_free(&m);
+}
+
+/* Items 1, 2, 6, 7, 9: address arithmetic is 64-bit and never wraps into bounds. */
+static void test_address_overflow(kiln_ctx* ctx) {
+  kiln_memory m;
+  new_memory(&m, 1, 1);
+  const int OOB = KILN_TRAP_MEMORY_OUT_OF_BOUNDS;
+  EXPECT_TRAP(ctx, OOB, kiln_i32_load8_u(ctx, &m, (u64)0xFFFFFFFFu + 1u)); /* item 1 */
+  EXPECT_TRAP(ctx, OOB, kiln_i32_load(ctx, &m, (u64)1u + 0xFFFFFFFFu));    /* item 2 */
+  EXPECT_TRAP(ctx, OOB, kiln_i64_load(ctx, &m, (u64)0xFFFFFFFFu + 0xFFFFFFFFu));
+  EXPECT_TRAP(ctx, OOB, kiln_i64_store(ctx, &m, 0xFFFFFFFFFFFFFFF0u, 1)); /* item 3: no wrap in the check */
+  EXPECT_TRAP(ctx, OOB, kiln_i32_load(ctx, &m, 0xFFFFFFFFFFFFFFFFu));
+  CHECK_EQ(kiln_i64_load(ctx, &m, 0), 0); /* guest byte 0 unchanged */
+  u32 index = 0x80000000u;                                                   /* item 6: zero-extended */
+  EXPECT_TRAP(ctx, OOB, kiln_i32_load(ctx, &m, (u64)index + 0u));
+  /* Item 7: the index wraps in 32 bits before the offset is added. */
+  kiln_i32_store(ctx, &m, 8, 0xCAFEu);
+  CHECK_EQ(kiln_i32_load(ctx, &m, (u64)kiln_i32_shl(0x20000001u, 3) + 0u), 0xCAFEu);
+  /* Item 9: a dead load still traps. */
+  EXPECT_TRAP(ctx, OOB, (void)kiln_i32_load(ctx, &m, 65536));
+  kiln_memory_free(&m);
+}
+
+/* Item 8: with malloc'd backing under ASan, a load at size-8 reads exactly 8 bytes. */
+static void test_exact_read_size(kiln_ctx* ctx) {
+  u8* bytes = malloc(PAGE);
+  if (bytes == NULL) abort();
+  memset(bytes, 0, PAGE);
+  bytes[PAGE - 1] = 0x80; /* the sign bit of the f64 at size-8 */
+  kiln_memory m = {.data = bytes, .size = PAGE, .pages = 1, .max_pages = 1};
+  f64 x = kiln_f64_copysign(1.5, kiln_f64_load(ctx, &m, PAGE - 8));
+  CHECK_F64_BITS(x, 0xBFF8000000000000u);
+  CHECK_EQ(kiln_i32_load8_u(ctx, &m, PAGE - 1), 0x80);
+  EXPECT_TRAP(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS, kiln_f64_load(ctx, &m, PAGE - 7));
+  free(bytes);
+}
+
+/* Items 19, 20: memory.grow returns the old size or -1, never traps, and new pages are zero. */
+static void test_grow(kiln_ctx* ctx) {
+  kiln_memory m;
+  new_memory(&m, 1, 4);
+  u8* base = m.data;
+  kiln_i32_store(ctx, &m, 100, 42);
+  CHECK_EQ(kiln_memory_grow(ctx, &m, 0), 1);
+  CHECK_EQ(kiln_memory_grow(ctx, &m, 2), 1);
+  CHECK_EQ(kiln_memory_size(&m), 3);
+  CHECK_EQ(m.size, 3 * PAGE);
+  CHECK(m.data == base); /* data never moves */
+  CHECK_EQ(kiln_i32_load(ctx, &m, 100), 42);
+  CHECK_EQ(kiln_i64_load(ctx, &m, PAGE) | kiln_i64_load(ctx, &m, 3 * PAGE - 8), 0);
+  kiln_i32_store(ctx, &m, 3 * PAGE - 4, 7);
+  EXPECT_TRAP(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS, kiln_i32_load(ctx, &m, 3 * PAGE));
+  CHECK_EQ(kiln_memory_grow(ctx, &m, 2), KILN_GROW_FAILED); /* past max */
+  CHECK_EQ(kiln_memory_grow(ctx, &m, 0xFFFFFFFFu), KILN_GROW_FAILED);
+  CHECK_EQ(kiln_memory_grow(ctx, &m, 0x10000u), KILN_GROW_FAILED);
+  CHECK_EQ(m.pages, 3);
+  CHECK_EQ(m.size, 3 * PAGE);
+  CHECK_EQ(kiln_memory_grow(ctx, &m, 1), 3);
+  CHECK_EQ(kiln_memory_grow(NULL, &m, 0), 4); /* ctx is optional */
+  kiln_memory_free(&m);
+
+  /* The store's limit caps growth below the declared maximum. */
+  new_memory(&m, 1, 65536);
+  ctx->max_memory_pages = 3;
+  CHECK_EQ(kiln_memory_grow(ctx, &m, 3), KILN_GROW_FAILED);
+  CHECK_EQ(kiln_memory_grow(ctx, &m, 2), 1);
+  CHECK_EQ(kiln_memory_grow(ctx, &m, 1), KILN_GROW_FAILED);
+  ctx->max_memory_pages = 2;
+  CHECK_EQ(kiln_memory_grow(ctx, &m, 0), 3); /* grow 0 reports the size even above a lowered limit */
+  ctx->max_memory_pages = 0;                 /* 0: no store limit */
+  CHECK_EQ(kiln_memory_grow(ctx, &m, 1), 3);
+  ctx->max_memory_pages = KILN_MAX_PAGES;
+  kiln_memory_free(&m);
+
+  /* limit_pages caps the reservation; growth past it fails even without a ctx. */
+  CHECK_EQ(kiln_memory_new(&m, 1, 65536, 2), 0);
+  CHECK_EQ(m.reserved, 2 * PAGE);
+  CHECK_EQ(m.max_pages, 65536);
+  CHECK_EQ(kiln_memory_grow(NULL, &m, 2), KILN_GROW_FAILED);
+  CHECK_EQ(kiln_memory_grow(NULL, &m, 1), 1);
+  kiln_memory_free(&m);
+}
+
+/* Item 19: 0-page memories. */
+static void test_zero_pages(kiln_ctx* ctx) {
+  kiln_memory m;
+  new_memory(&m, 0, 0);
+  CHECK_EQ(m.reserved, 0);
+  CHECK_EQ(kiln_memory_grow(ctx, &m, 0), 0);
+  CHECK_EQ(kiln_memory_grow(ctx, &m, 1), KILN_GROW_FAILED);
+  EXPECT_TRAP(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS, kiln_i32_load8_u(ctx, &m, 0));
+  EXPECT_TRAP(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS, kiln_i32_store8(ctx, &m, 0, 1));
+  kiln_memory_fill(ctx, &m, 0, 0, 0); /* n == 0 at offset == size: fine, even with no data */
+  kiln_memory_copy(ctx, &m, &m, 0, 0, 0);
+  kiln_memory_init(ctx, &m, NULL, 0, 0, 0, 0);
+  EXPECT_TRAP(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS, kiln_memory_fill(ctx, &m, 1, 0, 0));
+  kiln_memory_free(&m);
+
+  new_memory(&m, 0, 1);
+  EXPECT_TRAP(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS, kiln_i32_load8_u(ctx, &m, 0));
+  CHECK_EQ(kiln_memory_grow(ctx, &m, 0), 0);
+  CHECK_EQ(kiln_memory_grow(ctx, &m, 1), 0);
+  CHECK_EQ(kiln_i64_load(ctx, &m, PAGE - 8), 0);
+  kiln_memory_free(&m);
+}
+
+/* Item 22: the 4 GiB maximum either grows fully or fails cleanly; sizes are 64-bit. */
+static void test_four_gib(kiln_ctx* ctx) {
+  kiln_memory m;
+  new_memory(&m, 0, 65536);
+  CHECK_EQ(m.reserved, 65536 * PAGE);
+  u32 old = kiln_memory_grow(ctx, &m, 65536);
+  if (old == KILN_GROW_FAILED) {
+    printf("note: the OS refused to commit 4 GiB; checked that growth failed cleanly\n");
+    CHECK_EQ(m.pages, 0);
+  } else {
+    CHECK_EQ(old, 0);
+    CHECK_EQ(m.size, (u64)1 << 32);
+    CHECK_EQ(kiln_memory_size(&m), 65536);
+    kiln_i32_store8(ctx, &m, 0xFFFFFFFFu, 0x5A);
+    CHECK_EQ(kiln_i32_load8_u(ctx, &m, 0xFFFFFFFFu), 0x5A);
+    CHECK_EQ(kiln_i32_load(ctx, &m, 0xFFFFFFFCu), 0x5A000000u);
+    EXPECT_TRAP(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS, kiln_i32_load(ctx, &m, 0xFFFFFFFDu));
+    EXPECT_TRAP(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS, kiln_i32_load8_u(ctx, &m, (u64)0xFFFFFFFFu + 1u));
+    kiln_memory_fill(ctx, &m, 0xFFFFFFF0u, 0x77, 16);
+    CHECK_EQ(kiln_i64_load(ctx, &m, 0xFFFFFFF8u), 0x7777777777777777u);
+    EXPECT_TRAP(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS, kiln_memory_fill(ctx, &m, 0xFFFFFFF0u, 0, 17));
+    CHECK_EQ(kiln_memory_grow(ctx, &m, 0), 65536);
+    CHECK_EQ(kiln_memory_grow(ctx, &m, 1), KILN_GROW_FAILED);
+  }
+  kiln_memory_free(&m);
+}
+
+/* Item 21: when the OS refuses the reservation or the commit, the result is -1, not a crash. Run in a child
+ * with a tight address-space limit so the limit cannot affect the other tests. */
+static void test_os_refusal(kiln_ctx* ctx) {
+  (void)ctx;
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid == 0) {
+    kiln_memory m;
+    if (kiln_memory_new(&m, 1, 2, 0) != 0) _exit(10);
+    /* The next mapping of any size fails; the reservation of 4 GiB certainly does. */
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) != 0) _exit(11);
+    FILE* f = fopen("/proc/self/statm", "r");
+    unsigned long vm_pages = 0;
+    if (f == NULL || fscanf(f, "%lu", &vm_pages) != 1) _exit(12);
+    fclose(f);
+    rl.rlim_cur = (rlim_t)vm_pages * (rlim_t)sysconf(_SC_PAGESIZE) + (rlim_t)(16u << 20);
+    if (setrlimit(RLIMIT_AS, &rl) != 0) _exit(13);
+    kiln_memory big;
+    if (kiln_memory_new(&big, 0, 65536, 0) != -1) _exit(20);
+    if (big.data != NULL || big.size != 0) _exit(21);
+    if (kiln_memory_grow(NULL, &m, 1) != 1) _exit(22); /* a committed grow inside the reservation */
+    _exit(0);
+  }
+  int status = 0;
+  CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+  CHECK(WIFEXITED(status));
+  CHECK_EQ(WEXITSTATUS(status), 0);
+}
+
+/* Items 12-14: bulk memory bounds, overlap and dropped segments. */
+static void test_bulk(kiln_ctx* ctx) {
+  kiln_memory m;
+  new_memory(&m, 1, 1);
+  const u32 S = (u32)m.size;
+  const int OOB = KILN_TRAP_MEMORY_OUT_OF_BOUNDS;
+
+  kiln_memory_fill(ctx, &m, 10, 0x1234, 5); /* value truncates to a byte */
+  CHECK_EQ(kiln_i64_load(ctx, &m, 8), 0x0000003434343434ull << 16);
+  kiln_memory_fill(ctx, &m, S, 0, 0);
+  kiln_memory_fill(ctx, &m, S - 4, 0xEE, 4);
+  EXPECT_TRAP(ctx, OOB, kiln_memory_fill(ctx, &m, S + 1, 0, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_memory_fill(ctx, &m, S - 3, 0x11, 4));
+  EXPECT_TRAP(ctx, OOB, kiln_memory_fill(ctx, &m, 0xFFFFFFFFu, 0x11, 2)); /* d + n wraps in u32 */
+  CHECK_EQ(kiln_i32_load(ctx, &m, S - 4), 0xEEEEEEEEu);                  /* nothing written */
+  CHECK_EQ(kiln_i32_load8_u(ctx, &m, 0), 0);
+
+  /* memmove semantics both ways. */
+  for (u32 i = 0; i < 8; i++) kiln_i32_store8(ctx, &m, 100 + i, i + 1);
+  kiln_memory_copy(ctx, &m, &m, 102, 100, 6); /* forward overlap */
+  CHECK_EQ(kiln_i64_load(ctx, &m, 100), 0x0605040302010201ull);
+  for (u32 i = 0; i < 8; i++) kiln_i32_store8(ctx, &m, 100 + i, i + 1);
+  kiln_memory_copy(ctx, &m, &m, 100, 102, 6); /* backward overlap */
+  CHECK_EQ(kiln_i64_load(ctx, &m, 100), 0x0807080706050403ull);
+  kiln_memory_copy(ctx, &m, &m, S, 0, 0);
+  kiln_memory_copy(ctx, &m, &m, 0, S, 0);
+  EXPECT_TRAP(ctx, OOB, kiln_memory_copy(ctx, &m, &m, S + 1, 0, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_memory_copy(ctx, &m, &m, 0, S + 1, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_memory_copy(ctx, &m, &m, 100, S - 4, 8));
+  EXPECT_TRAP(ctx, OOB, kiln_memory_copy(ctx, &m, &m, S - 4, 100, 8));
+  CHECK_EQ(kiln_i32_load(ctx, &m, S - 4), 0xEEEEEEEEu);
+  CHECK_EQ(kiln_i64_load(ctx, &m, 100), 0x0807080706050403ull);
+
+  /* Between two memories. */
+  kiln_memory other;
+  new_memory(&other, 2, 2);
+  kiln_memory_copy(ctx, &other, &m, (u32)(2 * PAGE - 8), 100, 8);
+  CHECK_EQ(kiln_i64_load(ctx, &other, 2 * PAGE - 8), 0x0807080706050403ull);
+  EXPECT_TRAP(ctx, OOB, kiln_memory_copy(ctx, &m, &other, 0, S, S + 1));
+  CHECK_EQ(kiln_i32_load8_u(ctx, &m, 0), 0);
+  kiln_memory_free(&other);
+
+  static const u8 segment[] = {1, 2, 3, 4, 5};
+  kiln_memory_init(ctx, &m, segment, 5, 200, 1, 4);
+  CHECK_EQ(kiln_i32_load(ctx, &m, 200), 0x05040302u);
+  kiln_memory_init(ctx, &m, segment, 5, S, 5, 0); /* n == 0 at both ends */
+  EXPECT_TRAP(ctx, OOB, kiln_memory_init(ctx, &m, segment, 5, 300, 2, 4));
+  EXPECT_TRAP(ctx, OOB, kiln_memory_init(ctx, &m, segment, 5, S - 2, 0, 4));
+  EXPECT_TRAP(ctx, OOB, kiln_memory_init(ctx, &m, segment, 5, S + 1, 0, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_memory_init(ctx, &m, segment, 5, 0, 6, 0));
+  CHECK_EQ(kiln_i32_load(ctx, &m, 300), 0);
+  CHECK_EQ(kiln_i32_load(ctx, &m, S - 4), 0xEEEEEEEEu);
+  /* Item 14: after data.drop the length is 0. */
+  EXPECT_TRAP(ctx, OOB, kiln_memory_init(ctx, &m, segment, 0, 0, 0, 1));
+  kiln_memory_init(ctx, &m, segment, 0, 0, 0, 0);
+  kiln_memory_init(ctx, &m, NULL, 0, 10, 0, 0);
+  EXPECT_TRAP(ctx, OOB, kiln_memory_init(ctx, &m, NULL, 0, 0, 1, 0));
+  kiln_memory_free(&m);
+}
+
+const kt_test kt_memory_tests[] = {
+    {"memory new/free", test_new_and_free},
+    {"memory round trip", test_round_trip_and_endianness},
+    {"memory edges", test_edges_every_width},
+    {"memory address overflow", test_address_overflow},
+    {"memory exact read size", test_exact_read_size},
+    {"memory grow", test_grow},
+    {"memory zero pages", test_zero_pages},
+    {"memory 4 GiB", test_four_gib},
+    {"memory OS refusal", test_os_refusal},
+    {"memory bulk", test_bulk},
+    {NULL, NULL},
+};

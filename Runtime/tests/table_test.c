@@ -1,0 +1,179 @@
+/* Tables and call_indirect (RELIABILITY.md items 14, 17, 18, 27). */
+#include <stdint.h>
+#include <string.h>
+
+#include "kt.h"
+
+#define P(n) ((void*)(uintptr_t)(n)) /* distinct non-null entries */
+
+static void new_table(kiln_table* t, u32 min, u32 max) {
+  int rc = kiln_table_new(t, KILN_EXTERNREF, min, max);
+  CHECK_EQ(rc, 0);
+}
+
+static int entries_are(kiln_table* t, const uintptr_t* want, u32 n) {
+  if (t->size != n) return 0;
+  for (u32 i = 0; i < n; i++)
+    if ((uintptr_t)t->elements[i] != want[i]) return 0;
+  return 1;
+}
+
+static void test_new_get_set(kiln_ctx* ctx) {
+  kiln_table t;
+  new_table(&t, 3, 10);
+  CHECK_EQ(kiln_table_size(&t), 3);
+  CHECK_EQ(t.max, 10);
+  CHECK_EQ(t.elem_type, KILN_EXTERNREF);
+  CHECK(kiln_table_get(ctx, &t, 0) == NULL && kiln_table_get(ctx, &t, 2) == NULL);
+  kiln_table_set(ctx, &t, 2, P(7));
+  CHECK(kiln_table_get(ctx, &t, 2) == P(7));
+  EXPECT_TRAP(ctx, KILN_TRAP_TABLE_OUT_OF_BOUNDS, kiln_table_get(ctx, &t, 3));
+  EXPECT_TRAP(ctx, KILN_TRAP_TABLE_OUT_OF_BOUNDS, kiln_table_set(ctx, &t, 3, P(1)));
+  EXPECT_TRAP(ctx, KILN_TRAP_TABLE_OUT_OF_BOUNDS, kiln_table_get(ctx, &t, 0xFFFFFFFFu));
+  kiln_table_free(&t);
+  CHECK(t.elements == NULL && t.size == 0);
+
+  CHECK_EQ(kiln_table_new(&t, KILN_FUNCREF, 2, 1), -1);
+  CHECK_EQ(kiln_table_new(&t, KILN_FUNCREF, KILN_TABLE_ELEMENTS_LIMIT + 1, KILN_TABLE_NO_MAX), -1);
+  new_table(&t, 0, 0);
+  EXPECT_TRAP(ctx, KILN_TRAP_TABLE_OUT_OF_BOUNDS, kiln_table_get(ctx, &t, 0));
+  kiln_table_free(&t);
+}
+
+/* Item 18: table.grow fails cleanly (-1, table unchanged) and grows with amortised reallocation. */
+static void test_grow(kiln_ctx* ctx) {
+  kiln_table t;
+  new_table(&t, 0, 10);
+  CHECK_EQ(kiln_table_grow(ctx, &t, P(1), 0), 0);
+  CHECK_EQ(kiln_table_grow(ctx, &t, P(1), 1), 0);
+  CHECK_EQ(kiln_table_grow(ctx, &t, P(2), 2), 1);
+  CHECK_EQ(kiln_table_grow(ctx, &t, NULL, 1), 3);
+  static const uintptr_t want[] = {1, 2, 2, 0};
+  CHECK(entries_are(&t, want, 4));
+  CHECK_EQ(kiln_table_grow(ctx, &t, P(9), 7), 0xFFFFFFFFu); /* past max */
+  CHECK_EQ(kiln_table_grow(ctx, &t, P(9), 0xFFFFFFFFu), 0xFFFFFFFFu);
+  CHECK(entries_are(&t, want, 4));
+  CHECK_EQ(kiln_table_grow(ctx, &t, P(3), 6), 4);
+  CHECK_EQ(kiln_table_size(&t), 10);
+  CHECK_EQ(kiln_table_grow(ctx, &t, P(3), 0), 10);
+  CHECK_EQ(kiln_table_grow(ctx, &t, P(3), 1), 0xFFFFFFFFu);
+  kiln_table_free(&t);
+
+  new_table(&t, 1, KILN_TABLE_NO_MAX);
+  CHECK_EQ(kiln_table_grow(ctx, &t, NULL, 0xFFFFFFF0u), 0xFFFFFFFFu); /* table_grow.wast, no u32 wrap */
+  CHECK_EQ(kiln_table_grow(ctx, &t, NULL, 0xFFFFFFFFu), 0xFFFFFFFFu);
+  CHECK_EQ(kiln_table_grow(ctx, &t, NULL, KILN_TABLE_ELEMENTS_LIMIT), 0xFFFFFFFFu);
+  CHECK_EQ(kiln_table_size(&t), 1);
+  u32 grew = 1;
+  for (u32 i = 0; i < 1000; i++) grew &= kiln_table_grow(ctx, &t, P(i + 1), 1) == i + 1;
+  CHECK(grew);
+  CHECK(t.capacity >= t.size && t.capacity < 2 * t.size + 2); /* doubling, not one-by-one */
+  CHECK(kiln_table_get(ctx, &t, 1000) == P(1000));
+  kiln_table_free(&t);
+}
+
+/* Items 14, 17: bulk table operations trap before touching anything. */
+static void test_bulk(kiln_ctx* ctx) {
+  kiln_table t;
+  new_table(&t, 6, 6);
+  const int OOB = KILN_TRAP_TABLE_OUT_OF_BOUNDS;
+  kiln_table_fill(ctx, &t, 1, P(5), 2);
+  static const uintptr_t filled[] = {0, 5, 5, 0, 0, 0};
+  CHECK(entries_are(&t, filled, 6));
+  kiln_table_fill(ctx, &t, 6, P(1), 0);
+  EXPECT_TRAP(ctx, OOB, kiln_table_fill(ctx, &t, 7, P(1), 0));
+  EXPECT_TRAP(ctx, OOB, kiln_table_fill(ctx, &t, 4, P(1), 3));
+  EXPECT_TRAP(ctx, OOB, kiln_table_fill(ctx, &t, 0xFFFFFFFFu, P(1), 2));
+  CHECK(entries_are(&t, filled, 6));
+
+  for (u32 i = 0; i < 6; i++) kiln_table_set(ctx, &t, i, P(i + 1));
+  kiln_table_copy(ctx, &t, &t, 1, 0, 4); /* forward overlap */
+  static const uintptr_t fwd[] = {1, 1, 2, 3, 4, 6};
+  CHECK(entries_are(&t, fwd, 6));
+  for (u32 i = 0; i < 6; i++) kiln_table_set(ctx, &t, i, P(i + 1));
+  kiln_table_copy(ctx, &t, &t, 0, 1, 4); /* backward overlap */
+  static const uintptr_t back[] = {2, 3, 4, 5, 5, 6};
+  CHECK(entries_are(&t, back, 6));
+  kiln_table_copy(ctx, &t, &t, 6, 6, 0);
+  EXPECT_TRAP(ctx, OOB, kiln_table_copy(ctx, &t, &t, 7, 0, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_table_copy(ctx, &t, &t, 0, 7, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_table_copy(ctx, &t, &t, 3, 0, 4)); /* table_copy.wast: no partial copy */
+  EXPECT_TRAP(ctx, OOB, kiln_table_copy(ctx, &t, &t, 0, 3, 4));
+  CHECK(entries_are(&t, back, 6));
+
+  kiln_table other;
+  new_table(&other, 2, 2);
+  kiln_table_copy(ctx, &other, &t, 0, 4, 2);
+  static const uintptr_t copied[] = {5, 6};
+  CHECK(entries_are(&other, copied, 2));
+  EXPECT_TRAP(ctx, OOB, kiln_table_copy(ctx, &other, &t, 0, 0, 3));
+  CHECK(entries_are(&other, copied, 2));
+  kiln_table_free(&other);
+
+  void* const items[] = {P(10), P(11), P(12)};
+  kiln_table_init(ctx, &t, items, 3, 4, 1, 2);
+  static const uintptr_t inited[] = {2, 3, 4, 5, 11, 12};
+  CHECK(entries_are(&t, inited, 6));
+  kiln_table_init(ctx, &t, items, 3, 6, 3, 0);
+  EXPECT_TRAP(ctx, OOB, kiln_table_init(ctx, &t, items, 3, 5, 0, 2));
+  EXPECT_TRAP(ctx, OOB, kiln_table_init(ctx, &t, items, 3, 0, 2, 2));
+  EXPECT_TRAP(ctx, OOB, kiln_table_init(ctx, &t, items, 3, 0, 4, 0));
+  /* After elem.drop the segment is empty. */
+  EXPECT_TRAP(ctx, OOB, kiln_table_init(ctx, &t, items, 0, 0, 0, 1));
+  kiln_table_init(ctx, &t, NULL, 0, 3, 0, 0);
+  EXPECT_TRAP(ctx, OOB, kiln_table_init(ctx, &t, NULL, 0, 7, 0, 0));
+  CHECK(entries_are(&t, inited, 6));
+  kiln_table_free(&t);
+
+  new_table(&t, 0, 0); /* n == 0 on an empty table with no storage */
+  kiln_table_fill(ctx, &t, 0, NULL, 0);
+  kiln_table_copy(ctx, &t, &t, 0, 0, 0);
+  kiln_table_init(ctx, &t, NULL, 0, 0, 0, 0);
+  kiln_table_free(&t);
+}
+
+/* Item 27: call_indirect's three checks, and structural type equality across modules. */
+static u32 dummy(kiln_instance* self, u32 x) {
+  (void)self;
+  return x + 1;
+}
+
+static void test_funcref_for_call(kiln_ctx* ctx) {
+  static const kiln_functype i_i = {"i", "i"};
+  static const kiln_functype i_i_other_module = {"i", "i"};
+  static const kiln_functype ij_f = {"ij", "f"};
+  static const kiln_functype empty = {"", ""};
+  kiln_funcref f = {&i_i, (void*)dummy, NULL};
+  kiln_funcref g = {&empty, (void*)dummy, NULL};
+  kiln_table t;
+  CHECK_EQ(kiln_table_new(&t, KILN_FUNCREF, 3, 3), 0);
+  kiln_table_set(ctx, &t, 0, (void*)&f);
+  kiln_table_set(ctx, &t, 2, (void*)&g);
+
+  CHECK(kiln_funcref_for_call(ctx, &t, 0, &i_i) == &f);
+  CHECK(kiln_funcref_for_call(ctx, &t, 0, &i_i_other_module) == &f);
+  CHECK(kiln_funcref_for_call(ctx, &t, 2, &empty) == &g);
+  const kiln_funcref* callee = kiln_funcref_for_call(ctx, &t, 0, &i_i);
+  CHECK_EQ(((u32(*)(kiln_instance*, u32))callee->fn)(callee->instance, 41), 42);
+  EXPECT_TRAP(ctx, KILN_TRAP_UNDEFINED_ELEMENT, kiln_funcref_for_call(ctx, &t, 3, &i_i));
+  EXPECT_TRAP(ctx, KILN_TRAP_UNDEFINED_ELEMENT, kiln_funcref_for_call(ctx, &t, 0xFFFFFFFFu, &i_i));
+  EXPECT_TRAP(ctx, KILN_TRAP_UNINITIALIZED_ELEMENT, kiln_funcref_for_call(ctx, &t, 1, &i_i));
+  EXPECT_TRAP(ctx, KILN_TRAP_INDIRECT_CALL_TYPE_MISMATCH, kiln_funcref_for_call(ctx, &t, 0, &ij_f));
+  EXPECT_TRAP(ctx, KILN_TRAP_INDIRECT_CALL_TYPE_MISMATCH, kiln_funcref_for_call(ctx, &t, 2, &i_i));
+  EXPECT_TRAP(ctx, KILN_TRAP_INDIRECT_CALL_TYPE_MISMATCH, kiln_funcref_for_call(ctx, &t, 0, &empty));
+
+  static const kiln_functype results_differ = {"i", ""};
+  static const kiln_functype prefix = {"ii", "i"};
+  CHECK(!kiln_functype_equal(&i_i, &results_differ));
+  CHECK(!kiln_functype_equal(&i_i, &prefix));
+  CHECK(kiln_functype_equal(&i_i, &i_i_other_module));
+  kiln_table_free(&t);
+}
+
+const kt_test kt_table_tests[] = {
+    {"table new/get/set", test_new_get_set},
+    {"table grow", test_grow},
+    {"table bulk", test_bulk},
+    {"table funcref_for_call", test_funcref_for_call},
+    {NULL, NULL},
+};
