@@ -150,4 +150,5 @@ const kiln_module kiln_module_descriptor = {
   .init = kiln_init,
   .start = NULL,
   .free = kiln_free,
+  .metadata = "{}",
 };

@@ -16,7 +16,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a struct below or the generated-code contract changes. */
-#define KILN_ABI_VERSION 1u
+#define KILN_ABI_VERSION 2u
 
 typedef uint8_t u8;
 typedef uint16_t u16;
@@ -199,6 +199,9 @@ typedef struct kiln_module {
   /* The start function, or NULL. May trap. */
   void (*start)(kiln_instance* self);
   void (*free)(kiln_instance* self);
+  /* JSON: kiln version, the source module's SHA-256, the build options and C compiler identity, the
+   * target triple, and the import/export signatures. The loader refuses an artifact for another target. */
+  const char* metadata;
 } kiln_module;
 
 #ifdef __cplusplus

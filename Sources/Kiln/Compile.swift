@@ -1,26 +1,73 @@
 import Foundation
 import KilnBuild
+import KilnDecode
+import KilnLoad
 import KilnLower
 import KilnModel
 import KilnValidate
 
-/// Lowering and building: a validated module to C, and C to a shared object.
+/// Lowering and building: a validated module to C, and C to a shared object with its metadata record.
 extension Kiln {
     public static let version = "0.1.0"
 
-    /// The module's C, as Kiln emits it.
-    public static func lower(_ validated: ValidatedModule, name: String) throws -> CProgram {
-        try ModuleLowerer.lower(validated, options: .init(name: name, kilnVersion: version))
+    /// The target triple this kiln runs on, as clang spells it (`clang -dumpmachine`).
+    public static var hostTarget: String {
+        #if arch(x86_64) && os(Linux)
+            "x86_64-unknown-linux-gnu"
+        #elseif arch(arm64) && os(Linux)
+            "aarch64-unknown-linux-gnu"
+        #elseif arch(arm64) && os(macOS)
+            "arm64-apple-darwin"
+        #else
+            "unknown"
+        #endif
     }
 
-    /// Lowers and builds `validated` into `directory/module.so`; returns the path.
-    public static func buildSharedObject(_ validated: ValidatedModule, name: String, plan: BuildPlan, directory: String) throws -> String {
-        let program = try lower(validated, name: name)
+    /// Reads, decodes and validates a module; also returns its binary form (text is translated).
+    public static func read(path: String) throws -> (binary: [UInt8], validated: ValidatedModule) {
+        let binary = try ModuleFile.read(path).binary()
+        return (binary, try ModuleValidator.validate(ModuleDecoder.decode(binary)))
+    }
+
+    /// The module's C, as Kiln emits it.
+    public static func lower(_ validated: ValidatedModule, name: String, metadata: String = "{}") throws -> CProgram {
+        try ModuleLowerer.lower(validated, options: .init(name: name, kilnVersion: version, metadata: metadata))
+    }
+
+    /// Lowers and builds `validated` into `directory/module.so`, embedding the metadata record; returns the path.
+    public static func buildSharedObject(
+        _ validated: ValidatedModule, name: String, moduleSHA256: String = "", plan: BuildPlan, directory: String,
+        progress: BuildPlan.Progress? = nil
+    ) throws -> String {
+        let identity = try CompilerIdentity.of(plan.compiler)
+        let metadata = ArtifactMetadata(validated: validated, moduleSHA256: moduleSHA256, plan: plan, identity: identity)
+        let program = try lower(validated, name: name, metadata: metadata.json)
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
             throw BuildError("cannot create \(directory): \(error.localizedDescription)")
         }
-        return try plan.buildSharedObject(program, in: directory)
+        return try plan.buildSharedObject(program, in: directory, progress: progress)
+    }
+
+    /// Opens a compiled artifact, refusing one built by an incompatible Kiln or for another target.
+    public static func openArtifact(path: String) throws -> SharedObject {
+        let artifact = try SharedObject(path: path)
+        let text = artifact.module.metadata.map { String(cString: $0) } ?? ""
+        guard let metadata = ArtifactMetadata.decode(text) else {
+            throw LoadError(reason: "\(path) has no readable Kiln metadata: recompile it with `kiln compile`")
+        }
+        if let why = metadata.incompatibility(hostTarget: hostTarget) {
+            throw LoadError(reason: "cannot run \(path): \(why)")
+        }
+        return artifact
+    }
+
+    /// Whether the file is a native artifact (ELF or Mach-O) rather than a module.
+    public static func isArtifact(path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let magic = [UInt8](handle.readData(ofLength: 4))
+        return magic == [0x7f, 0x45, 0x4c, 0x46] || magic == [0xcf, 0xfa, 0xed, 0xfe]
     }
 }

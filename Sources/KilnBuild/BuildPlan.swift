@@ -9,33 +9,61 @@ public struct BuildPlan: Sendable {
     public let compiler: CCompiler
     public let flags: CompileFlags
     public let runtime: RuntimeSources
+    /// Units compiled at once.
+    public let jobs: Int
 
-    public init(compiler: CCompiler = CCompiler(), flags: CompileFlags = CompileFlags(), runtime: RuntimeSources) {
+    public init(compiler: CCompiler = CCompiler(), flags: CompileFlags = CompileFlags(), runtime: RuntimeSources, jobs: Int = BuildPlan.processorCount) {
         self.compiler = compiler
         self.flags = flags
         self.runtime = runtime
+        self.jobs = max(1, jobs)
     }
 
-    /// Writes the program into `directory` and links `directory/module.so`; returns its path.
-    public func buildSharedObject(_ program: CProgram, in directory: String) throws(BuildError) -> String {
+    public static var processorCount: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+    /// What a build reports as it goes: units compiled of the total.
+    public typealias Progress = @Sendable (_ compiled: Int, _ total: Int) -> Void
+
+    /// Writes the program into `directory`, compiles its units in parallel and links `directory/module.so`.
+    public func buildSharedObject(_ program: CProgram, in directory: String, progress: Progress? = nil) throws(BuildError) -> String {
         let runtimeObjects = try RuntimeObjects.shared.objects(for: self)
-        var objects: [String] = []
-        for (name, text) in program.files.sorted(by: { $0.key < $1.key }) {
-            let source = directory + "/" + name
-            do {
-                try text.write(toFile: source, atomically: false, encoding: .utf8)
-            } catch {
-                throw BuildError("cannot write \(source): \(error.localizedDescription)")
-            }
-            let object = source + ".o"
-            try compile(source, to: object)
-            objects.append(object)
-        }
+        let objects = try compileUnits(program, in: directory, progress: progress)
         let output = directory + "/module.so"
         var link = compiler.command + ["-shared", "-o", output] + objects + runtimeObjects
         if flags.sanitize { link += ["-fsanitize=undefined,address", "-shared-libsan"] }
         try run(link)
         return output
+    }
+
+    /// Writes every file, then compiles the `.c` units `jobs` at a time; returns the objects in unit order.
+    func compileUnits(_ program: CProgram, in directory: String, progress: Progress?) throws(BuildError) -> [String] {
+        for (name, text) in program.files {
+            let path = directory + "/" + name
+            do {
+                try text.write(toFile: path, atomically: false, encoding: .utf8)
+            } catch {
+                throw BuildError("cannot write \(path): \(error.localizedDescription)")
+            }
+        }
+        let units = program.units
+        let results = UnitResults(count: units.count)
+        let workers = min(jobs, units.count)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var index = worker
+            while index < units.count {
+                let source = directory + "/" + units[index]
+                do throws(BuildError) {
+                    try compile(source, to: source + ".o")
+                    results.set(index, nil)
+                } catch {
+                    results.set(index, error)
+                }
+                progress?(results.done, units.count)
+                index += workers
+            }
+        }
+        if let failure = results.firstError { throw failure }
+        return units.map { directory + "/" + $0 + ".o" }
     }
 
     func compile(_ source: String, to object: String) throws(BuildError) {
@@ -49,6 +77,25 @@ public struct BuildPlan: Sendable {
             throw BuildError(failure.description)
         }
     }
+}
+
+/// Outcomes of units compiled concurrently.
+final class UnitResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var errors: [BuildError?]
+    private var finished = 0
+
+    init(count: Int) { errors = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ error: BuildError?) {
+        lock.withLock {
+            errors[index] = error
+            finished += 1
+        }
+    }
+
+    var done: Int { lock.withLock { finished } }
+    var firstError: BuildError? { lock.withLock { errors.compactMap { $0 }.first } }
 }
 
 /// The runtime compiled once per build plan and process, in a temporary directory.

@@ -10,6 +10,9 @@ public struct CompileFlags: Sendable, Hashable {
         self.warningsAsErrors = warningsAsErrors
     }
 
+    /// The options that change generated code, for cache keys and artifact metadata.
+    public var codeOptions: [String] { ["opt=\(optimization)", "sanitize=\(sanitize)"] }
+
     /// `-ffp-contract=off` keeps `a*b+c` from becoming an FMA and `-frounding-math` keeps constant folding
     /// honest, so float results are the spec's at every -O level (float_exprs.wast).
     public var arguments: [String] {

@@ -16,11 +16,14 @@ struct Compile: ParsableCommand {
     @Option(help: "Also write the generated C into this directory.")
     var emitC: String?
 
+    @Option(help: "C units to compile at once (default: all cores).")
+    var jobs: Int?
+
     @OptionGroup var build: BuildOptions
 
     func run() throws {
         do {
-            let validated = try Kiln.validate(path: module)
+            let (_, validated) = try Kiln.read(path: module)
             let name = URL(fileURLWithPath: module).lastPathComponent
             if let emitC {
                 let program = try Kiln.lower(validated, name: name)
@@ -30,7 +33,9 @@ struct Compile: ParsableCommand {
             guard let output else { return }
             let directory = NSTemporaryDirectory() + "kiln-compile-\(getpid())"
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            let built = try Kiln.buildSharedObject(validated, name: name, plan: build.plan(), directory: directory)
+            let progress = ProgressBar(stage: "compiling \(name)")
+            let built = try Kiln.buildSharedObject(validated, name: name, plan: build.plan(jobs: jobs), directory: directory, progress: progress.report)
+            progress.finish()
             if FileManager.default.fileExists(atPath: output) { try FileManager.default.removeItem(atPath: output) }
             try FileManager.default.copyItem(atPath: built, toPath: output)
         } catch {

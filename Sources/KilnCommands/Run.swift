@@ -51,12 +51,16 @@ struct Run: ParsableCommand {
         let store = Store(maxMemoryPages: maxMemoryPages)
         let instance: Instance
         do {
-            let validated = try Kiln.validate(path: module)
             let name = URL(fileURLWithPath: module).lastPathComponent
             let directory = NSTemporaryDirectory() + "kiln-run-\(getpid())"
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            let path = try Kiln.buildSharedObject(validated, name: name, plan: build.plan(), directory: directory)
-            let artifact = try SharedObject(path: path)
+            let artifact: SharedObject
+            if Kiln.isArtifact(path: module) {
+                artifact = try Kiln.openArtifact(path: module)
+            } else {
+                let (_, validated) = try Kiln.read(path: module)
+                artifact = try SharedObject(path: Kiln.buildSharedObject(validated, name: name, plan: build.plan(), directory: directory))
+            }
             if export == nil {
                 try store.setUpWASI(arguments: [name] + arguments, environment: resolvedEnvironment(), preopens: preopens())
             }

@@ -52,11 +52,11 @@ struct BuildOptions: ParsableArguments {
     var warningsAsErrors = false
 
     /// The build plan, at `defaultOptimization` unless `--opt` says otherwise.
-    func plan(defaultOptimization: Int = 2) throws -> BuildPlan {
+    func plan(defaultOptimization: Int = 2, jobs: Int? = nil) throws -> BuildPlan {
         let optimization = self.optimization ?? defaultOptimization
         guard (0...3).contains(optimization) else { throw ValidationError("--opt takes 0, 1, 2 or 3") }
         return BuildPlan(
             compiler: CCompiler(cc), flags: CompileFlags(optimization: optimization, sanitize: sanitize, warningsAsErrors: warningsAsErrors),
-            runtime: try RuntimeSources())
+            runtime: try RuntimeSources(), jobs: jobs ?? BuildPlan.processorCount)
     }
 }

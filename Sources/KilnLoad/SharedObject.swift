@@ -28,7 +28,7 @@ public final class SharedObject: @unchecked Sendable {
         self.descriptor = UnsafePointer(descriptor)
     }
 
-    var module: kiln_module { descriptor.pointee }
+    public var module: kiln_module { descriptor.pointee }
 
     func type(_ index: UInt32) -> (params: String, results: String) {
         let type = module.types[Int(index)]

@@ -35,6 +35,7 @@ public struct LoadError: KilnError, Equatable {
     public let reason: String
     public var kind: String { "cannot load artifact" }
     public var location: ErrorLocation { ErrorLocation() }
+    public init(reason: String) { self.reason = reason }
 }
 
 extension Trap {

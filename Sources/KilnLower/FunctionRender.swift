@@ -11,7 +11,7 @@ extension FunctionLowerer {
 
     static func prototype(_ context: LoweringContext, _ index: UInt32, _ type: FunctionType) -> String {
         let params = (["kiln_instance* self"] + type.parameters.enumerated().map { "\(CTypes.cType($0.element)) \(CNames.local(UInt32($0.offset)))" })
-        return "static \(CTypes.returnType(type)) \(context.names.function(index))(\(params.joined(separator: ", ")))"
+        return "\(context.linkage)\(CTypes.returnType(type)) \(context.names.function(index))(\(params.joined(separator: ", ")))"
     }
 
     func render() -> String {

@@ -5,15 +5,22 @@ import KilnValidate
 public struct LoweringContext: Sendable {
     public let validated: ValidatedModule
     let names: CNames
+    /// Whether the C is split into several units: functions and shared tables are then `KILN_HIDDEN`
+    /// instead of `static`, declared in module.h.
+    let split: Bool
     var module: Module { validated.module }
     var space: IndexSpace { validated.context.space }
 
-    public init(_ validated: ValidatedModule) {
+    public init(_ validated: ValidatedModule, split: Bool = false) {
         self.validated = validated
+        self.split = split
         self.names = CNames(validated.module, functionCount: validated.context.space.functionTypeIndices.count)
     }
 
     func isImportedFunction(_ index: UInt32) -> Bool { Int(index) < space.importedFunctionCount }
+
+    /// `static` in a single unit; hidden (shared by the units, still invisible outside the artifact) when split.
+    var linkage: String { split ? "KILN_HIDDEN " : "static " }
 }
 
 /// Why a module cannot be lowered (a feature this stage does not emit yet).

@@ -90,6 +90,7 @@ enum Descriptor {
           .init = kiln_init,
           .start = \(module.start == nil ? "NULL" : "kiln_start"),
           .free = kiln_free,
+          .metadata = \(cStringLiteral(Array(options.metadata.utf8))),
         };
         """)
         return lines.joined(separator: "\n")

@@ -34,7 +34,13 @@ enum DataSection {
         }
     }
 
-    static func render(_ module: Module) -> String {
+    /// `extern` declarations of the segments, for module.h when the C is split into units.
+    static func declarations(_ module: Module) -> String {
+        module.data.enumerated().map { "extern const u8 kiln_data\($0.offset)[\(bytes($0.element).count + 1)];" }
+            .joined(separator: "\n")
+    }
+
+    static func render(_ module: Module, linkage: String = "static ") -> String {
         var lines: [String] = []
         for (i, segment) in module.data.enumerated() {
             let data = bytes(segment)
@@ -47,7 +53,7 @@ enum DataSection {
                 start = end
             } while start < data.endIndex
             // One byte more than the segment for the literal's NUL; the length travels in data_size.
-            lines.append("static const u8 kiln_data\(i)[\(data.count + 1)] KILN_UNUSED =\(literal);")
+            lines.append("\(linkage)const u8 kiln_data\(i)[\(data.count + 1)] KILN_UNUSED =\(literal);")
         }
         return lines.joined(separator: "\n")
     }

@@ -1,0 +1,64 @@
+import Foundation
+import KilnBuild
+import KilnModel
+import KilnValidate
+
+/// The record every artifact embeds (`kiln_module.metadata`): what built it and from what, so that
+/// `kiln run app.so` can refuse an artifact of another Kiln or another target with a clear message.
+public struct ArtifactMetadata: Codable, Sendable, Equatable {
+    public var kilnVersion: String
+    public var moduleSHA256: String
+    public var options: [String]
+    public var compiler: String
+    public var compilerVersion: String
+    public var target: String
+    public var imports: [String]
+    public var exports: [String]
+
+    public init(validated: ValidatedModule, moduleSHA256: String, plan: BuildPlan, identity: CompilerIdentity) {
+        kilnVersion = Kiln.version
+        self.moduleSHA256 = moduleSHA256
+        options = plan.flags.codeOptions
+        compiler = identity.command
+        compilerVersion = identity.version
+        target = identity.target
+        let space = validated.context.space
+        imports = validated.module.imports.map { entry in
+            switch entry.descriptor {
+            case .function(let type): "\(entry.module).\(entry.name): func \(space.type(type)?.signature ?? "?")"
+            case .table(let table): "\(entry.module).\(entry.name): table \(table.elementType.name)"
+            case .memory: "\(entry.module).\(entry.name): memory"
+            case .global(let global): "\(entry.module).\(entry.name): global \(global.valueType.name)"
+            case .tag: "\(entry.module).\(entry.name): tag"
+            }
+        }
+        exports = validated.module.exports.map { entry in
+            switch entry.descriptor {
+            case .function(let index): "\(entry.name): func \(space.functionType(index)?.signature ?? "?")"
+            case .table: "\(entry.name): table"
+            case .memory: "\(entry.name): memory"
+            case .global: "\(entry.name): global"
+            case .tag: "\(entry.name): tag"
+            }
+        }
+    }
+
+    public var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    public static func decode(_ text: String) -> ArtifactMetadata? {
+        try? JSONDecoder().decode(ArtifactMetadata.self, from: Data(text.utf8))
+    }
+
+    /// Why this Kiln cannot run the artifact on this machine, or nil.
+    public func incompatibility(hostTarget: String) -> String? {
+        let ours = Kiln.version.split(separator: ".").prefix(2)
+        let theirs = kilnVersion.split(separator: ".").prefix(2)
+        if ours != theirs { return "it was built by Kiln \(kilnVersion), this is Kiln \(Kiln.version): recompile it with `kiln compile`" }
+        if target != hostTarget { return "it was built for \(target), this machine is \(hostTarget)" }
+        return nil
+    }
+}
