@@ -188,7 +188,10 @@ static void test_race(void) {
     if (error == OK && strcmp(text, "inside\n") == 0) inside++;
     else if (error == OK && strstr(text, "SECRET") != NULL) outside++;
     else if (error == NOTCAPABLE) denied++;
-    else other++, last_other = error;
+    else {
+      other++;
+      last_other = error;
+    }
     (void)__wasi_clock_time_get(__WASI_CLOCKID_MONOTONIC, 1, &now);
     double seconds = (double)(now - start) / 1e9;
     if (opens >= 2000 && seconds >= 1.0 && inside > 0 && denied > 0) break;

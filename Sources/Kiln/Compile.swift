@@ -50,6 +50,22 @@ extension Kiln {
         return try plan.buildSharedObject(program, in: directory, progress: progress)
     }
 
+    /// Lowers and links a standalone executable at `output` that runs the module's `_start` with WASI.
+    public static func buildExecutable(
+        _ validated: ValidatedModule, name: String, moduleSHA256: String = "", plan: BuildPlan, directory: String,
+        output: String, progress: BuildPlan.Progress? = nil
+    ) throws -> String {
+        let identity = try CompilerIdentity.of(plan.compiler)
+        let metadata = ArtifactMetadata(validated: validated, moduleSHA256: moduleSHA256, plan: plan, identity: identity)
+        let program = try lower(validated, name: name, metadata: metadata.json)
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw BuildError("cannot create \(directory): \(error.localizedDescription)")
+        }
+        return try plan.buildExecutable(program, in: directory, output: output, progress: progress)
+    }
+
     /// Opens a compiled artifact, refusing one built by an incompatible Kiln or for another target.
     public static func openArtifact(path: String) throws -> SharedObject {
         let artifact = try SharedObject(path: path)

@@ -35,6 +35,23 @@ public struct BuildPlan: Sendable {
         return output
     }
 
+    /// Like `buildSharedObject`, but links a standalone executable: the module, the runtime, WASI, the
+    /// setjmp boundary (Runtime/host/invoke.c) and a main (Runtime/exe/exe_main.c) that runs `_start`.
+    public func buildExecutable(_ program: CProgram, in directory: String, output: String, progress: Progress? = nil) throws(BuildError) -> String {
+        let runtimeObjects = try RuntimeObjects.shared.objects(for: self)
+        let objects = try compileUnits(program, in: directory, progress: progress)
+        var mainObjects: [String] = []
+        for source in [runtime.root + "/host/invoke.c", runtime.root + "/exe/exe_main.c"] {
+            let object = directory + "/" + URL(fileURLWithPath: source).lastPathComponent + ".o"
+            try compile(source, to: object)
+            mainObjects.append(object)
+        }
+        var link = compiler.command + ["-o", output] + objects + mainObjects + runtimeObjects + ["-lm", "-pthread"]
+        if flags.sanitize { link += ["-fsanitize=undefined,address"] }
+        try run(link)
+        return output
+    }
+
     /// Writes every file, then compiles the `.c` units `jobs` at a time; returns the objects in unit order.
     func compileUnits(_ program: CProgram, in directory: String, progress: Progress?) throws(BuildError) -> [String] {
         for (name, text) in program.files {

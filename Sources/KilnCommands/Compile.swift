@@ -16,6 +16,9 @@ struct Compile: ParsableCommand {
     @Option(help: "Also write the generated C into this directory.")
     var emitC: String?
 
+    @Flag(help: "Link a standalone executable (runtime and WASI included) instead of a shared object.")
+    var exe = false
+
     @Option(help: "C units to compile at once (default: all cores).")
     var jobs: Int?
 
@@ -34,10 +37,22 @@ struct Compile: ParsableCommand {
             let directory = NSTemporaryDirectory() + "kiln-compile-\(getpid())"
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let progress = ProgressBar(stage: "compiling \(name)")
-            let built = try Kiln.buildSharedObject(validated, name: name, plan: build.plan(jobs: jobs), directory: directory, progress: progress.report)
-            progress.finish()
-            if FileManager.default.fileExists(atPath: output) { try FileManager.default.removeItem(atPath: output) }
-            try FileManager.default.copyItem(atPath: built, toPath: output)
+            defer { progress.finish() }
+            let plan = try build.plan(jobs: jobs)
+            // Build beside the output and rename into place, so a failed build leaves nothing half-written.
+            let staging = output + ".kiln-tmp-\(getpid())"
+            defer { try? FileManager.default.removeItem(atPath: staging) }
+            if exe {
+                _ = try Kiln.buildExecutable(validated, name: name, plan: plan, directory: directory, output: staging, progress: progress.report)
+            } else {
+                let built = try Kiln.buildSharedObject(validated, name: name, plan: plan, directory: directory, progress: progress.report)
+                do {
+                    try FileManager.default.copyItem(atPath: built, toPath: staging)
+                } catch {
+                    throw BuildError("cannot write \(output): \((error as NSError).localizedFailureReason ?? error.localizedDescription)")
+                }
+            }
+            guard rename(staging, output) == 0 else { throw BuildError("cannot write \(output): \(String(cString: strerror(errno)))") }
         } catch {
             printError(error, module: module)
             throw ExitCode(1)
