@@ -51,11 +51,10 @@ sanitize: build-debug
 	ASAN_OPTIONS=detect_leaks=0:handle_segv=0 LD_PRELOAD=$$(clang -print-file-name=libclang_rt.asan-x86_64.so) \
 	  $(KILN_DEBUG) wast $(SPEC)/*.wast --sanitize --jobs $(JOBS) 2>&1 | grep -v "__asan_handle_no_return\|False positive error reports\|google/sanitizers/issues/189"; exit $${PIPESTATUS[0]}
 
-# The main job on a bundled example: compile a real module to native code and call its exports.
+# The main job on a bundled program: precompile it, run it, run it through the cache twice, with the
+# cost of each step.
 run: build-debug
-	$(KILN_DEBUG) describe Fixtures/wasm/sort.wasm
-	$(KILN_DEBUG) run Fixtures/wasm/sort.wasm --invoke sort_checksum 50000 0
-	$(KILN_DEBUG) run Fixtures/wasm/sort.wasm --invoke sort_checksum 50000 2
+	Scripts/demo.sh $(KILN_DEBUG)
 
 # How long the validation pass over the spec suite takes in a release build.
 spec-time: build

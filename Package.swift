@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/swiftwasm/WasmKit.git", exact: "0.4.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
     ],
     targets: [
         // The pipeline, one stage per target. A stage imports only stages above it.
@@ -22,13 +23,14 @@ let package = Package(
         .target(name: "KilnValidate", dependencies: ["KilnModel", "KilnDecode"]),
         .target(name: "KilnLower", dependencies: ["KilnModel", "KilnValidate"]),
         .target(name: "KilnBuild", dependencies: ["KilnModel", "KilnLower"]),
+        .target(name: "KilnCache", dependencies: ["KilnModel", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "KilnLoad", dependencies: ["KilnModel", "CKilnHost"]),
 
         // Front doors.
-        .target(name: "Kiln", dependencies: ["KilnModel", "KilnDecode", "KilnValidate", "KilnLower", "KilnBuild", "KilnLoad"]),
+        .target(name: "Kiln", dependencies: ["KilnModel", "KilnDecode", "KilnValidate", "KilnLower", "KilnBuild", "KilnCache", "KilnLoad"]),
         .target(name: "KilnWast", dependencies: ["Kiln", "KilnBuild", "KilnLoad", "CKilnHost", wat]),
         .target(name: "KilnCommands", dependencies: [
-            "Kiln", "KilnWast", "KilnBuild", "KilnLoad", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Kiln", "KilnWast", "KilnBuild", "KilnCache", "KilnLoad", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "kiln", dependencies: ["KilnCommands"]),
 
@@ -47,9 +49,14 @@ let package = Package(
         .testTarget(name: "KilnDecodeTests", dependencies: ["KilnDecode", wat]),
         .testTarget(name: "KilnValidateTests", dependencies: ["KilnValidate", "KilnDecode", wat]),
         .testTarget(name: "KilnLowerTests", dependencies: ["KilnLower", "KilnBuild", "KilnDecode", "KilnValidate"]),
+        .testTarget(name: "KilnCacheTests", dependencies: ["KilnCache"]),
         .testTarget(name: "KilnLoadTests", dependencies: ["Kiln", "KilnBuild", "KilnLoad", "KilnDecode"]),
         .testTarget(name: "KilnWastTests", dependencies: ["KilnWast"]),
         .testTarget(name: "KilnCommandsTests", dependencies: ["KilnCommands", "Kiln"]),
         .testTarget(name: "ArchitectureTests"),
+        // The same WASI commands under WasmKit's interpreter (the reference) and `kiln run`, and the sandbox.
+        .testTarget(name: "KilnDifferentialTests", dependencies: [
+            "Kiln", .product(name: "WasmKit", package: "WasmKit"), .product(name: "WasmKitWASI", package: "WasmKit"),
+        ]),
     ]
 )

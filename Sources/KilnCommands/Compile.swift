@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Kiln
 import KilnBuild
+import KilnCache
 
 /// `kiln compile m.wasm -o m.so [--emit-c DIR]`: lowers a module to C and builds a shared object.
 struct Compile: ParsableCommand {
@@ -26,7 +27,7 @@ struct Compile: ParsableCommand {
 
     func run() throws {
         do {
-            let (_, validated) = try Kiln.read(path: module)
+            let (binary, validated) = try Kiln.read(path: module)
             let name = URL(fileURLWithPath: module).lastPathComponent
             if let emitC {
                 let program = try Kiln.lower(validated, name: name)
@@ -43,9 +44,13 @@ struct Compile: ParsableCommand {
             let staging = output + ".kiln-tmp-\(getpid())"
             defer { try? FileManager.default.removeItem(atPath: staging) }
             if exe {
-                _ = try Kiln.buildExecutable(validated, name: name, plan: plan, directory: directory, output: staging, progress: progress.report)
+                _ = try Kiln.buildExecutable(
+                    validated, name: name, moduleSHA256: ContentHash.sha256(of: binary), plan: plan, directory: directory,
+                    output: staging, progress: progress.report)
             } else {
-                let built = try Kiln.buildSharedObject(validated, name: name, plan: plan, directory: directory, progress: progress.report)
+                let built = try Kiln.buildSharedObject(
+                    validated, name: name, moduleSHA256: ContentHash.sha256(of: binary), plan: plan, directory: directory,
+                    progress: progress.report)
                 do {
                     try FileManager.default.copyItem(atPath: built, toPath: staging)
                 } catch {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Kiln
 import KilnBuild
+import KilnCache
 import KilnLoad
 import KilnModel
 
@@ -19,6 +20,9 @@ struct Run: ParsableCommand {
 
     @Option(name: .customLong("env"), help: "NAME=VALUE for the guest, or NAME to pass the host's value.")
     var environment: [String] = []
+
+    @Flag(help: "Compile into a temporary directory instead of the artifact cache.")
+    var noCache = false
 
     @Option(help: "The most 64 KiB pages any memory may grow to.")
     var maxMemoryPages: UInt64 = 65536
@@ -52,14 +56,16 @@ struct Run: ParsableCommand {
         let instance: Instance
         do {
             let name = URL(fileURLWithPath: module).lastPathComponent
-            let directory = NSTemporaryDirectory() + "kiln-run-\(getpid())"
-            defer { try? FileManager.default.removeItem(atPath: directory) }
             let artifact: SharedObject
             if Kiln.isArtifact(path: module) {
                 artifact = try Kiln.openArtifact(path: module)
             } else {
-                let (_, validated) = try Kiln.read(path: module)
-                artifact = try SharedObject(path: Kiln.buildSharedObject(validated, name: name, plan: build.plan(), directory: directory))
+                let (binary, validated) = try Kiln.read(path: module)
+                let progress = ProgressBar(stage: "compiling \(name)")
+                defer { progress.finish() }
+                artifact = try Kiln.loadArtifact(
+                    binary: binary, validated: validated, name: name, plan: build.plan(),
+                    cache: noCache ? nil : ArtifactCache.open(), progress: progress.report)
             }
             if export == nil {
                 try store.setUpWASI(arguments: [name] + arguments, environment: resolvedEnvironment(), preopens: preopens())

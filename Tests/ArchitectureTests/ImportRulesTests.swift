@@ -90,6 +90,11 @@ struct ImportRulesTests {
         #expect(offenders.isEmpty, "WAT imported by \(offenders.sorted())")
     }
 
+    @Test func onlyCacheImportsCrypto() {
+        let offenders = Self.targets(importing: "Crypto").subtracting(["KilnCache"])
+        #expect(offenders.isEmpty, "Crypto imported by \(offenders.sorted())")
+    }
+
     @Test func onlyCommandsImportsArgumentParser() {
         let offenders = Self.targets(importing: "ArgumentParser").subtracting(["KilnCommands"])
         #expect(offenders.isEmpty, "ArgumentParser imported by \(offenders.sorted())")

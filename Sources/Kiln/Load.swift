@@ -1,0 +1,35 @@
+import Foundation
+import KilnBuild
+import KilnCache
+import KilnLoad
+import KilnValidate
+
+/// From a module file to a loaded artifact, through the artifact cache: `kiln run app.wasm` compiles once
+/// and every later run with the same module, options, compiler and runtime starts from the cached artifact.
+extension Kiln {
+    /// The cache key of a module built with `plan`: the module's bytes, Kiln's version, the options that
+    /// change code, the C compiler's identity and the runtime sources.
+    public static func cacheKey(binary: [UInt8], plan: BuildPlan) throws -> CacheKey {
+        let identity = try CompilerIdentity.of(plan.compiler)
+        return try CacheKey(
+            module: binary, kilnVersion: version, options: plan.flags.codeOptions,
+            compilerIdentity: identity.fingerprint, runtimeFiles: plan.runtime.fingerprintFiles)
+    }
+
+    /// Loads the artifact of `validated` (whose binary form is `binary`) from `cache`, building and
+    /// publishing it first when missing or corrupt; with a nil cache, builds into a temporary directory.
+    public static func loadArtifact(
+        binary: [UInt8], validated: ValidatedModule, name: String, plan: BuildPlan, cache: ArtifactCache?,
+        progress: BuildPlan.Progress? = nil
+    ) throws -> SharedObject {
+        let key = try cacheKey(binary: binary, plan: plan)
+        return try ArtifactCache.withArtifact(in: cache, for: key) { directory in
+            let path = try buildSharedObject(
+                validated, name: name, moduleSHA256: key.moduleSHA256, plan: plan, directory: directory.path,
+                progress: progress)
+            return URL(fileURLWithPath: path)
+        } use: { url in
+            try SharedObject(path: url.path)
+        }
+    }
+}
