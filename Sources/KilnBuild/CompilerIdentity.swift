@@ -9,9 +9,18 @@ public struct CompilerIdentity: Sendable, Hashable, Codable {
 
     private static let cache = IdentityCache()
 
-    /// Asks the compiler once per process.
+    /// Asks the compiler once per process, and across processes while its binaries are unchanged: the answer
+    /// is kept in a file named after each word's resolved path, size, mtime and inode, so a cached `kiln run`
+    /// does not spawn the compiler twice just to learn what it is.
     public static func of(_ compiler: CCompiler) throws(BuildError) -> CompilerIdentity {
         if let known = cache.get(compiler) { return known }
+        let record = recordPath(compiler)
+        if let record, let data = FileManager.default.contents(atPath: record),
+            let known = try? JSONDecoder().decode(CompilerIdentity.self, from: data), known.command == compiler.description
+        {
+            cache.set(compiler, known)
+            return known
+        }
         let version = try Subprocess.run(compiler.command + ["--version"])
         guard version.status == 0 else { throw BuildError("\(compiler.description) --version failed:\n\(version.output)") }
         let target = try Subprocess.run(compiler.command + ["-dumpmachine"])
@@ -20,7 +29,44 @@ public struct CompilerIdentity: Sendable, Hashable, Codable {
             version: version.output.split(separator: "\n").first.map(String.init) ?? "",
             target: target.output.trimmingCharacters(in: .whitespacesAndNewlines))
         cache.set(compiler, identity)
+        if let record, let data = try? JSONEncoder().encode(identity) {
+            let temporary = record + ".\(getpid())"
+            if FileManager.default.createFile(atPath: temporary, contents: data) { rename(temporary, record) }
+        }
         return identity
+    }
+
+    /// Where the identity of `compiler` is remembered, or nil if a word does not resolve to a file.
+    static func recordPath(_ compiler: CCompiler) -> String? {
+        var description = ""
+        for word in compiler.command {
+            guard let path = resolve(word) else { return nil }
+            var info = stat()
+            guard stat(path, &info) == 0 else { return nil }
+            description += "\(path):\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec):\(info.st_ino)\n"
+        }
+        // FNV-1a: a file name, not a security boundary (the record is re-validated by its command field).
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in description.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let directory = NSTemporaryDirectory() + "kiln-\(getuid())"
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        // Only a directory of our own that nobody else can write may vouch for a compiler.
+        var info = stat()
+        guard lstat(directory, &info) == 0, info.st_uid == getuid(), info.st_mode & 0o077 == 0,
+            info.st_mode & S_IFMT == S_IFDIR
+        else { return nil }
+        return directory + "/cc-\(String(hash, radix: 16)).json"
+    }
+
+    /// A command word as a path: as given when it contains a slash, else searched on PATH.
+    static func resolve(_ word: String) -> String? {
+        if word.contains("/") { return FileManager.default.isExecutableFile(atPath: word) ? word : nil }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for directory in path.split(separator: ":") where !directory.isEmpty {
+            let candidate = "\(directory)/\(word)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
     }
 
     /// The text a cache key hashes.
