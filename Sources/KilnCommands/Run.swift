@@ -50,6 +50,8 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
+        // The module's name section, when it is compiled from source (for trap messages).
+        var names: Names?
         // A write to a closed pipe must reach the guest as EPIPE, as with wasmtime, not kill the process.
         signal(SIGPIPE, SIG_IGN)
         let store = Store(maxMemoryPages: maxMemoryPages)
@@ -61,6 +63,7 @@ struct Run: ParsableCommand {
                 artifact = try Kiln.openArtifact(path: module)
             } else {
                 let (binary, validated) = try Kiln.read(path: module)
+                names = validated.module.names
                 let progress = ProgressBar(stage: "compiling \(name)")
                 defer { progress.finish() }
                 artifact = try Kiln.loadArtifact(
@@ -78,7 +81,7 @@ struct Run: ParsableCommand {
             throw ExitCode(1)
         }
         if let export {
-            try callExport(instance, export, store: store)
+            try callExport(instance, export, store: store, names: names)
         } else {
             guard instance.exportNames.contains("_start") else {
                 printStandardError("\(module): not a command: no _start export (use --invoke NAME)")
@@ -87,12 +90,12 @@ struct Run: ParsableCommand {
             do {
                 _ = try instance.invoke("_start", [])
             } catch let trap as Trap {
-                throw exit(for: trap, store: store, function: "_start")
+                throw exit(for: trap, store: store, function: "_start", instance: instance, names: names)
             }
         }
     }
 
-    func callExport(_ instance: Instance, _ name: String, store: Store) throws {
+    func callExport(_ instance: Instance, _ name: String, store: Store, names: Names?) throws {
         guard let params = instance.parameterTypes(name) else {
             printStandardError("\(module): no exported function \"\(name)\"")
             throw ExitCode(1)
@@ -112,14 +115,18 @@ struct Run: ParsableCommand {
         do {
             for result in try instance.invoke(name, values) { print(ValueParser.format(result)) }
         } catch let trap as Trap {
-            throw exit(for: trap, store: store, function: name)
+            throw exit(for: trap, store: store, function: name, instance: instance, names: names)
         }
     }
 
     /// proc_exit becomes the process's exit status; a trap prints its message and exits 134 (as wasmtime).
-    func exit(for trap: Trap, store: Store, function: String) -> ExitCode {
+    func exit(for trap: Trap, store: Store, function: String, instance: Instance? = nil, names: Names? = nil) -> ExitCode {
         if trap.isExit { return ExitCode(store.exitCode) }
-        printStandardError("error: wasm trap: \(trap.message)\n  while running \"\(function)\" of \(module)")
+        var place = "\"\(function)\""
+        if let index = instance?.exportedFunctionIndex(function) {
+            place = "export \"\(function)\" (func \(names?.displayName(function: index) ?? "\(index)"))"
+        }
+        printStandardError("error: wasm trap: \(trap.message)\n  while running \(place) of \(module)")
         return ExitCode(134)
     }
 

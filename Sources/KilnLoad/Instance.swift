@@ -90,6 +90,12 @@ public final class Instance: @unchecked Sendable {
 }
 
 extension Instance {
+    /// The function index behind an exported function.
+    public func exportedFunctionIndex(_ name: String) -> UInt32? {
+        guard let (kind, index) = exportEntry(name), kind == UInt8(KILN_EXTERN_FUNC.rawValue) else { return nil }
+        return index
+    }
+
     /// The signature characters of an exported function's parameters.
     public func parameterTypes(_ name: String) -> [Character]? {
         guard let (kind, index) = exportEntry(name), kind == UInt8(KILN_EXTERN_FUNC.rawValue) else { return nil }
