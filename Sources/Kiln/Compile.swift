@@ -39,14 +39,7 @@ extension Kiln {
         _ validated: ValidatedModule, name: String, moduleSHA256: String = "", plan: BuildPlan, directory: String,
         progress: BuildPlan.Progress? = nil
     ) throws -> String {
-        let identity = try CompilerIdentity.of(plan.compiler)
-        let metadata = ArtifactMetadata(validated: validated, moduleSHA256: moduleSHA256, plan: plan, identity: identity)
-        let program = try lower(validated, name: name, metadata: metadata.json)
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw BuildError("cannot create \(directory): \(error.localizedDescription)")
-        }
+        let program = try prepare(validated, name: name, moduleSHA256: moduleSHA256, plan: plan, directory: directory)
         return try plan.buildSharedObject(program, in: directory, progress: progress)
     }
 
@@ -55,6 +48,14 @@ extension Kiln {
         _ validated: ValidatedModule, name: String, moduleSHA256: String = "", plan: BuildPlan, directory: String,
         output: String, progress: BuildPlan.Progress? = nil
     ) throws -> String {
+        let program = try prepare(validated, name: name, moduleSHA256: moduleSHA256, plan: plan, directory: directory)
+        return try plan.buildExecutable(program, in: directory, output: output, progress: progress)
+    }
+
+    /// The module's C with its metadata record, and the directory to build it in.
+    static func prepare(
+        _ validated: ValidatedModule, name: String, moduleSHA256: String, plan: BuildPlan, directory: String
+    ) throws -> CProgram {
         let identity = try CompilerIdentity.of(plan.compiler)
         let metadata = ArtifactMetadata(validated: validated, moduleSHA256: moduleSHA256, plan: plan, identity: identity)
         let program = try lower(validated, name: name, metadata: metadata.json)
@@ -63,7 +64,7 @@ extension Kiln {
         } catch {
             throw BuildError("cannot create \(directory): \(error.localizedDescription)")
         }
-        return try plan.buildExecutable(program, in: directory, output: output, progress: progress)
+        return program
     }
 
     /// Opens a compiled artifact, refusing one built by an incompatible Kiln or for another target.

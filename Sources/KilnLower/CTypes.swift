@@ -29,17 +29,8 @@ enum CTypes {
         }
     }
 
-    /// The `kiln_value` member that holds a value of this type.
-    static func valueMember(_ type: ValueType) -> String {
-        switch type {
-        case .i32: "i32"
-        case .i64: "i64"
-        case .f32: "f32"
-        case .f64: "f64"
-        case .v128: "v128"
-        case .ref: "ref"
-        }
-    }
+    /// The `kiln_value` member that holds a value of this type: the same word as the slot suffix.
+    static func valueMember(_ type: ValueType) -> String { slotSuffix(type) }
 
     static func signatureChar(_ type: ValueType) -> Character {
         switch type {

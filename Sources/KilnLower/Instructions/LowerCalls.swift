@@ -3,26 +3,31 @@ import KilnModel
 /// call and call_indirect. Calls between defined functions are plain C calls clang can inline; imported
 /// functions and table entries go through their `kiln_funcref` with the signature's pointer type.
 extension FunctionLowerer {
-    mutating func callStatement(_ callee: String, _ calleeType: FunctionType, instance: String, name: String) {
-        let arguments = ([instance] + (0..<calleeType.parameters.count).map { input($0) }).joined(separator: ", ")
-        let call = "\(callee)(\(arguments))"
-        switch calleeType.results.count {
-        case 0: emit("\(call);", name)
-        case 1: emit("\(output(0)) = \(call);", name)
+    /// `call` (an expression) with its results stored in the output slots; `prefix` runs first, in the
+    /// same block (call_indirect's lookup).
+    mutating func emitCall(_ call: String, results: [ValueType], prefix: String = "", name: String) {
+        let open = prefix.isEmpty ? "" : "{ \(prefix) "
+        let close = prefix.isEmpty ? "" : " }"
+        switch results.count {
+        case 0: emit("\(open)\(call);\(close)", name)
+        case 1: emit("\(open)\(output(0)) = \(call);\(close)", name)
         default:
-            let copies = (0..<calleeType.results.count).map { "\(output($0)) = r.r\($0);" }.joined(separator: " ")
-            emit("{ \(CTypes.resultStruct(calleeType.results)) r = \(call); \(copies) }", name)
+            let copies = (0..<results.count).map { "\(output($0)) = r.r\($0);" }.joined(separator: " ")
+            emit("{ \(prefix.isEmpty ? "" : prefix + " ")\(CTypes.resultStruct(results)) r = \(call); \(copies) }", name)
         }
     }
 
     mutating func lowerCall(_ function: UInt32) {
         guard let calleeType = context.space.functionType(function) else { return }
+        let arguments = (0..<calleeType.parameters.count).map { input($0) }
+        let call: String
         if context.isImportedFunction(function) {
             let pointer = "((\(CTypes.functionPointer(calleeType)))inst->funcs[\(function)].fn)"
-            callStatement(pointer, calleeType, instance: "inst->funcs[\(function)].instance", name: "call \(function)")
+            call = "\(pointer)(\((["inst->funcs[\(function)].instance"] + arguments).joined(separator: ", ")))"
         } else {
-            callStatement(context.names.function(function), calleeType, instance: "self", name: "call \(function)")
+            call = "\(context.names.function(function))(\((["self"] + arguments).joined(separator: ", ")))"
         }
+        emitCall(call, results: calleeType.results, name: "call \(function)")
     }
 
     mutating func lowerCallIndirect(_ typeIndex: UInt32, table: UInt32) {
@@ -31,13 +36,6 @@ extension FunctionLowerer {
         let lookup = "const kiln_funcref* c = kiln_funcref_for_call(ctx, inst->tables[\(table)], \(element), &kiln_types[\(typeIndex)]);"
         let arguments = (["c->instance"] + (0..<calleeType.parameters.count).map { input($0) }).joined(separator: ", ")
         let call = "((\(CTypes.functionPointer(calleeType)))c->fn)(\(arguments))"
-        let name = "call_indirect (type \(typeIndex)) table \(table)"
-        switch calleeType.results.count {
-        case 0: emit("{ \(lookup) \(call); }", name)
-        case 1: emit("{ \(lookup) \(output(0)) = \(call); }", name)
-        default:
-            let copies = (0..<calleeType.results.count).map { "\(output($0)) = r.r\($0);" }.joined(separator: " ")
-            emit("{ \(lookup) \(CTypes.resultStruct(calleeType.results)) r = \(call); \(copies) }", name)
-        }
+        emitCall(call, results: calleeType.results, prefix: lookup, name: "call_indirect (type \(typeIndex)) table \(table)")
     }
 }
