@@ -16,6 +16,23 @@ extension Kiln {
             compilerIdentity: identity.fingerprint, runtimeFiles: plan.runtime.fingerprintFiles)
     }
 
+    /// Runs `body` with `plan` set to use the runtime compiled once into the artifact cache (keyed by the
+    /// compiler, the flags and the runtime sources), or compiled for this process when there is no cache.
+    public static func withCachedRuntime<R>(_ plan: BuildPlan, cache: ArtifactCache?, _ body: (BuildPlan) throws -> R) throws -> R {
+        guard let cache else { return try body(plan) }
+        let identity = try CompilerIdentity.of(plan.compiler)
+        let key = try CacheKey(
+            module: Array("kiln runtime".utf8), kilnVersion: version, options: plan.flags.arguments,
+            compilerIdentity: identity.fingerprint, runtimeFiles: plan.runtime.fingerprintFiles)
+        return try ArtifactCache.withArtifact(in: cache, for: key) { directory in
+            URL(fileURLWithPath: try plan.buildRuntimeObject(in: directory.path))
+        } use: { object in
+            var withRuntime = plan
+            withRuntime.runtimeObject = object.path
+            return try body(withRuntime)
+        }
+    }
+
     /// Loads the artifact of `validated` (whose binary form is `binary`) from `cache`, building and
     /// publishing it first when missing or corrupt; with a nil cache, builds into a temporary directory.
     public static func loadArtifact(
@@ -24,9 +41,11 @@ extension Kiln {
     ) throws -> SharedObject {
         let key = try cacheKey(binary: binary, plan: plan)
         return try ArtifactCache.withArtifact(in: cache, for: key) { directory in
-            let path = try buildSharedObject(
-                validated, name: name, moduleSHA256: key.moduleSHA256, plan: plan, directory: directory.path,
-                progress: progress)
+            let path = try withCachedRuntime(plan, cache: cache) { plan in
+                try buildSharedObject(
+                    validated, name: name, moduleSHA256: key.moduleSHA256, plan: plan, directory: directory.path,
+                    progress: progress)
+            }
             return URL(fileURLWithPath: path)
         } use: { url in
             try SharedObject(path: url.path)

@@ -11,6 +11,9 @@ public struct BuildPlan: Sendable {
     public let runtime: RuntimeSources
     /// Units compiled at once.
     public let jobs: Int
+    /// The runtime already compiled into one relocatable object (see `buildRuntimeObject`), typically from
+    /// the artifact cache; nil compiles the runtime once per process instead.
+    public var runtimeObject: String?
 
     public init(compiler: CCompiler = CCompiler(), flags: CompileFlags = CompileFlags(), runtime: RuntimeSources, jobs: Int = BuildPlan.processorCount) {
         self.compiler = compiler
@@ -26,7 +29,7 @@ public struct BuildPlan: Sendable {
 
     /// Writes the program into `directory`, compiles its units in parallel and links `directory/module.so`.
     public func buildSharedObject(_ program: CProgram, in directory: String, progress: Progress? = nil) throws(BuildError) -> String {
-        let runtimeObjects = try RuntimeObjects.shared.objects(for: self)
+        let runtimeObjects = try runtimeObjectFiles()
         let objects = try compileUnits(program, in: directory, progress: progress)
         let output = directory + "/module.so"
         var link = compiler.command + ["-shared", "-o", output] + objects + runtimeObjects
@@ -38,7 +41,7 @@ public struct BuildPlan: Sendable {
     /// Like `buildSharedObject`, but links a standalone executable: the module, the runtime, WASI, the
     /// setjmp boundary (Runtime/host/invoke.c) and a main (Runtime/exe/exe_main.c) that runs `_start`.
     public func buildExecutable(_ program: CProgram, in directory: String, output: String, progress: Progress? = nil) throws(BuildError) -> String {
-        let runtimeObjects = try RuntimeObjects.shared.objects(for: self)
+        let runtimeObjects = try runtimeObjectFiles()
         let objects = try compileUnits(program, in: directory, progress: progress)
         var mainObjects: [String] = []
         for source in [runtime.root + "/host/invoke.c", runtime.root + "/exe/exe_main.c"] {
@@ -49,6 +52,39 @@ public struct BuildPlan: Sendable {
         var link = compiler.command + ["-o", output] + objects + mainObjects + runtimeObjects + ["-lm", "-pthread"]
         if flags.sanitize { link += ["-fsanitize=undefined,address"] }
         try run(link)
+        return output
+    }
+
+    func runtimeObjectFiles() throws(BuildError) -> [String] {
+        if let runtimeObject { return [runtimeObject] }
+        return try RuntimeObjects.shared.objects(for: self)
+    }
+
+    /// Compiles the runtime (in parallel) and partially links it into `directory/kiln_runtime.o`, one file
+    /// an artifact cache can keep: the runtime then costs nothing to later builds with the same compiler,
+    /// flags and sources.
+    public func buildRuntimeObject(in directory: String) throws(BuildError) -> String {
+        let sources = runtime.sources
+        let results = UnitResults(count: sources.count)
+        let objects = sources.map { source in
+            directory + "/" + source.dropFirst(runtime.root.count + "/src/".count).replacingOccurrences(of: "/", with: "_") + ".o"
+        }
+        let workers = max(1, min(jobs, sources.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var index = worker
+            while index < sources.count {
+                do throws(BuildError) {
+                    try compile(sources[index], to: objects[index])
+                    results.set(index, nil)
+                } catch {
+                    results.set(index, error)
+                }
+                index += workers
+            }
+        }
+        if let failure = results.firstError { throw failure }
+        let output = directory + "/kiln_runtime.o"
+        try run(compiler.command + ["-r", "-o", output] + objects)
         return output
     }
 

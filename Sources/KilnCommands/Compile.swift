@@ -17,6 +17,9 @@ struct Compile: ParsableCommand {
     @Option(help: "Also write the generated C into this directory.")
     var emitC: String?
 
+    @Flag(help: "Do not keep the compiled runtime in the artifact cache.")
+    var noCache = false
+
     @Flag(help: "Link a standalone executable (runtime and WASI included) instead of a shared object.")
     var exe = false
 
@@ -39,18 +42,20 @@ struct Compile: ParsableCommand {
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let progress = ProgressBar(stage: "compiling \(name)")
             defer { progress.finish() }
-            let plan = try build.plan(jobs: jobs)
+            let basePlan = try build.plan(jobs: jobs)
             // Build beside the output and rename into place, so a failed build leaves nothing half-written.
             let staging = output + ".kiln-tmp-\(getpid())"
             defer { try? FileManager.default.removeItem(atPath: staging) }
-            if exe {
-                _ = try Kiln.buildExecutable(
-                    validated, name: name, moduleSHA256: ContentHash.sha256(of: binary), plan: plan, directory: directory,
-                    output: staging, progress: progress.report)
-            } else {
+            let sha256 = ContentHash.sha256(of: binary)
+            try Kiln.withCachedRuntime(basePlan, cache: noCache ? nil : ArtifactCache.open()) { plan in
+                if exe {
+                    _ = try Kiln.buildExecutable(
+                        validated, name: name, moduleSHA256: sha256, plan: plan, directory: directory, output: staging,
+                        progress: progress.report)
+                    return
+                }
                 let built = try Kiln.buildSharedObject(
-                    validated, name: name, moduleSHA256: ContentHash.sha256(of: binary), plan: plan, directory: directory,
-                    progress: progress.report)
+                    validated, name: name, moduleSHA256: sha256, plan: plan, directory: directory, progress: progress.report)
                 do {
                     try FileManager.default.copyItem(atPath: built, toPath: staging)
                 } catch {
