@@ -43,7 +43,7 @@ test-runtime:
 
 # The WASI conformance suite (../shared/wasi-testsuite) through `kiln run`; last line `N passed, M failed`.
 test-wasi: build-debug
-	python3 Scripts/run-wasi-testsuite.py $(KILN_DEBUG) --jobs $(JOBS) --kiln-arg=--opt=0
+	KILN_CACHE_DIR=$(CURDIR)/.build/test-cache python3 Scripts/run-wasi-testsuite.py $(KILN_DEBUG) --jobs $(JOBS) --kiln-arg=--opt=0
 
 # The same spec run with generated code and the runtime built with -fsanitize=undefined,address. kiln itself
 # is not instrumented, so the ASan runtime is preloaded for the artifacts it dlopens.

@@ -125,7 +125,9 @@ enum KilnEngine {
         process.arguments = arguments(command, opt: opt)
         process.currentDirectoryURL = Fixtures.packageRoot
         // A crash should fail the test quickly, not spend seconds symbolicating a backtrace.
-        process.environment = ProcessInfo.processInfo.environment.merging(["SWIFT_BACKTRACE": "enable=no"]) { $1 }
+        // The tests never touch the user's own artifact cache.
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-tests-cache-\(getpid())").path
+        process.environment = ProcessInfo.processInfo.environment.merging(["SWIFT_BACKTRACE": "enable=no", "KILN_CACHE_DIR": cache]) { $1 }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = out
         process.standardError = err
