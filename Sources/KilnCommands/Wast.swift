@@ -45,7 +45,7 @@ struct BuildOptions: ParsableArguments {
     @Option(name: .customLong("opt"), help: "C optimization level, 0 to 3 (default: 2; 0 for kiln wast).")
     var optimization: Int?
 
-    @Flag(help: "Build generated code and the runtime with -fsanitize=undefined,address.")
+    @Flag(help: "Build generated code and the runtime with -fsanitize=undefined,address (kiln itself is not instrumented: preload the ASan runtime, LD_PRELOAD=$(clang -print-file-name=libclang_rt.asan-x86_64.so), as `make sanitize` does).")
     var sanitize = false
 
     @Flag(help: "Compile generated C with -Wall -Wextra -Werror (a check of the lowering).")
