@@ -25,6 +25,8 @@ public struct FunctionLowerer: TypedInstructionSink {
     var targeted: Set<String> = []
     var labelLines: [String: Int] = [:]
     var usesMemory = false
+    /// Lines that refresh the memory view after a call or memory.grow; dropped if nothing reads the view.
+    var refreshLines: Set<Int> = []
     var index: UInt32 = 0
     var type = FunctionType(parameters: [], results: [])
     var body: FunctionBody?
@@ -60,7 +62,9 @@ public struct FunctionLowerer: TypedInstructionSink {
     }
 
     public mutating func finish() {
-        writer.remove(lines: Set(labelLines.filter { !targeted.contains($0.key) }.map(\.value)))
+        var unused = Set(labelLines.filter { !targeted.contains($0.key) }.map(\.value))
+        if !usesMemory { unused.formUnion(refreshLines) }
+        writer.remove(lines: unused)
         output = render()
     }
 
@@ -83,11 +87,21 @@ public struct FunctionLowerer: TypedInstructionSink {
         writer.statement(statement, "\(name) \(comment)")
     }
 
+    /// The memory view inline accesses read: a local copy of memory 0's descriptor, so clang keeps its
+    /// base and size in registers (a store through guest memory cannot change a local whose address never
+    /// escapes). Out-of-line runtime calls get the real `inst->memories[0]`.
     var memory: String {
         mutating get {
             usesMemory = true
             return "mem0"
         }
+    }
+
+    /// After a call or memory.grow, memory 0 may have grown: copy its descriptor again.
+    mutating func refreshMemoryView() {
+        guard !context.space.memories.isEmpty else { return }
+        writer.line("mem0_view = *inst->memories[0]; /* the callee may have grown memory */")
+        refreshLines.insert(writer.lines.count - 1)
     }
 
     // MARK: the one switch
@@ -123,7 +137,10 @@ public struct FunctionLowerer: TypedInstructionSink {
         case .load(let load, let memarg): try lowerLoad(load, memarg)
         case .store(let store, let memarg): try lowerStore(store, memarg)
         case .memorySize: emit("\(output(0)) = kiln_memory_size(\(memory));", "memory.size")
-        case .memoryGrow: emit("\(output(0)) = kiln_memory_grow(ctx, \(memory), \(input(0)));", "memory.grow")
+        case .memoryGrow:
+            usesMemory = true
+            emit("\(output(0)) = kiln_memory_grow(ctx, inst->memories[0], \(input(0)));", "memory.grow")
+            refreshMemoryView()
         case .memoryInit(let data, _): lowerMemoryInit(data)
         case .dataDrop(let data): emit("inst->data_size[\(data)] = 0;", "data.drop \(data)")
         case .memoryCopy: lowerMemoryCopy()

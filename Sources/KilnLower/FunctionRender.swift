@@ -20,7 +20,10 @@ extension FunctionLowerer {
         out.append(Self.prototype(context, index, type) + " {")
         out.append("  Instance* const inst KILN_UNUSED = (Instance*)self;")
         out.append("  kiln_ctx* const ctx KILN_UNUSED = self->ctx;")
-        if usesMemory { out.append("  kiln_memory* const mem0 = inst->memories[0];") }
+        if usesMemory {
+            out.append("  kiln_memory mem0_view = *inst->memories[0]; /* memory 0's base and size, kept in registers */")
+            out.append("  kiln_memory* const mem0 KILN_UNUSED = &mem0_view;")
+        }
         if let body {
             var local = UInt32(type.parameters.count)
             for run in body.locals {

@@ -15,6 +15,7 @@ extension FunctionLowerer {
             let copies = (0..<results.count).map { "\(output($0)) = r.r\($0);" }.joined(separator: " ")
             emit("{ \(prefix.isEmpty ? "" : prefix + " ")\(CTypes.resultStruct(results)) r = \(call); \(copies) }", name)
         }
+        refreshMemoryView()
     }
 
     mutating func lowerCall(_ function: UInt32) {
