@@ -155,28 +155,30 @@ final class UnitResults: @unchecked Sendable {
 final class RuntimeObjects: @unchecked Sendable {
     static let shared = RuntimeObjects()
     private let lock = NSLock()
-    private var built: [String: [String]] = [:]
+    private var built: [String: String] = [:]
+    private var directories: [String] = []
 
+    /// The runtime as one object built by `BuildPlan.buildRuntimeObject`, once per (compiler, flags,
+    /// sources) in this process; its temporary directory is removed when the process exits.
     func objects(for plan: BuildPlan) throws(BuildError) -> [String] {
         let key = "\(plan.compiler.description)|\(plan.flags.arguments.joined(separator: " "))|\(plan.runtime.root)"
         lock.lock()
         defer { lock.unlock() }
-        if let objects = built[key] { return objects }
+        if let object = built[key] { return [object] }
         let directory = NSTemporaryDirectory() + "kiln-runtime-\(getpid())-\(built.count)"
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
             throw BuildError("cannot create \(directory): \(error.localizedDescription)")
         }
-        var objects: [String] = []
-        for source in plan.runtime.sources {
-            // src/wasi/fd_io.c → wasi_fd_io.c.o: the relative path keeps names unique.
-            let relative = source.dropFirst(plan.runtime.root.count + "/src/".count).replacingOccurrences(of: "/", with: "_")
-            let object = directory + "/" + relative + ".o"
-            try plan.compile(source, to: object)
-            objects.append(object)
-        }
-        built[key] = objects
-        return objects
+        if directories.isEmpty { atexit { RuntimeObjects.shared.removeDirectories() } }
+        directories.append(directory)
+        let object = try plan.buildRuntimeObject(in: directory)
+        built[key] = object
+        return [object]
+    }
+
+    private func removeDirectories() {
+        for directory in lock.withLock({ directories }) { try? FileManager.default.removeItem(atPath: directory) }
     }
 }

@@ -50,9 +50,6 @@ public struct ValidationError: KilnError, Equatable {
     static func undeclaredFunctionReference(_ index: UInt32) -> ValidationError {
         ValidationError("undeclared function reference: ref.func \(index) is not declared by an element segment, export or global")
     }
-    static func invalidResultArity(_ count: Int) -> ValidationError {
-        ValidationError("invalid result arity: select takes one type, found \(count)")
-    }
     static func constantRequired(_ what: String) -> ValidationError {
         ValidationError("constant expression required: \(what)")
     }
