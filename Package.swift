@@ -9,6 +9,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "kiln", targets: ["kiln"]),
+        .executable(name: "kiln-interp", targets: ["kiln-interp"]),
         .library(name: "Kiln", targets: ["Kiln"]),
     ],
     dependencies: [
@@ -33,6 +34,10 @@ let package = Package(
             "Kiln", "KilnWast", "KilnBuild", "KilnCache", "KilnLoad", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "kiln", dependencies: ["KilnCommands"]),
+        // The interpreter baseline of `kiln bench`: WasmKit's engine and WASI, kept out of every library target.
+        .executableTarget(name: "kiln-interp", dependencies: [
+            .product(name: "WasmKit", package: "WasmKit"), .product(name: "WasmKitWASI", package: "WasmKit"),
+        ]),
 
         // C: the host side of the runtime ABI (the setjmp boundary) plus the host's own copy of the
         // runtime for memories and tables it creates. Runtime/src is also compiled into every artifact.
