@@ -23,7 +23,7 @@ test-swift:
 	$(SWIFT) test --skip-build --parallel --num-workers $(JOBS)
 
 test-spec: build-debug
-	$(KILN_DEBUG) wast $(SPEC)/*.wast --jobs $(JOBS)
+	$(KILN_DEBUG) wast $(SPEC)/*.wast Fixtures/wast/*.wast --jobs $(JOBS)
 
 # C runtime unit tests under ASan+UBSan; every header must also compile on its own. Last line: `N passed, M failed`.
 RUNTIME_TEST_FLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -ffp-contract=off -frounding-math \
@@ -49,7 +49,7 @@ test-wasi: build-debug
 # is not instrumented, so the ASan runtime is preloaded for the artifacts it dlopens.
 sanitize: build-debug
 	ASAN_OPTIONS=detect_leaks=0:handle_segv=0 LD_PRELOAD=$$(clang -print-file-name=libclang_rt.asan-x86_64.so) \
-	  $(KILN_DEBUG) wast $(SPEC)/*.wast --sanitize --jobs $(JOBS) 2>&1 | grep -v "__asan_handle_no_return\|False positive error reports\|google/sanitizers/issues/189"; exit $${PIPESTATUS[0]}
+	  $(KILN_DEBUG) wast $(SPEC)/*.wast Fixtures/wast/*.wast --sanitize --jobs $(JOBS) 2>&1 | grep -v "__asan_handle_no_return\|False positive error reports\|google/sanitizers/issues/189"; exit $${PIPESTATUS[0]}
 
 # The main job on a bundled program: precompile it, run it, run it through the cache twice, with the
 # cost of each step.

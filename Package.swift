@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "KilnLowerTests", dependencies: ["KilnLower", "KilnBuild", "KilnDecode", "KilnValidate"]),
         .testTarget(name: "KilnCacheTests", dependencies: ["KilnCache"]),
         .testTarget(name: "KilnLoadTests", dependencies: ["Kiln", "KilnBuild", "KilnLoad", "KilnDecode"]),
-        .testTarget(name: "KilnWastTests", dependencies: ["KilnWast"]),
+        .testTarget(name: "KilnWastTests", dependencies: ["KilnWast", "KilnBuild"]),
         .testTarget(name: "KilnCommandsTests", dependencies: ["KilnCommands", "Kiln"]),
         .testTarget(name: "ArchitectureTests"),
         // The same WASI commands under WasmKit's interpreter (the reference) and `kiln run`, and the sandbox.

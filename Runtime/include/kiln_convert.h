@@ -114,7 +114,14 @@ static inline f64 kiln_f64_convert_i32_u(u32 x) { return (f64)x; }
 static inline f64 kiln_f64_convert_i64_s(u64 x) { return (f64)kiln_s64(x); }
 static inline f64 kiln_f64_convert_i64_u(u64 x) { return (f64)x; }
 
-static inline f32 kiln_f32_demote_f64(f64 x) { return (f32)x; }
+/* Canonicalized first, so that clang cannot fold demote(promote(x)) back to x (a signaling NaN must come out
+ * quiet); the canonicalize costs nothing where the input is already an arithmetic result. */
+static inline f32 kiln_f32_demote_f64(f64 x) {
+#if defined(__has_builtin) && __has_builtin(__builtin_canonicalize)
+  x = __builtin_canonicalize(x);
+#endif
+  return (f32)x;
+}
 static inline f64 kiln_f64_promote_f32(f32 x) { return (f64)x; }
 
 #ifdef __cplusplus

@@ -46,6 +46,18 @@ static inline f64 kiln_f64_reinterpret_i64(u64 b) {
   return x;
 }
 
+/* The constants ±0 and ±1, hidden from the optimizer. Wasm requires x-0, x+(-0), x*1, x/1 (and their
+ * negating forms) to quiet a signaling NaN; clang, which treats signaling NaNs as quiet ones, folds them to
+ * x or -x. An empty asm makes the constant's value unknown (it can still be hoisted out of loops). */
+static inline f32 kiln_f32_identity(u32 b) {
+  __asm__("" : "+r"(b));
+  return kiln_f32_reinterpret_i32(b);
+}
+static inline f64 kiln_f64_identity(u64 b) {
+  __asm__("" : "+r"(b));
+  return kiln_f64_reinterpret_i64(b);
+}
+
 #define KILN_F32_SIGN 0x80000000u
 #define KILN_F64_SIGN 0x8000000000000000u
 

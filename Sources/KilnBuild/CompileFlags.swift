@@ -13,12 +13,15 @@ public struct CompileFlags: Sendable, Hashable {
     /// The options that change generated code, for cache keys and artifact metadata.
     public var codeOptions: [String] { ["opt=\(optimization)", "sanitize=\(sanitize)"] }
 
-    /// `-ffp-contract=off` keeps `a*b+c` from becoming an FMA and `-frounding-math` keeps constant folding
-    /// honest, so float results are the spec's at every -O level (float_exprs.wast).
+    /// `-ffp-contract=off` keeps `a*b+c` from becoming an FMA, so float results are the spec's at every -O
+    /// level. No `-frounding-math`: it turns every float operation into a constrained intrinsic that clang
+    /// cannot vectorize (matmul ran 1.7x slower). The folds it prevented that Wasm can see (x-0, x*1, x/1
+    /// and demote(promote(x)) passing a signaling NaN through) are blocked by kiln_f32_identity /
+    /// kiln_f64_identity and the canonicalize in kiln_f32_demote_f64 instead (float_exprs.wast at -O2).
     public var arguments: [String] {
         // No sibling-call optimization: it would turn runaway recursion into a loop that never reaches
         // KILN_ENTER's stack check (call.wast at -O1 and above).
-        var flags = ["-std=c11", "-fPIC", "-fvisibility=hidden", "-ffp-contract=off", "-frounding-math", "-fno-optimize-sibling-calls",
+        var flags = ["-std=c11", "-fPIC", "-fvisibility=hidden", "-ffp-contract=off", "-fno-optimize-sibling-calls",
                      "-fno-strict-aliasing", "-O\(optimization)"]
         if warningsAsErrors { flags += ["-Wall", "-Wextra", "-Werror", "-Wno-unused-parameter", "-Wno-unused-but-set-parameter"] } else { flags += ["-w"] }
         if sanitize { flags += ["-fsanitize=undefined,address", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"] }

@@ -21,6 +21,15 @@ struct CWriter {
         return lines.count - 1
     }
 
+    /// A line exactly as given (for text moved or copied by a later pass).
+    mutating func raw(_ text: String) {
+        lines.append(text)
+    }
+
+    mutating func truncate(to count: Int) {
+        lines.removeSubrange(count...)
+    }
+
     mutating func remove(lines indices: Set<Int>) {
         guard !indices.isEmpty else { return }
         lines = lines.enumerated().filter { !indices.contains($0.offset) }.map(\.element)

@@ -28,6 +28,8 @@ public struct FunctionLowerer: TypedInstructionSink {
     /// Lines that refresh the memory view after a call or memory.grow; dropped if nothing reads the view.
     var refreshLines: Set<Int> = []
     var index: UInt32 = 0
+    /// The innermost loop being recorded for versioning (LowerLoopVersioning.swift), if any.
+    var loop: LoopRecording?
     var type = FunctionType(parameters: [], results: [])
     var body: FunctionBody?
 
@@ -107,6 +109,7 @@ public struct FunctionLowerer: TypedInstructionSink {
     // MARK: the one switch
 
     mutating func lower(_ instruction: Instruction, _ state: borrowing FunctionState) throws(LoweringError) {
+        recordLoopStep(instruction)
         switch instruction {
         case .block, .loop, .if: lowerEnter(instruction)
         case .else: lowerElse()
@@ -158,8 +161,8 @@ public struct FunctionLowerer: TypedInstructionSink {
         case .refFunc(let function): emit("\(output(0)) = &inst->funcs[\(function)];", "ref.func \(function)")
         case .i32Const(let value): emit("\(output(0)) = \(Literals.i32(value));", "i32.const")
         case .i64Const(let value): emit("\(output(0)) = \(Literals.i64(value));", "i64.const")
-        case .f32Const(let value): emit("\(output(0)) = \(Literals.f32(value.bitPattern));", "f32.const")
-        case .f64Const(let value): emit("\(output(0)) = \(Literals.f64(value.bitPattern));", "f64.const")
+        case .f32Const(let value): emit("\(output(0)) = \(Literals.f32Operand(value.bitPattern));", "f32.const")
+        case .f64Const(let value): emit("\(output(0)) = \(Literals.f64Operand(value.bitPattern));", "f64.const")
         case .i32Eqz: emit("\(output(0)) = \(input(0)) == 0u;", "i32.eqz")
         case .i64Eqz: emit("\(output(0)) = \(input(0)) == 0u;", "i64.eqz")
         case .cmp(let op): lowerCmp(op)

@@ -15,6 +15,17 @@ enum Literals {
         "kiln_f32_reinterpret_i32(0x\(String(bits, radix: 16))u) /* \(Float(bitPattern: bits)) */"
     }
 
+    /// A constant an instruction computes with: ±0 and ±1 go through kiln_f32_identity (see kiln_float.h).
+    static func f32Operand(_ bits: UInt32) -> String {
+        [0, 0x8000_0000, 0x3f80_0000, 0xbf80_0000].contains(bits)
+            ? "kiln_f32_identity(0x\(String(bits, radix: 16))u) /* \(Float(bitPattern: bits)) */" : f32(bits)
+    }
+
+    static func f64Operand(_ bits: UInt64) -> String {
+        [0, 0x8000_0000_0000_0000, 0x3ff0_0000_0000_0000, 0xbff0_0000_0000_0000].contains(bits)
+            ? "kiln_f64_identity(0x\(String(bits, radix: 16))ull) /* \(Double(bitPattern: bits)) */" : f64(bits)
+    }
+
     static func f64(_ bits: UInt64) -> String {
         "kiln_f64_reinterpret_i64(0x\(String(bits, radix: 16))ull) /* \(Double(bitPattern: bits)) */"
     }

@@ -24,13 +24,22 @@ import Testing
         #expect(emitted == golden, "regenerate with: kiln compile Fixtures/wat/fac.wat --emit-c DIR")
     }
 
+    /// Loop versioning: the range check before each loop, the unchecked counted copy, the checked original.
+    @Test func loopKernelsMatchGolden() throws {
+        let emitted = try lower("Fixtures/wat/loops.wat", name: "loops.wat")
+        let golden = try String(contentsOf: Self.root.appendingPathComponent("Fixtures/golden/loops.c"), encoding: .utf8)
+        #expect(emitted == golden, "regenerate with: kiln compile Fixtures/wat/loops.wat --emit-c DIR")
+        #expect(emitted.components(separatedBy: "checked once for every iteration").count == 4)
+        #expect(emitted.contains("kiln_loop_disjoint("))
+    }
+
     @Test func loweringIsDeterministic() throws {
         #expect(try lower("Fixtures/wat/fac.wat", name: "fac.wat") == lower("Fixtures/wat/fac.wat", name: "fac.wat"))
     }
 
     @Test(arguments: [0, 2]) func emittedCCompilesWithWarningsAsErrors(optimization: Int) throws {
         let runtime = try RuntimeSources()
-        for fixture in ["Fixtures/wat/fac.wat", "Fixtures/wat/features.wat"] {
+        for fixture in ["Fixtures/wat/fac.wat", "Fixtures/wat/features.wat", "Fixtures/wat/loops.wat"] {
             let directory = NSTemporaryDirectory() + "kiln-golden-\(UUID().uuidString)"
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -14,6 +14,7 @@ extension FunctionLowerer {
         switch frame.kind {
         case .loop:
             labelLines["L\(frame.label)"] = writer.label("L\(frame.label)", "loop \(comment)")
+            if typing.reachable { startLoopRecording(frame, labelLine: writer.lines.count - 1) }
         case .if:
             let condition = slot(typing.heightBefore - 1, .i32)
             targeted.insert("E\(frame.label)")
@@ -38,6 +39,7 @@ extension FunctionLowerer {
     mutating func lowerEnd() {
         guard let frame = frames.popLast() else { return }
         guard frame.live else { return }
+        if frame.kind == .loop { finishLoopRecording(label: frame.label) }
         if frame.kind == .if, !frame.sawElse { _ = writer.label("E\(frame.label)") }
         if frame.kind == .function {
             if typing.reachable { lowerReturn(from: typing.heightAfter, "end") }

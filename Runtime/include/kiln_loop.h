@@ -1,0 +1,118 @@
+/* Loop versioning. A loop whose memory addresses are affine in its induction variables gets every such
+ * access checked once, before the loop, for all of its iterations; when that check holds, a copy of the
+ * loop runs with those accesses unchecked (and a counted back edge clang can vectorize), otherwise the
+ * original loop runs with a check per access, so a trap still happens at exactly the access and iteration
+ * the spec says, after the earlier iterations' stores.
+ *
+ * Addresses are handled as exact integers (__int128 never overflows here: a local is < 2^32, coefficients
+ * and constants are < 2^40, trip counts <= 2^32). An i32 expression's value is that integer's residue mod
+ * 2^32; when the integer lies in [0, 2^32) at the first and the last iteration it lies there at every
+ * iteration (it is affine in the iteration), so the residue is the integer itself and the span check is
+ * exact. */
+#ifndef KILN_LOOP_H
+#define KILN_LOOP_H
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "kiln_abi.h"
+#include "kiln_attrs.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef __int128 kiln_i128;
+
+/* Trips of a do-while loop that continues while counter != end, where the counter compared in iteration
+ * k is first + step*k (mod 2^32). 0 when that is not a whole number of steps (the counter would wrap). */
+static inline u64 kiln_loop_trips_ne(u32 first, u32 end, s64 step) {
+  if (step == 0) return 0;
+  u64 distance = step > 0 ? (u32)(end - first) : (u32)(first - end);
+  u64 magnitude = step > 0 ? (u64)step : (u64)0 - (u64)step;
+  if (distance % magnitude != 0) return 0;
+  return distance / magnitude + 1;
+}
+
+/* Trips of a do-while loop that continues while counter < end (unsigned), counter first + step*k with
+ * step > 0. 0 when the counter could wrap past 2^32 before reaching end. */
+static inline u64 kiln_loop_trips_lt_u(u32 first, u32 end, s64 step) {
+  if (step <= 0 || (u64)end + (u64)step > 0x100000000ull) return 0;
+  if (first >= end) return 1;
+  return ((u64)end - first + (u64)step - 1) / (u64)step + 1;
+}
+
+/* The same for a signed compare. */
+static inline u64 kiln_loop_trips_lt_s(u32 first, u32 end, s64 step) {
+  s64 a = (s32)first, b = (s32)end;
+  if (step <= 0 || b + step > 0x80000000ll) return 0;
+  if (a >= b) return 1;
+  return (u64)((b - a + step - 1) / step) + 1;
+}
+
+/* Trips of a loop that continues while counter > end (unsigned), counting down by -step > 0. */
+static inline u64 kiln_loop_trips_gt_u(u32 first, u32 end, s64 step) {
+  if (step >= 0 || (s64)end + step < -1) return 0;
+  if (first <= end) return 1;
+  return ((u64)first - end + (u64)(-step) - 1) / (u64)(-step) + 1;
+}
+
+static inline u64 kiln_loop_trips_gt_s(u32 first, u32 end, s64 step) {
+  s64 a = (s32)first, b = (s32)end;
+  if (step >= 0 || b + step < -0x80000000ll - 1) return 0;
+  if (a <= b) return 1;
+  return (u64)((a - b + (-step) - 1) / (-step)) + 1;
+}
+
+/* Whether the access of `extent` bytes (memarg offset + access size) at index first + step*k stays inside
+ * the 32-bit index space and memory m for k = 0 .. trips-1 (trips >= 1). */
+static inline bool kiln_loop_span_ok(const kiln_memory* m, kiln_i128 first, s64 step, u64 trips, u64 extent) {
+  kiln_i128 last = first + (kiln_i128)step * (kiln_i128)(trips - 1);
+  kiln_i128 low = first < last ? first : last, high = first < last ? last : first;
+  return low >= 0 && high <= 0xffffffffll && (u64)high + extent <= m->size;
+}
+
+/* Whether two groups of accesses never touch the same byte in any iteration: each group spans
+ * [first, end) in iteration 0 and moves by step per iteration. Checked before a loop whose fast copy tells
+ * clang the iterations are independent (its own runtime alias checks cannot tell a base+0 from a base+8
+ * access of the same array, which Wasm code unrolled by two is full of). */
+static inline bool kiln_loop_disjoint(kiln_i128 first_a, kiln_i128 end_a, s64 step_a, kiln_i128 first_b, kiln_i128 end_b,
+                                      s64 step_b, u64 trips) {
+  kiln_i128 da = (kiln_i128)step_a * (kiln_i128)(trips - 1), db = (kiln_i128)step_b * (kiln_i128)(trips - 1);
+  kiln_i128 low_a = first_a + (da < 0 ? da : 0), high_a = end_a + (da > 0 ? da : 0);
+  kiln_i128 low_b = first_b + (db < 0 ? db : 0), high_b = end_b + (db > 0 ? db : 0);
+  return high_a <= low_b || high_b <= low_a;
+}
+
+/* Accesses already proven in bounds by kiln_loop_span_ok. */
+#define KILN_NC_LOAD(name, type, n)                                                     \
+  static inline type name(const kiln_memory* m, u64 addr) {                            \
+    type v;                                                                            \
+    memcpy(&v, m->data + addr, n);                                                     \
+    return v;                                                                          \
+  }
+#define KILN_NC_STORE(name, type, n) \
+  static inline void name(const kiln_memory* m, u64 addr, type v) { memcpy(m->data + addr, &v, n); }
+
+KILN_NC_LOAD(kiln_i32_load_nc, u32, 4)
+KILN_NC_LOAD(kiln_i64_load_nc, u64, 8)
+KILN_NC_LOAD(kiln_f32_load_nc, f32, 4)
+KILN_NC_LOAD(kiln_f64_load_nc, f64, 8)
+KILN_NC_LOAD(kiln_v128_load_nc, kiln_v128, 16)
+KILN_NC_LOAD(kiln_u8_load_nc, u8, 1)
+KILN_NC_LOAD(kiln_u16_load_nc, u16, 2)
+KILN_NC_STORE(kiln_i32_store_nc, u32, 4)
+KILN_NC_STORE(kiln_i64_store_nc, u64, 8)
+KILN_NC_STORE(kiln_f32_store_nc, f32, 4)
+KILN_NC_STORE(kiln_f64_store_nc, f64, 8)
+KILN_NC_STORE(kiln_v128_store_nc, kiln_v128, 16)
+KILN_NC_STORE(kiln_u8_store_nc, u8, 1)
+KILN_NC_STORE(kiln_u16_store_nc, u16, 2)
+#undef KILN_NC_LOAD
+#undef KILN_NC_STORE
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,206 @@
+import KilnModel
+import KilnValidate
+
+/// A loop being lowered that may be versioned: an innermost loop with no parameters or results whose
+/// body is straight-line code ending in `br_if 0` (no calls or memory.grow, so memory 0 keeps its size).
+struct LoopRecording {
+    let label: Int
+    let labelLine: Int
+    let offset: Int
+    var steps: [LoopStep] = []
+    /// Per memory access in body order: its step, its line, and its unchecked form with `\0` for the index.
+    var accessSteps: [Int] = []
+    var accessLines: [Int] = []
+    var accessFast: [FastAccess?] = []
+}
+
+/// The unchecked form of one access: its statement with `\0` for the index, and the bytes it touches.
+struct FastAccess {
+    let statement: String
+    let offset: UInt64
+    let size: UInt64
+    let isStore: Bool
+    var extent: UInt64 { offset + size }
+}
+
+extension FunctionLowerer {
+    mutating func startLoopRecording(_ frame: ControlFrame, labelLine: Int) {
+        let plain = frame.startTypes.isEmpty && frame.endTypes.isEmpty
+        loop = plain && !context.space.memories.isEmpty ? LoopRecording(label: frame.label, labelLine: labelLine, offset: frame.offset) : nil
+    }
+
+    /// Called for every instruction before it is lowered.
+    mutating func recordLoopStep(_ instruction: Instruction) {
+        guard loop != nil else { return }
+        switch instruction {
+        case .end: return
+        case .block, .loop, .if, .else, .br, .brTable, .return, .unreachable, .call, .callIndirect, .memoryGrow:
+            loop = nil
+            return
+        default: break
+        }
+        guard typing.reachable else { loop = nil; return }
+        loop?.steps.append(LoopStep(
+            instruction: instruction, base: typing.base, heightBefore: typing.heightBefore, heightAfter: typing.heightAfter,
+            producesI32: outputTypes == [.i32]))
+    }
+
+    /// Called right after a load or store emitted its checked statement.
+    mutating func noteLoopAccess(_ fast: (String, UInt64)?, _ memarg: MemArg, isStore: Bool) {
+        guard loop != nil, let step = loop?.steps.indices.last else { return }
+        loop?.accessSteps.append(step)
+        loop?.accessLines.append(writer.lines.count - 1)
+        loop?.accessFast.append(fast.map { FastAccess(statement: $0.0, offset: memarg.offset, size: $0.1, isStore: isStore) })
+    }
+
+    /// At the loop's `end`: if every condition holds, wraps the loop into a checked-once copy and the original.
+    mutating func finishLoopRecording(label: Int) {
+        guard let record = loop, record.label == label else { return }
+        loop = nil
+        let brIfs = record.steps.filter { if case .brIf = $0.instruction { true } else { false } }
+        guard brIfs.count == 1, var plan = LoopAnalysis.plan(record.steps, accessSteps: record.accessSteps) else { return }
+        plan.addresses = plan.addresses.filter { record.accessFast[$0.key] != nil }
+        guard !plan.addresses.isEmpty else { return }
+        version(record, plan)
+    }
+
+    private mutating func version(_ record: LoopRecording, _ plan: LoopPlan) {
+        let l = record.label
+        let trips = "t\(l)", counter = "k\(l)"
+        for name in [trips, counter] where declared.insert(name).inserted { slotDecls.append((name, "u64")) }
+        let hoisted = plan.addresses.keys.sorted()
+        var checks = ["\(trips) != 0"]
+        var snapshots: [String] = []
+        // Accesses that differ only in their constant share one base variable, so clang sees `base + 8`
+        // and `base + 0` as the same array.
+        var groups: [AccessGroup] = []
+        var fastLines = Array(writer.lines[(record.labelLine + 1)...])
+        for number in hoisted {
+            guard let address = plan.addresses[number], let fast = record.accessFast[number] else { continue }
+            var variable = address
+            variable.constant = 0
+            let baseExpression = Self.exact(variable)
+            let group: Int
+            if let known = groups.firstIndex(where: { $0.expression == baseExpression }) {
+                group = known
+            } else {
+                group = groups.count
+                let name = "a\(l)_\(group)"
+                groups.append(AccessGroup(name: name, expression: baseExpression, step: address.perIteration))
+                if declared.insert(name).inserted { slotDecls.append((name, "u64")) }
+                snapshots.append("\(name) = (u64)\(baseExpression);")
+            }
+            groups[group].add(Int64(address.constant) + Int64(fast.offset), size: Int64(fast.size), isStore: fast.isStore)
+            let check = "kiln_loop_span_ok(mem0, \(Self.exact(address)), \(address.perIteration), \(trips), \(fast.extent)u)"
+            if !checks.contains(check) { checks.append(check) }
+            var index = groups[group].name
+            if address.constant != 0 { index += " + (u64)\(address.constant)ll" }
+            if address.perIteration != 0 { index += " + (u64)\(address.perIteration)ll * \(counter)" }
+            let line = record.accessLines[number] - record.labelLine - 1
+            fastLines[line] = "  " + fast.statement.split(separator: "\0", omittingEmptySubsequences: false).joined(separator: index)
+                + " /* checked before the loop */"
+        }
+        // The back edge becomes the counted loop's own.
+        fastLines.removeLast()
+        // Iterations are independent when every access is hoisted, no group overlaps itself from one
+        // iteration to another, and (checked before the loop) no written group meets another group.
+        let independent = hoisted.count == record.accessLines.count && groups.allSatisfy(\.selfIndependent)
+        if independent {
+            for (i, a) in groups.enumerated() {
+                for b in groups[(i + 1)...] where a.writes || b.writes {
+                    checks.append("kiln_loop_disjoint(\(a.span), \(b.span), \(trips))")
+                }
+            }
+        }
+
+        let first = "(u32)\(Self.exact(plan.counterFirst))", bound = "(u32)\(Self.exact(plan.bound))"
+        var out: [String] = []
+        out.append("  /* loop L\(l) @0x\(String(record.offset, radix: 16)): \(hoisted.count) of \(record.accessLines.count) accesses checked once for every iteration (kiln_loop.h) */")
+        out.append("  \(trips) = \(plan.tripHelper)(\(first), \(bound), \(plan.step));")
+        out.append("  if (" + checks.joined(separator: "\n      && ") + ") {")
+        out.append(contentsOf: snapshots.map { "    " + $0 })
+        if independent { out.append("#pragma clang loop vectorize(assume_safety)") }
+        out.append("  for (\(counter) = 0; \(counter) < \(trips); \(counter)++) {")
+        out.append(contentsOf: fastLines)
+        out.append("  }")
+        out.append("  } else {")
+        let slow = Array(writer.lines[record.labelLine...])
+        writer.truncate(to: record.labelLine)
+        for line in out { writer.raw(line) }
+        labelLines["L\(l)"] = writer.lines.count
+        for line in slow { writer.raw(line) }
+        writer.raw("  }")
+    }
+
+    /// An affine index as an exact C integer (entry values of locals, no iteration term).
+    static func exact(_ a: Affine) -> String {
+        var parts = a.terms.sorted { $0.key < $1.key }.map { local, coefficient in
+            coefficient == 1 ? "(kiln_i128)\(CNames.local(local))" : "(kiln_i128)\(CNames.local(local)) * \(coefficient)"
+        }
+        if a.constant != 0 || parts.isEmpty { parts.append("(kiln_i128)\(a.constant)") }
+        return "(" + parts.joined(separator: " + ") + ")"
+    }
+
+    /// The unchecked statement for a load, `\0` standing for the index (memarg offset added here).
+    static func fastLoad(_ load: Instruction.Load, output: String, offset: UInt64) -> (String, UInt64)? {
+        let at = offset == 0 ? "mem0, \0" : "mem0, \0 + \(offset)u"
+        let (expression, size): (String, UInt64)
+        switch load {
+        case .i32Load: (expression, size) = ("kiln_i32_load_nc(\(at))", 4)
+        case .i64Load: (expression, size) = ("kiln_i64_load_nc(\(at))", 8)
+        case .f32Load: (expression, size) = ("kiln_f32_load_nc(\(at))", 4)
+        case .f64Load: (expression, size) = ("kiln_f64_load_nc(\(at))", 8)
+        case .v128Load: (expression, size) = ("kiln_v128_load_nc(\(at))", 16)
+        case .i32Load8U: (expression, size) = ("(u32)kiln_u8_load_nc(\(at))", 1)
+        case .i32Load8S: (expression, size) = ("kiln_i32_extend8_s(kiln_u8_load_nc(\(at)))", 1)
+        case .i32Load16U: (expression, size) = ("(u32)kiln_u16_load_nc(\(at))", 2)
+        case .i32Load16S: (expression, size) = ("kiln_i32_extend16_s(kiln_u16_load_nc(\(at)))", 2)
+        case .i64Load8U: (expression, size) = ("(u64)kiln_u8_load_nc(\(at))", 1)
+        case .i64Load8S: (expression, size) = ("kiln_i64_extend8_s(kiln_u8_load_nc(\(at)))", 1)
+        case .i64Load16U: (expression, size) = ("(u64)kiln_u16_load_nc(\(at))", 2)
+        case .i64Load16S: (expression, size) = ("kiln_i64_extend16_s(kiln_u16_load_nc(\(at)))", 2)
+        case .i64Load32U: (expression, size) = ("(u64)kiln_i32_load_nc(\(at))", 4)
+        case .i64Load32S: (expression, size) = ("kiln_i64_extend32_s(kiln_i32_load_nc(\(at)))", 4)
+        default: return nil
+        }
+        return ("\(output) = \(expression);", size)
+    }
+
+    static func fastStore(_ store: Instruction.Store, value: String, offset: UInt64) -> (String, UInt64)? {
+        let at = offset == 0 ? "mem0, \0" : "mem0, \0 + \(offset)u"
+        switch store {
+        case .i32Store: return ("kiln_i32_store_nc(\(at), \(value));", 4)
+        case .i64Store: return ("kiln_i64_store_nc(\(at), \(value));", 8)
+        case .f32Store: return ("kiln_f32_store_nc(\(at), \(value));", 4)
+        case .f64Store: return ("kiln_f64_store_nc(\(at), \(value));", 8)
+        case .v128Store: return ("kiln_v128_store_nc(\(at), \(value));", 16)
+        case .i32Store8, .i64Store8: return ("kiln_u8_store_nc(\(at), (u8)\(value));", 1)
+        case .i32Store16, .i64Store16: return ("kiln_u16_store_nc(\(at), (u16)\(value));", 2)
+        case .i64Store32: return ("kiln_i32_store_nc(\(at), (u32)\(value));", 4)
+        default: return nil
+        }
+    }
+}
+
+/// Accesses of a versioned loop that share a base (the same locals and step, different constants).
+struct AccessGroup {
+    let name: String
+    let expression: String
+    let step: Int64
+    var low = Int64.max
+    var high = Int64.min
+    var writes = false
+
+    mutating func add(_ start: Int64, size: Int64, isStore: Bool) {
+        low = min(low, start)
+        high = max(high, start + size)
+        writes = writes || isStore
+    }
+
+    /// A group that is only read cannot conflict with itself; a written one can't when all its bytes of one
+    /// iteration fit within one step.
+    var selfIndependent: Bool { !writes || (step != 0 && high - low <= abs(step)) }
+
+    /// Arguments for kiln_loop_disjoint: first and end byte in iteration 0, and the step.
+    var span: String { "\(expression) + \(low), \(expression) + \(high), \(step)" }
+}

@@ -1,0 +1,168 @@
+import KilnModel
+
+/// An i32 value as an exact integer: `constant + Σ coefficient·local + k·iteration`, where each local is
+/// its value when the loop is entered. The Wasm value is this integer mod 2^32 (every operation kept here
+/// respects that congruence), which is all loop versioning needs: the runtime check proves the integer lies
+/// in [0, 2^32) and so equals the Wasm value.
+struct Affine: Equatable {
+    var constant: Int64 = 0
+    var terms: [UInt32: Int64] = [:]
+    var perIteration: Int64 = 0
+
+    static func local(_ index: UInt32, step: Int64 = 0) -> Affine { Affine(terms: [index: 1], perIteration: step) }
+
+    /// Magnitudes stay far below 2^63 so that the C, which evaluates in __int128, never overflows.
+    static let limit: Int64 = 1 << 40
+
+    func adding(_ other: Affine, sign: Int64 = 1) -> Affine? {
+        var result = self
+        result.constant += sign * other.constant
+        result.perIteration += sign * other.perIteration
+        for (local, coefficient) in other.terms { result.terms[local, default: 0] += sign * coefficient }
+        result.terms = result.terms.filter { $0.value != 0 }
+        return result.bounded
+    }
+
+    func scaled(_ factor: Int64) -> Affine? {
+        guard abs(factor) < Affine.limit else { return nil }
+        let (c, o1) = constant.multipliedReportingOverflow(by: factor)
+        let (k, o2) = perIteration.multipliedReportingOverflow(by: factor)
+        guard !o1, !o2 else { return nil }
+        var terms: [UInt32: Int64] = [:]
+        for (local, coefficient) in self.terms {
+            let (t, o) = coefficient.multipliedReportingOverflow(by: factor)
+            guard !o else { return nil }
+            if t != 0 { terms[local] = t }
+        }
+        return Affine(constant: c, terms: terms, perIteration: k).bounded
+    }
+
+    var bounded: Affine? {
+        let values = [constant, perIteration] + Array(terms.values)
+        return values.allSatisfy({ abs($0) < Affine.limit }) && terms.count <= 8 ? self : nil
+    }
+
+    var isConstant: Bool { terms.isEmpty && perIteration == 0 }
+}
+
+/// What loop versioning found in a loop whose body is one straight-line block ending in `br_if 0`.
+struct LoopPlan {
+    /// The counter compared by the back edge: its value in the first iteration, the bound, the step.
+    var tripHelper: String
+    var counterFirst: Affine
+    var bound: Affine
+    var step: Int64
+    /// Access number (in body order) → its index expression (memarg offset not included).
+    var addresses: [Int: Affine]
+}
+
+/// One instruction of a candidate loop, with the operand heights the validator reported.
+struct LoopStep {
+    let instruction: Instruction
+    let base: Int
+    let heightBefore: Int
+    let heightAfter: Int
+    /// Whether the instruction produces an i32 (only those are tracked).
+    let producesI32: Bool
+}
+
+/// Finds the induction variables, the trip count and the affine addresses of a single-block loop by
+/// evaluating its body symbolically, twice: first with each local as an unknown start value (to find the
+/// locals that only ever move by a constant per iteration), then with those as `start + step·k`.
+enum LoopAnalysis {
+    enum Value {
+        case affine(Affine)
+        case compare(Instruction.Cmp, Affine, Affine)
+        case unknown
+    }
+
+    static func plan(_ steps: [LoopStep], accessSteps: [Int]) -> LoopPlan? {
+        guard let last = steps.last, case .brIf(0) = last.instruction else { return nil }
+        // Pass 1: which locals are induction variables.
+        var start: [UInt32: Value] = [:]
+        let first = evaluate(steps, start: { .affine(.local($0)) }, locals: &start)
+        var inductions: [UInt32: Int64] = [:]
+        var written = Set<UInt32>()
+        for (local, value) in first.locals {
+            written.insert(local)
+            if case .affine(let a) = value, a.terms == [local: 1], a.perIteration == 0 { inductions[local] = a.constant }
+        }
+        // Pass 2: addresses and the back edge's condition in terms of entry values and the iteration.
+        var locals: [UInt32: Value] = [:]
+        let second = evaluate(steps, start: { local in
+            if let step = inductions[local] { return .affine(.local(local, step: step)) }
+            return written.contains(local) ? .unknown : .affine(.local(local))
+        }, locals: &locals)
+
+        guard let condition = second.values[steps.count - 1]?.first, case .compare(let op, let a, let b) = condition else { return nil }
+        guard let (helper, counter, bound) = trips(op, a, b), counter.perIteration != 0 else { return nil }
+        // The value compared in iteration 0 is the counter's expression with k = 0.
+        var counterFirst = counter
+        counterFirst.perIteration = 0
+        var addresses: [Int: Affine] = [:]
+        for (number, stepIndex) in accessSteps.enumerated() {
+            if case .affine(let address)? = second.values[stepIndex]?.first { addresses[number] = address }
+        }
+        guard !addresses.isEmpty else { return nil }
+        return LoopPlan(tripHelper: helper, counterFirst: counterFirst, bound: bound, step: counter.perIteration, addresses: addresses)
+    }
+
+    /// The trip-count helper for `a op b` as the back edge's condition, with the counter (the side that
+    /// moves) first.
+    static func trips(_ op: Instruction.Cmp, _ a: Affine, _ b: Affine) -> (String, Affine, Affine)? {
+        let aMoves = a.perIteration != 0, bMoves = b.perIteration != 0
+        guard aMoves != bMoves else { return nil }
+        let (counter, bound) = aMoves ? (a, b) : (b, a)
+        switch (op, aMoves) {
+        case (.i32Ne, _): return ("kiln_loop_trips_ne", counter, bound)
+        case (.i32LtU, true), (.i32GtU, false): return ("kiln_loop_trips_lt_u", counter, bound)
+        case (.i32LtS, true), (.i32GtS, false): return ("kiln_loop_trips_lt_s", counter, bound)
+        case (.i32GtU, true), (.i32LtU, false): return ("kiln_loop_trips_gt_u", counter, bound)
+        case (.i32GtS, true), (.i32LtS, false): return ("kiln_loop_trips_gt_s", counter, bound)
+        default: return nil
+        }
+    }
+
+    /// Symbolic values per step: `values[i]` holds what step i read (its inputs), `locals` the locals'
+    /// values at the end of the body (only those written).
+    static func evaluate(_ steps: [LoopStep], start: (UInt32) -> Value, locals: inout [UInt32: Value])
+        -> (values: [Int: [Value]], locals: [UInt32: Value])
+    {
+        var stack: [Int: Value] = [:]
+        var inputs: [Int: [Value]] = [:]
+        func local(_ index: UInt32) -> Value { locals[index] ?? start(index) }
+        for (i, step) in steps.enumerated() {
+            let read = (step.base..<max(step.base, step.heightBefore)).map { stack[$0] ?? .unknown }
+            inputs[i] = read
+            var result: Value = .unknown
+            switch step.instruction {
+            case .i32Const(let value): result = .affine(Affine(constant: Int64(value)))
+            case .localGet(let index): result = local(index)
+            case .localSet(let index): locals[index] = read.first ?? .unknown
+            case .localTee(let index):
+                locals[index] = read.first ?? .unknown
+                result = read.first ?? .unknown
+            case .binary(let op): result = binary(op, read)
+            case .cmp(let op):
+                if read.count == 2, case .affine(let a) = read[0], case .affine(let b) = read[1] { result = .compare(op, a, b) }
+            default: break
+            }
+            for height in step.base..<step.heightAfter { stack[height] = step.producesI32 ? result : .unknown }
+        }
+        return (inputs, locals)
+    }
+
+    static func binary(_ op: Instruction.Binary, _ read: [Value]) -> Value {
+        guard read.count == 2, case .affine(let a) = read[0], case .affine(let b) = read[1] else { return .unknown }
+        let result: Affine?
+        switch op {
+        case .i32Add: result = a.adding(b)
+        case .i32Sub: result = a.adding(b, sign: -1)
+        case .i32Mul where b.isConstant: result = a.scaled(b.constant)
+        case .i32Mul where a.isConstant: result = b.scaled(a.constant)
+        case .i32Shl where b.isConstant: result = a.scaled(Int64(1) << (UInt64(bitPattern: b.constant) & 31))
+        default: result = nil
+        }
+        return result.map(Value.affine) ?? .unknown
+    }
+}
