@@ -28,6 +28,8 @@ public struct FunctionLowerer: TypedInstructionSink {
     /// Lines that refresh the memory view after a call or memory.grow; dropped if nothing reads the view.
     var refreshLines: Set<Int> = []
     var index: UInt32 = 0
+    /// Whether the function calls anything (a leaf cannot recurse, so its stack check can go; FunctionRender).
+    var makesCalls = false
     /// The innermost loop being recorded for versioning (LowerLoopVersioning.swift), if any.
     var loop: LoopRecording?
     var type = FunctionType(parameters: [], results: [])
@@ -128,8 +130,12 @@ public struct FunctionLowerer: TypedInstructionSink {
         case .brIf: lowerBrIf()
         case .brTable(let table): lowerBrTable(table, state)
         case .return: lowerReturn(from: typing.heightBefore, "return")
-        case .call(let function): lowerCall(function)
-        case .callIndirect(let typeIndex, let table): lowerCallIndirect(typeIndex, table: table)
+        case .call(let function):
+            makesCalls = true
+            lowerCall(function)
+        case .callIndirect(let typeIndex, let table):
+            makesCalls = true
+            lowerCallIndirect(typeIndex, table: table)
         case .drop: break
         case .select, .typedSelect: lowerSelect()
         case .localGet(let local): emit("\(output(0)) = \(CNames.local(local));", "local.get \(local)")

@@ -42,11 +42,24 @@ extension FunctionLowerer {
             }
         }
         for group in byType { out.append("  KILN_UNUSED \(group.type) \(group.names.joined(separator: ", "));") }
-        out.append("  KILN_ENTER(ctx);")
+        if makesCalls || frameValues > Self.leafFrameValues {
+            out.append("  KILN_ENTER(ctx);")
+        } else {
+            out.append("  /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */")
+        }
         out.append(writer.text)
         if !type.results.isEmpty { out.append("  __builtin_unreachable(); /* every path above returned */") }
         out.append("}")
         return out.joined(separator: "\n")
+    }
+
+    /// Locals and slots a leaf may have and still skip KILN_ENTER: at most 16 bytes each, 8 KiB in all, well
+    /// inside the 128 KiB kept free below the stack limit (Runtime/host/invoke.c).
+    static let leafFrameValues = 512
+
+    var frameValues: Int {
+        let locals = body?.locals.reduce(0) { $0 + Int($1.count) } ?? 0
+        return type.parameters.count + locals + slotDecls.count
     }
 
     static func zero(_ type: ValueType) -> String {
