@@ -12,6 +12,9 @@ struct LoopRecording {
     var accessSteps: [Int] = []
     var accessLines: [Int] = []
     var accessFast: [FastAccess?] = []
+    /// Whether the body touches memory other than through a plain load or store (lane accesses, bulk
+    /// operations): its iterations are then never declared independent.
+    var otherMemoryAccess = false
 }
 
 /// The unchecked form of one access: its statement with `\0` for the index, and the bytes it touches.
@@ -37,6 +40,7 @@ extension FunctionLowerer {
         case .block, .loop, .if, .else, .br, .brTable, .return, .unreachable, .call, .callIndirect, .memoryGrow:
             loop = nil
             return
+        case .simdMemLane, .memoryCopy, .memoryFill, .memoryInit: loop?.otherMemoryAccess = true
         default: break
         }
         guard typing.reachable else { loop = nil; return }
@@ -104,7 +108,8 @@ extension FunctionLowerer {
         fastLines.removeLast()
         // Iterations are independent when every access is hoisted, no group overlaps itself from one
         // iteration to another, and (checked before the loop) no written group meets another group.
-        let independent = hoisted.count == record.accessLines.count && groups.allSatisfy(\.selfIndependent)
+        let independent = hoisted.count == record.accessLines.count && !record.otherMemoryAccess
+            && groups.allSatisfy(\.selfIndependent)
         if independent {
             for (i, a) in groups.enumerated() {
                 for b in groups[(i + 1)...] where a.writes || b.writes {
