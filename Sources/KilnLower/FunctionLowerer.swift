@@ -104,7 +104,7 @@ public struct FunctionLowerer: TypedInstructionSink {
     /// After a call or memory.grow, memory 0 may have grown: copy its descriptor again.
     mutating func refreshMemoryView() {
         guard !context.space.memories.isEmpty else { return }
-        writer.line("mem0_view = *inst->memories[0]; /* the callee may have grown memory */")
+        writer.line("mem0_view = *\(context.memory0); /* the callee may have grown memory */")
         refreshLines.insert(writer.lines.count - 1)
     }
 

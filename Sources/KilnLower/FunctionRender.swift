@@ -21,7 +21,7 @@ extension FunctionLowerer {
         out.append("  Instance* const inst KILN_UNUSED = (Instance*)self;")
         out.append("  kiln_ctx* const ctx KILN_UNUSED = self->ctx;")
         if usesMemory {
-            out.append("  kiln_memory mem0_view = *inst->memories[0]; /* memory 0's base and size, kept in registers */")
+            out.append("  kiln_memory mem0_view = *\(context.memory0); /* memory 0's base and size, kept in registers */")
             out.append("  kiln_memory* const mem0 KILN_UNUSED = &mem0_view;")
         }
         if let body {

@@ -8,13 +8,22 @@ public struct LoweringContext: Sendable {
     /// Whether the C is split into several units: functions and shared tables are then `KILN_HIDDEN`
     /// instead of `static`, declared in module.h.
     let split: Bool
+    /// Tables whose entries never change (SealedTables.swift).
+    let sealedTables: [UInt32: [UInt32?]]
     var module: Module { validated.module }
     var space: IndexSpace { validated.context.space }
 
     public init(_ validated: ValidatedModule, split: Bool = false) {
         self.validated = validated
         self.split = split
+        self.sealedTables = SealedTables.contents(validated)
         self.names = CNames(validated.module, functionCount: validated.context.space.functionTypeIndices.count)
+    }
+
+    /// Memory 0's descriptor. A memory the module defines lives inside the instance at a fixed offset, so
+    /// reaching its base costs one load instead of two (it matters in small functions called often).
+    var memory0: String {
+        space.memories.count > module.memories.count ? "inst->memories[0]" : "(&inst->memory_storage[0])"
     }
 
     func isImportedFunction(_ index: UInt32) -> Bool { Int(index) < space.importedFunctionCount }

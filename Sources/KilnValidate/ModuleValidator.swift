@@ -4,21 +4,26 @@ import KilnModel
 public struct ValidatedModule: Sendable {
     public let module: Module
     public let context: ModuleContext
+    /// Tables some instruction can write (table.set, grow, fill, init, or the destination of table.copy).
+    public let writtenTables: Set<UInt32>
 }
 
 /// Validates everything outside function bodies, then each body with `FunctionValidator`.
 ///
 /// > Note: <https://webassembly.github.io/spec/core/valid/modules.html>
 public enum ModuleValidator {
-    /// Validates the module; each body goes through a `NullSink`.
+    /// Validates the module; each body goes through `TableWrites`.
     public static func validate(_ module: Module) throws(ValidationError) -> ValidatedModule {
         let context = ModuleContext(module)
         try validateDeclarations(module, context)
+        var written = Set<UInt32>()
         for index in 0..<module.bodies.count {
-            var validator = try FunctionValidator(context: context, function: UInt32(context.space.importedFunctionCount + index))
+            var validator = try FunctionValidator(
+                context: context, function: UInt32(context.space.importedFunctionCount + index), sink: TableWrites())
             try validator.validate()
+            written.formUnion(validator.sink.tables)
         }
-        return ValidatedModule(module: module, context: context)
+        return ValidatedModule(module: module, context: context, writtenTables: written)
     }
 
     /// Validates imports, definitions, exports, the start function and segments, in section order.

@@ -1,0 +1,22 @@
+import Foundation
+import KilnBuild
+import Testing
+
+@testable import KilnWast
+
+/// The team's scripts for what lowering does beyond the spec suite, executed at -O0 and -O2 (where clang
+/// vectorizes and inlines): loop versioning (traps at the spec's access and iteration with earlier stores
+/// visible, the sequential result when arrays overlap) and call_indirect through tables that never change.
+struct FixtureWastTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test(arguments: [("loop_versioning.wast", 29), ("sealed_tables.wast", 13)], [0, 2])
+    func scriptPasses(file: (name: String, directives: Int), optimization: Int) throws {
+        let plan = BuildPlan(flags: CompileFlags(optimization: optimization, warningsAsErrors: true), runtime: try RuntimeSources())
+        let path = Self.root.appendingPathComponent("Fixtures/wast/\(file.name)").path
+        let report = WastRunner.runFileOnLargeStack(path, plan: plan)
+        #expect(report.failures.isEmpty, "\(report.failures.map { "line \($0.line): \($0.reason)" })")
+        #expect(report.passed == file.directives)
+        #expect(report.skipped == 0)
+    }
+}
