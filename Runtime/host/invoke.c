@@ -3,7 +3,9 @@
 #define _GNU_SOURCE /* pthread_getattr_np */
 #include <pthread.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kiln_host.h"
@@ -22,6 +24,7 @@
 #ifndef KILN_STACK_RESERVE
 #define KILN_STACK_RESERVE (128u * 1024u)
 #endif
+#define KILN_FAULT_STACK (64u * 1024u)
 
 void kiln_ctx_init(kiln_ctx* ctx) {
   memset(ctx, 0, sizeof *ctx);
@@ -62,25 +65,85 @@ static char* kiln_thread_stack_limit(void) {
   return cached;
 }
 
+/* Bounds mode "guard": an access past a guarded memory's size faults inside its reservation. While guest
+ * code runs on this thread (kiln_running), such a fault becomes an out-of-bounds trap: the handler
+ * longjmps to the boundary like kiln_trap (SA_NODEFER, so the signal is not left blocked). Any other fault
+ * goes to the handler that was installed before Kiln's (the Swift runtime's, a host's own, or the default
+ * action), so a crash in the host is still a crash. The handler runs on an alternate stack of its own. */
+static _Thread_local kiln_ctx* kiln_running;
+static struct sigaction kiln_previous_segv, kiln_previous_bus;
+
+static void kiln_chain(int sig, siginfo_t* info, void* context) {
+  const struct sigaction* previous = sig == SIGBUS ? &kiln_previous_bus : &kiln_previous_segv;
+  if (previous->sa_flags & SA_SIGINFO) {
+    previous->sa_sigaction(sig, info, context);
+  } else if (previous->sa_handler == SIG_DFL || previous->sa_handler == SIG_IGN) {
+    sigaction(sig, previous, NULL); /* returning re-runs the access, which now takes the default action */
+  } else {
+    previous->sa_handler(sig);
+  }
+}
+
+static void kiln_on_fault(int sig, siginfo_t* info, void* context) {
+  kiln_ctx* ctx = kiln_running;
+  if (ctx != NULL && ctx->jmp != NULL) {
+    const u8* address = (const u8*)info->si_addr;
+    for (const kiln_memory* m = ctx->guarded; m != NULL; m = m->guard_next) {
+      if (address >= m->data && address < m->data + m->reserved) kiln_trap(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS);
+    }
+  }
+  kiln_chain(sig, info, context);
+}
+
+static void kiln_install_fault_handler(void) {
+  struct sigaction action;
+  memset(&action, 0, sizeof action);
+  action.sa_sigaction = kiln_on_fault;
+  action.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGSEGV, &action, &kiln_previous_segv);
+  sigaction(SIGBUS, &action, &kiln_previous_bus);
+}
+
+/* Once per process for the handler, once per thread for its alternate stack (kept for the thread's life). */
+static void kiln_prepare_guard(void) {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  static _Thread_local int has_stack;
+  pthread_once(&once, kiln_install_fault_handler);
+  if (has_stack) return;
+  stack_t current;
+  if (sigaltstack(NULL, &current) == 0 && !(current.ss_flags & SS_DISABLE)) {
+    has_stack = 1; /* the host's own alternate stack serves */
+    return;
+  }
+  stack_t stack = {.ss_sp = malloc(KILN_FAULT_STACK), .ss_size = KILN_FAULT_STACK, .ss_flags = 0};
+  if (stack.ss_sp != NULL && sigaltstack(&stack, NULL) == 0) has_stack = 1;
+}
+
 /* The boundary shared by both entry points. Nothing that is read after the longjmp is modified after the
  * setjmp (saved values are consts captured before it), so no local needs to be volatile. */
 static int kiln_guard(kiln_ctx* ctx, void (*body)(void* arg), void* arg) {
   jmp_buf* const saved_jmp = ctx->jmp;
   char* const saved_limit = ctx->stack_limit;
+  kiln_ctx* const saved_running = kiln_running;
   jmp_buf env;
+  if (ctx->guarded != NULL) kiln_prepare_guard();
   ctx->trap_code = KILN_TRAP_NONE;
   ctx->trap_detail = NULL;
   if (setjmp(env) != 0) {
     ctx->jmp = saved_jmp;
     ctx->stack_limit = saved_limit;
+    kiln_running = saved_running;
     return ctx->trap_code != KILN_TRAP_NONE ? ctx->trap_code : KILN_TRAP_HOST;
   }
   ctx->jmp = &env;
+  kiln_running = ctx;
   /* A nested entry (guest → host function → guest) runs on the same thread: keep the outer limit. */
   if (saved_limit == NULL) ctx->stack_limit = kiln_thread_stack_limit();
   body(arg);
   ctx->jmp = saved_jmp;
   ctx->stack_limit = saved_limit;
+  kiln_running = saved_running;
   return KILN_TRAP_NONE;
 }
 

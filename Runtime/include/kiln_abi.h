@@ -16,7 +16,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a struct below or the generated-code contract changes. */
-#define KILN_ABI_VERSION 2u
+#define KILN_ABI_VERSION 3u
 
 typedef uint8_t u8;
 typedef uint16_t u16;
@@ -88,6 +88,7 @@ typedef struct kiln_ctx {
   const char* trap_detail; /* optional detail (host trap message) */
   void* host;              /* host data: the kiln_wasi state of a command */
   int exit_code;           /* set by proc_exit along with KILN_TRAP_EXIT */
+  struct kiln_memory* guarded; /* this store's guarded memories (a list through kiln_memory.guard_next) */
 } kiln_ctx;
 
 struct kiln_instance;
@@ -109,6 +110,11 @@ typedef struct kiln_memory {
   u64 max_pages;   /* declared maximum, or 65536 */
   u64 reserved;    /* bytes reserved at `data` */
   u8 has_max;      /* whether a maximum was declared (import matching needs to know) */
+  /* A guarded memory (bounds mode "guard") reserves KILN_GUARD_BYTES, so every 32-bit index plus offset
+   * lands inside the reservation and an access past `size` faults; the store keeps a list of them so the
+   * fault handler can tell a guest's out-of-bounds access from a host crash. */
+  struct kiln_memory* guard_next;
+  struct kiln_memory** guard_link; /* the pointer that points here, for unlinking */
 } kiln_memory;
 
 /* A table of references (funcref entries are `const kiln_funcref*`, externref entries host pointers). */

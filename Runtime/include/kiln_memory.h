@@ -29,12 +29,29 @@ extern "C" {
  * keeps the check even when the loaded value is dead. `end` is computed with an overflow check, so the
  * test is exact for any u64 address (memory64 included) and still one add and one compare per access. */
 static inline u8* kiln_memory_ptr(kiln_ctx* ctx, kiln_memory* m, u64 addr, u64 n) {
+#if defined(KILN_BOUNDS_GUARD) && KILN_BOUNDS_GUARD
+  /* Bounds mode "guard": the memory is guarded (checked at instantiation), so an index past `size` faults
+   * in the reservation's inaccessible pages and the host's handler turns the fault into this trap. */
+  (void)ctx;
+  (void)n;
+  return m->data + addr;
+#endif
   u64 end;
   if (KILN_UNLIKELY(__builtin_add_overflow(addr, n, &end) || end > m->size)) {
     kiln_trap(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS);
   }
   return m->data + addr;
 }
+
+/* Makes clang keep the computation of x (bounds mode "guard": a dropped load must still fault). */
+#define KILN_KEEP(x)                                 \
+  do {                                               \
+    __typeof__(x) kiln_kept = (x);                   \
+    __asm__ volatile("" : : "m"(kiln_kept) : "memory"); \
+  } while (0)
+
+/* A compiler barrier: memory accesses are not moved across it (bounds mode "guard", once per loop iteration). */
+#define KILN_ORDER() __asm__ volatile("" : : : "memory")
 
 static inline u32 kiln_memory_size(kiln_memory* m) { return (u32)m->pages; }
 
@@ -136,6 +153,11 @@ static inline void kiln_i64_store32(kiln_ctx* ctx, kiln_memory* m, u64 addr, u64
 KILN_HIDDEN u32 kiln_memory_grow(kiln_ctx* ctx, kiln_memory* m, u32 delta);
 /* Reserves the maximum (capped by limit_pages when non-zero) and commits min_pages; 0 or -1. */
 KILN_HIDDEN int kiln_memory_new(kiln_memory* m, u64 min_pages, u64 max_pages, u64 limit_pages);
+/* 8 GiB and a page: any u32 index + u32 offset + access size (< 2^33 + 16) stays inside. */
+#define KILN_GUARD_BYTES ((1ull << 33) + KILN_PAGE_SIZE)
+/* A memory reserving KILN_GUARD_BYTES, on ctx's list of guarded memories. */
+KILN_HIDDEN int kiln_memory_new_guarded(kiln_ctx* ctx, kiln_memory* m, u64 min_pages, u64 max_pages, u64 limit_pages);
+static inline int kiln_memory_is_guarded(const kiln_memory* m) { return m->guard_link != NULL; }
 KILN_HIDDEN void kiln_memory_free(kiln_memory* m);
 
 /* Bulk memory: the whole range is checked first, so a trap leaves memory untouched. */

@@ -44,7 +44,35 @@ int kiln_memory_new(kiln_memory* m, u64 min_pages, u64 max_pages, u64 limit_page
   return 0;
 }
 
+int kiln_memory_new_guarded(kiln_ctx* ctx, kiln_memory* m, u64 min_pages, u64 max_pages, u64 limit_pages) {
+  memset(m, 0, sizeof *m);
+  if (min_pages > max_pages || max_pages > KILN_MAX_PAGES) return -1;
+  if (limit_pages != 0 && min_pages > limit_pages) return -1;
+  if (KILN_GUARD_BYTES > SIZE_MAX) return -1;
+  void* p = mmap(NULL, (size_t)KILN_GUARD_BYTES, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) return -1;
+  if (min_pages != 0 && mprotect(p, (size_t)(min_pages * KILN_PAGE_SIZE), PROT_READ | PROT_WRITE) != 0) {
+    munmap(p, (size_t)KILN_GUARD_BYTES);
+    return -1;
+  }
+  m->data = p;
+  m->pages = min_pages;
+  m->size = min_pages * KILN_PAGE_SIZE;
+  m->max_pages = max_pages;
+  /* Growth stays within 4 GiB (max_pages); the rest of the reservation is the guard. */
+  m->reserved = KILN_GUARD_BYTES;
+  m->guard_next = ctx->guarded;
+  if (ctx->guarded != NULL) ctx->guarded->guard_link = &m->guard_next;
+  m->guard_link = &ctx->guarded;
+  ctx->guarded = m;
+  return 0;
+}
+
 void kiln_memory_free(kiln_memory* m) {
+  if (m->guard_link != NULL) {
+    *m->guard_link = m->guard_next;
+    if (m->guard_next != NULL) m->guard_next->guard_link = m->guard_link;
+  }
   if (m->data != NULL && m->reserved != 0) munmap(m->data, (size_t)m->reserved);
   memset(m, 0, sizeof *m);
 }

@@ -30,8 +30,8 @@ extension Kiln {
     }
 
     /// The module's C, as Kiln emits it.
-    public static func lower(_ validated: ValidatedModule, name: String, metadata: String = "{}") throws -> CProgram {
-        try ModuleLowerer.lower(validated, options: .init(name: name, kilnVersion: version, metadata: metadata))
+    public static func lower(_ validated: ValidatedModule, name: String, metadata: String = "{}", boundsGuard: Bool = false) throws -> CProgram {
+        try ModuleLowerer.lower(validated, options: .init(name: name, kilnVersion: version, metadata: metadata, boundsGuard: boundsGuard))
     }
 
     /// Lowers and builds `validated` into `directory/module.so`, embedding the metadata record; returns the path.
@@ -58,7 +58,7 @@ extension Kiln {
     ) throws -> CProgram {
         let identity = try CompilerIdentity.of(plan.compiler)
         let metadata = ArtifactMetadata(validated: validated, moduleSHA256: moduleSHA256, plan: plan, identity: identity)
-        let program = try lower(validated, name: name, metadata: metadata.json)
+        let program = try lower(validated, name: name, metadata: metadata.json, boundsGuard: plan.flags.boundsGuard)
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {

@@ -3,15 +3,19 @@ public struct CompileFlags: Sendable, Hashable {
     public var optimization: Int
     public var sanitize: Bool
     public var warningsAsErrors: Bool
+    /// Bounds mode "guard": no check per access; memories reserve 8 GiB and an access past the end faults,
+    /// which the host's handler turns into the trap (Runtime/host/invoke.c). Explicit checks are the default.
+    public var boundsGuard: Bool
 
-    public init(optimization: Int = 0, sanitize: Bool = false, warningsAsErrors: Bool = false) {
+    public init(optimization: Int = 0, sanitize: Bool = false, warningsAsErrors: Bool = false, boundsGuard: Bool = false) {
         self.optimization = optimization
         self.sanitize = sanitize
         self.warningsAsErrors = warningsAsErrors
+        self.boundsGuard = boundsGuard
     }
 
     /// The options that change generated code, for cache keys and artifact metadata.
-    public var codeOptions: [String] { ["opt=\(optimization)", "sanitize=\(sanitize)"] }
+    public var codeOptions: [String] { ["opt=\(optimization)", "sanitize=\(sanitize)", "bounds=\(boundsGuard ? "guard" : "explicit")"] }
 
     /// `-ffp-contract=off` keeps `a*b+c` from becoming an FMA, so float results are the spec's at every -O
     /// level. No `-frounding-math`: it turns every float operation into a constrained intrinsic that clang
@@ -24,6 +28,7 @@ public struct CompileFlags: Sendable, Hashable {
         var flags = ["-std=c11", "-fPIC", "-fvisibility=hidden", "-ffp-contract=off", "-fno-optimize-sibling-calls",
                      "-fno-strict-aliasing", "-O\(optimization)"]
         if warningsAsErrors { flags += ["-Wall", "-Wextra", "-Werror", "-Wno-unused-parameter", "-Wno-unused-but-set-parameter"] } else { flags += ["-w"] }
+        if boundsGuard { flags += ["-DKILN_BOUNDS_GUARD=1"] }
         if sanitize { flags += ["-fsanitize=undefined,address", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"] }
         return flags
     }

@@ -51,12 +51,17 @@ struct BuildOptions: ParsableArguments {
     @Flag(help: "Compile generated C with -Wall -Wextra -Werror (a check of the lowering).")
     var warningsAsErrors = false
 
+    @Option(help: "How memory accesses are kept in bounds: explicit (a check per access, the default) or guard (8 GiB reservations whose faults become traps).")
+    var bounds: String = "explicit"
+
     /// The build plan, at `defaultOptimization` unless `--opt` says otherwise.
     func plan(defaultOptimization: Int = 2, jobs: Int? = nil) throws -> BuildPlan {
         let optimization = self.optimization ?? defaultOptimization
         guard (0...3).contains(optimization) else { throw ValidationError("--opt takes 0, 1, 2 or 3") }
+        guard ["explicit", "guard"].contains(bounds) else { throw ValidationError("--bounds takes explicit or guard") }
+        let flags = CompileFlags(optimization: optimization, sanitize: sanitize, warningsAsErrors: warningsAsErrors, boundsGuard: bounds == "guard")
         return BuildPlan(
-            compiler: CCompiler(cc), flags: CompileFlags(optimization: optimization, sanitize: sanitize, warningsAsErrors: warningsAsErrors),
+            compiler: CCompiler(cc), flags: flags,
             runtime: try RuntimeSources(), jobs: jobs ?? BuildPlan.processorCount)
     }
 }

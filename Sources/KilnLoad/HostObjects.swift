@@ -5,7 +5,7 @@ extension Store {
     public func makeMemory(min: UInt64, max: UInt64?) -> ExternalValue? {
         let memory = UnsafeMutablePointer<kiln_memory>.allocate(capacity: 1)
         memory.initialize(to: kiln_memory())
-        guard kiln_memory_new(memory, min, max ?? 65536, ctx.pointee.max_memory_pages) == 0 else {
+        guard kiln_memory_new_guarded(ctx, memory, min, max ?? 65536, ctx.pointee.max_memory_pages) == 0 else {
             memory.deallocate()
             return nil
         }

@@ -136,7 +136,9 @@ public struct FunctionLowerer: TypedInstructionSink {
         case .callIndirect(let typeIndex, let table):
             makesCalls = true
             lowerCallIndirect(typeIndex, table: table)
-        case .drop: break
+        case .drop:
+            // Bounds mode "guard": a load whose value is dropped must still fault; keep the value alive.
+            if context.boundsGuard { emit("KILN_KEEP(\(input(0)));", "drop") }
         case .select, .typedSelect: lowerSelect()
         case .localGet(let local): emit("\(output(0)) = \(CNames.local(local));", "local.get \(local)")
         case .localSet(let local): emit("\(CNames.local(local)) = \(input(0));", "local.set \(local)")

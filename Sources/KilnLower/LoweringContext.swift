@@ -10,10 +10,12 @@ public struct LoweringContext: Sendable {
     let split: Bool
     /// Tables whose entries never change (SealedTables.swift).
     let sealedTables: [UInt32: [UInt32?]]
+    let boundsGuard: Bool
     var module: Module { validated.module }
     var space: IndexSpace { validated.context.space }
 
-    public init(_ validated: ValidatedModule, split: Bool = false) {
+    public init(_ validated: ValidatedModule, split: Bool = false, boundsGuard: Bool = false) {
+        self.boundsGuard = boundsGuard
         self.validated = validated
         self.split = split
         self.sealedTables = SealedTables.contents(validated)

@@ -14,7 +14,11 @@ extension FunctionLowerer {
         switch frame.kind {
         case .loop:
             labelLines["L\(frame.label)"] = writer.label("L\(frame.label)", "loop \(comment)")
-            if typing.reachable { startLoopRecording(frame, labelLine: writer.lines.count - 1) }
+            // Bounds mode "guard": no access is checked, so clang could vectorize the loop and merge the
+            // stores of several iterations, losing those before a faulting one. A barrier per iteration
+            // keeps them in order (a versioned loop's unchecked copy starts after this line, without it).
+            if context.boundsGuard { writer.raw("  KILN_ORDER();") }
+            if typing.reachable, let line = labelLines["L\(frame.label)"] { startLoopRecording(frame, labelLine: line) }
         case .if:
             let condition = slot(typing.heightBefore - 1, .i32)
             targeted.insert("E\(frame.label)")

@@ -78,7 +78,9 @@ extension FunctionLowerer {
         // Accesses that differ only in their constant share one base variable, so clang sees `base + 8`
         // and `base + 0` as the same array.
         var groups: [AccessGroup] = []
-        var fastLines = Array(writer.lines[(record.labelLine + 1)...])
+        // The unchecked copy: the body after the label (and after guard mode's barrier, see lowerEnter).
+        let bodyStart = record.labelLine + (context.boundsGuard ? 2 : 1)
+        var fastLines = Array(writer.lines[bodyStart...])
         for number in hoisted {
             guard let address = plan.addresses[number], let fast = record.accessFast[number] else { continue }
             var variable = address
@@ -100,7 +102,7 @@ extension FunctionLowerer {
             var index = groups[group].name
             if address.constant != 0 { index += " + (u64)\(address.constant)ll" }
             if address.perIteration != 0 { index += " + (u64)\(address.perIteration)ll * \(counter)" }
-            let line = record.accessLines[number] - record.labelLine - 1
+            let line = record.accessLines[number] - bodyStart
             fastLines[line] = "  " + fast.statement.split(separator: "\0", omittingEmptySubsequences: false).joined(separator: index)
                 + " /* checked before the loop */"
         }

@@ -45,9 +45,19 @@ enum Instantiate {
             let type = space.functionTypeIndices[i]
             lines.append("  inst->funcs[\(i)] = (kiln_funcref){&kiln_types[\(type)], (void*)\(context.names.function(UInt32(i))), self};")
         }
+        if context.boundsGuard, space.memories.count > module.memories.count {
+            // Without a guarded reservation an access past the end would not fault: refuse the memory.
+            lines.append("  if (!kiln_memory_is_guarded(inst->memories[0])) {")
+            lines.append("    ctx->trap_detail = \"imported memory 0 is not guarded (built with --bounds guard; use --bounds explicit)\";")
+            lines.append("    kiln_trap(ctx, KILN_TRAP_HOST);")
+            lines.append("  }")
+        }
         for (i, memory) in module.memories.enumerated() {
             let max = memory.max ?? 65536
-            lines.append("  if (kiln_memory_new(&inst->memory_storage[\(i)], \(memory.min)u, \(max)u, ctx->max_memory_pages) != 0) kiln_trap(ctx, KILN_TRAP_OUT_OF_MEMORY);")
+            let create = context.boundsGuard
+                ? "kiln_memory_new_guarded(ctx, &inst->memory_storage[\(i)], \(memory.min)u, \(max)u, ctx->max_memory_pages)"
+                : "kiln_memory_new(&inst->memory_storage[\(i)], \(memory.min)u, \(max)u, ctx->max_memory_pages)"
+            lines.append("  if (\(create) != 0) kiln_trap(ctx, KILN_TRAP_OUT_OF_MEMORY);")
             if memory.max != nil { lines.append("  inst->memory_storage[\(i)].has_max = 1;") }
         }
         for (i, table) in module.tables.enumerated() {
