@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .executable(name: "kiln", targets: ["kiln"]),
         .executable(name: "kiln-interp", targets: ["kiln-interp"]),
+        .executable(name: "kiln-measure", targets: ["kiln-measure"]),
         .library(name: "Kiln", targets: ["Kiln"]),
     ],
     dependencies: [
@@ -38,6 +39,9 @@ let package = Package(
         .executableTarget(name: "kiln-interp", dependencies: [
             .product(name: "WasmKit", package: "WasmKit"), .product(name: "WasmKitWASI", package: "WasmKit"),
         ]),
+        // What `kiln bench` spawns each run through to read its wall time and peak RSS: C, and small, because a
+        // child's peak RSS starts at its parent's (see its main.c).
+        .executableTarget(name: "kiln-measure"),
 
         // C: the host side of the runtime ABI (the setjmp boundary) plus the host's own copy of the
         // runtime for memories and tables it creates. Runtime/src is also compiled into every artifact.

@@ -41,14 +41,37 @@ extension Kiln {
     ) throws -> SharedObject {
         let key = try cacheKey(binary: binary, plan: plan)
         return try ArtifactCache.withArtifact(in: cache, for: key) { directory in
-            let path = try withCachedRuntime(plan, cache: cache) { plan in
-                try buildSharedObject(
-                    validated, name: name, moduleSHA256: key.moduleSHA256, plan: plan, directory: directory.path,
-                    progress: progress)
-            }
-            return URL(fileURLWithPath: path)
+            try buildArtifact(validated, name: name, key: key, plan: plan, cache: cache, directory: directory, progress: progress)
         } use: { url in
             try SharedObject(path: url.path)
         }
+    }
+
+    /// Publishes the artifact of `validated` in `cache`, building it only when missing or corrupt; returns
+    /// whether it was built. Unlike `loadArtifact`, a cache that cannot keep the artifact is an error rather
+    /// than a warning: `kiln bench` calls this so that every timed `kiln run` after it starts from the cache.
+    public static func compileIntoCache(
+        binary: [UInt8], validated: ValidatedModule, name: String, plan: BuildPlan, cache: ArtifactCache,
+        progress: BuildPlan.Progress? = nil
+    ) throws -> Bool {
+        let key = try cacheKey(binary: binary, plan: plan)
+        var built = false
+        _ = try cache.artifact(for: key) { directory in
+            built = true
+            return try buildArtifact(validated, name: name, key: key, plan: plan, cache: cache, directory: directory, progress: progress)
+        }
+        return built
+    }
+
+    /// Builds the shared object for `key` into `directory`, with the runtime from `cache` when there is one.
+    static func buildArtifact(
+        _ validated: ValidatedModule, name: String, key: CacheKey, plan: BuildPlan, cache: ArtifactCache?, directory: URL,
+        progress: BuildPlan.Progress?
+    ) throws -> URL {
+        let path = try withCachedRuntime(plan, cache: cache) { plan in
+            try buildSharedObject(
+                validated, name: name, moduleSHA256: key.moduleSHA256, plan: plan, directory: directory.path, progress: progress)
+        }
+        return URL(fileURLWithPath: path)
     }
 }

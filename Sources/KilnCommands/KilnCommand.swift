@@ -6,7 +6,7 @@ public struct KilnCommand: ParsableCommand {
         commandName: "kiln",
         abstract: "An ahead-of-time WebAssembly compiler by way of C.",
         version: KilnVersion.string,
-        subcommands: [Run.self, Compile.self, Validate.self, Describe.self, Wast.self, CacheCommand.self]
+        subcommands: [Run.self, Compile.self, Bench.self, Validate.self, Describe.self, Wast.self, CacheCommand.self]
     )
 
     public init() {}

@@ -40,8 +40,9 @@ enum KilnProcess {
         var stderrLines: [Substring] { stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast(stderr.hasSuffix("\n") ? 1 : 0) }
     }
 
-    /// Runs `kiln arguments…`; output goes through files so that neither stream can block the other.
-    static func run(_ arguments: [String]) throws -> Result {
+    /// Runs `kiln arguments…` with `environment` added to this process's; output goes through files so that
+    /// neither stream can block the other.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
         let executable = try #require(executable, "kiln is not built; run `swift build --build-tests` first")
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -58,7 +59,8 @@ enum KilnProcess {
         // A crash should fail the test quickly, not spend seconds symbolicating a backtrace.
         // The tests never touch the user's own artifact cache.
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-tests-cache-\(getpid())").path
-        process.environment = ProcessInfo.processInfo.environment.merging(["SWIFT_BACKTRACE": "enable=no", "KILN_CACHE_DIR": cache]) { $1 }
+        process.environment = ProcessInfo.processInfo.environment
+            .merging(["SWIFT_BACKTRACE": "enable=no", "KILN_CACHE_DIR": cache]) { $1 }.merging(environment) { $1 }
         process.standardOutput = out
         process.standardError = err
         try process.run()
