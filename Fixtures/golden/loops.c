@@ -33,7 +33,7 @@ static u32 func4(kiln_instance* self, u32 l0);
 static void func0(kiln_instance* self, u32 l0, u32 l1) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
-  kiln_memory mem0_view = *inst->memories[0]; /* memory 0's base and size, kept in registers */
+  kiln_memory mem0_view = *(&inst->memory_storage[0]); /* memory 0's base and size, kept in registers */
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
   KILN_UNUSED u32 l2 = 0;
   KILN_UNUSED u32 s0_i32 = 0, s1_i32 = 0, s2_i32 = 0;
@@ -90,7 +90,7 @@ L1:; /* loop @0x5f */
 static void func1(kiln_instance* self, u32 l0, u32 l1) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
-  kiln_memory mem0_view = *inst->memories[0]; /* memory 0's base and size, kept in registers */
+  kiln_memory mem0_view = *(&inst->memory_storage[0]); /* memory 0's base and size, kept in registers */
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
   KILN_UNUSED u32 l2 = 0;
   KILN_UNUSED u32 s0_i32 = 0, s1_i32 = 0;
@@ -143,7 +143,7 @@ L1:; /* loop @0x8c */
 static void func2(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
-  kiln_memory mem0_view = *inst->memories[0]; /* memory 0's base and size, kept in registers */
+  kiln_memory mem0_view = *(&inst->memory_storage[0]); /* memory 0's base and size, kept in registers */
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
   KILN_UNUSED u32 l3 = 0;
   KILN_UNUSED u32 s0_i32 = 0, s1_i32 = 0, s2_i32 = 0, s3_i32 = 0;
@@ -243,7 +243,7 @@ L1:; /* loop @0xac */
 static u32 func3(kiln_instance* self, u32 l0) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
-  kiln_memory mem0_view = *inst->memories[0]; /* memory 0's base and size, kept in registers */
+  kiln_memory mem0_view = *(&inst->memory_storage[0]); /* memory 0's base and size, kept in registers */
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
   KILN_UNUSED u32 s0_i32 = 0;
   /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
@@ -257,7 +257,7 @@ static u32 func3(kiln_instance* self, u32 l0) {
 static u32 func4(kiln_instance* self, u32 l0) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
-  kiln_memory mem0_view = *inst->memories[0]; /* memory 0's base and size, kept in registers */
+  kiln_memory mem0_view = *(&inst->memory_storage[0]); /* memory 0's base and size, kept in registers */
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
   KILN_UNUSED u32 s0_i32 = 0;
   /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */

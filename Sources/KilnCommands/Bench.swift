@@ -168,6 +168,7 @@ struct Bench: ParsableCommand {
         if let cc = build.cc { options += ["--cc", cc] }
         if build.sanitize { options.append("--sanitize") }
         if build.warningsAsErrors { options.append("--warnings-as-errors") }
+        if build.bounds != "explicit" { options += ["--bounds", build.bounds] }
         return options
     }
 

@@ -16,7 +16,7 @@ import Testing
         let bytes = try Data(contentsOf: URL(fileURLWithPath: artifact))
         let text = String(decoding: bytes, as: UTF8.self)
         #expect(text.contains("\"kilnVersion\":\"0.1.0\""))
-        #expect(text.contains("\"options\":[\"opt=1\",\"sanitize=false\"]"))
+        #expect(text.contains("\"options\":[\"opt=1\",\"sanitize=false\",\"bounds=explicit\"]"))
         #expect(text.contains("\"exports\":[\"fac: func [i64] -> [i64]\",\"fac_iter: func [i64] -> [i64]\"]"))
     }
 

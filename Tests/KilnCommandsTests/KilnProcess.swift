@@ -43,7 +43,15 @@ enum KilnProcess {
     /// Runs `kiln arguments…` with `environment` added to this process's; output goes through files so that
     /// neither stream can block the other.
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
-        let executable = try #require(executable, "kiln is not built; run `swift build --build-tests` first")
+        try launch(try #require(executable, "kiln is not built; run `swift build --build-tests` first"), arguments, environment: environment)
+    }
+
+    /// Runs another program (an executable `kiln compile --exe` wrote) the same way.
+    static func runProgram(_ path: String, _ arguments: [String]) throws -> Result {
+        try launch(URL(fileURLWithPath: path), arguments, environment: [:])
+    }
+
+    static func launch(_ executable: URL, _ arguments: [String], environment: [String: String]) throws -> Result {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let outURL = directory.url.appendingPathComponent("stdout")

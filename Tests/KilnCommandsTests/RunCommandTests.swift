@@ -29,6 +29,38 @@ import Testing
         #expect(result.stderr == "error: wasm trap: integer divide by zero\n  while running export \"div\" (func 0 ($div)) of \(path)\n")
     }
 
+    /// Bounds mode "guard": the access past the end faults in the guarded reservation and the handler turns
+    /// the fault into the same trap and exit status, with the store before it kept; the standalone
+    /// executable (whose runtime has its own copy of the handler) does the same.
+    @Test(arguments: [false, true]) func guardPagesTrapLikeChecks(executable: Bool) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try directory.write("g.wat", text: """
+            (module
+              (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+              (memory (export "memory") 1)
+              (data (i32.const 16) "ok\\n")
+              (func $poke (export "poke") (param $at i32) (i32.store (local.get $at) (i32.const 7)))
+              (func (export "_start")
+                (i32.store (i32.const 0) (i32.const 16))
+                (i32.store (i32.const 4) (i32.const 3))
+                (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+                (call $poke (i32.const 65533))))
+            """)
+        let result: KilnProcess.Result
+        if executable {
+            let program = directory.url.appendingPathComponent("g").path
+            let compile = try KilnProcess.run(["compile", "--exe", "--bounds", "guard", path, "-o", program])
+            #expect(compile.status == 0, "\(compile.stderr)")
+            result = try KilnProcess.runProgram(program, [])
+        } else {
+            result = try KilnProcess.run(["run", "--no-cache", "--bounds", "guard", path])
+        }
+        #expect(result.status == 134)
+        #expect(result.stdout == "ok\n")
+        #expect(result.stderr.hasPrefix("error: wasm trap: out of bounds memory access"), "\(result.stderr)")
+    }
+
     @Test func badArgumentsAndMissingExportsAreRefused() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -19,4 +19,15 @@ struct FixtureWastTests {
         #expect(report.passed == file.directives)
         #expect(report.skipped == 0)
     }
+
+    /// Bounds mode "guard": the same scripts, with out-of-bounds accesses caught as faults in the guarded
+    /// reservation instead of by checks (loop iterations stay ordered, so the stores before a trap are kept).
+    @Test(arguments: [("loop_versioning.wast", 29), ("sealed_tables.wast", 13)])
+    func scriptPassesWithGuardPages(file: (name: String, directives: Int)) throws {
+        let flags = CompileFlags(optimization: 2, warningsAsErrors: true, boundsGuard: true)
+        let report = WastRunner.runFileOnLargeStack(
+            Self.root.appendingPathComponent("Fixtures/wast/\(file.name)").path, plan: BuildPlan(flags: flags, runtime: try RuntimeSources()))
+        #expect(report.failures.isEmpty, "\(report.failures.map { "line \($0.line): \($0.reason)" })")
+        #expect(report.passed == file.directives)
+    }
 }
