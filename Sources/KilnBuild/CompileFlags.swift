@@ -6,8 +6,12 @@ public struct CompileFlags: Sendable, Hashable {
     /// Bounds mode "guard": no check per access; memories reserve 8 GiB and an access past the end faults,
     /// which the host's handler turns into the trap (Runtime/host/invoke.c). Explicit checks are the default.
     public var boundsGuard: Bool
+    /// `-march=` for the artifact (`--target-cpu`); nil is the compiler's portable default. Never "native":
+    /// `TargetCPU.resolve` names the host's CPU, so the cache key and metadata say what the code needs.
+    public var targetCPU: String?
 
-    public init(optimization: Int = 0, sanitize: Bool = false, warningsAsErrors: Bool = false, boundsGuard: Bool = false) {
+    public init(optimization: Int = 0, sanitize: Bool = false, warningsAsErrors: Bool = false, boundsGuard: Bool = false, targetCPU: String? = nil) {
+        self.targetCPU = targetCPU
         self.optimization = optimization
         self.sanitize = sanitize
         self.warningsAsErrors = warningsAsErrors
@@ -15,7 +19,7 @@ public struct CompileFlags: Sendable, Hashable {
     }
 
     /// The options that change generated code, for cache keys and artifact metadata.
-    public var codeOptions: [String] { ["opt=\(optimization)", "sanitize=\(sanitize)", "bounds=\(boundsGuard ? "guard" : "explicit")"] }
+    public var codeOptions: [String] { ["opt=\(optimization)", "sanitize=\(sanitize)", "bounds=\(boundsGuard ? "guard" : "explicit")"] + (targetCPU.map { ["cpu=\($0)"] } ?? []) }
 
     /// `-ffp-contract=off` keeps `a*b+c` from becoming an FMA, so float results are the spec's at every -O
     /// level. No `-frounding-math`: it turns every float operation into a constrained intrinsic that clang
@@ -29,6 +33,7 @@ public struct CompileFlags: Sendable, Hashable {
                      "-fno-strict-aliasing", "-O\(optimization)"]
         if warningsAsErrors { flags += ["-Wall", "-Wextra", "-Werror", "-Wno-unused-parameter", "-Wno-unused-but-set-parameter"] } else { flags += ["-w"] }
         if boundsGuard { flags += ["-DKILN_BOUNDS_GUARD=1"] }
+        if let targetCPU { flags += ["-march=\(targetCPU)"] }
         if sanitize { flags += ["-fsanitize=undefined,address", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"] }
         return flags
     }

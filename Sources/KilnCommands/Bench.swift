@@ -169,6 +169,7 @@ struct Bench: ParsableCommand {
         if build.sanitize { options.append("--sanitize") }
         if build.warningsAsErrors { options.append("--warnings-as-errors") }
         if build.bounds != "explicit" { options += ["--bounds", build.bounds] }
+        if let cpu = build.targetCPU { options += ["--target-cpu", cpu] }
         return options
     }
 

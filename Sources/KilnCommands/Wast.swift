@@ -51,6 +51,9 @@ struct BuildOptions: ParsableArguments {
     @Flag(help: "Compile generated C with -Wall -Wextra -Werror (a check of the lowering).")
     var warningsAsErrors = false
 
+    @Option(help: "The CPU generated code may use (-march=): a name such as x86-64-v3, or native for this machine's (recorded by name in the artifact and cache key). Default: the compiler's portable baseline.")
+    var targetCPU: String?
+
     @Option(help: "How memory accesses are kept in bounds: explicit (a check per access, the default) or guard (8 GiB reservations whose faults become traps).")
     var bounds: String = "explicit"
 
@@ -59,9 +62,12 @@ struct BuildOptions: ParsableArguments {
         let optimization = self.optimization ?? defaultOptimization
         guard (0...3).contains(optimization) else { throw ValidationError("--opt takes 0, 1, 2 or 3") }
         guard ["explicit", "guard"].contains(bounds) else { throw ValidationError("--bounds takes explicit or guard") }
-        let flags = CompileFlags(optimization: optimization, sanitize: sanitize, warningsAsErrors: warningsAsErrors, boundsGuard: bounds == "guard")
+        let compiler = CCompiler(cc)
+        let cpu = try targetCPU.map { name throws(BuildError) in try TargetCPU.resolve(name, compiler: compiler) }
+        let flags = CompileFlags(
+            optimization: optimization, sanitize: sanitize, warningsAsErrors: warningsAsErrors, boundsGuard: bounds == "guard", targetCPU: cpu)
         return BuildPlan(
-            compiler: CCompiler(cc), flags: flags,
+            compiler: compiler, flags: flags,
             runtime: try RuntimeSources(), jobs: jobs ?? BuildPlan.processorCount)
     }
 }
