@@ -6,7 +6,8 @@ SPEC ?= ../shared/testsuite/wasm-2.0
 KILN_DEBUG := .build/debug/kiln
 KILN_RELEASE := .build/release/kiln
 
-.PHONY: build build-debug test test-swift test-spec test-runtime test-wasi run fixtures clean spec-time sanitize
+.PHONY: build build-debug test test-swift test-spec test-runtime test-wasi run fixtures clean spec-time sanitize \
+  bench bench-peers
 
 build:
 	$(SWIFT) build -c release
@@ -59,6 +60,24 @@ run: build-debug
 # How long the validation pass over the spec suite takes in a release build.
 spec-time: build
 	time $(KILN_RELEASE) wast $(SPEC)/*.wast --jobs $(JOBS) | tail -1
+
+# The benchmark corpus (Fixtures/bench) under native, Kiln, the interpreter (kiln-interp) and the peers that
+# are installed (`make bench-peers`); writes bench/REPORT.md, bench/report.json and bench/report.svg.
+# BENCH_ARGS passes options to Scripts/bench.py, e.g. BENCH_ARGS="--quick --out /tmp/bench".
+# SwiftPM builds only the last of several --product options, hence two builds.
+BENCH_ARGS ?=
+bench:
+	$(SWIFT) build -c release --product kiln
+	$(SWIFT) build -c release --product kiln-interp
+	python3 Scripts/bench.py $(BENCH_ARGS)
+
+# The peers of `make bench`, for the benchmark only (the tests never need them): the PyPI `wasmtime`
+# package and Debian's wabt (wasm2c).
+bench-peers:
+	python3 -c "import wasmtime" 2>/dev/null || python3 -m pip install wasmtime \
+	  || python3 -m pip install --break-system-packages wasmtime
+	command -v wasm2c >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update && $$SUDO apt-get install -y wabt; }
 
 # Rebuilds Fixtures/wasm from the sources in Fixtures/wat and Fixtures/c (needs wabt; zig via PyPI for C).
 fixtures:

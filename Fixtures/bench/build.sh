@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the benchmark corpus (Fixtures/bench/*.c) to Fixtures/bench/wasm/NAME.wasm: wasm32-wasi commands,
+# Builds the benchmark corpus (Fixtures/bench/*.c, and hello.c, the start-up probe) to Fixtures/bench/wasm/NAME.wasm: wasm32-wasi commands,
 # zig cc -O2 (PyPI `ziglang`), stripped with -s (zig's wasi-libc would otherwise add about 900 KB of DWARF).
 # simd_dot is built with -msimd128. The outputs are committed; the benchmarks run those. The native baseline
 # is built from the same sources at bench time: clang -O2 NAME.c -lm.
@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 mkdir -p wasm
 wasi() { python3 -m ziglang cc -target wasm32-wasi -O2 -s "$@"; }
 
-programs=(matmul stencil2d editdistance nbody fannkuch sha256 crc32 lz77 hashtable bytecode simd_dot)
+programs=(matmul stencil2d editdistance nbody fannkuch sha256 crc32 lz77 hashtable bytecode simd_dot hello)
 for name in "${programs[@]}"; do
   flags=()
   [ "$name" = simd_dot ] && flags=(-msimd128)

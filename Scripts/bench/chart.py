@@ -1,0 +1,113 @@
+"""bench/report.svg: each engine's run time relative to native, per program and as a geometric mean.
+
+A grouped bar chart on a log scale, hand-written SVG (no plotting library): one group per program plus the
+geomean group, one bar per engine, the value above each bar, a bold line at 1 (native), a legend.
+"""
+import math
+from xml.sax.saxutils import escape
+
+import report
+
+COLORS = {"kiln": "#e4572e", "wasm2c": "#4c78a8", "wasm2c-bounds": "#9ecae9", "wasmtime": "#54a24b",
+          "interp": "#b279a2"}
+TICKS = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000]
+BAR, GAP = 15, 22
+LEFT, RIGHT, TOP, PLOT_H, BOTTOM = 78, 24, 96, 380, 56
+
+
+def groups(data):
+    """[(label, {engine: ratio or a failure word})], the geomean group last."""
+    series = [e for e in data["engines"] if e != "native"]
+    result = []
+    for name, program in data["programs"].items():
+        cells = program["cells"]
+        native = cells["native"]["median"] if report.ok(cells.get("native")) else None
+        values = {}
+        for engine in series:
+            cell = cells.get(engine)
+            if report.ok(cell) and native:
+                values[engine] = cell["median"] / native
+            else:
+                values[engine] = {"failed": "FAIL", "noise": "noise"}.get(cell["status"] if cell else "", "n/a")
+        result.append((name, values))
+    geo = {}
+    for engine in series:
+        entry = data["summary"]["to_native"].get(engine)
+        geo[engine] = entry["geomean"] if entry and entry["geomean"] else "n/a"
+    result.append(("geomean", geo))
+    return series, result
+
+
+def write(data, path):
+    series, rows = groups(data)
+    numbers = [v for _, values in rows for v in values.values() if isinstance(v, float)] or [1.0]
+    lo = max([t for t in TICKS if t <= min(0.5, min(numbers) / 1.15)] or [TICKS[0]])
+    hi = min([t for t in TICKS if t >= max(2, max(numbers) * 1.6)] or [TICKS[-1]])
+    group_w = max(len(series), 1) * BAR + GAP
+    width = LEFT + len(rows) * group_w + RIGHT
+    height = TOP + PLOT_H + BOTTOM
+    bottom = TOP + PLOT_H
+
+    def y(v):
+        return bottom - (math.log(v) - math.log(lo)) / (math.log(hi) - math.log(lo)) * PLOT_H
+
+    o = data["options"]
+    m = data["machine"]
+    title = "Run time relative to native (clang -O2), lower is better"
+    subtitle = (f"{data['date']} · {m['cpu']}, {m['cores']} cores · median of {o['runs']} runs "
+                f"({o['interp_runs']} for interp)" + (" · QUICK SMOKE TEST, TINY SIZES" if o["quick"] else ""))
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'viewBox="0 0 {width} {height}" font-family="Helvetica, Arial, sans-serif">',
+           f'<rect width="{width}" height="{height}" fill="white"/>',
+           f'<text x="{LEFT}" y="26" font-size="18" font-weight="bold">{escape(title)}</text>',
+           f'<text x="{LEFT}" y="46" font-size="12" fill="#555">{escape(subtitle)}</text>']
+    # legend
+    x = LEFT
+    for engine in series:
+        out.append(f'<rect x="{x}" y="60" width="12" height="12" fill="{COLORS.get(engine, "#888")}"/>')
+        out.append(f'<text x="{x + 16}" y="71" font-size="12">{escape(engine)}</text>')
+        x += 26 + 7 * len(engine)
+    out.append(f'<line x1="{x + 4}" y1="66" x2="{x + 22}" y2="66" stroke="#000" stroke-width="2"/>'
+               f'<text x="{x + 26}" y="71" font-size="12">native = 1</text>')
+    # grid and y axis
+    for t in TICKS:
+        if lo <= t <= hi:
+            ty = y(t)
+            strong = t == 1
+            out.append(f'<line x1="{LEFT}" y1="{ty:.1f}" x2="{width - RIGHT}" y2="{ty:.1f}" '
+                       f'stroke="{"#000" if strong else "#ddd"}" stroke-width="{2 if strong else 1}"/>')
+            out.append(f'<text x="{LEFT - 6}" y="{ty + 4:.1f}" font-size="12" text-anchor="end">{t:g}×</text>')
+    out.append(f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{bottom}" stroke="#000"/>')
+    out.append(f'<text transform="translate(20 {TOP + PLOT_H / 2}) rotate(-90)" font-size="12" '
+               f'text-anchor="middle">time ÷ native time (log scale)</text>')
+    # bars
+    for index, (label, values) in enumerate(rows):
+        gx = LEFT + index * group_w + GAP / 2
+        if label == "geomean":
+            out.append(f'<line x1="{gx - GAP / 2:.1f}" y1="{TOP}" x2="{gx - GAP / 2:.1f}" y2="{bottom}" '
+                       f'stroke="#999" stroke-dasharray="4 3"/>')
+        for k, engine in enumerate(series):
+            v = values[engine]
+            bx = gx + k * BAR
+            cx = bx + BAR / 2
+            if isinstance(v, float):
+                top = max(TOP, y(max(v, lo)))
+                out.append(f'<rect x="{bx:.1f}" y="{top:.1f}" width="{BAR - 2}" height="{bottom - top:.1f}" '
+                           f'fill="{COLORS.get(engine, "#888")}"><title>{escape(label)} · {escape(engine)}: '
+                           f'{v:.3f}× native</title></rect>')
+                text = f"{v:.2f}" if v < 10 else f"{v:.1f}" if v < 100 else f"{v:.0f}"
+                out.append(f'<text transform="translate({cx - 1:.1f} {top - 3:.1f}) rotate(-90)" font-size="9" '
+                           f'fill="#333">{text}</text>')
+            else:
+                color = "#c00" if v == "FAIL" else "#999"
+                out.append(f'<text transform="translate({cx - 1:.1f} {bottom - 4:.1f}) rotate(-90)" font-size="9" '
+                           f'fill="{color}">{v} ({escape(engine)})</text>')
+        weight = "bold" if label == "geomean" else "normal"
+        out.append(f'<text x="{gx + len(series) * BAR / 2:.1f}" y="{bottom + 18}" font-size="12" '
+                   f'font-weight="{weight}" text-anchor="middle">{escape(label)}</text>')
+        args = " ".join(data["programs"][label]["args"]) if label in data["programs"] else "all programs"
+        out.append(f'<text x="{gx + len(series) * BAR / 2:.1f}" y="{bottom + 32}" font-size="9" fill="#666" '
+                   f'text-anchor="middle">{escape(args)}</text>')
+    out.append("</svg>")
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n")
