@@ -54,7 +54,7 @@ PROGRAMS = [
     ("simd_dot", ["4096", "4000"], ["256", "20"], 1, 1),
 ]
 INTERP_SHARE = {"simd_dot": 20}
-ENGINE_ORDER = ["native", "kiln", "wasm2c", "wasm2c-bounds", "wasmtime", "interp"]
+ENGINE_ORDER = ["native", "kiln", "kiln-guard", "wasm2c", "wasm2c-bounds", "wasmtime", "interp"]
 
 
 class Context:

@@ -8,7 +8,7 @@ from xml.sax.saxutils import escape
 
 import report
 
-COLORS = {"kiln": "#e4572e", "wasm2c": "#4c78a8", "wasm2c-bounds": "#9ecae9", "wasmtime": "#54a24b",
+COLORS = {"kiln": "#e4572e", "kiln-guard": "#f2a541", "wasm2c": "#4c78a8", "wasm2c-bounds": "#9ecae9", "wasmtime": "#54a24b",
           "interp": "#b279a2"}
 TICKS = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000]
 BAR, GAP = 15, 22

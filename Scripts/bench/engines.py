@@ -114,7 +114,7 @@ class Kiln(Engine):
         argv = [self.ctx.kiln, "compile", "--opt", str(opt), *extra, wasm, "-o", output]
         if not self.runtime_warm:  # the first compile at each level also builds the runtime: untimed
             for level in sorted({0, opt, self.ctx.opt}):
-                timed([self.ctx.kiln, "compile", "--opt", str(level), wasm, "-o", output], "kiln compile", self.env())
+                timed([self.ctx.kiln, "compile", "--opt", str(level), *extra, wasm, "-o", output], "kiln compile", self.env())
             self.runtime_warm = True
         return timed(argv, "kiln compile", self.env())
 
@@ -125,6 +125,25 @@ class Kiln(Engine):
 
     def command(self, program, args):
         return [self.ctx.kiln, "run", "--opt", str(self.ctx.opt), self.ctx.wasm(program), "--"] + args
+
+
+class KilnGuard(Kiln):
+    """Kiln with `--bounds guard`: no check per access, out-of-bounds accesses fault in 8 GiB reservations."""
+
+    name = "kiln-guard"
+    extra = ["--bounds", "guard"]
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self.cache = os.path.join(ctx.work, "kiln-guard-cache")
+
+    def prepare(self, program):
+        os.makedirs(os.path.join(self.ctx.work, "kiln-guard"), exist_ok=True)
+        so = os.path.join(self.ctx.work, "kiln-guard", program + ".so")
+        return {"compile": self.compile(self.ctx.wasm(program), so, extra=self.extra)}
+
+    def command(self, program, args):
+        return [self.ctx.kiln, "run", "--opt", str(self.ctx.opt), *self.extra, self.ctx.wasm(program), "--"] + args
 
 
 class Interp(Engine):
@@ -280,4 +299,4 @@ def first_line(argv):
 
 
 def all_engines(ctx):
-    return [Native(ctx), Kiln(ctx), Interp(ctx), Wasm2c(ctx, True), Wasm2c(ctx, False), Wasmtime(ctx)]
+    return [Native(ctx), Kiln(ctx), KilnGuard(ctx), Interp(ctx), Wasm2c(ctx, True), Wasm2c(ctx, False), Wasmtime(ctx)]

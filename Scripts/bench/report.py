@@ -6,6 +6,7 @@ import measure
 LABELS = {
     "native": "native",
     "kiln": "kiln",
+    "kiln-guard": "kiln (guard pages)",
     "wasm2c": "wasm2c",
     "wasm2c-bounds": "wasm2c-bounds",
     "wasmtime": "wasmtime",
