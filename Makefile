@@ -5,12 +5,17 @@ JOBS ?= $(shell nproc)
 SPEC ?= ../shared/testsuite/wasm-2.0
 KILN_DEBUG := .build/debug/kiln
 KILN_RELEASE := .build/release/kiln
+# Release builds link the Swift runtime and Foundation statically: `kiln run` of a cached artifact starts
+# in 8.0 ms instead of 12.3 ms (kiln --version: 4.9 ms instead of 9.4 ms; medians of 30, this machine).
+RELEASE := -c release --static-swift-stdlib
 
 .PHONY: build build-debug test test-swift test-spec test-runtime test-wasi run fixtures clean spec-time sanitize \
   bench bench-peers
 
 build:
-	$(SWIFT) build -c release
+	$(SWIFT) build $(RELEASE) --product kiln
+	$(SWIFT) build $(RELEASE) --product kiln-interp
+	$(SWIFT) build $(RELEASE) --product kiln-measure
 
 build-debug:
 	$(SWIFT) build
@@ -67,8 +72,8 @@ spec-time: build
 # SwiftPM builds only the last of several --product options, hence two builds.
 BENCH_ARGS ?=
 bench:
-	$(SWIFT) build -c release --product kiln
-	$(SWIFT) build -c release --product kiln-interp
+	$(SWIFT) build $(RELEASE) --product kiln
+	$(SWIFT) build $(RELEASE) --product kiln-interp
 	python3 Scripts/bench.py $(BENCH_ARGS)
 
 # The peers of `make bench`, for the benchmark only (the tests never need them): the PyPI `wasmtime`
