@@ -58,6 +58,7 @@ let package = Package(
         .testTarget(name: "KilnDecodeTests", dependencies: ["KilnDecode", wat]),
         .testTarget(name: "KilnValidateTests", dependencies: ["KilnValidate", "KilnDecode", wat]),
         .testTarget(name: "KilnLowerTests", dependencies: ["KilnLower", "KilnBuild", "KilnDecode", "KilnValidate"]),
+        .testTarget(name: "KilnBuildTests", dependencies: ["KilnBuild"]),
         .testTarget(name: "KilnCacheTests", dependencies: ["KilnCache"]),
         .testTarget(name: "KilnLoadTests", dependencies: ["Kiln", "KilnBuild", "KilnLoad", "KilnDecode"]),
         .testTarget(name: "KilnWastTests", dependencies: ["KilnWast", "KilnBuild"]),

@@ -88,9 +88,24 @@ public struct BuildPlan: Sendable {
         return output
     }
 
-    /// Writes every file, then compiles the `.c` units `jobs` at a time; returns the objects in unit order.
+    /// Writes every file, then compiles the `.c` units `jobs` at a time, largest first (at -O0 a few at a time
+    /// through `batch_N.c` files that include them; see `UnitSchedule`); returns the objects in unit order.
     func compileUnits(_ program: CProgram, in directory: String, progress: Progress?) throws(BuildError) -> [String] {
-        for (name, text) in program.files {
+        var files = program.files
+        var units = program.units
+        var sizes = units.map { files[$0]?.utf8.count ?? 0 }
+        if flags.optimization == 0, units.count > jobs {
+            let batches = UnitSchedule.batches(sizes, jobs: jobs, maxBytes: Self.batchBytes)
+            if batches.count < units.count {
+                let unbatched = units
+                units = batches.indices.map { "batch_\($0).c" }
+                for (name, batch) in zip(units, batches) {
+                    files[name] = batch.map { "#include \"\(unbatched[$0])\"\n" }.joined()
+                }
+                sizes = batches.map { $0.reduce(0) { $0 + sizes[$1] } }
+            }
+        }
+        for (name, text) in files {
             let path = directory + "/" + name
             do {
                 try text.write(toFile: path, atomically: false, encoding: .utf8)
@@ -98,26 +113,28 @@ public struct BuildPlan: Sendable {
                 throw BuildError("cannot write \(path): \(error.localizedDescription)")
             }
         }
-        let units = program.units
-        let results = UnitResults(count: units.count)
-        let workers = min(jobs, units.count)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var index = worker
-            while index < units.count {
-                let source = directory + "/" + units[index]
+        let sources = units
+        let results = UnitResults(count: sources.count)
+        let queue = WorkQueue(UnitSchedule.largestFirst(sizes))
+        let workers = min(jobs, sources.count)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let index = queue.take() {
+                let source = directory + "/" + sources[index]
                 do throws(BuildError) {
                     try compile(source, to: source + ".o")
                     results.set(index, nil)
                 } catch {
                     results.set(index, error)
                 }
-                progress?(results.done, units.count)
-                index += workers
+                progress?(results.done, sources.count)
             }
         }
         if let failure = results.firstError { throw failure }
-        return units.map { directory + "/" + $0 + ".o" }
+        return sources.map { directory + "/" + $0 + ".o" }
     }
+
+    /// The most C one -O0 batch holds (clang needs about 20 bytes of memory per byte of this C at -O0).
+    static let batchBytes = 8 << 20
 
     func compile(_ source: String, to object: String) throws(BuildError) {
         try run(compiler.command + flags.arguments + ["-I", runtime.include, "-c", source, "-o", object])

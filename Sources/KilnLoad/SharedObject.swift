@@ -12,7 +12,9 @@ public final class SharedObject: @unchecked Sendable {
 
     public init(path: String) throws(LoadError) {
         self.path = path
-        guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
+        // dlopen searches the library path for a name without a slash ("m.so"), never the current directory.
+        let file = path.contains("/") ? path : "./" + path
+        guard let handle = dlopen(file, RTLD_NOW | RTLD_LOCAL) else {
             throw LoadError(reason: "dlopen \(path): \(String(cString: dlerror()))")
         }
         guard let symbol = dlsym(handle, "kiln_module_descriptor") else {

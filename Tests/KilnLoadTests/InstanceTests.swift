@@ -119,4 +119,15 @@ import Testing
             #expect(error.reason.hasPrefix("incompatible import type: \"host\" \"log\""))
         }
     }
+
+    /// `kiln run m.so` names a file in the current directory, which dlopen alone would look for on the
+    /// library path instead.
+    @Test func aBareFileNameIsLoadedFromTheCurrentDirectory() throws {
+        let name = "kiln-load-test-\(UUID().uuidString).so"
+        let path = FileManager.default.currentDirectoryPath + "/" + name
+        try FileManager.default.copyItem(atPath: artifact.path, toPath: path)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let loaded = try SharedObject(path: name)
+        #expect(loaded.module.abi_version == artifact.module.abi_version)
+    }
 }
