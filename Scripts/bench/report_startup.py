@@ -40,7 +40,7 @@ def hello_lines(hello):
 
 def compile_lines(comp):
     rows = comp["rows"]
-    lines = ["", f"### Compile time of the largest corpus module: `{comp['program']}.wasm` "
+    lines = ["", f"### Compile time of the largest benchmark module: `{comp['program']}.wasm` "
              f"({kib(comp['wasm_bytes'])})", "",
              f"Median of {comp['runs']} compile{'s' if comp['runs'] != 1 else ''} each, alternating. Kiln: the "
              "whole `kiln compile` process (decode, validate, lower to C, clang on each unit, link the shared "

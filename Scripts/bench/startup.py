@@ -126,10 +126,14 @@ def c_bytes(directory):
     return total, files
 
 
-def compile_largest(ctx, by_name, active, runs, programs, log):
+def compile_largest(ctx, by_name, active, runs, programs, log, module=None):
+    """`module` (a path) instead of the largest corpus program, when given."""
     names = {e.name for e in active}
-    largest = max(programs, key=lambda p: os.path.getsize(ctx.wasm(p)))
-    wasm = ctx.wasm(largest)
+    if module:
+        largest, wasm = os.path.splitext(os.path.basename(module))[0], module
+    else:
+        largest = max(programs, key=lambda p: os.path.getsize(ctx.wasm(p)))
+        wasm = ctx.wasm(largest)
     work = os.path.join(ctx.work, "compile")
     os.makedirs(work, exist_ok=True)
     result = {"program": largest, "wasm_bytes": os.path.getsize(wasm), "runs": runs, "rows": {}, "c_size": {}}
