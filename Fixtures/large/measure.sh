@@ -3,14 +3,14 @@
 # README.md: `measure.sh KILN [MODULE.wasm]...` (default: every module here). Needs wasm-objdump and
 # wasm2c (Debian `wabt`) and clang. Each line is measure.py's: wall and CPU seconds (kiln and its clang
 # children), the largest single process's peak RSS, and the peak RSS of the whole process tree at once.
-# OPTS (default "0 1 2 3") and W2C_OPTS (default "0 2") choose the levels, JOBS (default 2) the jobs.
+# OPTS (default "0 1 2 3") and W2C_OPTS (default "0 2"; empty: none) choose the levels, JOBS (default 2) the jobs.
 # Uses its own artifact cache, warmed first, so the runtime is compiled once and not counted.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 kiln="$(realpath "$1")"; shift
 [ $# -gt 0 ] || set -- "$here"/lua.wasm "$here"/qjs.wasm "$here"/sqlite3.wasm "$here"/sqlite3-debug.wasm
 jobs="${JOBS:-2}"
-opts="${OPTS:-0 1 2 3}"
+opts="${OPTS-0 1 2 3}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/kiln-measure.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 export KILN_CACHE_DIR="$work/cache"
@@ -31,7 +31,7 @@ for module in "$@"; do
   # wasm2c (one C file) and clang on it, for comparison; the runtime (wasm-rt-impl.c) is not counted.
   m "wasm2c" wasm2c "$module" -o "$work/$name-w2c.c"
   echo "wasm2c C: $(cat "$work/$name-w2c.c" "$work/$name-w2c.h" | wc -c) bytes in 1 file"
-  for opt in ${W2C_OPTS:-0 2}; do
+  for opt in ${W2C_OPTS-0 2}; do
     m "wasm2c clang -O$opt" clang -O"$opt" -w -c "$work/$name-w2c.c" -o "$work/$name-w2c.o"
   done
 done
