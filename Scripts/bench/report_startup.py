@@ -55,7 +55,8 @@ def compile_lines(comp):
             continue
         parts = ""
         if "cc" in med:
-            parts = f"translate {seconds(med.get('translate'))}, cc {seconds(med['cc'])}, link {seconds(med['link'])}"
+            parts = f"translate {seconds(med.get('translate'))}, cc {seconds(med['cc'])}"
+            parts += f", link {seconds(med['link'])}" if "link" in med else " (not linked)"
         lines.append(f"| {row['label']} | {seconds(med['total'])} | {parts} |")
     size = comp["c_size"]
     if size:
