@@ -6,29 +6,14 @@ extension FunctionLowerer {
     /// `call` (an expression) with its results stored in the output slots; `prefix` runs first, in the
     /// same block (call_indirect's lookup).
     mutating func emitCall(_ call: String, results: [ValueType], prefix: String = "", name: String) {
-        let open = prefix.isEmpty ? "" : "{ \(prefix) "
-        let close = prefix.isEmpty ? "" : " }"
-        switch results.count {
-        case 0: emit("\(open)\(call);\(close)", name)
-        case 1: emit("\(open)\(output(0)) = \(call);\(close)", name)
-        default:
-            let copies = (0..<results.count).map { "\(output($0)) = r.r\($0);" }.joined(separator: " ")
-            emit("{ \(prefix.isEmpty ? "" : prefix + " ")\(CTypes.resultStruct(results)) r = \(call); \(copies) }", name)
-        }
+        let statement = callStatement(call, results: results)
+        emit(prefix.isEmpty ? statement : "{ \(prefix) \(statement) }", name)
         refreshMemoryView()
     }
 
     mutating func lowerCall(_ function: UInt32) {
         guard let calleeType = context.space.functionType(function) else { return }
-        let arguments = (0..<calleeType.parameters.count).map { input($0) }
-        let call: String
-        if context.isImportedFunction(function) {
-            let pointer = "((\(CTypes.functionPointer(calleeType)))inst->funcs[\(function)].fn)"
-            call = "\(pointer)(\((["inst->funcs[\(function)].instance"] + arguments).joined(separator: ", ")))"
-        } else {
-            call = "\(context.names.function(function))(\((["self"] + arguments).joined(separator: ", ")))"
-        }
-        emitCall(call, results: calleeType.results, name: "call \(function)")
+        emitCall(directCall(function, calleeType), results: calleeType.results, name: "call \(function)")
     }
 
     mutating func lowerCallIndirect(_ typeIndex: UInt32, table: UInt32) {
