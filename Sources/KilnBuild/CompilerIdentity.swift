@@ -6,6 +6,9 @@ public struct CompilerIdentity: Sendable, Hashable, Codable {
     public let command: String
     public let version: String
     public let target: String
+    /// The CPU `-march=native` means to this compiler on this machine (`--target-cpu native`), or "" if it
+    /// cannot tell. Asked with the rest, so a cached run with `--target-cpu native` spawns nothing.
+    public let nativeCPU: String
 
     private static let cache = IdentityCache()
 
@@ -24,10 +27,15 @@ public struct CompilerIdentity: Sendable, Hashable, Codable {
         let version = try Subprocess.run(compiler.command + ["--version"])
         guard version.status == 0 else { throw BuildError("\(compiler.description) --version failed:\n\(version.output)") }
         let target = try Subprocess.run(compiler.command + ["-dumpmachine"])
+        // The driver prints the cc1 command line: … "-target-cpu" "znver5" …
+        let driver = try Subprocess.run(compiler.command + ["-march=native", "-###", "-c", "-x", "c", "/dev/null"])
+        let words = driver.output.split(separator: "\"").map(String.init)
+        let cpu = words.firstIndex(of: "-target-cpu").flatMap { $0 + 2 < words.count ? words[$0 + 2] : nil } ?? ""
         let identity = CompilerIdentity(
             command: compiler.description,
             version: version.output.split(separator: "\n").first.map(String.init) ?? "",
-            target: target.output.trimmingCharacters(in: .whitespacesAndNewlines))
+            target: target.output.trimmingCharacters(in: .whitespacesAndNewlines),
+            nativeCPU: cpu)
         cache.set(compiler, identity)
         if let record, let data = try? JSONEncoder().encode(identity) {
             let temporary = record + ".\(getpid())"
