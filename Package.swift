@@ -8,7 +8,7 @@ let package = Package(
     name: "Kiln",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "kiln", targets: ["kiln"]),
+        .executable(name: "kiln-driver", targets: ["kiln-driver"]),
         .executable(name: "kiln-interp", targets: ["kiln-interp"]),
         .executable(name: "kiln-measure", targets: ["kiln-measure"]),
         .library(name: "Kiln", targets: ["Kiln"]),
@@ -34,7 +34,9 @@ let package = Package(
         .target(name: "KilnCommands", dependencies: [
             "Kiln", "KilnWast", "KilnBuild", "KilnCache", "KilnLoad", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "kiln", dependencies: ["KilnCommands"]),
+        // The Swift half of the `kiln` command; `kiln` itself is the C launcher in Sources/kiln-launcher (built by
+        // the Makefile), which runs cached modules by itself and execs this for everything else.
+        .executableTarget(name: "kiln-driver", dependencies: ["KilnCommands"]),
         // The interpreter baseline of `kiln bench`: WasmKit's engine and WASI, kept out of every library target.
         .executableTarget(name: "kiln-interp", dependencies: [
             .product(name: "WasmKit", package: "WasmKit"), .product(name: "WasmKitWASI", package: "WasmKit"),

@@ -66,6 +66,27 @@ public struct CompilerIdentity: Sendable, Hashable, Codable {
         return directory + "/cc-\(String(hash, radix: 16)).json"
     }
 
+    /// What decides which compiler runs: the files the command's words resolve to, plus, for a word found on
+    /// PATH, every PATH directory searched up to it (a `clang` added to an earlier one would be picked
+    /// instead) and the directories that do not exist. Nil if a word does not resolve. The C launcher checks
+    /// that none of this has changed before it reuses an artifact (Kiln.launchRecord).
+    public static func files(of compiler: CCompiler) -> (present: [String], absent: [String])? {
+        var present: [String] = [], absent: [String] = []
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for word in compiler.command {
+            guard let resolved = resolve(word) else { return nil }
+            if !word.contains("/") {
+                for directory in path.split(separator: ":") where !directory.isEmpty {
+                    let directory = String(directory)
+                    if FileManager.default.fileExists(atPath: directory) { present.append(directory) } else { absent.append(directory) }
+                    if resolved == directory + "/" + word { break }
+                }
+            }
+            present.append(resolved)
+        }
+        return (present, absent)
+    }
+
     /// A command word as a path: as given when it contains a slash, else searched on PATH.
     static func resolve(_ word: String) -> String? {
         if word.contains("/") { return FileManager.default.isExecutableFile(atPath: word) ? word : nil }

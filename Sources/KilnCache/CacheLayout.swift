@@ -11,6 +11,7 @@ import Foundation
 ///     last-use              empty; its modification time is the last hit
 /// <digest>.lock             flock'ed while the entry is looked up under the lock, built or removed
 /// .tmp-<digest>-XXXXXX/     a build in progress, one that was killed, or an entry being deleted
+/// launch/<name>             what the C launcher may run without Swift (LaunchRecord.swift)
 /// ```
 struct CacheLayout: Sendable {
     let root: String

@@ -61,6 +61,7 @@ extension ArtifactCache {
             }
         }
         removeUnusedLocks()
+        removeLaunchRecords(keepingLive: false)
         if unlink(layout.tag) != 0 && errno != ENOENT { report.failures.append("\(layout.tag): \(describe(errno: errno))") }
         return report
     }
@@ -80,6 +81,7 @@ extension ArtifactCache {
             }
         }
         removeUnusedLocks()
+        removeLaunchRecords(keepingLive: true)
         report.remainingBytes = total
         return report
     }

@@ -88,8 +88,8 @@ struct Bench: ParsableCommand {
     /// Compiles, runs every engine, checks every run's output against the first, and gathers the samples.
     func measure() throws -> BenchReport {
         let engineList = try BenchEngine.parseList(engines)
-        let kiln = ChildProcess.currentExecutable
-        let launcher = try ChildProcess.locateLauncher(kiln: kiln)
+        let kiln = ChildProcess.kilnCommand
+        let launcher = try ChildProcess.locateMeasure(kiln: kiln)
         let interpreter =
             engineList.contains(.interp)
             ? try BenchEngine.locateInterpreter(option: interp, environment: ProcessInfo.processInfo.environment, kiln: kiln) : nil

@@ -92,7 +92,7 @@ struct ChildProcess {
     }
 
     /// kiln-measure, next to the running kiln, where `swift build` puts every product of the package.
-    static func locateLauncher(kiln: String) throws(Failure) -> String {
+    static func locateMeasure(kiln: String) throws(Failure) -> String {
         let path = URL(fileURLWithPath: kiln).deletingLastPathComponent().appendingPathComponent("kiln-measure").path
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw Failure(
@@ -119,11 +119,14 @@ struct ChildProcess {
         return made
     }
 
-    /// The path of the running executable, for spawning it again.
-    static var currentExecutable: String {
+    /// The `kiln` command, for spawning it again: the C launcher beside this kiln-driver (Sources/kiln-launcher),
+    /// so that a timed `kiln run` starts the way a user's does; this executable itself when there is none.
+    static var kilnCommand: String {
+        var running = Bundle.main.executablePath ?? CommandLine.arguments[0]
         #if os(Linux)
-            if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
+            if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { running = path }
         #endif
-        return Bundle.main.executablePath ?? CommandLine.arguments[0]
+        let launcher = URL(fileURLWithPath: running).deletingLastPathComponent().appendingPathComponent("kiln").path
+        return FileManager.default.isExecutableFile(atPath: launcher) ? launcher : running
     }
 }

@@ -50,6 +50,9 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
+        // The record the C launcher asked for (Sources/kiln-launcher): not for the guest or the compiler.
+        let launchRecord = ProcessInfo.processInfo.environment["KILN_LAUNCH_RECORD"]
+        unsetenv("KILN_LAUNCH_RECORD")
         // The module's name section, when it is compiled from source (for trap messages).
         var names: Names?
         // A write to a closed pipe must reach the guest as EPIPE, as with wasmtime, not kill the process.
@@ -66,9 +69,14 @@ struct Run: ParsableCommand {
                 names = validated.module.names
                 let progress = ProgressBar(stage: "compiling \(name)")
                 defer { progress.finish() }
+                let plan = try build.plan()
+                let cache = noCache ? nil : ArtifactCache.open()
                 artifact = try Kiln.loadArtifact(
-                    binary: binary, validated: validated, name: name, plan: build.plan(),
-                    cache: noCache ? nil : ArtifactCache.open(), progress: progress.report)
+                    binary: binary, validated: validated, name: name, plan: plan, cache: cache, progress: progress.report)
+                if let launchRecord, let cache, export == nil {
+                    try writeLaunchRecord(launchRecord, cache: cache, key: Kiln.cacheKey(binary: binary, plan: plan), plan: plan,
+                        artifact: artifact.path, module: validated.module)
+                }
             }
             if export == nil {
                 try store.setUpWASI(arguments: [name] + arguments, environment: resolvedEnvironment(), preopens: preopens())
@@ -119,13 +127,27 @@ struct Run: ParsableCommand {
         }
     }
 
+    /// Lets the launcher run this module from the cache next time, when the artifact that runs now is the
+    /// published cache entry (not a private build made because the cache could not keep it) and the module is
+    /// a command.
+    func writeLaunchRecord(_ name: String, cache: ArtifactCache, key: CacheKey, plan: BuildPlan, artifact: String, module: Module) {
+        let start = module.exports.first { $0.name == "_start" }
+        guard artifact.hasPrefix(cache.directory.path + "/" + key.digest + "/"), case .function(let index)? = start?.descriptor,
+            let record = Kiln.launchRecord(entry: key, place: Self.place("_start", index: index, names: module.names), plan: plan)
+        else { return }
+        cache.writeLaunchRecord(record, name: name)
+    }
+
+    /// How a trap in export `function` is located: `export "_start" (func $main)`.
+    static func place(_ function: String, index: UInt32, names: Names?) -> String {
+        "export \"\(function)\" (func \(names?.displayName(function: index) ?? "\(index)"))"
+    }
+
     /// proc_exit becomes the process's exit status; a trap prints its message and exits 134 (as wasmtime).
     func exit(for trap: Trap, store: Store, function: String, instance: Instance? = nil, names: Names? = nil) -> ExitCode {
         if trap.isExit { return ExitCode(store.exitCode) }
         var place = "\"\(function)\""
-        if let index = instance?.exportedFunctionIndex(function) {
-            place = "export \"\(function)\" (func \(names?.displayName(function: index) ?? "\(index)"))"
-        }
+        if let index = instance?.exportedFunctionIndex(function) { place = Self.place(function, index: index, names: names) }
         printStandardError("error: wasm trap: \(trap.message)\n  while running \(place) of \(module)")
         return ExitCode(134)
     }

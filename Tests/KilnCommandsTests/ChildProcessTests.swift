@@ -9,7 +9,7 @@ import Testing
     /// kiln-measure, built next to kiln.
     static func child(in directory: TemporaryDirectory) throws -> ChildProcess {
         let kiln = try #require(KilnProcess.executable, "kiln is not built; run `swift build --build-tests` first")
-        return ChildProcess(launcher: try ChildProcess.locateLauncher(kiln: kiln.path), scratch: directory.url.path)
+        return ChildProcess(launcher: try ChildProcess.locateMeasure(kiln: kiln.path), scratch: directory.url.path)
     }
 
     @Test func capturesBothStreamsAndTheExitStatus() throws {
