@@ -38,6 +38,9 @@ struct Compile: ParsableCommand {
                 for (file, text) in program.files { try text.write(toFile: emitC + "/" + file, atomically: true, encoding: .utf8) }
             }
             guard let output else { return }
+            StaleBuilds.remove(prefix: "kiln-compile-", in: NSTemporaryDirectory())
+            let outputURL = URL(fileURLWithPath: output)
+            StaleBuilds.remove(prefix: outputURL.lastPathComponent + ".kiln-tmp-", in: outputURL.deletingLastPathComponent().path)
             let directory = NSTemporaryDirectory() + "kiln-compile-\(getpid())"
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let progress = ProgressBar(stage: "compiling \(name)")

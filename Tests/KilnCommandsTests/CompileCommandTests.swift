@@ -20,6 +20,33 @@ import Testing
         #expect(text.contains("\"exports\":[\"fac: func [i64] -> [i64]\",\"fac_iter: func [i64] -> [i64]\"]"))
     }
 
+    /// What a killed compile left (its work directory and its staging file) is removed by the next compile
+    /// once its process is gone; a live process's are left alone.
+    @Test func leftoversOfAKilledCompileAreRemoved() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let finished = Process()
+        finished.executableURL = URL(fileURLWithPath: "/bin/true")
+        try finished.run()
+        finished.waitUntilExit()
+        let dead = finished.processIdentifier
+        let work = directory.url.appendingPathComponent("kiln-compile-\(dead)")
+        let live = directory.url.appendingPathComponent("kiln-compile-\(getpid())")
+        for path in [work, live] {
+            try FileManager.default.createDirectory(at: path, withIntermediateDirectories: true)
+            try Data("x".utf8).write(to: path.appendingPathComponent("batch_0.o"))
+        }
+        let staging = try directory.write("fac.so.kiln-tmp-\(dead)", Array("partial".utf8))
+        let artifact = directory.url.appendingPathComponent("fac.so").path
+        let compile = try KilnProcess.run(
+            ["compile", KilnProcess.fixture("wat/fac.wat"), "-o", artifact, "--opt", "0"], environment: ["TMPDIR": directory.url.path])
+        #expect(compile.status == 0, "\(compile.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: work.path))
+        #expect(!FileManager.default.fileExists(atPath: staging))
+        #expect(FileManager.default.fileExists(atPath: live.path))
+        #expect(FileManager.default.fileExists(atPath: artifact))
+    }
+
     /// Rewrites a field of the embedded metadata (same length, so the artifact stays loadable).
     func patch(_ path: String, _ old: String, _ new: String) throws {
         var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
