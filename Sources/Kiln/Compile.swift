@@ -84,7 +84,9 @@ extension Kiln {
     public static func isArtifact(path: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
-        let magic = [UInt8](handle.readData(ofLength: 4))
+        // The throwing read: the old `readData(ofLength:)` crashes on a directory (EISDIR).
+        guard let data = try? handle.read(upToCount: 4) else { return false }
+        let magic = [UInt8](data)
         return magic == [0x7f, 0x45, 0x4c, 0x46] || magic == [0xcf, 0xfa, 0xed, 0xfe]
     }
 }

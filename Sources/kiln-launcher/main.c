@@ -89,8 +89,14 @@ static void record_name(const char* module_sha, char** words, int nwords, char n
 
 /* The module's SHA-256 if it is a binary module (a .wat or an artifact goes to the driver). */
 static int module_sha256(const char* path, char hex[65]) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  /* Not blocking on a FIFO, and only regular files: the driver reports anything else. */
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  struct stat st;
   if (fd < 0) return -1;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return -1;
+  }
   static unsigned char buffer[1 << 16];
   sha256 h;
   sha256_init(&h);

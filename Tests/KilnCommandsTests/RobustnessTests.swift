@@ -112,6 +112,22 @@ struct RobustnessTests {
         #expect(rejected >= 290, "\(300 - rejected) of 300 random modules were accepted")
     }
 
+    /// A directory or an empty file where a module should be: a clear error from every command that reads
+    /// one (`kiln run DIR` once crashed on the read that looks for an artifact's magic number).
+    @Test(arguments: ["run", "compile", "validate", "describe"])
+    func aDirectoryOrEmptyFileIsNotAModule(command: String) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let empty = try directory.write("empty.wasm", [])
+        for path in [directory.url.path, empty] {
+            let extra = command == "compile" ? ["-o", directory.url.appendingPathComponent("out.so").path] : []
+            let result = try KilnProcess.run([command, path] + extra)
+            #expect(result.status == 1, "\(command) \(path): \(result.stderr)")
+            #expect(result.stderr.hasPrefix("\(path): "), "\(command) \(path): \(result.stderr)")
+            #expect(!result.stderr.contains("crashed") && !result.stderr.contains("Fatal error"))
+        }
+    }
+
     // MARK: Deep nesting
 
     static let depth = 100_000
