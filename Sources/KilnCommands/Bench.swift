@@ -3,7 +3,7 @@ import Foundation
 import Kiln
 import KilnCache
 
-/// `kiln bench MODULE [--runs N] [--warmup N] [--engines aot,interp] [--json FILE] [-- ARGS]`: times a WASI
+/// `kiln bench MODULE [--runs N] [--warmup N] [--engines aot,interp] [--json FILE] [--dir D] [--env E] [-- ARGS]`: times a WASI
 /// command under Kiln's AOT (`kiln run` from the artifact cache) and WasmKit's interpreter (`kiln-interp`),
 /// each run a child process, and reports median, min and max wall time and peak RSS per engine.
 ///
@@ -40,6 +40,12 @@ struct Bench: ParsableCommand {
 
     @Option(help: "The kiln-interp executable (default: $KILN_INTERP, else kiln-interp next to kiln).")
     var interp: String?
+
+    @Option(name: .customLong("dir"), help: "Preopen HOST[::GUEST] for the guest, under every engine.")
+    var dirs: [String] = []
+
+    @Option(name: .customLong("env"), help: "NAME=VALUE for the guest, or NAME to pass the host's value, under every engine.")
+    var environment: [String] = []
 
     @OptionGroup var build: BuildOptions
 
@@ -122,8 +128,8 @@ struct Bench: ParsableCommand {
         let compile = engineList.contains(.aot) ? try compileIntoCache() : nil
         let commands = engineList.map { engine in
             switch engine {
-            case .aot: [kiln, "run"] + runOptions(optimization: plan.flags.optimization) + [runnable, "--"] + arguments
-            case .interp: [interpreter ?? "kiln-interp", runnable] + arguments
+            case .aot: [kiln, "run"] + runOptions(optimization: plan.flags.optimization) + wasiOptions + [runnable, "--"] + arguments
+            case .interp: [interpreter ?? "kiln-interp"] + wasiOptions + [runnable] + arguments
             }
         }
         let child = ChildProcess(launcher: launcher, scratch: scratch)
@@ -171,6 +177,14 @@ struct Bench: ParsableCommand {
         if build.bounds != "explicit" { options += ["--bounds", build.bounds] }
         if let cpu = build.targetCPU { options += ["--target-cpu", cpu] }
         return options
+    }
+
+    /// `--dir` and `--env` as both `kiln run` and kiln-interp take them: a bare NAME becomes NAME=VALUE here,
+    /// with the host's value, since kiln-interp takes only the latter form.
+    var wasiOptions: [String] {
+        let host = ProcessInfo.processInfo.environment
+        return dirs.flatMap { ["--dir", $0] }
+            + environment.flatMap { entry in ["--env", entry.contains("=") ? entry : "\(entry)=\(host[entry] ?? "")"] }
     }
 
     /// The last lines a failing run wrote on stderr, indented, for the error message.

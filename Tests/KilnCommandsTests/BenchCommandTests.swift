@@ -100,6 +100,24 @@ import Testing
         }
     }
 
+    /// `--dir` and `--env` reach the guest under both engines: wasi_demo exits with its STATUS argument only
+    /// when it could read its preopened directory (else 100), and prints the variable, which must agree.
+    @Test func directoriesAndVariablesReachBothEngines() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.url.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        try Data("bench input\n".utf8).write(to: data.appendingPathComponent("input.txt"))
+        let json = directory.url.appendingPathComponent("bench.json").path
+        let result = try KilnProcess.run([
+            "bench", KilnProcess.fixture("wasm/wasi_demo.wasm"), "--opt", "0", "--runs", "1", "--warmup", "0", "--json", json,
+            "--dir", data.path + "::/data", "--env", "KILN_DEMO_GREETING=from bench", "--env", "KILN_DEMO_EMPTY", "--", "/data", "3",
+        ], environment: ["KILN_DEMO_EMPTY": ""])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
+        #expect((report["output"] as? [String: Any])?["exit"] as? Int == 3, "\(report)")
+    }
+
     @Test func oneEngineHasNoRatio() throws {
         let result = try KilnProcess.run(["bench", Self.crc32, "--engines", "aot", "--opt", "0", "--runs", "1", "--warmup", "0", "--", "1", "1"])
         #expect(result.status == 0, "\(result.stderr)")
