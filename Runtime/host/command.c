@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "kiln_command.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,9 +77,11 @@ int kiln_command_option(kiln_command* c, int argc, char** argv, int* i) {
   } else if ((value = option_value("--env", argc, argv, i, &missing))) {
     if (add_env(c, value) < 0) return -1;
   } else if ((value = option_value("--max-memory-pages", argc, argv, i, &missing))) {
-    char* end = NULL;
-    c->max_pages = strtoull(value, &end, 10);
-    if (*value == 0 || *end != 0) return -1;
+    /* Decimal digits only, as `kiln run` reads a UInt64: no sign, no spaces, no overflow. */
+    if (*value == 0 || strspn(value, "0123456789") != strlen(value)) return -1;
+    errno = 0;
+    c->max_pages = strtoull(value, NULL, 10);
+    if (errno == ERANGE) return -1;
   } else {
     return missing ? -1 : 0;
   }

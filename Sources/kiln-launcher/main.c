@@ -148,8 +148,9 @@ static void run_cached(int argc, char** argv, const char** record) {
   if (!words || kiln_command_init(&command, argc, "") != 0) return;
   int nwords = 0, i = 2;
   while (i < argc && argv[i][0] == '-') {
+    const char* option = argv[i];
     int taken = kiln_command_option(&command, argc, argv, &i);
-    if (taken < 0) return debug("not for the launcher", argv[i]);
+    if (taken < 0) return debug("not for the launcher", option);
     if (taken > 0) continue;
     char* word = NULL;
     for (size_t k = 0; k < sizeof valued / sizeof *valued && !word; k++) word = build_option(valued[k], argc, argv, &i);
