@@ -73,9 +73,9 @@ struct Run: ParsableCommand {
                 let cache = noCache ? nil : ArtifactCache.open()
                 artifact = try Kiln.loadArtifact(
                     binary: binary, validated: validated, name: name, plan: plan, cache: cache, progress: progress.report)
-                if let launchRecord, let cache, export == nil {
-                    try writeLaunchRecord(launchRecord, cache: cache, key: Kiln.cacheKey(binary: binary, plan: plan), plan: plan,
-                        artifact: artifact.path, module: validated.module)
+                // A record is only an optimisation: nothing about it may fail the run.
+                if let launchRecord, let cache, export == nil, let key = try? Kiln.cacheKey(binary: binary, plan: plan) {
+                    writeLaunchRecord(launchRecord, cache: cache, key: key, plan: plan, artifact: artifact.path, module: validated.module)
                 }
             }
             if export == nil {
