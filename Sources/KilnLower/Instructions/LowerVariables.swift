@@ -1,7 +1,15 @@
 import KilnModel
 
-/// select and globals (locals are one assignment each, in FunctionLowerer's switch).
+/// select, globals and local assignments (local.get is an atom, PendingOperands.swift).
 extension FunctionLowerer {
+    /// `local.set`/`local.tee`: one assignment, none when the value is the local itself (clang's
+    /// -Wself-assign would reject `l0 = l0;`).
+    mutating func assignLocal(_ local: UInt32, _ name: String) {
+        let value = input(0)
+        guard value != CNames.local(local) else { return }
+        emit("\(CNames.local(local)) = \(value);", "\(name) \(local)")
+    }
+
     mutating func lowerSelect() {
         emit("\(output(0)) = \(input(2)) ? \(input(0)) : \(input(1));", "select")
     }
