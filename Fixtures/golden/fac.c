@@ -57,10 +57,8 @@ static u64 func1_fac_iter(kiln_instance* self, u64 l0) {
 L2:; /* loop @0x4c */
   s0_i32 = l0 == 0u; /* i64.eqz @0x50 */
   if (s0_i32) { goto B1; } /* br_if @0x51 */
-  s0_i64 = l1 * l0; /* i64.mul @0x57 */
-  l1 = s0_i64; /* local.set 1 @0x58 */
-  s0_i64 = l0 - 1ull; /* i64.sub @0x5e */
-  l0 = s0_i64; /* local.set 0 @0x5f */
+  l1 = l1 * l0; /* i64.mul @0x57, local.set 1 @0x58 */
+  l0 = l0 - 1ull; /* i64.sub @0x5e, local.set 0 @0x5f */
   goto L2; /* br @0x61 */
 B1:; /* end @0x64 */
   return l1; /* end @0x67 */

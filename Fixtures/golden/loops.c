@@ -78,8 +78,7 @@ static void func1(kiln_instance* self, u32 l0, u32 l1) {
   KILN_UNUSED u32 s0_i32 = 0;
   KILN_UNUSED u64 t1 = 0, k1 = 0, a1_0 = 0;
   /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
-  s0_i32 = l1 - 1u; /* i32.sub @0x89 */
-  l2 = s0_i32; /* local.set 2 @0x8a */
+  l2 = l1 - 1u; /* i32.sub @0x89, local.set 2 @0x8a */
   /* loop L1 @0x8c: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
   t1 = kiln_loop_trips_gt_s((u32)((kiln_i128)l2 + (kiln_i128)-1), (u32)((kiln_i128)-1), -1);
   if (t1 != 0

@@ -38,6 +38,10 @@ public struct FunctionLowerer: TypedInstructionSink {
     var pending: [PendingAtom?] = []
     /// The atom the instruction being lowered produced.
     var produced: PendingAtom?
+    /// The statement that computed the instruction's single result into its slot, and the previous
+    /// instruction's (LowerVariables.swift folds `s0 = e; l1 = s0;` into `l1 = e;`).
+    var result: ResultLine?
+    var previousResult: ResultLine?
 
     // The instruction being lowered.
     var typing = InstructionTyping.empty
@@ -93,6 +97,12 @@ public struct FunctionLowerer: TypedInstructionSink {
 
     mutating func emit(_ statement: String, _ name: String) {
         writer.statement(statement, "\(name) \(comment)")
+        guard outputTypes.count == 1 else { return }
+        let prefix = CNames.slot(typing.base, outputTypes[0]) + " = "
+        if statement.hasPrefix(prefix), statement.hasSuffix(";") {
+            result = ResultLine(line: writer.lines.count - 1, height: typing.base,
+                                expression: String(statement.dropFirst(prefix.count).dropLast()), comment: "\(name) \(comment)")
+        }
     }
 
     /// The memory view inline accesses read: a local copy of memory 0's descriptor, so clang keeps its
@@ -115,6 +125,8 @@ public struct FunctionLowerer: TypedInstructionSink {
     // MARK: the one switch
 
     mutating func lower(_ instruction: Instruction, _ state: borrowing FunctionState) throws(LoweringError) {
+        previousResult = result
+        result = nil
         recordLoopStep(instruction)
         settlePending(instruction)
         defer { consumePending(instruction) }

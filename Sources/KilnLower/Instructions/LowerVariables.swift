@@ -1,5 +1,13 @@
 import KilnModel
 
+/// A statement that stored an instruction's single result in its slot.
+struct ResultLine {
+    let line: Int
+    let height: Int
+    let expression: String
+    let comment: String
+}
+
 /// select, globals and local assignments (local.get is an atom, PendingOperands.swift).
 extension FunctionLowerer {
     /// `local.set`/`local.tee`: one assignment, none when the value is the local itself (clang's
@@ -7,6 +15,14 @@ extension FunctionLowerer {
     mutating func assignLocal(_ local: UInt32, _ name: String) {
         let value = input(0)
         guard value != CNames.local(local) else { return }
+        // The previous instruction's statement, still the last line, computed this value into its slot:
+        // assign the local instead (not in a loop being recorded, whose copy rewrites accesses by line).
+        if let previous = previousResult, loop == nil, previous.line == writer.lines.count - 1,
+            previous.height == typing.base, !isPending(typing.base)
+        {
+            writer.replaceLast("\(CNames.local(local)) = \(previous.expression);", "\(previous.comment), \(name) \(local) \(comment)")
+            return
+        }
         emit("\(CNames.local(local)) = \(value);", "\(name) \(local)")
     }
 
