@@ -94,8 +94,11 @@ static kiln_instance* kiln_alloc(kiln_ctx* ctx) {
 static void kiln_init(kiln_instance* self) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
-  inst->funcs[0] = (kiln_funcref){&kiln_types[0], (void*)func0_fac, self};
-  inst->funcs[1] = (kiln_funcref){&kiln_types[0], (void*)func1_fac_iter, self};
+  static const struct { u32 type; void* fn; } defined[2] = { /* type index, code; from func 0 */
+    {0u, (void*)func0_fac},
+    {0u, (void*)func1_fac_iter},
+  };
+  for (u32 i = 0; i < 2u; i++) inst->funcs[0u + i] = (kiln_funcref){&kiln_types[defined[i].type], defined[i].fn, self};
 }
 
 

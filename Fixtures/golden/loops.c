@@ -255,11 +255,14 @@ static kiln_instance* kiln_alloc(kiln_ctx* ctx) {
 static void kiln_init(kiln_instance* self) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
-  inst->funcs[0] = (kiln_funcref){&kiln_types[0], (void*)func0, self};
-  inst->funcs[1] = (kiln_funcref){&kiln_types[0], (void*)func1, self};
-  inst->funcs[2] = (kiln_funcref){&kiln_types[1], (void*)func2, self};
-  inst->funcs[3] = (kiln_funcref){&kiln_types[2], (void*)func3, self};
-  inst->funcs[4] = (kiln_funcref){&kiln_types[2], (void*)func4, self};
+  static const struct { u32 type; void* fn; } defined[5] = { /* type index, code; from func 0 */
+    {0u, (void*)func0},
+    {0u, (void*)func1},
+    {1u, (void*)func2},
+    {2u, (void*)func3},
+    {2u, (void*)func4},
+  };
+  for (u32 i = 0; i < 5u; i++) inst->funcs[0u + i] = (kiln_funcref){&kiln_types[defined[i].type], defined[i].fn, self};
   if (kiln_memory_new(&inst->memory_storage[0], 1u, 65536u, ctx->max_memory_pages) != 0) kiln_trap(ctx, KILN_TRAP_OUT_OF_MEMORY);
 }
 
