@@ -28,21 +28,17 @@ static u64 func1_fac_iter(kiln_instance* self, u64 l0);
 static u64 func0_fac(kiln_instance* self, u64 l0) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
-  KILN_UNUSED u64 s0_i64 = 0, s1_i64 = 0, s2_i64 = 0;
   KILN_UNUSED u32 s0_i32 = 0;
+  KILN_UNUSED u64 s0_i64 = 0, s1_i64 = 0;
   KILN_ENTER(ctx);
-  s0_i64 = l0; /* local.get 0 @0x2e */
-  s0_i32 = s0_i64 == 0u; /* i64.eqz @0x30 */
+  s0_i32 = l0 == 0u; /* i64.eqz @0x30 */
   if (!s0_i32) goto E1; /* if @0x31 */
   s0_i64 = 1ull; /* i64.const @0x33 */
   goto B1; /* else @0x35 */
 E1:; /* else */
-  s0_i64 = l0; /* local.get 0 @0x36 */
-  s1_i64 = l0; /* local.get 0 @0x38 */
-  s2_i64 = 1ull; /* i64.const @0x3a */
-  s1_i64 = s1_i64 - s2_i64; /* i64.sub @0x3c */
+  s1_i64 = l0 - 1ull; /* i64.sub @0x3c */
   s1_i64 = func0_fac(self, s1_i64); /* call 0 @0x3d */
-  s0_i64 = s0_i64 * s1_i64; /* i64.mul @0x3f */
+  s0_i64 = l0 * s1_i64; /* i64.mul @0x3f */
 B1:; /* end @0x40 */
   return s0_i64; /* end @0x41 */
   __builtin_unreachable(); /* every path above returned */
@@ -53,28 +49,19 @@ static u64 func1_fac_iter(kiln_instance* self, u64 l0) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
   KILN_UNUSED u64 l1 = 0;
-  KILN_UNUSED u64 s0_i64 = 0, s1_i64 = 0;
   KILN_UNUSED u32 s0_i32 = 0;
+  KILN_UNUSED u64 s0_i64 = 0;
   /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
-  s0_i64 = 1ull; /* i64.const @0x46 */
-  l1 = s0_i64; /* local.set 1 @0x48 */
+  l1 = 1ull; /* local.set 1 @0x48 */
   /* block B1 @0x4a */
 L2:; /* loop @0x4c */
-  s0_i64 = l0; /* local.get 0 @0x4e */
-  s0_i32 = s0_i64 == 0u; /* i64.eqz @0x50 */
+  s0_i32 = l0 == 0u; /* i64.eqz @0x50 */
   if (s0_i32) { goto B1; } /* br_if @0x51 */
-  s0_i64 = l1; /* local.get 1 @0x53 */
-  s1_i64 = l0; /* local.get 0 @0x55 */
-  s0_i64 = s0_i64 * s1_i64; /* i64.mul @0x57 */
-  l1 = s0_i64; /* local.set 1 @0x58 */
-  s0_i64 = l0; /* local.get 0 @0x5a */
-  s1_i64 = 1ull; /* i64.const @0x5c */
-  s0_i64 = s0_i64 - s1_i64; /* i64.sub @0x5e */
-  l0 = s0_i64; /* local.set 0 @0x5f */
+  l1 = l1 * l0; /* i64.mul @0x57, local.set 1 @0x58 */
+  l0 = l0 - 1ull; /* i64.sub @0x5e, local.set 0 @0x5f */
   goto L2; /* br @0x61 */
 B1:; /* end @0x64 */
-  s0_i64 = l1; /* local.get 1 @0x65 */
-  return s0_i64; /* end @0x67 */
+  return l1; /* end @0x67 */
   __builtin_unreachable(); /* every path above returned */
 }
 
@@ -107,8 +94,11 @@ static kiln_instance* kiln_alloc(kiln_ctx* ctx) {
 static void kiln_init(kiln_instance* self) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
-  inst->funcs[0] = (kiln_funcref){&kiln_types[0], (void*)func0_fac, self};
-  inst->funcs[1] = (kiln_funcref){&kiln_types[0], (void*)func1_fac_iter, self};
+  static const struct { u32 type; void* fn; } defined[2] = { /* type index, code; from func 0 */
+    {0u, (void*)func0_fac},
+    {0u, (void*)func1_fac_iter},
+  };
+  for (u32 i = 0; i < 2u; i++) inst->funcs[0u + i] = (kiln_funcref){&kiln_types[defined[i].type], defined[i].fn, self};
 }
 
 

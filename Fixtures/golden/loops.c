@@ -36,7 +36,7 @@ static void func0(kiln_instance* self, u32 l0, u32 l1) {
   kiln_memory mem0_view = *(&inst->memory_storage[0]); /* memory 0's base and size, kept in registers */
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
   KILN_UNUSED u32 l2 = 0;
-  KILN_UNUSED u32 s0_i32 = 0, s1_i32 = 0, s2_i32 = 0;
+  KILN_UNUSED u32 s1_i32 = 0, s0_i32 = 0;
   KILN_UNUSED u64 t1 = 0, k1 = 0, a1_0 = 0;
   /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
   /* loop L1 @0x5f: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
@@ -46,41 +46,23 @@ static void func0(kiln_instance* self, u32 l0, u32 l1) {
     a1_0 = (u64)((kiln_i128)l0 + (kiln_i128)l2 * 4);
 #pragma clang loop vectorize(assume_safety)
   for (k1 = 0; k1 < t1; k1++) {
-  s0_i32 = l0; /* local.get 0 @0x61 */
-  s1_i32 = l2; /* local.get 2 @0x63 */
-  s2_i32 = 2u; /* i32.const @0x65 */
-  s1_i32 = kiln_i32_shl(s1_i32, s2_i32); /* i32.shl @0x67 */
-  s0_i32 = s0_i32 + s1_i32; /* i32.add @0x68 */
-  s1_i32 = l2; /* local.get 2 @0x69 */
-  s2_i32 = 1u; /* i32.const @0x6b */
-  s1_i32 = s1_i32 + s2_i32; /* i32.add @0x6d */
+  s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0x67 */
+  s0_i32 = l0 + s1_i32; /* i32.add @0x68 */
+  s1_i32 = l2 + 1u; /* i32.add @0x6d */
   kiln_i32_store_nc(mem0, a1_0 + (u64)4ll * k1, s1_i32); /* checked before the loop */
-  s0_i32 = l2; /* local.get 2 @0x71 */
-  s1_i32 = 1u; /* i32.const @0x73 */
-  s0_i32 = s0_i32 + s1_i32; /* i32.add @0x75 */
+  s0_i32 = l2 + 1u; /* i32.add @0x75 */
   l2 = s0_i32; /* local.set 2 @0x76 */
-  s0_i32 = l2; /* local.get 2 @0x78 */
-  s1_i32 = l1; /* local.get 1 @0x7a */
-  s0_i32 = s0_i32 != s1_i32; /* i32.ne @0x7c */
+  s0_i32 = l2 != l1; /* i32.ne @0x7c */
   }
   } else {
 L1:; /* loop @0x5f */
-  s0_i32 = l0; /* local.get 0 @0x61 */
-  s1_i32 = l2; /* local.get 2 @0x63 */
-  s2_i32 = 2u; /* i32.const @0x65 */
-  s1_i32 = kiln_i32_shl(s1_i32, s2_i32); /* i32.shl @0x67 */
-  s0_i32 = s0_i32 + s1_i32; /* i32.add @0x68 */
-  s1_i32 = l2; /* local.get 2 @0x69 */
-  s2_i32 = 1u; /* i32.const @0x6b */
-  s1_i32 = s1_i32 + s2_i32; /* i32.add @0x6d */
+  s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0x67 */
+  s0_i32 = l0 + s1_i32; /* i32.add @0x68 */
+  s1_i32 = l2 + 1u; /* i32.add @0x6d */
   kiln_i32_store(ctx, mem0, (u64)s0_i32, s1_i32); /* i32_store offset=0 @0x6e */
-  s0_i32 = l2; /* local.get 2 @0x71 */
-  s1_i32 = 1u; /* i32.const @0x73 */
-  s0_i32 = s0_i32 + s1_i32; /* i32.add @0x75 */
+  s0_i32 = l2 + 1u; /* i32.add @0x75 */
   l2 = s0_i32; /* local.set 2 @0x76 */
-  s0_i32 = l2; /* local.get 2 @0x78 */
-  s1_i32 = l1; /* local.get 1 @0x7a */
-  s0_i32 = s0_i32 != s1_i32; /* i32.ne @0x7c */
+  s0_i32 = l2 != l1; /* i32.ne @0x7c */
   if (s0_i32) { goto L1; } /* br_if @0x7d */
   }
   return; /* end @0x80 */
@@ -93,13 +75,10 @@ static void func1(kiln_instance* self, u32 l0, u32 l1) {
   kiln_memory mem0_view = *(&inst->memory_storage[0]); /* memory 0's base and size, kept in registers */
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
   KILN_UNUSED u32 l2 = 0;
-  KILN_UNUSED u32 s0_i32 = 0, s1_i32 = 0;
+  KILN_UNUSED u32 s0_i32 = 0;
   KILN_UNUSED u64 t1 = 0, k1 = 0, a1_0 = 0;
   /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
-  s0_i32 = l1; /* local.get 1 @0x85 */
-  s1_i32 = 1u; /* i32.const @0x87 */
-  s0_i32 = s0_i32 - s1_i32; /* i32.sub @0x89 */
-  l2 = s0_i32; /* local.set 2 @0x8a */
+  l2 = l1 - 1u; /* i32.sub @0x89, local.set 2 @0x8a */
   /* loop L1 @0x8c: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
   t1 = kiln_loop_trips_gt_s((u32)((kiln_i128)l2 + (kiln_i128)-1), (u32)((kiln_i128)-1), -1);
   if (t1 != 0
@@ -107,33 +86,19 @@ static void func1(kiln_instance* self, u32 l0, u32 l1) {
     a1_0 = (u64)((kiln_i128)l0 + (kiln_i128)l2);
 #pragma clang loop vectorize(assume_safety)
   for (k1 = 0; k1 < t1; k1++) {
-  s0_i32 = l0; /* local.get 0 @0x8e */
-  s1_i32 = l2; /* local.get 2 @0x90 */
-  s0_i32 = s0_i32 + s1_i32; /* i32.add @0x92 */
-  s1_i32 = l2; /* local.get 2 @0x93 */
-  kiln_u8_store_nc(mem0, a1_0 + (u64)-1ll * k1 + 3u, (u8)s1_i32); /* checked before the loop */
-  s0_i32 = l2; /* local.get 2 @0x98 */
-  s1_i32 = 1u; /* i32.const @0x9a */
-  s0_i32 = s0_i32 - s1_i32; /* i32.sub @0x9c */
+  s0_i32 = l0 + l2; /* i32.add @0x92 */
+  kiln_u8_store_nc(mem0, a1_0 + (u64)-1ll * k1 + 3u, (u8)l2); /* checked before the loop */
+  s0_i32 = l2 - 1u; /* i32.sub @0x9c */
   l2 = s0_i32; /* local.set 2 @0x9d */
-  s0_i32 = l2; /* local.get 2 @0x9f */
-  s1_i32 = 0xffffffffu; /* i32.const @0xa1 */
-  s0_i32 = (s32)s0_i32 > (s32)s1_i32; /* i32.gt_s @0xa3 */
+  s0_i32 = (s32)l2 > (s32)0xffffffffu; /* i32.gt_s @0xa3 */
   }
   } else {
 L1:; /* loop @0x8c */
-  s0_i32 = l0; /* local.get 0 @0x8e */
-  s1_i32 = l2; /* local.get 2 @0x90 */
-  s0_i32 = s0_i32 + s1_i32; /* i32.add @0x92 */
-  s1_i32 = l2; /* local.get 2 @0x93 */
-  kiln_i32_store8(ctx, mem0, (u64)s0_i32 + 3u, s1_i32); /* i32_store8 offset=3 @0x95 */
-  s0_i32 = l2; /* local.get 2 @0x98 */
-  s1_i32 = 1u; /* i32.const @0x9a */
-  s0_i32 = s0_i32 - s1_i32; /* i32.sub @0x9c */
+  s0_i32 = l0 + l2; /* i32.add @0x92 */
+  kiln_i32_store8(ctx, mem0, (u64)s0_i32 + 3u, l2); /* i32_store8 offset=3 @0x95 */
+  s0_i32 = l2 - 1u; /* i32.sub @0x9c */
   l2 = s0_i32; /* local.set 2 @0x9d */
-  s0_i32 = l2; /* local.get 2 @0x9f */
-  s1_i32 = 0xffffffffu; /* i32.const @0xa1 */
-  s0_i32 = (s32)s0_i32 > (s32)s1_i32; /* i32.gt_s @0xa3 */
+  s0_i32 = (s32)l2 > (s32)0xffffffffu; /* i32.gt_s @0xa3 */
   if (s0_i32) { goto L1; } /* br_if @0xa4 */
   }
   return; /* end @0xa7 */
@@ -146,7 +111,7 @@ static void func2(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   kiln_memory mem0_view = *(&inst->memory_storage[0]); /* memory 0's base and size, kept in registers */
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
   KILN_UNUSED u32 l3 = 0;
-  KILN_UNUSED u32 s0_i32 = 0, s1_i32 = 0, s2_i32 = 0, s3_i32 = 0;
+  KILN_UNUSED u32 s1_i32 = 0, s0_i32 = 0, s2_i32 = 0;
   KILN_UNUSED u64 t1 = 0, k1 = 0, a1_0 = 0, a1_1 = 0;
   /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
   /* loop L1 @0xac: 4 of 4 accesses checked once for every iteration (kiln_loop.h) */
@@ -161,79 +126,43 @@ static void func2(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
     a1_1 = (u64)((kiln_i128)l0 + (kiln_i128)l3 * 4);
 #pragma clang loop vectorize(assume_safety)
   for (k1 = 0; k1 < t1; k1++) {
-  s0_i32 = l0; /* local.get 0 @0xae */
-  s1_i32 = l3; /* local.get 3 @0xb0 */
-  s2_i32 = 2u; /* i32.const @0xb2 */
-  s1_i32 = kiln_i32_shl(s1_i32, s2_i32); /* i32.shl @0xb4 */
-  s0_i32 = s0_i32 + s1_i32; /* i32.add @0xb5 */
-  s1_i32 = l1; /* local.get 1 @0xb6 */
-  s2_i32 = l3; /* local.get 3 @0xb8 */
-  s3_i32 = 2u; /* i32.const @0xba */
-  s2_i32 = kiln_i32_shl(s2_i32, s3_i32); /* i32.shl @0xbc */
-  s1_i32 = s1_i32 + s2_i32; /* i32.add @0xbd */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xb4 */
+  s0_i32 = l0 + s1_i32; /* i32.add @0xb5 */
+  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xbc */
+  s1_i32 = l1 + s2_i32; /* i32.add @0xbd */
   s1_i32 = kiln_i32_load_nc(mem0, a1_0 + (u64)8ll * k1); /* checked before the loop */
-  s2_i32 = 1u; /* i32.const @0xc1 */
-  s1_i32 = s1_i32 + s2_i32; /* i32.add @0xc3 */
+  s1_i32 = s1_i32 + 1u; /* i32.add @0xc3 */
   kiln_i32_store_nc(mem0, a1_1 + (u64)8ll * k1, s1_i32); /* checked before the loop */
-  s0_i32 = l0; /* local.get 0 @0xc7 */
-  s1_i32 = l3; /* local.get 3 @0xc9 */
-  s2_i32 = 2u; /* i32.const @0xcb */
-  s1_i32 = kiln_i32_shl(s1_i32, s2_i32); /* i32.shl @0xcd */
-  s0_i32 = s0_i32 + s1_i32; /* i32.add @0xce */
-  s1_i32 = l1; /* local.get 1 @0xcf */
-  s2_i32 = l3; /* local.get 3 @0xd1 */
-  s3_i32 = 2u; /* i32.const @0xd3 */
-  s2_i32 = kiln_i32_shl(s2_i32, s3_i32); /* i32.shl @0xd5 */
-  s1_i32 = s1_i32 + s2_i32; /* i32.add @0xd6 */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xcd */
+  s0_i32 = l0 + s1_i32; /* i32.add @0xce */
+  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xd5 */
+  s1_i32 = l1 + s2_i32; /* i32.add @0xd6 */
   s1_i32 = kiln_i32_load_nc(mem0, a1_0 + (u64)8ll * k1 + 4u); /* checked before the loop */
-  s2_i32 = 1u; /* i32.const @0xda */
-  s1_i32 = s1_i32 + s2_i32; /* i32.add @0xdc */
+  s1_i32 = s1_i32 + 1u; /* i32.add @0xdc */
   kiln_i32_store_nc(mem0, a1_1 + (u64)8ll * k1 + 4u, s1_i32); /* checked before the loop */
-  s0_i32 = l3; /* local.get 3 @0xe0 */
-  s1_i32 = 2u; /* i32.const @0xe2 */
-  s0_i32 = s0_i32 + s1_i32; /* i32.add @0xe4 */
+  s0_i32 = l3 + 2u; /* i32.add @0xe4 */
   l3 = s0_i32; /* local.set 3 @0xe5 */
-  s0_i32 = l3; /* local.get 3 @0xe7 */
-  s1_i32 = l2; /* local.get 2 @0xe9 */
-  s0_i32 = s0_i32 < s1_i32; /* i32.lt_u @0xeb */
+  s0_i32 = l3 < l2; /* i32.lt_u @0xeb */
   }
   } else {
 L1:; /* loop @0xac */
-  s0_i32 = l0; /* local.get 0 @0xae */
-  s1_i32 = l3; /* local.get 3 @0xb0 */
-  s2_i32 = 2u; /* i32.const @0xb2 */
-  s1_i32 = kiln_i32_shl(s1_i32, s2_i32); /* i32.shl @0xb4 */
-  s0_i32 = s0_i32 + s1_i32; /* i32.add @0xb5 */
-  s1_i32 = l1; /* local.get 1 @0xb6 */
-  s2_i32 = l3; /* local.get 3 @0xb8 */
-  s3_i32 = 2u; /* i32.const @0xba */
-  s2_i32 = kiln_i32_shl(s2_i32, s3_i32); /* i32.shl @0xbc */
-  s1_i32 = s1_i32 + s2_i32; /* i32.add @0xbd */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xb4 */
+  s0_i32 = l0 + s1_i32; /* i32.add @0xb5 */
+  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xbc */
+  s1_i32 = l1 + s2_i32; /* i32.add @0xbd */
   s1_i32 = kiln_i32_load(ctx, mem0, (u64)s1_i32); /* i32_load offset=0 @0xbe */
-  s2_i32 = 1u; /* i32.const @0xc1 */
-  s1_i32 = s1_i32 + s2_i32; /* i32.add @0xc3 */
+  s1_i32 = s1_i32 + 1u; /* i32.add @0xc3 */
   kiln_i32_store(ctx, mem0, (u64)s0_i32, s1_i32); /* i32_store offset=0 @0xc4 */
-  s0_i32 = l0; /* local.get 0 @0xc7 */
-  s1_i32 = l3; /* local.get 3 @0xc9 */
-  s2_i32 = 2u; /* i32.const @0xcb */
-  s1_i32 = kiln_i32_shl(s1_i32, s2_i32); /* i32.shl @0xcd */
-  s0_i32 = s0_i32 + s1_i32; /* i32.add @0xce */
-  s1_i32 = l1; /* local.get 1 @0xcf */
-  s2_i32 = l3; /* local.get 3 @0xd1 */
-  s3_i32 = 2u; /* i32.const @0xd3 */
-  s2_i32 = kiln_i32_shl(s2_i32, s3_i32); /* i32.shl @0xd5 */
-  s1_i32 = s1_i32 + s2_i32; /* i32.add @0xd6 */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xcd */
+  s0_i32 = l0 + s1_i32; /* i32.add @0xce */
+  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xd5 */
+  s1_i32 = l1 + s2_i32; /* i32.add @0xd6 */
   s1_i32 = kiln_i32_load(ctx, mem0, (u64)s1_i32 + 4u); /* i32_load offset=4 @0xd7 */
-  s2_i32 = 1u; /* i32.const @0xda */
-  s1_i32 = s1_i32 + s2_i32; /* i32.add @0xdc */
+  s1_i32 = s1_i32 + 1u; /* i32.add @0xdc */
   kiln_i32_store(ctx, mem0, (u64)s0_i32 + 4u, s1_i32); /* i32_store offset=4 @0xdd */
-  s0_i32 = l3; /* local.get 3 @0xe0 */
-  s1_i32 = 2u; /* i32.const @0xe2 */
-  s0_i32 = s0_i32 + s1_i32; /* i32.add @0xe4 */
+  s0_i32 = l3 + 2u; /* i32.add @0xe4 */
   l3 = s0_i32; /* local.set 3 @0xe5 */
-  s0_i32 = l3; /* local.get 3 @0xe7 */
-  s1_i32 = l2; /* local.get 2 @0xe9 */
-  s0_i32 = s0_i32 < s1_i32; /* i32.lt_u @0xeb */
+  s0_i32 = l3 < l2; /* i32.lt_u @0xeb */
   if (s0_i32) { goto L1; } /* br_if @0xec */
   }
   return; /* end @0xef */
@@ -247,8 +176,7 @@ static u32 func3(kiln_instance* self, u32 l0) {
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
   KILN_UNUSED u32 s0_i32 = 0;
   /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
-  s0_i32 = l0; /* local.get 0 @0xf2 */
-  s0_i32 = kiln_i32_load(ctx, mem0, (u64)s0_i32); /* i32_load offset=0 @0xf4 */
+  s0_i32 = kiln_i32_load(ctx, mem0, (u64)l0); /* i32_load offset=0 @0xf4 */
   return s0_i32; /* end @0xf7 */
   __builtin_unreachable(); /* every path above returned */
 }
@@ -261,8 +189,7 @@ static u32 func4(kiln_instance* self, u32 l0) {
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
   KILN_UNUSED u32 s0_i32 = 0;
   /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
-  s0_i32 = l0; /* local.get 0 @0xfa */
-  s0_i32 = kiln_i32_load8_u(ctx, mem0, (u64)s0_i32); /* i32_load8_u offset=0 @0xfc */
+  s0_i32 = kiln_i32_load8_u(ctx, mem0, (u64)l0); /* i32_load8_u offset=0 @0xfc */
   return s0_i32; /* end @0xff */
   __builtin_unreachable(); /* every path above returned */
 }
@@ -328,11 +255,14 @@ static kiln_instance* kiln_alloc(kiln_ctx* ctx) {
 static void kiln_init(kiln_instance* self) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
-  inst->funcs[0] = (kiln_funcref){&kiln_types[0], (void*)func0, self};
-  inst->funcs[1] = (kiln_funcref){&kiln_types[0], (void*)func1, self};
-  inst->funcs[2] = (kiln_funcref){&kiln_types[1], (void*)func2, self};
-  inst->funcs[3] = (kiln_funcref){&kiln_types[2], (void*)func3, self};
-  inst->funcs[4] = (kiln_funcref){&kiln_types[2], (void*)func4, self};
+  static const struct { u32 type; void* fn; } defined[5] = { /* type index, code; from func 0 */
+    {0u, (void*)func0},
+    {0u, (void*)func1},
+    {1u, (void*)func2},
+    {2u, (void*)func3},
+    {2u, (void*)func4},
+  };
+  for (u32 i = 0; i < 5u; i++) inst->funcs[0u + i] = (kiln_funcref){&kiln_types[defined[i].type], defined[i].fn, self};
   if (kiln_memory_new(&inst->memory_storage[0], 1u, 65536u, ctx->max_memory_pages) != 0) kiln_trap(ctx, KILN_TRAP_OUT_OF_MEMORY);
 }
 

@@ -26,6 +26,12 @@ struct CWriter {
         lines.append(text)
     }
 
+    /// Replaces the last line with a statement (a later instruction folded into it).
+    mutating func replaceLast(_ text: String, _ comment: String) {
+        lines.removeLast()
+        statement(text, comment)
+    }
+
     mutating func truncate(to count: Int) {
         lines.removeSubrange(count...)
     }

@@ -34,6 +34,14 @@ public struct FunctionLowerer: TypedInstructionSink {
     var loop: LoopRecording?
     var type = FunctionType(parameters: [], results: [])
     var body: FunctionBody?
+    /// Atoms not yet stored in their slots, by stack height (PendingOperands.swift).
+    var pending: [PendingAtom?] = []
+    /// The atom the instruction being lowered produced.
+    var produced: PendingAtom?
+    /// The statement that computed the instruction's single result into its slot, and the previous
+    /// instruction's (LowerVariables.swift folds `s0 = e; l1 = s0;` into `l1 = e;`).
+    var result: ResultLine?
+    var previousResult: ResultLine?
 
     // The instruction being lowered.
     var typing = InstructionTyping.empty
@@ -80,8 +88,8 @@ public struct FunctionLowerer: TypedInstructionSink {
         return name
     }
 
-    /// The i-th operand the instruction consumed.
-    mutating func input(_ i: Int) -> String { slot(typing.base + i, inputTypes[i]) }
+    /// The i-th operand the instruction consumed: its slot, or the atom pending there.
+    mutating func input(_ i: Int) -> String { operand(typing.base + i, inputTypes[i]) }
     /// The i-th value the instruction produced.
     mutating func output(_ i: Int) -> String { slot(typing.base + i, outputTypes[i]) }
 
@@ -89,6 +97,12 @@ public struct FunctionLowerer: TypedInstructionSink {
 
     mutating func emit(_ statement: String, _ name: String) {
         writer.statement(statement, "\(name) \(comment)")
+        guard outputTypes.count == 1 else { return }
+        let prefix = CNames.slot(typing.base, outputTypes[0]) + " = "
+        if statement.hasPrefix(prefix), statement.hasSuffix(";") {
+            result = ResultLine(line: writer.lines.count - 1, height: typing.base,
+                                expression: String(statement.dropFirst(prefix.count).dropLast()), comment: "\(name) \(comment)")
+        }
     }
 
     /// The memory view inline accesses read: a local copy of memory 0's descriptor, so clang keeps its
@@ -111,7 +125,11 @@ public struct FunctionLowerer: TypedInstructionSink {
     // MARK: the one switch
 
     mutating func lower(_ instruction: Instruction, _ state: borrowing FunctionState) throws(LoweringError) {
+        previousResult = result
+        result = nil
         recordLoopStep(instruction)
+        settlePending(instruction)
+        defer { consumePending(instruction) }
         switch instruction {
         case .block, .loop, .if: lowerEnter(instruction)
         case .else: lowerElse()
@@ -138,11 +156,15 @@ public struct FunctionLowerer: TypedInstructionSink {
             lowerCallIndirect(typeIndex, table: table)
         case .drop:
             // Bounds mode "guard": a load whose value is dropped must still fault; keep the value alive.
-            if context.boundsGuard { emit("KILN_KEEP(\(input(0)));", "drop") }
+            // An atom is no load: nothing to keep.
+            if context.boundsGuard, !isPending(typing.base) { emit("KILN_KEEP(\(input(0)));", "drop") }
         case .select, .typedSelect: lowerSelect()
-        case .localGet(let local): emit("\(output(0)) = \(CNames.local(local));", "local.get \(local)")
-        case .localSet(let local): emit("\(CNames.local(local)) = \(input(0));", "local.set \(local)")
-        case .localTee(let local): emit("\(CNames.local(local)) = \(input(0));", "local.tee \(local)")
+        case .localGet(let local): pend(CNames.local(local), local: local, "local.get \(local)")
+        case .localSet(let local): assignLocal(local, "local.set")
+        case .localTee(let local):
+            assignLocal(local, "local.tee")
+            // The local now holds the value its slot would.
+            pend(CNames.local(local), local: local, "local.tee \(local)")
         case .globalGet(let global): lowerGlobalGet(global)
         case .globalSet(let global): lowerGlobalSet(global)
         case .load(let load, let memarg): try lowerLoad(load, memarg)
@@ -167,10 +189,10 @@ public struct FunctionLowerer: TypedInstructionSink {
         case .refNull: emit("\(output(0)) = NULL;", "ref.null")
         case .refIsNull: emit("\(output(0)) = \(input(0)) == NULL;", "ref.is_null")
         case .refFunc(let function): emit("\(output(0)) = &inst->funcs[\(function)];", "ref.func \(function)")
-        case .i32Const(let value): emit("\(output(0)) = \(Literals.i32(value));", "i32.const")
-        case .i64Const(let value): emit("\(output(0)) = \(Literals.i64(value));", "i64.const")
-        case .f32Const(let value): emit("\(output(0)) = \(Literals.f32Operand(value.bitPattern));", "f32.const")
-        case .f64Const(let value): emit("\(output(0)) = \(Literals.f64Operand(value.bitPattern));", "f64.const")
+        case .i32Const(let value): pend(Literals.i32(value), "i32.const")
+        case .i64Const(let value): pend(Literals.i64(value), "i64.const")
+        case .f32Const(let value): pend(Literals.f32Operand(value.bitPattern), "f32.const")
+        case .f64Const(let value): pend(Literals.f64Operand(value.bitPattern), "f64.const")
         case .i32Eqz: emit("\(output(0)) = \(input(0)) == 0u;", "i32.eqz")
         case .i64Eqz: emit("\(output(0)) = \(input(0)) == 0u;", "i64.eqz")
         case .cmp(let op): lowerCmp(op)

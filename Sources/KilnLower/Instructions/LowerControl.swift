@@ -20,7 +20,7 @@ extension FunctionLowerer {
             if context.boundsGuard { writer.raw("  KILN_ORDER();") }
             if typing.reachable, let line = labelLines["L\(frame.label)"] { startLoopRecording(frame, labelLine: line) }
         case .if:
-            let condition = slot(typing.heightBefore - 1, .i32)
+            let condition = operand(typing.heightBefore - 1, .i32)
             targeted.insert("E\(frame.label)")
             emit("if (!\(condition)) goto E\(frame.label);", "if")
         default:
@@ -63,7 +63,7 @@ extension FunctionLowerer {
         for (i, type) in types.enumerated() {
             let source = top - types.count + i
             let destination = target.height + i
-            if source != destination { parts.append("\(slot(destination, type)) = \(slot(source, type));") }
+            if source != destination || isPending(source) { parts.append("\(slot(destination, type)) = \(operand(source, type));") }
         }
         let name = (target.kind == .loop ? "L" : "B") + "\(target.label)"
         targeted.insert(name)
@@ -78,12 +78,13 @@ extension FunctionLowerer {
 
     mutating func lowerBrIf() {
         guard let target = typing.frame else { return }
-        let condition = slot(typing.heightBefore - 1, .i32)
+        let condition = operand(typing.heightBefore - 1, .i32)
         emit("if (\(condition)) { \(branch(to: target, top: typing.heightBefore - 1)) }", "br_if")
+        if loop != nil { loop?.backEdgeLine = writer.lines.count - 1 }
     }
 
     mutating func lowerBrTable(_ table: BrTable, _ state: borrowing FunctionState) {
-        let index = slot(typing.heightBefore - 1, .i32)
+        let index = operand(typing.heightBefore - 1, .i32)
         let top = typing.heightBefore - 1
         writer.statement("switch (\(index)) {", "br_table \(comment)")
         // Cases with the same target share one branch.
@@ -114,7 +115,7 @@ extension FunctionLowerer {
     mutating func returnStatement(from top: Int) -> String {
         let results = type.results
         var values: [String] = []
-        for (i, result) in results.enumerated() { values.append(slot(top - results.count + i, result)) }
+        for (i, result) in results.enumerated() { values.append(operand(top - results.count + i, result)) }
         return returnStatementText(values)
     }
 

@@ -15,6 +15,8 @@ struct LoopRecording {
     /// Whether the body touches memory other than through a plain load or store (lane accesses, bulk
     /// operations): its iterations are then never declared independent.
     var otherMemoryAccess = false
+    /// The line of the `br_if 0` that closes the body: the counted copy drops it, so nothing may follow it.
+    var backEdgeLine: Int?
 }
 
 /// The unchecked form of one access: its statement with `\0` for the index, and the bytes it touches.
@@ -62,7 +64,7 @@ extension FunctionLowerer {
         guard let record = loop, record.label == label else { return }
         loop = nil
         let brIfs = record.steps.filter { if case .brIf = $0.instruction { true } else { false } }
-        guard brIfs.count == 1, var plan = LoopAnalysis.plan(record.steps, accessSteps: record.accessSteps) else { return }
+        guard brIfs.count == 1, record.backEdgeLine == writer.lines.count - 1, var plan = LoopAnalysis.plan(record.steps, accessSteps: record.accessSteps) else { return }
         plan.addresses = plan.addresses.filter { record.accessFast[$0.key] != nil }
         guard !plan.addresses.isEmpty else { return }
         version(record, plan)

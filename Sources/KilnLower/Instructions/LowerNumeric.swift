@@ -6,6 +6,8 @@ import KilnModel
 /// clz of 0, min/max, nearest, float-to-int conversions, bit-exact abs/neg/copysign).
 extension FunctionLowerer {
     mutating func lowerCmp(_ op: Instruction.Cmp) {
+        // `l0 < l0` is -Wtautological-compare's error: store one side first.
+        if input(0) == input(1) { materialize(typing.base) }
         let (a, b) = (input(0), input(1))
         let expression: String
         switch op {

@@ -41,10 +41,7 @@ enum Instantiate {
             let type = space.functionTypeIndices[i]
             lines.append("  inst->funcs[\(i)] = (kiln_funcref){&kiln_types[\(type)], (void*)kiln_import_\(i)_\(name), self};")
         }
-        for i in space.importedFunctionCount..<space.functionTypeIndices.count {
-            let type = space.functionTypeIndices[i]
-            lines.append("  inst->funcs[\(i)] = (kiln_funcref){&kiln_types[\(type)], (void*)\(context.names.function(UInt32(i))), self};")
-        }
+        lines += definedFunctions(context)
         if context.boundsGuard, space.memories.count > module.memories.count {
             // Without a guarded reservation an access past the end would not fault: refuse the memory.
             lines.append("  if (!kiln_memory_is_guarded(inst->memories[0])) {")
@@ -73,9 +70,7 @@ enum Instantiate {
             lines.append("  inst->global_storage[\(i)].value.\(member) = \(ConstantC.value(global.initializer, context));")
         }
         for (i, segment) in module.elements.enumerated() {
-            for (k, item) in segment.initializer.enumerated() {
-                lines.append("  inst->elem\(i)[\(k)] = \(ConstantC.value(item, context));")
-            }
+            lines += elementItems(i, segment, context)
             lines.append("  inst->elem_size[\(i)] = \(segment.initializer.count)u;")
             switch segment.mode {
             case .active(let table, let offset):
@@ -95,6 +90,43 @@ enum Instantiate {
         }
         lines.append("}")
         return lines.joined(separator: "\n")
+    }
+
+    /// The defined functions' funcrefs, from a table and a loop.
+    ///
+    /// Why: one store per function made kiln_init one basic block of thousands of stores, and clang's
+    /// scheduler is superlinear in a block's length (Lua's instance.c took 0.5 s at -O1, most of it there).
+    static func definedFunctions(_ context: LoweringContext) -> [String] {
+        let space = context.space
+        let first = space.importedFunctionCount
+        let count = space.functionTypeIndices.count - first
+        guard count > 0 else { return [] }
+        var lines = ["  static const struct { u32 type; void* fn; } defined[\(count)] = { /* type index, code; from func \(first) */"]
+        for i in first..<space.functionTypeIndices.count {
+            lines.append("    {\(space.functionTypeIndices[i])u, (void*)\(context.names.function(UInt32(i)))},")
+        }
+        lines.append("  };")
+        lines.append("  for (u32 i = 0; i < \(count)u; i++) inst->funcs[\(first)u + i] = (kiln_funcref){&kiln_types[defined[i].type], defined[i].fn, self};")
+        return lines
+    }
+
+    /// An element segment's items: a table of function indices and a loop when they are all `ref.func`
+    /// (as in every C program's function table), one store per item otherwise.
+    static func elementItems(_ i: Int, _ segment: ElementSegment, _ context: LoweringContext) -> [String] {
+        var functions: [UInt32] = []
+        for item in segment.initializer {
+            let rest = item.dropFirst().allSatisfy { if case .end = $0 { true } else { false } }
+            guard rest, case .refFunc(let index) = item.first else { functions = []; break }
+            functions.append(index)
+        }
+        guard functions.count == segment.initializer.count, !functions.isEmpty else {
+            return segment.initializer.enumerated().map { k, item in "  inst->elem\(i)[\(k)] = \(ConstantC.value(item, context));" }
+        }
+        var lines = ["  {"]
+        lines.append("    static const u32 items[\(functions.count)] = {\(functions.map { "\($0)u" }.joined(separator: ", "))}; /* function indices */")
+        lines.append("    for (u32 k = 0; k < \(functions.count)u; k++) inst->elem\(i)[k] = (void*)&inst->funcs[items[k]];")
+        lines.append("  }")
+        return lines
     }
 
     static func start(_ context: LoweringContext) -> String {
