@@ -87,11 +87,8 @@ spec-time: build
 # The benchmark corpus (Fixtures/bench) under native, Kiln, the interpreter (kiln-interp) and the peers that
 # are installed (`make bench-peers`); writes bench/REPORT.md, bench/report.json and bench/report.svg.
 # BENCH_ARGS passes options to Scripts/bench.py, e.g. BENCH_ARGS="--quick --out /tmp/bench".
-# SwiftPM builds only the last of several --product options, hence two builds.
 BENCH_ARGS ?=
-bench:
-	$(SWIFT) build $(RELEASE) --product kiln
-	$(SWIFT) build $(RELEASE) --product kiln-interp
+bench: build
 	python3 Scripts/bench.py $(BENCH_ARGS)
 
 # The peers of `make bench`, for the benchmark only (the tests never need them): the PyPI `wasmtime`

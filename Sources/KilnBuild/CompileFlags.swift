@@ -31,6 +31,10 @@ public struct CompileFlags: Sendable, Hashable {
         // KILN_ENTER's stack check (call.wast at -O1 and above).
         var flags = ["-std=c11", "-fPIC", "-fvisibility=hidden", "-ffp-contract=off", "-fno-optimize-sibling-calls",
                      "-fno-strict-aliasing", "-O\(optimization)"]
+        // Every function starts on a 64-byte line, so a hot loop's alignment does not depend on what the linker
+        // happened to place before it: stencil2d's kernel ran 0.60 s or 0.81 s (native 0.55 s) depending on
+        // whether the runtime object linked before it shifted it by 32 bytes.
+        if optimization > 0 { flags.append("-falign-functions=64") }
         if warningsAsErrors { flags += ["-Wall", "-Wextra", "-Werror", "-Wno-unused-parameter", "-Wno-unused-but-set-parameter"] } else { flags += ["-w"] }
         if boundsGuard { flags += ["-DKILN_BOUNDS_GUARD=1"] }
         if let targetCPU { flags += ["-march=\(targetCPU)"] }
