@@ -41,11 +41,7 @@ struct Bench: ParsableCommand {
     @Option(help: "The kiln-interp executable (default: $KILN_INTERP, else kiln-interp next to kiln).")
     var interp: String?
 
-    @Option(name: .customLong("dir"), help: "Preopen HOST[::GUEST] for the guest, under every engine.")
-    var dirs: [String] = []
-
-    @Option(name: .customLong("env"), help: "NAME=VALUE for the guest, or NAME to pass the host's value, under every engine.")
-    var environment: [String] = []
+    @OptionGroup var wasi: WASIOptions
 
     @OptionGroup var build: BuildOptions
 
@@ -128,8 +124,8 @@ struct Bench: ParsableCommand {
         let compile = engineList.contains(.aot) ? try compileIntoCache() : nil
         let commands = engineList.map { engine in
             switch engine {
-            case .aot: [kiln, "run"] + runOptions(optimization: plan.flags.optimization) + wasiOptions + [runnable, "--"] + arguments
-            case .interp: [interpreter ?? "kiln-interp"] + wasiOptions + [runnable] + arguments
+            case .aot: [kiln, "run"] + runOptions(optimization: plan.flags.optimization) + wasi.arguments + [runnable, "--"] + arguments
+            case .interp: [interpreter ?? "kiln-interp"] + wasi.arguments + [runnable] + arguments
             }
         }
         let child = ChildProcess(launcher: launcher, scratch: scratch)
@@ -177,14 +173,6 @@ struct Bench: ParsableCommand {
         if build.bounds != "explicit" { options += ["--bounds", build.bounds] }
         if let cpu = build.targetCPU { options += ["--target-cpu", cpu] }
         return options
-    }
-
-    /// `--dir` and `--env` as both `kiln run` and kiln-interp take them: a bare NAME becomes NAME=VALUE here,
-    /// with the host's value, since kiln-interp takes only the latter form.
-    var wasiOptions: [String] {
-        let host = ProcessInfo.processInfo.environment
-        return dirs.flatMap { ["--dir", $0] }
-            + environment.flatMap { entry in ["--env", entry.contains("=") ? entry : "\(entry)=\(host[entry] ?? "")"] }
     }
 
     /// The last lines a failing run wrote on stderr, indented, for the error message.

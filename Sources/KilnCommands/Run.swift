@@ -15,11 +15,7 @@ struct Run: ParsableCommand {
     @Option(help: "Call this export instead of _start; ARGS are its arguments.")
     var invoke: String?
 
-    @Option(name: .customLong("dir"), help: "Preopen HOST[::GUEST] for the guest (GUEST defaults to HOST).")
-    var dirs: [String] = []
-
-    @Option(name: .customLong("env"), help: "NAME=VALUE for the guest, or NAME to pass the host's value.")
-    var environment: [String] = []
+    @OptionGroup var wasi: WASIOptions
 
     @Flag(help: "Compile into a temporary directory instead of the artifact cache.")
     var noCache = false
@@ -79,7 +75,7 @@ struct Run: ParsableCommand {
                 }
             }
             if export == nil {
-                try store.setUpWASI(arguments: [name] + arguments, environment: resolvedEnvironment(), preopens: preopens())
+                try store.setUpWASI(arguments: [name] + arguments, environment: wasi.resolvedEnvironment, preopens: wasi.preopens)
             }
             instance = try Linker.instantiate(artifact, in: store) { _, _ in nil }
         } catch let trap as Trap {
@@ -150,21 +146,5 @@ struct Run: ParsableCommand {
         if let index = instance?.exportedFunctionIndex(function) { place = Self.place(function, index: index, names: names) }
         printStandardError("error: wasm trap: \(trap.message)\n  while running \(place) of \(module)")
         return ExitCode(134)
-    }
-
-    func resolvedEnvironment() -> [String] {
-        environment.map { entry in
-            if entry.contains("=") { return entry }
-            return "\(entry)=\(ProcessInfo.processInfo.environment[entry] ?? "")"
-        }
-    }
-
-    func preopens() -> [(host: String, guest: String)] {
-        dirs.map { entry in
-            if let range = entry.range(of: "::") {
-                return (String(entry[..<range.lowerBound]), String(entry[range.upperBound...]))
-            }
-            return (entry, entry)
-        }
     }
 }
