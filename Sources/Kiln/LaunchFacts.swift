@@ -23,8 +23,8 @@ extension Kiln {
             files: compiler.present + [driver] + directories + runtimeFiles, absent: compiler.absent)
     }
 
-    /// This program's file: its mtime and inode change when kiln is rebuilt or reinstalled.
-    static func executablePath() -> String? {
+    /// This program's file (kiln-driver): its mtime and inode change when kiln is rebuilt or reinstalled.
+    public static func executablePath() -> String? {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let n = readlink("/proc/self/exe", &buffer, Int(PATH_MAX))
         guard n > 0 else { return nil }

@@ -35,11 +35,12 @@ extension Kiln {
 
     /// Loads the artifact of `validated` (whose binary form is `binary`) from `cache`, building and
     /// publishing it first when missing or corrupt; with a nil cache, builds into a temporary directory.
+    /// Pass `key` when the caller already has `cacheKey(binary:plan:)`, so the runtime is not hashed twice.
     public static func loadArtifact(
         binary: [UInt8], validated: ValidatedModule, name: String, plan: BuildPlan, cache: ArtifactCache?,
-        progress: BuildPlan.Progress? = nil
+        key known: CacheKey? = nil, progress: BuildPlan.Progress? = nil
     ) throws -> SharedObject {
-        let key = try cacheKey(binary: binary, plan: plan)
+        let key = try known ?? cacheKey(binary: binary, plan: plan)
         return try ArtifactCache.withArtifact(in: cache, for: key) { directory in
             try buildArtifact(validated, name: name, key: key, plan: plan, cache: cache, directory: directory, progress: progress)
         } use: { url in

@@ -4,6 +4,7 @@
     import Darwin
 #endif
 import Foundation
+import Kiln
 
 /// One run of a program as a child process, measured from the outside: wall time from start to exit, and
 /// the peak resident set size the kernel reports to `wait4`.
@@ -122,10 +123,7 @@ struct ChildProcess {
     /// The `kiln` command, for spawning it again: the C launcher beside this kiln-driver (Sources/kiln-launcher),
     /// so that a timed `kiln run` starts the way a user's does; this executable itself when there is none.
     static var kilnCommand: String {
-        var running = Bundle.main.executablePath ?? CommandLine.arguments[0]
-        #if os(Linux)
-            if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { running = path }
-        #endif
+        let running = Kiln.executablePath() ?? Bundle.main.executablePath ?? CommandLine.arguments[0]
         let launcher = URL(fileURLWithPath: running).deletingLastPathComponent().appendingPathComponent("kiln").path
         return FileManager.default.isExecutableFile(atPath: launcher) ? launcher : running
     }

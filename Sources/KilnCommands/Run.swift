@@ -67,10 +67,11 @@ struct Run: ParsableCommand {
                 defer { progress.finish() }
                 let plan = try build.plan()
                 let cache = noCache ? nil : ArtifactCache.open()
+                let key = try Kiln.cacheKey(binary: binary, plan: plan)
                 artifact = try Kiln.loadArtifact(
-                    binary: binary, validated: validated, name: name, plan: plan, cache: cache, progress: progress.report)
+                    binary: binary, validated: validated, name: name, plan: plan, cache: cache, key: key, progress: progress.report)
                 // A record is only an optimisation: nothing about it may fail the run.
-                if let launchRecord, let cache, export == nil, let key = try? Kiln.cacheKey(binary: binary, plan: plan) {
+                if let launchRecord, let cache, export == nil {
                     writeLaunchRecord(launchRecord, cache: cache, key: key, plan: plan, artifact: artifact.path, module: validated.module)
                 }
             }
