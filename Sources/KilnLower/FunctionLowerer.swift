@@ -135,7 +135,9 @@ public struct FunctionLowerer: TypedInstructionSink {
         case .else: lowerElse()
         case .end: lowerEnd()
         default:
-            guard typing.reachable else { return }
+            // Code in a frame entered in unreachable code is dead even where the validator calls it
+            // reachable (the frame's start resets its polymorphic stack): its labels are never written.
+            guard typing.reachable, frames.last?.live ?? true else { return }
             try lowerReachable(instruction, state)
         }
     }
