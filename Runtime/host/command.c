@@ -131,7 +131,14 @@ static void finish(kiln_command_run* run, int code, const char* place, const cha
 
 void kiln_command_exec(kiln_command_run* run, const kiln_command_places* places) {
   const kiln_module* m = run->module;
-  finish(run, kiln_invoke_init(&run->ctx, m->init, run->instance), places->init, places->module);
+  int code = kiln_invoke_init(&run->ctx, m->init, run->instance);
+  if (code == KILN_TRAP_INSTANTIATION) { /* a limit, not a trap: reported as `kiln run` reports it */
+    const char* detail = run->ctx.trap_detail ? run->ctx.trap_detail : "out of memory";
+    if (places->module) fprintf(stderr, "%s: cannot instantiate module: %s\n", places->module, detail);
+    else fprintf(stderr, "error: cannot instantiate module: %s\n", detail);
+    exit(1);
+  }
+  finish(run, code, places->init, places->module);
   if (m->start) finish(run, kiln_invoke_init(&run->ctx, m->start, run->instance), places->start, places->module);
   kiln_value none[1];
   kiln_trampoline t = m->trampolines[m->func_types[run->start->index]];
