@@ -54,17 +54,19 @@ static int add_dir(kiln_command* c, const char* spec) {
   return 1;
 }
 
-/* NAME=VALUE as given, or NAME with the host's value (empty when unset), as `kiln run --env` does. */
+/* NAME=VALUE as given, or NAME with the host's value, left out when the host does not set it (as
+ * `kiln run --env` and wasmtime do). */
 static int add_env(kiln_command* c, const char* entry) {
   if (strchr(entry, '=')) {
     c->env[c->nenv++] = entry;
     return 1;
   }
   const char* value = getenv(entry);
-  size_t n = strlen(entry) + strlen(value ? value : "") + 2;
+  if (value == NULL) return 1;
+  size_t n = strlen(entry) + strlen(value) + 2;
   char* joined = malloc(n);
   if (!joined) return -1;
-  snprintf(joined, n, "%s=%s", entry, value ? value : "");
+  snprintf(joined, n, "%s=%s", entry, value);
   c->env[c->nenv++] = joined;
   return 1;
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Kiln
 import Testing
 
 /// `kiln run`: exports called with typed arguments, traps reported as wasmtime does (exit 134), proc_exit
@@ -74,5 +75,49 @@ import Testing
         let command = try KilnProcess.run(["run", "--no-cache", "--opt", "0", path])
         #expect(command.status == 1)
         #expect(command.stderr == "\(path): not a command: no _start export (use --invoke NAME)\n")
+    }
+
+    /// A memory's minimum above `--max-memory-pages` is an instantiation error naming both (exit 1), not a
+    /// trap, from kiln-driver, from the launcher (the second, cached run) and from a `--exe` executable.
+    @Test func aMinimumAboveTheMemoryLimitIsAnInstantiationError() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let source = try directory.write("big.wat", text: "(module (memory 17) (func (export \"_start\")))")
+        let module = try directory.write("big.wasm", try Kiln.read(path: source).binary)
+        let message = "cannot instantiate module: memory 0 needs 17 pages at minimum but --max-memory-pages is 16\n"
+        let environment = ["KILN_CACHE_DIR": directory.url.appendingPathComponent("cache").path, "KILN_LAUNCH_DEBUG": "1"]
+        for run in ["miss", "hit"] {
+            let result = try KilnProcess.run(["run", "--opt", "0", "--max-memory-pages", "16", module], environment: environment)
+            #expect(result.status == 1)
+            #expect(result.stdout == "")
+            #expect(result.stderrLines.filter { !$0.hasPrefix("kiln: launch:") } == ["\(module): \(message)".dropLast()])
+            #expect(result.stderr.contains("kiln: launch: \(run)"), "\(result.stderr)")
+        }
+        let program = directory.url.appendingPathComponent("big").path
+        let compile = try KilnProcess.run(["compile", "--exe", "--opt", "0", module, "-o", program])
+        #expect(compile.status == 0, "\(compile.stderr)")
+        let exe = try KilnProcess.runProgram(program, ["--max-memory-pages", "16"])
+        #expect(exe.status == 1)
+        #expect(exe.stderr == "error: " + message)
+        #expect(try KilnProcess.runProgram(program, ["--max-memory-pages", "17"]).status == 0)
+        // The executable names a --dir it cannot open, and why.
+        let missing = directory.url.appendingPathComponent("missing").path
+        let noDir = try KilnProcess.runProgram(program, ["--dir", missing])
+        #expect(noDir.status == 1)
+        #expect(noDir.stderr == "big: --dir \(missing): No such file or directory\n")
+    }
+
+    /// A `--dir` that cannot be opened is a usage error naming it and the reason, before the module is even
+    /// read (here it is not a module at all).
+    @Test(arguments: [("missing", "No such file or directory"), ("file", "Not a directory")])
+    func aDirThatCannotBeOpenedIsAUsageError(name: String, reason: String) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let notAModule = try directory.write("file", text: "not wasm")
+        let dir = directory.url.appendingPathComponent(name).path
+        let result = try KilnProcess.run(["run", "--no-cache", "--dir", dir, notAModule])
+        #expect(result.status == 64)
+        #expect(result.stderrLines.first == "Error: --dir \(dir): \(reason)", "\(result.stderr)")
+        #expect(!result.stderr.contains("not wasm") && !result.stderr.contains("invalid"))
     }
 }
