@@ -12,7 +12,7 @@
 enum RawArguments {
     /// Every word of this process's command line, argv[0] included.
     static var words: [[UInt8]] {
-        (0..<Int(CommandLine.argc)).map { i in CommandLine.unsafeArgv[i].map(bytes) ?? [] }
+        (0..<Int(CommandLine.argc)).map { i in CommandLine.unsafeArgv[i].map { bytes($0) } ?? [] }
     }
 
     static func bytes(_ string: UnsafePointer<CChar>) -> [UInt8] {

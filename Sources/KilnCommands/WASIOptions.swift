@@ -57,7 +57,7 @@ struct WASIOptions: ParsableArguments {
             if words[i].starts(with: joined) { found.append(Array(words[i].dropFirst(joined.count))) }
             i += 1
         }
-        guard found.count == environment.count, zip(found, environment).allSatisfy { RawArguments.reads($0, as: $1) } else {
+        guard found.count == environment.count, zip(found, environment).allSatisfy({ RawArguments.reads($0, as: $1) }) else {
             return environment.map { Array($0.utf8) }
         }
         return found
