@@ -120,7 +120,8 @@ static void kiln_format_bytes(char* out, size_t n, u64 bytes) {
 }
 
 /* Instantiation stops here: the message goes to the host through ctx->trap_detail. */
-__attribute__((format(printf, 2, 3))) static _Noreturn void kiln_instantiation_failed(kiln_ctx* ctx, const char* format, ...) {
+__attribute__((format(printf, 2, 3))) static _Noreturn void kiln_instantiation_failed(kiln_ctx* ctx,
+                                                                                      const char* format, ...) {
   va_list args;
   va_start(args, format);
   vsnprintf(ctx->detail_buffer, sizeof ctx->detail_buffer, format, args);
@@ -167,8 +168,9 @@ void kiln_memory_free(kiln_memory* m) {
 
 /* Replaces an explicit-mode memory's reservation, too small for `bytes`, with one of at least `bytes`
  * (twice the old one when the OS allows, for the growth after this), contents kept. 0, or -1 with the
- * memory as it was (its contents and size; the reservation may have shrunk to the accessible part). On Linux mremap moves the accessible pages without copying them and needs only the
- * extra address space, which matters under the very address-space limit that made the reservation small. */
+ * memory as it was (its contents and size; the reservation may have shrunk to the accessible part).
+ * On Linux mremap moves the accessible pages without copying them and needs only the extra address
+ * space, which matters under the very address-space limit that made the reservation small. */
 static int kiln_memory_move(kiln_memory* m, u64 bytes) {
   u64 roomy = m->reserved * 2 > bytes ? m->reserved * 2 : bytes;
   if (roomy > m->reach) roomy = m->reach;

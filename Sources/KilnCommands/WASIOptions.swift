@@ -10,7 +10,7 @@ struct WASIOptions: ParsableArguments {
     @Option(name: .customLong("dir"), help: "Preopen HOST[::GUEST] for the guest (GUEST defaults to HOST).")
     var dirs: [String] = []
 
-    @Option(name: .customLong("env"), help: "NAME=VALUE for the guest, or NAME to pass the host's value.")
+    @Option(name: .customLong("env"), help: "NAME=VALUE for the guest, or NAME to pass the host's value (none when the host has none).")
     var environment: [String] = []
 
     /// A `--dir` that cannot be opened is a usage error before anything is compiled, with the path and the
