@@ -263,7 +263,7 @@ static void kiln_init(kiln_instance* self) {
     {2u, (void*)func4},
   };
   for (u32 i = 0; i < 5u; i++) inst->funcs[0u + i] = (kiln_funcref){&kiln_types[defined[i].type], defined[i].fn, self};
-  if (kiln_memory_new(&inst->memory_storage[0], 1u, 65536u, ctx->max_memory_pages) != 0) kiln_trap(ctx, KILN_TRAP_OUT_OF_MEMORY);
+  kiln_memory_define(ctx, &inst->memory_storage[0], 0u, 1u, 65536u, 0);
 }
 
 
