@@ -50,7 +50,7 @@ public enum ModuleFile {
     }
 
     static func tooLarge(_ maxBytes: Int) -> DecodeError {
-        DecodeError(.unreadable, "the file is larger than \(maxBytes >> 20) MiB, the most Kiln reads")
+        DecodeError(.unreadable, "the file is larger than \(maxBytes) bytes, the most Kiln reads")
     }
 
     static func describe(_ code: Int32) -> String {

@@ -17,7 +17,8 @@ enum UnsupportedFeature {
     /// > Note: <https://github.com/WebAssembly/component-model/blob/main/design/mvp/Binary.md>
     static func header(_ version: ArraySlice<UInt8>) -> DecodeError? {
         guard Array(version) == [0x0d, 0x00, 0x01, 0x00] else { return nil }
-        return error("a component rather than a core module", "component model", at: 4)
+        return DecodeError(
+            .unsupported, "a component (component model proposal) is not supported yet: Kiln compiles core modules", offset: 4)
     }
 
     /// Section id 13 is the tag section of exception handling.

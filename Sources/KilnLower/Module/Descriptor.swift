@@ -83,7 +83,7 @@ enum Descriptor {
           u32 abi_version;
           u32 length;
           char text[\(metadata.count + 1)];
-        } kiln_metadata_record = {"\(sectionMagic)", KILN_ABI_VERSION, \(metadata.count)u, \(cStringLiteral(metadata))};
+        } kiln_metadata_record = {{\(sectionMagic.map { "'\($0)'" }.joined(separator: ", "))}, KILN_ABI_VERSION, \(metadata.count)u, \(cStringLiteral(metadata))};
         """)
         lines.append("""
         const kiln_module kiln_module_descriptor = {
