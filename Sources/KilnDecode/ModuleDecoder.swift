@@ -39,7 +39,7 @@ public enum ModuleDecoder {
             throw error
         } catch let error as WasmParserError {
             let (reason, offset) = WasmParserErrorText.split(error)
-            if let unsupported = UnsupportedFeature.fromParser(reason, at: offset ?? parser.offset) { throw unsupported }
+            if let unsupported = UnsupportedFeature.fromParser(reason, at: offset ?? parser.offset, bytes: bytes) { throw unsupported }
             throw .malformed(reason, at: offset ?? parser.offset)
         } catch {
             throw .malformed("\(error)", at: parser.offset)

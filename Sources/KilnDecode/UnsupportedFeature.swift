@@ -79,14 +79,20 @@ enum UnsupportedFeature {
     }
 
     /// Reads WasmParser's reason for the cases above: `malformed value type: 99`, `Malformed limit: 3`,
-    /// `malformed memop flags: 64`. `offset` is where WasmParser stopped, just after the byte it rejects.
-    static func fromParser(_ reason: String, at offset: Int) -> DecodeError? {
+    /// `malformed memop flags: 64`. `offset` is where WasmParser stopped, just after the byte it rejects, or after
+    /// the heap type that follows 0x63; with the module's `bytes`, the type byte itself is found.
+    static func fromParser(_ reason: String, at offset: Int, bytes: [UInt8]? = nil) -> DecodeError? {
         func number(after prefix: String) -> UInt32? {
             guard reason.hasPrefix(prefix) else { return nil }
             return UInt32(reason.dropFirst(prefix.count).prefix { $0.isNumber })
         }
         if let byte = number(after: "malformed value type: ").flatMap(UInt8.init(exactly:)) {
-            return valueType(byte, at: max(0, offset - 1))
+            var at = max(0, offset - 1)
+            if let bytes, at < bytes.count, bytes[at] != byte {
+                // Back over the heap type (an s33, at most 5 bytes) to the 0x63 before it.
+                at = (max(0, at - 5)..<at).last { bytes[$0] == byte } ?? at
+            }
+            return valueType(byte, at: at)
         }
         if let flags = number(after: "integer too large: malformed limits flags: ").flatMap(UInt8.init(exactly:)) {
             return limitsFlags(flags, at: max(0, offset - 1))

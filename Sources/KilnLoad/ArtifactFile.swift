@@ -12,7 +12,7 @@ import KilnModel
 /// truncated artifact faults (SIGBUS) inside the dynamic loader and a foreign library's code runs with kiln's
 /// privileges. Reading the ELF headers and the `.kiln_metadata` section (KilnLower/Module/Descriptor.swift writes
 /// it) first means only a complete ELF shared object of this machine, built by a Kiln of this ABI, is ever opened.
-/// ELF only: on macOS the check is skipped (Mach-O artifacts are not produced by the Linux builds this targets).
+/// ELF only: Kiln builds and runs artifacts on Linux; a Mach-O file is refused as "not an ELF file".
 public struct ArtifactFile: Sendable, Equatable {
     public let abiVersion: UInt32
     /// The metadata record's text (JSON written by `ArtifactMetadata`).

@@ -79,6 +79,7 @@ struct UnsupportedFeatureTests {
         // type [] -> [(ref null 0)]: 0x63 then a concrete type index
         let error = Self.decodeError(WasmBytes.module(WasmBytes.section(1, [0x01, 0x60, 0x00, 0x01, 0x63, 0x00])))
         #expect(error?.category == .unsupported)
+        #expect(error?.location.offset == 14)  // the 0x63, not the heap type WasmParser read after it
         #expect(error?.reason.hasPrefix("a typed reference type (0x63)") == true)
     }
 
