@@ -17,6 +17,9 @@ public enum CompilerProcesses {
     nonisolated(unsafe) private static var directories: [String] = []
     nonisolated(unsafe) private static var terminating = false
     nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+    /// The dispositions found at install, put back at uninstall.
+    nonisolated(unsafe) private static var previous: [(Int32, sighandler_t?)] = []
+    nonisolated(unsafe) private static var installed = false
 
     /// Runs `spawn` (which starts a process group and returns its id, or nil) and records the group, under the
     /// lock the signal handler takes: so no compiler can start after the handler has killed the others.
@@ -44,14 +47,19 @@ public enum CompilerProcesses {
 
     /// From now on SIGINT and SIGTERM kill the running compilers, remove the registered paths and exit with
     /// 128 + the signal, as a shell reports a process killed by it. `kiln compile`, and `kiln run` while it
-    /// builds, call this; `uninstall` gives the signals back their default action (a guest that runs next is
+    /// builds, call this; `uninstall` gives the signals back the action they had (a guest that runs next is
     /// killed by them as usual).
     public static func installSignalHandlers() {
         lock.withLock {
-            guard sources.isEmpty else { return }
+            guard !installed else { return }
+            installed = true
             for number in [SIGINT, SIGTERM] {
                 // Ignored first, so the default action does not end kiln before the source sees the signal.
-                signal(number, SIG_IGN)
+                let old = signal(number, SIG_IGN)
+                previous.append((number, old))
+                // A signal kiln was started with ignored (`nohup`, a background job of a non-interactive
+                // shell) stays ignored.
+                if let old, unsafeBitCast(old, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { continue }
                 let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
                 source.setEventHandler { interrupted(by: number) }
                 source.resume()
@@ -62,10 +70,12 @@ public enum CompilerProcesses {
 
     public static func uninstallSignalHandlers() {
         lock.withLock {
+            guard installed else { return }
+            installed = false
             for source in sources { source.cancel() }
             sources.removeAll()
-            signal(SIGINT, SIG_DFL)
-            signal(SIGTERM, SIG_DFL)
+            for (number, old) in previous { signal(number, old) }
+            previous.removeAll()
         }
     }
 

@@ -57,6 +57,48 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: output))
     }
 
+    /// `kiln compile` with `script` as the compiler, returned once the compiler has started (the bound on the
+    /// wait only keeps a broken build from hanging the suite). `prefix` runs before kiln (`trap '' INT;`).
+    static func startCompile(
+        script: String, pids: String, in directory: TemporaryDirectory, temporary: URL, prefix: String = ""
+    ) throws -> Process {
+        let output = directory.url.appendingPathComponent("fac.so").path
+        let kiln = try #require(KilnProcess.executable).path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", prefix + " exec \"$@\"", "sh", kiln, "compile", "--cc", script, KilnProcess.fixture("wat/fac.wat"), "-o", output, "--no-cache"]
+        process.environment = ProcessInfo.processInfo.environment.merging(
+            ["SWIFT_BACKTRACE": "enable=no", "TMPDIR": temporary.path, "KILN_CACHE_DIR": directory.url.appendingPathComponent("cache").path]
+        ) { $1 }
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var waited = 0
+        while Self.recordedPids(pids).isEmpty && waited < 1200 && process.isRunning {
+            usleep(100_000)
+            waited += 1
+        }
+        try #require(!Self.recordedPids(pids).isEmpty)
+        return process
+    }
+
+    /// Started with SIGINT ignored (`nohup`, a background job), kiln keeps ignoring it; SIGTERM still ends it.
+    @Test func anIgnoredSIGINTStaysIgnored() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (script, pids) = try Self.hangingCompiler(in: directory)
+        let temporary = directory.url.appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
+        let process = try Self.startCompile(script: script, pids: pids, in: directory, temporary: temporary, prefix: "trap '' INT;")
+        kill(process.processIdentifier, SIGINT)
+        // Give an (unwanted) exit the time it would take, then check kiln is still compiling.
+        usleep(500_000)
+        #expect(process.isRunning)
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 128 + SIGTERM)
+        for pid in Self.recordedPids(pids) { #expect(Self.dies(pid), "process \(pid) survived") }
+    }
+
     @Test(arguments: [SIGTERM, SIGINT])
     func aSignalKillsTheCompilersAndRemovesTheWorkDirectories(_ signal: Int32) throws {
         let directory = try TemporaryDirectory()
@@ -64,22 +106,7 @@ import Testing
         let (script, pids) = try Self.hangingCompiler(in: directory)
         let temporary = directory.url.appendingPathComponent("tmp")
         try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
-        let output = directory.url.appendingPathComponent("fac.so").path
-        let process = Process()
-        process.executableURL = try #require(KilnProcess.executable)
-        process.arguments = ["compile", "--cc", script, KilnProcess.fixture("wat/fac.wat"), "-o", output, "--no-cache"]
-        process.environment = ProcessInfo.processInfo.environment.merging(
-            ["SWIFT_BACKTRACE": "enable=no", "TMPDIR": temporary.path, "KILN_CACHE_DIR": directory.url.appendingPathComponent("cache").path]
-        ) { $1 }
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // Until a compiler has started (the bound only keeps a broken build from hanging the suite).
-        var waited = 0
-        while Self.recordedPids(pids).isEmpty && waited < 1200 && process.isRunning {
-            usleep(100_000)
-            waited += 1
-        }
-        try #require(!Self.recordedPids(pids).isEmpty)
+        let process = try Self.startCompile(script: script, pids: pids, in: directory, temporary: temporary)
         kill(process.processIdentifier, signal)
         process.waitUntilExit()
         #expect(process.terminationReason == .exit)
