@@ -15,7 +15,10 @@
 extern "C" {
 #endif
 
-/* Bumped whenever a struct below or the generated-code contract changes. */
+/* Bumped whenever a struct below or the generated-code contract changes. 4: every artifact carries its
+ * metadata record, behind the magic "KILNMETA" and this version, in an ELF section named .kiln_metadata,
+ * which kiln reads from the file before dlopen (Sources/KilnLoad/ArtifactFile.swift); memories are defined
+ * through kiln_memory_define, which reports instantiation limits in ctx->detail_buffer. */
 #define KILN_ABI_VERSION 4u
 
 typedef uint8_t u8;

@@ -66,6 +66,9 @@ struct Run: ParsableCommand {
                 let progress = ProgressBar(stage: "compiling \(name)")
                 defer { progress.finish() }
                 let plan = try build.plan()
+                // While compilers run, SIGINT and SIGTERM kill them too; the guest later gets the default actions.
+                CompilerProcesses.installSignalHandlers()
+                defer { CompilerProcesses.uninstallSignalHandlers() }
                 let cache = noCache ? nil : ArtifactCache.open()
                 let key = try Kiln.cacheKey(binary: binary, plan: plan)
                 artifact = try Kiln.loadArtifact(
