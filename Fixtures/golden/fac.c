@@ -28,9 +28,9 @@ static u64 func1_fac_iter(kiln_instance* self, u64 l0);
 static u64 func0_fac(kiln_instance* self, u64 l0) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
+  KILN_ENTER(ctx);
   KILN_UNUSED u32 s0_i32 = 0;
   KILN_UNUSED u64 s0_i64 = 0, s1_i64 = 0;
-  KILN_ENTER(ctx);
   s0_i32 = l0 == 0u; /* i64.eqz @0x30 */
   if (!s0_i32) goto E1; /* if @0x31 */
   s0_i64 = 1ull; /* i64.const @0x33 */
@@ -48,10 +48,10 @@ B1:; /* end @0x40 */
 static u64 func1_fac_iter(kiln_instance* self, u64 l0) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
+  /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
   KILN_UNUSED u64 l1 = 0;
   KILN_UNUSED u32 s0_i32 = 0;
   KILN_UNUSED u64 s0_i64 = 0;
-  /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
   l1 = 1ull; /* local.set 1 @0x48 */
   /* block B1 @0x4a */
 L2:; /* loop @0x4c */

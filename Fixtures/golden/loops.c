@@ -33,12 +33,12 @@ static u32 func4(kiln_instance* self, u32 l0);
 static void func0(kiln_instance* self, u32 l0, u32 l1) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
+  /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
   kiln_memory mem0_view = *(&inst->memory_storage[0]); /* memory 0's base and size, kept in registers */
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
   KILN_UNUSED u32 l2 = 0;
   KILN_UNUSED u32 s1_i32 = 0, s0_i32 = 0;
   KILN_UNUSED u64 t1 = 0, k1 = 0, a1_0 = 0;
-  /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
   /* loop L1 @0x5f: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
   t1 = kiln_loop_trips_ne((u32)((kiln_i128)l2 + (kiln_i128)1), (u32)((kiln_i128)l1), 1);
   if (t1 != 0
@@ -72,12 +72,12 @@ L1:; /* loop @0x5f */
 static void func1(kiln_instance* self, u32 l0, u32 l1) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
+  /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
   kiln_memory mem0_view = *(&inst->memory_storage[0]); /* memory 0's base and size, kept in registers */
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
   KILN_UNUSED u32 l2 = 0;
   KILN_UNUSED u32 s0_i32 = 0;
   KILN_UNUSED u64 t1 = 0, k1 = 0, a1_0 = 0;
-  /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
   l2 = l1 - 1u; /* i32.sub @0x89, local.set 2 @0x8a */
   /* loop L1 @0x8c: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
   t1 = kiln_loop_trips_gt_s((u32)((kiln_i128)l2 + (kiln_i128)-1), (u32)((kiln_i128)-1), -1);
@@ -108,12 +108,12 @@ L1:; /* loop @0x8c */
 static void func2(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
+  /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
   kiln_memory mem0_view = *(&inst->memory_storage[0]); /* memory 0's base and size, kept in registers */
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
   KILN_UNUSED u32 l3 = 0;
   KILN_UNUSED u32 s1_i32 = 0, s0_i32 = 0, s2_i32 = 0;
   KILN_UNUSED u64 t1 = 0, k1 = 0, a1_0 = 0, a1_1 = 0;
-  /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
   /* loop L1 @0xac: 4 of 4 accesses checked once for every iteration (kiln_loop.h) */
   t1 = kiln_loop_trips_lt_u((u32)((kiln_i128)l3 + (kiln_i128)2), (u32)((kiln_i128)l2), 2);
   if (t1 != 0
@@ -172,10 +172,10 @@ L1:; /* loop @0xac */
 static u32 func3(kiln_instance* self, u32 l0) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
+  /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
   kiln_memory mem0_view = *(&inst->memory_storage[0]); /* memory 0's base and size, kept in registers */
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
   KILN_UNUSED u32 s0_i32 = 0;
-  /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
   s0_i32 = kiln_i32_load(ctx, mem0, (u64)l0); /* i32_load offset=0 @0xf4 */
   return s0_i32; /* end @0xf7 */
   __builtin_unreachable(); /* every path above returned */
@@ -185,10 +185,10 @@ static u32 func3(kiln_instance* self, u32 l0) {
 static u32 func4(kiln_instance* self, u32 l0) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
+  /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
   kiln_memory mem0_view = *(&inst->memory_storage[0]); /* memory 0's base and size, kept in registers */
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
   KILN_UNUSED u32 s0_i32 = 0;
-  /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
   s0_i32 = kiln_i32_load8_u(ctx, mem0, (u64)l0); /* i32_load8_u offset=0 @0xfc */
   return s0_i32; /* end @0xff */
   __builtin_unreachable(); /* every path above returned */
