@@ -9,6 +9,8 @@ import Testing
 /// a rename over it, as the cache publishes) leaves the running instance unaffected: its code and data stay
 /// the ones it loaded.
 @Suite(.serialized) final class ArtifactReplacementTests {
+    /// Instances refer to their store without owning it: it must outlive them.
+    let store = Store()
     let directory = NSTemporaryDirectory() + "kiln-replace-tests-\(UUID().uuidString)"
 
     deinit { try? FileManager.default.removeItem(atPath: directory) }
@@ -27,7 +29,7 @@ import Testing
 
     @Test func rebuildingIntoTheLoadedPathLeavesTheInstanceUnaffected() throws {
         let path = try build(1, into: "same")
-        let instance = try Linker.instantiate(try SharedObject(path: path), in: Store()) { _, _ in nil }
+        let instance = try Linker.instantiate(try SharedObject(path: path), in: store) { _, _ in nil }
         let before = try instance.invoke("which", [])
         #expect(before == [.i32(1 + 0x31)])  // "1"
         #expect(try build(2, into: "same") == path)

@@ -9,6 +9,8 @@ import Testing
 /// guest → …) ends in the guest's "call stack exhausted" trap, never SIGSEGV, however the host frames in
 /// between use the stack; and the instance stays usable.
 @Suite(.serialized) final class HostReentryTests {
+    /// Instances refer to their store without owning it: it must outlive them.
+    let store = Store()
     let directory = NSTemporaryDirectory() + "kiln-reentry-tests-\(UUID().uuidString)"
 
     deinit { try? FileManager.default.removeItem(atPath: directory) }
@@ -46,7 +48,7 @@ import Testing
             }
             return [.i32(0)]
         }
-        return try Linker.instantiate(try SharedObject(path: path), in: Store()) { module, name in
+        return try Linker.instantiate(try SharedObject(path: path), in: store) { module, name in
             module == "host" && name == "reenter" ? .hostFunction(reenter) : nil
         }
     }

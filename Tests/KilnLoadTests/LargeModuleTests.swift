@@ -10,6 +10,8 @@ import Testing
 /// compiles at -O0 and runs, within a bounded time. (Tests/KilnCommandsTests/RobustnessTests.swift only
 /// validates the nesting cases.)
 @Suite(.serialized) final class LargeModuleTests {
+    /// Instances refer to their store without owning it: it must outlive them.
+    let store = Store()
     let directory = NSTemporaryDirectory() + "kiln-large-tests-\(UUID().uuidString)"
 
     deinit { try? FileManager.default.removeItem(atPath: directory) }
@@ -61,7 +63,7 @@ import Testing
             validated, name: name, plan: BuildPlan(flags: CompileFlags(optimization: 0, warningsAsErrors: true), runtime: try RuntimeSources()),
             directory: directory + "/" + name)
         let seconds = Date().timeIntervalSince(start)
-        return (try Linker.instantiate(try SharedObject(path: path), in: Store()) { _, _ in nil }, seconds)
+        return (try Linker.instantiate(try SharedObject(path: path), in: store) { _, _ in nil }, seconds)
     }
 
     /// 50,000 nested `block (result i32)`s around `i32.const 7`.
