@@ -35,7 +35,13 @@ public struct CompileFlags: Sendable, Hashable {
         // happened to place before it: stencil2d's kernel ran 0.60 s or 0.81 s (native 0.55 s) depending on
         // whether the runtime object linked before it shifted it by 32 bytes.
         if optimization > 0 { flags.append("-falign-functions=64") }
-        if warningsAsErrors { flags += ["-Wall", "-Wextra", "-Werror", "-Wno-unused-parameter", "-Wno-unused-but-set-parameter"] } else { flags += ["-w"] }
+        // -Wno-pass-failed: a loop Kiln marks `vectorize(assume_safety)` that clang then declines to vectorize
+        // (a dropped load kept for its fault in bounds mode "guard") is a missed optimization, not a defect.
+        if warningsAsErrors {
+            flags += ["-Wall", "-Wextra", "-Werror", "-Wno-unused-parameter", "-Wno-unused-but-set-parameter", "-Wno-pass-failed"]
+        } else {
+            flags += ["-w"]
+        }
         if boundsGuard { flags += ["-DKILN_BOUNDS_GUARD=1"] }
         if let targetCPU { flags += ["-march=\(targetCPU)"] }
         if sanitize { flags += ["-fsanitize=undefined,address", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"] }

@@ -44,14 +44,25 @@ struct CWriter {
     var text: String { lines.joined(separator: "\n") }
 }
 
-/// Text safe inside a C comment: no `*/`, no control characters.
+/// Text safe inside a C comment: no `*/` (which would end it), no `/*` (-Wcomment, an error under -Werror),
+/// no `??` (a trigraph in -std=c11: `??/` before the line's end would splice the next line in), no control
+/// characters.
 func commentSafe(_ text: String) -> String {
     var out = ""
     for scalar in text.unicodeScalars {
         if scalar.value < 0x20 || scalar.value == 0x7f { out += "?" } else { out.unicodeScalars.append(scalar) }
     }
-    while let range = out.range(ofFirst: "*/") { out.replaceSubrange(range, with: "* /") }
-    return out
+    while true {
+        if let range = out.range(ofFirst: "*/") {
+            out.replaceSubrange(range, with: "* /")
+        } else if let range = out.range(ofFirst: "/*") {
+            out.replaceSubrange(range, with: "/ *")
+        } else if let range = out.range(ofFirst: "??") {
+            out.replaceSubrange(range, with: "? ?")
+        } else {
+            return out
+        }
+    }
 }
 
 /// A C string literal for arbitrary bytes: printable ASCII as is, the rest as three-digit octal escapes

@@ -57,6 +57,11 @@ public enum WastRunner {
             report.failures.append(.init(line: 0, directive: "file", reason: "cannot read \(path)"))
             return report
         }
+        if let line = StrayParen.line(in: text) {
+            report.failed += 1
+            report.failures.append(.init(line: line, directive: "file", reason: "unmatched ')': the directives after it would not run"))
+            return report
+        }
         var script: WAST
         do {
             script = try parseWAST(text, features: ModuleDecoder.features)

@@ -170,4 +170,21 @@ import Testing
             "\(runs[1].result.stderr)")
         #expect(runs[1].result.stderr.contains("--bounds explicit"))
     }
+
+    /// RELIABILITY.md line 54: proc_exit(33) exits 33; a status of 126 or more (which wasmtime refuses) is
+    /// passed through as README.md documents, the OS keeping its low 8 bits: 200 exits 200 and 289 exits 33.
+    @Test(arguments: [(33, 33), (200, 200), (289, 33), (0, 0)])
+    func procExitStatusBecomesTheExitStatus(status: Int, expected: Int32) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try directory.write("exit.wat", text: """
+            (module
+              (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+              (memory (export "memory") 1)
+              (func (export "_start") (call $exit (i32.const \(status))) (unreachable)))
+            """)
+        let result = try KilnProcess.run(["run", "--no-cache", "--opt", "0", path])
+        #expect(result.status == expected, "\(result.stderr)")
+        #expect(result.stderr == "")
+    }
 }

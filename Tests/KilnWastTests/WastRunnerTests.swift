@@ -137,4 +137,22 @@ struct WastRunnerTests {
         func append(_ line: String) { lock.withLock { lines.append(line) } }
         var all: [String] { lock.withLock { lines } }
     }
+
+    /// A stray `)` once ended the script silently: the directives after it never ran and it still passed.
+    @Test func aStrayCloseParenFailsTheScriptNamingItsLine() throws {
+        let report = try Self.run("""
+            (module (func (export "f") (result i32) (i32.const 1)))
+            )
+            (assert_invalid (module (func (result i32) (i32.const 0))) "type mismatch")
+            """)
+        #expect(report.failed == 1)
+        #expect(report.failures.map(\.line) == [2])
+        #expect(report.failures.first?.reason.contains("unmatched ')'") == true)
+    }
+
+    /// Parentheses inside strings and comments do not count.
+    @Test func parenthesesInStringsAndCommentsAreIgnored() {
+        #expect(StrayParen.line(in: #"(module (func (export ")\")")) ;; )"# + "\n(; ) (; ) ;) ;)\n") == nil)
+        #expect(StrayParen.line(in: "(a)\n(b))\n") == 2)
+    }
 }
