@@ -43,6 +43,25 @@ static inline u8* kiln_memory_ptr(kiln_ctx* ctx, kiln_memory* m, u64 addr, u64 n
   return m->data + addr;
 }
 
+/* Bounds mode "guard": a load is checked by the fault its bytes cause, so all of them must be read. clang
+ * narrows a load whose value is only partly used (a wrap, a mask, one lane) to the bytes used, which can stop
+ * short of the guard page, and a straddling access then returns instead of trapping. Passing the whole value
+ * to an empty asm (implicitly volatile: it has no outputs) makes clang load all of it, as wasm2c's
+ * FORCE_READ does. Versioned loops' unchecked copies (kiln_loop.h) read without it: their range is checked. */
+#if defined(KILN_BOUNDS_GUARD) && KILN_BOUNDS_GUARD
+#define KILN_READ_INT(v) __asm__("" : : "r"(v))
+#if defined(__x86_64__) || defined(__i386__)
+#define KILN_READ_VEC(v) __asm__("" : : "x"(v))
+#elif defined(__aarch64__)
+#define KILN_READ_VEC(v) __asm__("" : : "w"(v))
+#else
+#define KILN_READ_VEC(v) __asm__("" : : "m"(v))
+#endif
+#else
+#define KILN_READ_INT(v) ((void)0)
+#define KILN_READ_VEC(v) ((void)0)
+#endif
+
 /* Makes clang keep the computation of x (bounds mode "guard": a dropped load must still fault). */
 #define KILN_KEEP(x)                                 \
   do {                                               \
@@ -58,26 +77,31 @@ static inline u32 kiln_memory_size(kiln_memory* m) { return (u32)m->pages; }
 static inline u32 kiln_i32_load(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
   u32 v;
   memcpy(&v, kiln_memory_ptr(ctx, m, addr, 4), 4);
+  KILN_READ_INT(v);
   return v;
 }
 static inline u64 kiln_i64_load(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
   u64 v;
   memcpy(&v, kiln_memory_ptr(ctx, m, addr, 8), 8);
+  KILN_READ_INT(v);
   return v;
 }
 static inline f32 kiln_f32_load(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
   f32 v;
   memcpy(&v, kiln_memory_ptr(ctx, m, addr, 4), 4);
+  KILN_READ_VEC(v);
   return v;
 }
 static inline f64 kiln_f64_load(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
   f64 v;
   memcpy(&v, kiln_memory_ptr(ctx, m, addr, 8), 8);
+  KILN_READ_VEC(v);
   return v;
 }
 static inline kiln_v128 kiln_v128_load(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
   kiln_v128 v;
   memcpy(&v, kiln_memory_ptr(ctx, m, addr, 16), 16);
+  KILN_READ_VEC(v);
   return v;
 }
 
@@ -90,6 +114,7 @@ static inline u32 kiln_i32_load8_s(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
 static inline u32 kiln_i32_load16_u(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
   u16 v;
   memcpy(&v, kiln_memory_ptr(ctx, m, addr, 2), 2);
+  KILN_READ_INT(v);
   return v;
 }
 static inline u32 kiln_i32_load16_s(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
