@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "kiln-driver", targets: ["kiln-driver"]),
         .executable(name: "kiln-interp", targets: ["kiln-interp"]),
         .executable(name: "kiln-measure", targets: ["kiln-measure"]),
+        .executable(name: "kiln-difftest", targets: ["kiln-difftest"]),
         .library(name: "Kiln", targets: ["Kiln"]),
     ],
     dependencies: [
@@ -40,6 +41,11 @@ let package = Package(
         // The interpreter baseline of `kiln bench`: WasmKit's engine and WASI, kept out of every library target.
         .executableTarget(name: "kiln-interp", dependencies: [
             .product(name: "WasmKit", package: "WasmKit"), .product(name: "WasmKitWASI", package: "WasmKit"),
+        ]),
+        // Random-module differential testing (`make difftest`): binaryen's -ttf modules under WasmKit's
+        // interpreter and under Kiln, in one process; WasmKit stays out of every library target.
+        .executableTarget(name: "kiln-difftest", dependencies: [
+            "Kiln", "KilnBuild", "KilnCache", "KilnDecode", "KilnLoad", "KilnValidate", "CKilnHost", .product(name: "WasmKit", package: "WasmKit"),
         ]),
         // What `kiln bench` spawns each run through to read its wall time and peak RSS: C, and small, because a
         // child's peak RSS starts at its parent's (see its main.c).
