@@ -76,9 +76,11 @@ func runAll(_ options: Options) throws {
     }
     let scratch = NSTemporaryDirectory() + "kiln-difftest-\(getpid())"
     defer { try? FileManager.default.removeItem(atPath: scratch) }
-    for path in options.modules {
+    for (index, path) in options.modules.enumerated() {
         emit("BEGIN \(path)")
-        let run = ModuleRun(path: path, configurations: options.configurations, plans: plans, callsPerExport: options.calls, scratch: scratch)
+        // A directory per module: dlopen hands back the already-loaded library for a path it has seen.
+        let run = ModuleRun(
+            path: path, configurations: options.configurations, plans: plans, callsPerExport: options.calls, scratch: scratch + "/\(index)")
         switch run.run() {
         case .pass(let allowed):
             let notes = allowed.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }
