@@ -15,6 +15,7 @@ import concurrent.futures
 import os
 import queue
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -24,9 +25,10 @@ import time
 # Wasm 2.0, as Kiln supports it; everything else off (binaryen 108 spellings).
 BASE_FEATURES = ["--mvp-features", "--enable-sign-ext", "--enable-nontrapping-float-to-int",
                  "--enable-bulk-memory", "--enable-mutable-globals", "--enable-multivalue"]
-# binaryen 108's reference types still include `anyref` (0x6e, which Wasm 2.0 dropped): a module generated
-# with them that uses anyref is generated again without them.
+# binaryen 108's reference types still include `anyref` (0x6e, which Wasm 2.0 dropped) and non-nullable
+# `(ref func)`: a module generated with them that uses either is generated again without them.
 REFERENCE_TYPES = ["--enable-reference-types"]
+BEYOND_2_0 = re.compile(r"\b(anyref|eqref|i31ref|dataref|structref|arrayref)\b|\(ref ")
 SIMD = ["--enable-simd"]
 
 
@@ -58,7 +60,7 @@ def generate(wasm_opt, directory, seed, index, mix):
             return None, result.stderr.strip().splitlines()[-1:] or ["wasm-opt failed"]
         text = subprocess.run([wasm_opt.replace("wasm-opt", "wasm-dis"), output], stdout=subprocess.PIPE,
                               stderr=subprocess.DEVNULL, text=True).stdout if attempt else ""
-        if "anyref" not in text:
+        if not BEYOND_2_0.search(text):
             reftypes = bool(attempt)
             break
     os.unlink(source)
@@ -151,8 +153,8 @@ def main():
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
         for batch_results in pool.map(lambda b: run_batch(args.runner, b, runner_args, args.timeout), batches):
             results.update(batch_results)
-            if args.verbose:
-                for line in batch_results.values():
+            for line in batch_results.values():
+                if args.verbose or line.startswith("FAIL"):
                     print(line, flush=True)
     run_time = time.time() - started
 
@@ -176,7 +178,7 @@ def main():
             shutil.copy(path, os.path.join(args.keep, base))
             with open(os.path.join(args.keep, base[:-5] + ".txt"), "w") as f:
                 f.write(f"{tags.get(path, '')}\n{line}\n")
-            print(f"FAIL {base} [{tags.get(path, '')}] {detail[:600]}", flush=True)
+            print(f"kept {base} [{tags.get(path, '')}] {detail[:600]}", flush=True)
         elif word == "KNOWN":
             known[detail.split(" ", 1)[0]] += 1
         else:

@@ -143,8 +143,16 @@ struct ModuleRun {
         expectedGlobals: [Val], label: String
     ) -> Judgement {
         if outcome == .trap(.stack) || expected == .trap(.stack) { return .allowed("stack") }
-        let guardMode = side.configuration.boundsGuard
-        if guardMode, expected == .trap(.memory), case .values = outcome { return .allowed("guard-elided-trap") }
+        // Guard mode and an out-of-bounds trap in the reference: clang may have dropped the faulting load
+        // (its value unused), so Kiln ran on: it returned, trapped later, or logged more; and stores (to
+        // memory or globals) just before a fault may be lost. Logs must still agree up to the trap.
+        let afterGuardTrap = side.configuration.boundsGuard && expected == .trap(.memory)
+        if afterGuardTrap, !outcome.matches(expected) {
+            guard log.count >= expectedLog.count, zip(log, expectedLog).allSatisfy({ $0.matches($1) }) else {
+                return .diverged(.log, "\(label): \(outcome), reference \(expected), and the logs differ before the reference's trap")
+            }
+            return .allowed("guard-elided-trap")
+        }
         guard outcome.matches(expected) else {
             let kind: DivergenceClass = if case .values = outcome, case .values = expected { .result } else { .trap }
             return .diverged(kind, "\(label): \(outcome), reference \(expected)")
@@ -163,7 +171,7 @@ struct ModuleRun {
                     nanOnly = true
                     return nil
                 }
-                if guardMode, expected == .trap(.memory) { return .allowed("guard-after-trap") }
+                if afterGuardTrap { return .allowed("guard-after-trap") }
                 let window = { (m: UnsafeRawBufferPointer) in
                     m[firstDifference..<min(m.count, firstDifference + 16)].map { String(format: "%02x", $0) }.joined()
                 }
@@ -177,6 +185,7 @@ struct ModuleRun {
                 nanOnly = true
                 continue
             }
+            if afterGuardTrap { return .allowed("guard-after-trap") }
             return .diverged(.global, "\(label): global \(index) is \(value), reference \(expectedValue)")
         }
         return nanOnly ? .allowed("nan-bits") : .same
