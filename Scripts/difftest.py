@@ -182,7 +182,7 @@ def main():
         elif word == "KNOWN":
             known[detail.split(" ", 1)[0]] += 1
         else:
-            skipped[detail[:60]] += 1
+            skipped[detail[:120]] += 1
         if word in ("PASS", "KNOWN", "SKIP"):
             os.unlink(path)
 
