@@ -11,7 +11,7 @@ KILN_RELEASE := .build/release/kiln
 RELEASE := -c release --static-swift-stdlib
 
 .PHONY: launcher build build-debug test test-swift test-spec test-runtime test-wasi run fixtures clean spec-time sanitize \
-  bench bench-peers difftest difftest-simd difftest-large difftest-tools test-difftest
+  bench bench-peers difftest difftest-simd difftest-large difftest-tools test-difftest difftest-reduce
 
 build:
 	$(SWIFT) build $(RELEASE) --product kiln-driver
@@ -99,6 +99,18 @@ difftest-simd:
 
 difftest-large:
 	$(MAKE) difftest DIFFTEST_ARGS="--mix large $(DIFFTEST_ARGS)"
+
+# Minimizes a kept module with binaryen's wasm-reduce, keeping each reduction that still makes the runner
+# print a line matching MATCH (default: any FAIL): make difftest-reduce M=.build/difftest/divergent/s1-000042.wasm
+# MATCH='FAIL .* result'. Writes M with .reduced.wasm; `wasm-dis` it to write the Fixtures/wast script.
+MATCH ?= ^FAIL
+difftest-reduce: difftest-tools
+	cp $(M) .build/difftest/reduce-test.wasm
+	wasm-reduce $(M) --command="bash -c '$(DIFFTEST) --cache .build/difftest/cache .build/difftest/reduce-test.wasm | grep -q \"$(MATCH)\"'" \
+	  -t .build/difftest/reduce-test.wasm -w $(M:.wasm=.reduced.wasm) --timeout 60 \
+	  --mvp-features --enable-sign-ext --enable-nontrapping-float-to-int --enable-bulk-memory --enable-mutable-globals \
+	  --enable-multivalue --enable-reference-types --enable-simd
+	wasm-dis $(M:.wasm=.reduced.wasm)
 
 # The fixed-seed sample `make test` runs: small modules, about 3 minutes on 2 cores.
 TEST_DIFFTEST_COUNT ?= 150

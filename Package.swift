@@ -72,6 +72,8 @@ let package = Package(
         .testTarget(name: "KilnWastTests", dependencies: ["KilnWast", "KilnBuild"]),
         .testTarget(name: "KilnCommandsTests", dependencies: ["KilnCommands", "Kiln"]),
         .testTarget(name: "ArchitectureTests"),
+        // The helpers of kiln-difftest: the export rewrite, value and trap matching, the memory comparison.
+        .testTarget(name: "KilnDifftestTests", dependencies: ["kiln-difftest", wat, .product(name: "WasmKit", package: "WasmKit")]),
         // The same WASI commands under WasmKit's interpreter (the reference) and `kiln run`, and the sandbox.
         .testTarget(name: "KilnDifferentialTests", dependencies: [
             "Kiln", .product(name: "WasmKit", package: "WasmKit"), .product(name: "WasmKitWASI", package: "WasmKit"),
