@@ -88,7 +88,7 @@ DIFFTEST := .build/debug/kiln-difftest
 difftest-tools:
 	command -v wasm-opt >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update && $$SUDO apt-get install -y binaryen; }
-	$(SWIFT) build --product kiln-difftest
+	$(SWIFT) build
 
 difftest: difftest-tools
 	python3 Scripts/difftest.py --count $(N) --seed $(SEED) --jobs $(JOBS) --runner $(DIFFTEST) $(DIFFTEST_ARGS)
@@ -107,7 +107,7 @@ MATCH ?= ^FAIL
 difftest-reduce: difftest-tools
 	cp $(M) .build/difftest/reduce-test.wasm
 	wasm-reduce $(M) --command="bash -c '$(DIFFTEST) --cache .build/difftest/cache .build/difftest/reduce-test.wasm | grep -q \"$(MATCH)\"'" \
-	  -t .build/difftest/reduce-test.wasm -w $(M:.wasm=.reduced.wasm) --timeout 60 \
+	  -t .build/difftest/reduce-test.wasm -w $(M:.wasm=.reduced.wasm) --timeout 60 -b $$(dirname $$(command -v wasm-opt))/ \
 	  --mvp-features --enable-sign-ext --enable-nontrapping-float-to-int --enable-bulk-memory --enable-mutable-globals \
 	  --enable-multivalue --enable-reference-types --enable-simd
 	wasm-dis $(M:.wasm=.reduced.wasm)
