@@ -118,6 +118,13 @@ static const kiln_export kiln_exports[2] = {
 };
 static const kiln_trampoline kiln_trampolines[1] = {kiln_trampoline_0};
 static void* const kiln_host_adapters[1] = {(void*)kiln_adapter_0};
+/* The metadata record, read from the file (section .kiln_metadata) before the artifact is loaded. */
+__attribute__((used, section(".kiln_metadata"), aligned(8))) static const struct {
+  char magic[8];
+  u32 abi_version;
+  u32 length;
+  char text[3];
+} kiln_metadata_record = {{'K', 'I', 'L', 'N', 'M', 'E', 'T', 'A'}, KILN_ABI_VERSION, 2u, "{}"};
 const kiln_module kiln_module_descriptor = {
   .abi_version = KILN_ABI_VERSION,
   .kiln_version = "0.1.0",
@@ -140,5 +147,5 @@ const kiln_module kiln_module_descriptor = {
   .init = kiln_init,
   .start = NULL,
   .free = kiln_free,
-  .metadata = "{}",
+  .metadata = kiln_metadata_record.text,
 };

@@ -263,7 +263,7 @@ static void kiln_init(kiln_instance* self) {
     {2u, (void*)func4},
   };
   for (u32 i = 0; i < 5u; i++) inst->funcs[0u + i] = (kiln_funcref){&kiln_types[defined[i].type], defined[i].fn, self};
-  if (kiln_memory_new(&inst->memory_storage[0], 1u, 65536u, ctx->max_memory_pages) != 0) kiln_trap(ctx, KILN_TRAP_OUT_OF_MEMORY);
+  kiln_memory_define(ctx, &inst->memory_storage[0], 0u, 1u, 65536u, 0);
 }
 
 
@@ -287,6 +287,13 @@ static const kiln_export kiln_exports[5] = {
 };
 static const kiln_trampoline kiln_trampolines[3] = {kiln_trampoline_0, kiln_trampoline_1, kiln_trampoline_2};
 static void* const kiln_host_adapters[3] = {(void*)kiln_adapter_0, (void*)kiln_adapter_1, (void*)kiln_adapter_2};
+/* The metadata record, read from the file (section .kiln_metadata) before the artifact is loaded. */
+__attribute__((used, section(".kiln_metadata"), aligned(8))) static const struct {
+  char magic[8];
+  u32 abi_version;
+  u32 length;
+  char text[3];
+} kiln_metadata_record = {{'K', 'I', 'L', 'N', 'M', 'E', 'T', 'A'}, KILN_ABI_VERSION, 2u, "{}"};
 const kiln_module kiln_module_descriptor = {
   .abi_version = KILN_ABI_VERSION,
   .kiln_version = "0.1.0",
@@ -309,5 +316,5 @@ const kiln_module kiln_module_descriptor = {
   .init = kiln_init,
   .start = NULL,
   .free = kiln_free,
-  .metadata = "{}",
+  .metadata = kiln_metadata_record.text,
 };

@@ -2,10 +2,13 @@
  * linked in, so it runs with no Kiln installed. It takes the same flags as `kiln run` and exits the same
  * way: the guest's proc_exit status, or 134 after printing `error: wasm trap: <reason>` to stderr. */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kiln.h"
 #include "kiln_command.h"
@@ -43,6 +46,15 @@ int main(int argc, char** argv) {
     case KILN_COMMAND_READY:
       break;
     case KILN_COMMAND_NO_PREOPEN:
+      /* Which one, and why: the same open(2) the preopen made (Runtime/src/wasi/state.c). */
+      for (int d = 0; d < command.npre; d++) {
+        int fd = open(command.hosts[d], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0) {
+          fprintf(stderr, "%s: --dir %s: %s\n", program, command.hosts[d], strerror(errno));
+          return 1;
+        }
+        close(fd);
+      }
       fprintf(stderr, "%s: cannot preopen the directories given with --dir\n", program);
       return 1;
     case KILN_COMMAND_IMPORTS:

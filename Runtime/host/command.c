@@ -54,17 +54,19 @@ static int add_dir(kiln_command* c, const char* spec) {
   return 1;
 }
 
-/* NAME=VALUE as given, or NAME with the host's value (empty when unset), as `kiln run --env` does. */
+/* NAME=VALUE as given, or NAME with the host's value, left out when the host does not set it (as
+ * `kiln run --env` and wasmtime do). */
 static int add_env(kiln_command* c, const char* entry) {
   if (strchr(entry, '=')) {
     c->env[c->nenv++] = entry;
     return 1;
   }
   const char* value = getenv(entry);
-  size_t n = strlen(entry) + strlen(value ? value : "") + 2;
+  if (value == NULL) return 1;
+  size_t n = strlen(entry) + strlen(value) + 2;
   char* joined = malloc(n);
   if (!joined) return -1;
-  snprintf(joined, n, "%s=%s", entry, value ? value : "");
+  snprintf(joined, n, "%s=%s", entry, value);
   c->env[c->nenv++] = joined;
   return 1;
 }
@@ -131,7 +133,14 @@ static void finish(kiln_command_run* run, int code, const char* place, const cha
 
 void kiln_command_exec(kiln_command_run* run, const kiln_command_places* places) {
   const kiln_module* m = run->module;
-  finish(run, kiln_invoke_init(&run->ctx, m->init, run->instance), places->init, places->module);
+  int code = kiln_invoke_init(&run->ctx, m->init, run->instance);
+  if (code == KILN_TRAP_INSTANTIATION) { /* a limit, not a trap: reported as `kiln run` reports it */
+    const char* detail = run->ctx.trap_detail ? run->ctx.trap_detail : "out of memory";
+    if (places->module) fprintf(stderr, "%s: cannot instantiate module: %s\n", places->module, detail);
+    else fprintf(stderr, "error: cannot instantiate module: %s\n", detail);
+    exit(1);
+  }
+  finish(run, code, places->init, places->module);
   if (m->start) finish(run, kiln_invoke_init(&run->ctx, m->start, run->instance), places->start, places->module);
   kiln_value none[1];
   kiln_trampoline t = m->trampolines[m->func_types[run->start->index]];

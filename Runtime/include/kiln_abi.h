@@ -15,8 +15,11 @@
 extern "C" {
 #endif
 
-/* Bumped whenever a struct below or the generated-code contract changes. */
-#define KILN_ABI_VERSION 3u
+/* Bumped whenever a struct below or the generated-code contract changes. 4: every artifact carries its
+ * metadata record, behind the magic "KILNMETA" and this version, in an ELF section named .kiln_metadata,
+ * which kiln reads from the file before dlopen (Sources/KilnLoad/ArtifactFile.swift); memories are defined
+ * through kiln_memory_define, which reports instantiation limits in ctx->detail_buffer. */
+#define KILN_ABI_VERSION 4u
 
 typedef uint8_t u8;
 typedef uint16_t u16;
@@ -76,6 +79,10 @@ typedef enum kiln_trap_code {
   KILN_TRAP_OUT_OF_MEMORY,
   KILN_TRAP_HOST,
   KILN_TRAP_EXIT, /* not a trap: WASI proc_exit unwinding to the boundary; the code is in ctx->exit_code */
+  /* Not a Wasm trap either: instantiation stopped by a limit or by the OS refusing memory (a memory's
+   * minimum above --max-memory-pages, a reservation that fails); ctx->trap_detail says which and what to
+   * change. Hosts report it as an instantiation error. */
+  KILN_TRAP_INSTANTIATION,
   KILN_TRAP_COUNT
 } kiln_trap_code;
 
@@ -89,6 +96,7 @@ typedef struct kiln_ctx {
   void* host;              /* host data: the kiln_wasi state of a command */
   int exit_code;           /* set by proc_exit along with KILN_TRAP_EXIT */
   struct kiln_memory* guarded; /* this store's guarded memories (a list through kiln_memory.guard_next) */
+  char detail_buffer[256];     /* room for a trap_detail the runtime formats (KILN_TRAP_INSTANTIATION) */
 } kiln_ctx;
 
 struct kiln_instance;
@@ -102,13 +110,16 @@ typedef struct kiln_funcref {
   struct kiln_instance* instance;
 } kiln_funcref;
 
-/* Linear memory: reserved once (mmap, no access), committed as it grows, so `data` never moves. */
+/* Linear memory: reserved up front (mmap, no access) and committed as it grows. `data` may move when a
+ * memory grows past its reservation (src/memory.c says when), so nothing may keep `data` across a call
+ * that can run memory.grow: generated code reloads its copy after every call and grow. */
 typedef struct kiln_memory {
   u8* data;
   u64 size;        /* bytes accessible: pages * 65536 */
   u64 pages;
   u64 max_pages;   /* declared maximum, or 65536 */
   u64 reserved;    /* bytes reserved at `data` */
+  u64 reach;       /* bytes it may ever grow to: max_pages capped by the store's limit when created */
   u8 has_max;      /* whether a maximum was declared (import matching needs to know) */
   /* A guarded memory (bounds mode "guard") reserves KILN_GUARD_BYTES, so every 32-bit index plus offset
    * lands inside the reservation and an access past `size` faults; the store keeps a list of them so the

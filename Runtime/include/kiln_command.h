@@ -62,7 +62,8 @@ typedef struct kiln_command_places {
 } kiln_command_places;
 
 /* Runs the prepared command's init, start function and `_start`, then exits the process with 0, the
- * guest's proc_exit status, or 134 after printing the trap. */
+ * guest's proc_exit status, or 134 after printing the trap; 1 after `<module>: cannot instantiate module:
+ * <why>` when init stopped at a limit (KILN_TRAP_INSTANTIATION). */
 KILN_HIDDEN _Noreturn void kiln_command_exec(kiln_command_run* run, const kiln_command_places* places);
 
 #ifdef __cplusplus

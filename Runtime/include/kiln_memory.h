@@ -151,12 +151,20 @@ static inline void kiln_i64_store32(kiln_ctx* ctx, kiln_memory* m, u64 addr, u64
 
 /* Defined in src/memory.c. memory.grow never traps: it returns the old page count or KILN_GROW_FAILED. */
 KILN_HIDDEN u32 kiln_memory_grow(kiln_ctx* ctx, kiln_memory* m, u32 delta);
-/* Reserves the maximum (capped by limit_pages when non-zero) and commits min_pages; 0 or -1. */
+/* Reserves the maximum (capped by limit_pages when non-zero; less when the OS refuses that, and growth
+ * past the reservation then moves `data`) and commits min_pages; 0, or -1 with errno set. */
 KILN_HIDDEN int kiln_memory_new(kiln_memory* m, u64 min_pages, u64 max_pages, u64 limit_pages);
 /* 8 GiB and a page: any u32 index + u32 offset + access size (< 2^33 + 16) stays inside. */
 #define KILN_GUARD_BYTES ((1ull << 33) + KILN_PAGE_SIZE)
-/* A memory reserving KILN_GUARD_BYTES, on ctx's list of guarded memories. */
+/* A memory reserving KILN_GUARD_BYTES, on ctx's list of guarded memories (its `data` never moves); 0, or -1
+ * with errno set. */
 KILN_HIDDEN int kiln_memory_new_guarded(kiln_ctx* ctx, kiln_memory* m, u64 min_pages, u64 max_pages, u64 limit_pages);
+/* Memory `index` of an instance being initialised (generated kiln_init): kiln_memory_new_guarded when
+ * `guarded`, else kiln_memory_new, with ctx's page limit. When the limit is below min_pages or the OS
+ * refuses the memory, traps KILN_TRAP_INSTANTIATION with ctx->trap_detail saying how much was asked and which
+ * option lowers it. */
+KILN_HIDDEN void kiln_memory_define(kiln_ctx* ctx, kiln_memory* m, u32 index, u64 min_pages, u64 max_pages,
+                                    int guarded);
 static inline int kiln_memory_is_guarded(const kiln_memory* m) { return m->guard_link != NULL; }
 KILN_HIDDEN void kiln_memory_free(kiln_memory* m);
 

@@ -32,6 +32,7 @@ const char* kiln_trap_message(int code) {
     case KILN_TRAP_OUT_OF_MEMORY: return "out of memory";
     case KILN_TRAP_HOST: return "host function trapped";
     case KILN_TRAP_EXIT: return "exit";
+    case KILN_TRAP_INSTANTIATION: return "cannot instantiate";
     default: return "unknown trap";
   }
 }

@@ -1,7 +1,9 @@
 /* Linear memory: bounds checks, growth, bulk operations (RELIABILITY.md items 1-2, 5-10, 12-14, 19-22). */
-#define _DEFAULT_SOURCE /* fork/rlimit under -std=c11 */
+#define _GNU_SOURCE /* fork/rlimit under -std=c11 */
+#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -197,7 +199,7 @@ static void test_grow(kiln_ctx* ctx) {
   CHECK_EQ(kiln_memory_grow(ctx, &m, 2), 1);
   CHECK_EQ(kiln_memory_size(&m), 3);
   CHECK_EQ(m.size, 3 * PAGE);
-  CHECK(m.data == base); /* data never moves */
+  CHECK(m.data == base); /* within the reservation data stays put */
   CHECK_EQ(kiln_i32_load(ctx, &m, 100), 42);
   CHECK_EQ(kiln_i64_load(ctx, &m, PAGE) | kiln_i64_load(ctx, &m, 3 * PAGE - 8), 0);
   kiln_i32_store(ctx, &m, 3 * PAGE - 4, 7);
@@ -301,8 +303,8 @@ static void test_os_refusal(kiln_ctx* ctx) {
     fclose(f);
     rl.rlim_cur = (rlim_t)vm_pages * (rlim_t)sysconf(_SC_PAGESIZE) + (rlim_t)(16u << 20);
     if (setrlimit(RLIMIT_AS, &rl) != 0) _exit(13);
-    kiln_memory big;
-    if (kiln_memory_new(&big, 0, 65536, 0) != -1) _exit(20);
+    kiln_memory big; /* a 64 MiB minimum cannot fit in 16 MiB, whatever the fallback */
+    if (kiln_memory_new(&big, 1024, 65536, 0) != -1) _exit(20);
     if (big.data != NULL || big.size != 0) _exit(21);
     if (kiln_memory_grow(NULL, &m, 1) != 1) _exit(22); /* a committed grow inside the reservation */
     _exit(0);
@@ -311,6 +313,141 @@ static void test_os_refusal(kiln_ctx* ctx) {
   CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
   CHECK(WIFEXITED(status));
   CHECK_EQ(WEXITSTATUS(status), 0);
+}
+
+/* Lowers this process's address-space limit to what it uses now plus `headroom` bytes; 0 or -1. */
+static int limit_address_space(u64 headroom) {
+  struct rlimit rl;
+  FILE* f = fopen("/proc/self/statm", "r");
+  unsigned long vm_pages = 0;
+  if (getrlimit(RLIMIT_AS, &rl) != 0 || f == NULL || fscanf(f, "%lu", &vm_pages) != 1) return -1;
+  fclose(f);
+  rl.rlim_cur = (rlim_t)vm_pages * (rlim_t)sysconf(_SC_PAGESIZE) + (rlim_t)headroom;
+  return setrlimit(RLIMIT_AS, &rl);
+}
+
+/* Whether every byte of [from, to) of m reads as `value`. */
+static int bytes_are(const kiln_memory* m, u64 from, u64 to, u8 value) {
+  for (u64 i = from; i < to; i++)
+    if (m->data[i] != value) return 0;
+  return 1;
+}
+
+/* Runs stmt, which must trap KILN_TRAP_INSTANTIATION with a detail containing `want`; 0 if it does. */
+#define DETAIL_HAS(ctx, stmt, want)                                                                  \
+  ({                                                                                                \
+    jmp_buf env_;                                                                                   \
+    jmp_buf* const saved_ = (ctx)->jmp;                                                             \
+    int ok_ = 0;                                                                                    \
+    (ctx)->jmp = &env_;                                                                             \
+    if (setjmp(env_) == 0) {                                                                        \
+      stmt;                                                                                         \
+    } else {                                                                                        \
+      ok_ = (ctx)->trap_code == KILN_TRAP_INSTANTIATION && (ctx)->trap_detail != NULL &&           \
+            strstr((ctx)->trap_detail, (want)) != NULL;                                             \
+      if (!ok_) printf("detail: %s\n", (ctx)->trap_detail ? (ctx)->trap_detail : "(none)");       \
+    }                                                                                               \
+    (ctx)->jmp = saved_;                                                                            \
+    ok_;                                                                                            \
+  })
+
+/* Item 21 under an address-space limit (ulimit -v), in a child: the 4 GiB reservation of a memory without
+ * a maximum fails, so it takes a smaller one and moves when it grows past it, contents kept; only when not
+ * even the minimum fits does creation fail, with a message naming the size and the option. Returns the
+ * number of the first check that failed, 0 if none. */
+static int reservation_fallback_child(kiln_ctx* ctx) {
+  if (limit_address_space(64u << 20) != 0) return 1;
+  /* Ballast takes most of the headroom while a memory is created, so its reservation is small and there is
+   * room, once the ballast is gone, to grow past it. */
+  const size_t ballast_bytes = 40u << 20;
+  void* ballast = mmap(NULL, ballast_bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (ballast == MAP_FAILED) return 1;
+  kiln_memory m;
+  if (kiln_memory_new(&m, 1, 65536, 0) != 0) return 2;
+  munmap(ballast, ballast_bytes);
+  if (m.reach != 65536 * PAGE || m.reserved >= m.reach || m.reserved < PAGE) return 3;
+  kiln_i32_store(ctx, &m, 100, 0xC0FFEEu);
+  kiln_i32_store(ctx, &m, PAGE - 4, 0x12345678u);
+  const u64 first = m.reserved;
+  u32 delta = (u32)(first / PAGE); /* one page past the reservation */
+  if (kiln_memory_grow(ctx, &m, delta) != 1) return 4;
+  if (m.pages != 1 + delta || m.size != (1 + delta) * PAGE || m.reserved < m.size) return 5;
+  if (kiln_i32_load(ctx, &m, 100) != 0xC0FFEEu || kiln_i32_load(ctx, &m, PAGE - 4) != 0x12345678u) return 6;
+  if (!bytes_are(&m, PAGE, m.size, 0)) return 7; /* grown pages are zero */
+  kiln_i64_store(ctx, &m, m.size - 8, 0x1122334455667788u);
+  /* Growth the address space cannot hold fails cleanly and leaves the memory as it was. */
+  const u64 pages = m.pages;
+  if (kiln_memory_grow(ctx, &m, 4096) != KILN_GROW_FAILED) return 8;
+  if (m.pages != pages || m.size != pages * PAGE) return 9;
+  if (kiln_i32_load(ctx, &m, 100) != 0xC0FFEEu || kiln_i64_load(ctx, &m, m.size - 8) != 0x1122334455667788u) return 10;
+  if (kiln_memory_grow(ctx, &m, 1) != pages) return 11; /* and later growth still works */
+  if (kiln_i64_load(ctx, &m, m.size - 8) != 0 || kiln_i32_load(ctx, &m, 100) != 0xC0FFEEu) return 12;
+  kiln_memory_free(&m);
+
+  /* A 0-page minimum with a small reservation: growth past it maps a fresh one. */
+  kiln_memory z;
+  ballast = mmap(NULL, ballast_bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (ballast == MAP_FAILED) return 13;
+  if (kiln_memory_new(&z, 0, 65536, 0) != 0 || z.size != 0 || z.reserved >= z.reach) return 13;
+  munmap(ballast, ballast_bytes);
+  u32 past = (u32)(z.reserved / PAGE) + 1;
+  if (kiln_memory_grow(ctx, &z, past) != 0 || z.size != past * PAGE || !bytes_are(&z, 0, z.size, 0)) return 14;
+  kiln_i32_store(ctx, &z, z.size - 4, 9);
+  kiln_memory_free(&z);
+
+  /* Not even the minimum (256 MiB): the message says what was asked and which option lowers it. */
+  kiln_memory big;
+  if (kiln_memory_new(&big, 4096, 65536, 0) != -1 || big.data != NULL) return 15;
+  if (!DETAIL_HAS(ctx, kiln_memory_define(ctx, &big, 2, 4096, 65536, 0),
+                  "memory 2: cannot reserve 4 GiB (65536 pages) of address space, nor its minimum of 256 MiB: "))
+    return 16;
+  if (!DETAIL_HAS(ctx, kiln_memory_define(ctx, &big, 2, 4096, 65536, 0), "--max-memory-pages N")) return 17;
+  ctx->max_memory_pages = 8192;
+  if (!DETAIL_HAS(ctx, kiln_memory_define(ctx, &big, 0, 4096, 65536, 0), "cannot reserve 512 MiB (8192 pages)"))
+    return 18;
+  ctx->max_memory_pages = KILN_MAX_PAGES;
+  /* Bounds mode guard cannot shrink its 8 GiB: the message points at --bounds explicit. */
+  kiln_memory g;
+  if (!DETAIL_HAS(ctx, kiln_memory_define(ctx, &g, 0, 1, 1, 1),
+                  "memory 0: cannot reserve the 8 GiB of address space that --bounds guard needs"))
+    return 19;
+  if (!DETAIL_HAS(ctx, kiln_memory_define(ctx, &g, 0, 1, 1, 1), "--bounds explicit")) return 20;
+  if (ctx->guarded != NULL) return 21; /* the failed memory is not left on the store's list */
+  /* What fits is defined without a trap. */
+  kiln_memory small;
+  kiln_memory_define(ctx, &small, 0, 2, 65536, 0);
+  if (small.size != 2 * PAGE) return 22;
+  kiln_memory_free(&small);
+  return 0;
+}
+
+static void test_reservation_fallback(kiln_ctx* ctx) {
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid == 0) _exit(reservation_fallback_child(ctx));
+  int status = 0;
+  CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+  CHECK(WIFEXITED(status));
+  CHECK_EQ(WEXITSTATUS(status), 0); /* else: the number of the check in reservation_fallback_child */
+}
+
+/* Bounds explicit and guard alike: a minimum above the store's page limit is an instantiation error that
+ * names the limit, not a trap. */
+static void test_minimum_above_limit(kiln_ctx* ctx) {
+  kiln_memory m;
+  ctx->max_memory_pages = 16;
+  for (int guarded = 0; guarded <= 1; guarded++) {
+    EXPECT_TRAP(ctx, KILN_TRAP_INSTANTIATION, kiln_memory_define(ctx, &m, 0, 17, 65536, guarded));
+    CHECK(ctx->trap_detail != NULL &&
+          strcmp(ctx->trap_detail, "memory 0 needs 17 pages at minimum but --max-memory-pages is 16") == 0);
+    CHECK(m.data == NULL && m.size == 0);
+  }
+  kiln_memory_define(ctx, &m, 0, 16, 65536, 0); /* exactly the limit is fine */
+  CHECK_EQ(m.size, 16 * PAGE);
+  CHECK_EQ(m.reserved, 16 * PAGE);
+  CHECK_EQ(kiln_memory_grow(ctx, &m, 1), KILN_GROW_FAILED);
+  kiln_memory_free(&m);
+  ctx->max_memory_pages = KILN_MAX_PAGES;
 }
 
 /* Items 12-14: bulk memory bounds, overlap and dropped segments. */
@@ -383,6 +520,8 @@ const kt_test kt_memory_tests[] = {
     {"memory zero pages", test_zero_pages},
     {"memory 4 GiB", test_four_gib},
     {"memory OS refusal", test_os_refusal},
+    {"memory reservation fallback", test_reservation_fallback},
+    {"memory minimum above limit", test_minimum_above_limit},
     {"memory bulk", test_bulk},
     {NULL, NULL},
 };

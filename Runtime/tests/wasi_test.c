@@ -60,6 +60,8 @@ static void wr64(u32 addr, u64 v) { memcpy(mem.data + addr, &v, 8); }
 enum { PATH = 0x1000, PATH2 = 0x1800, OUT = 0x100, IOV = 0x200, DATA = 0x2000, BIG = 0x8000 };
 #define ALL_RIGHTS 0x1FFFFFFFull
 #define PREOPEN 3u
+/* What wasi-libc asks for when it opens a directory: everything but fd_write (which is EISDIR). */
+#define DIR_RIGHTS (ALL_RIGHTS & ~KILN_WASI_RIGHT_FD_WRITE)
 
 /* path_open relative to the preopen; returns the errno, the fd in *fd. */
 static u32 open_path(const char* path, u32 lookup, u32 oflags, u64 rights, u32 fdflags, u32* fd) {
@@ -250,7 +252,7 @@ static void test_escapes(void) {
   CHECK_EQ(open_path("link_up/secret", F, 0, ALL_RIGHTS, 0, &fd), KILN_WASI_ENOTCAPABLE);
   CHECK_EQ(open_path("link_sneaky", F, 0, ALL_RIGHTS, 0, &fd), KILN_WASI_ENOTCAPABLE);
   CHECK_EQ(open_path("a/b/deep_up/secret", F, 0, ALL_RIGHTS, 0, &fd), KILN_WASI_ENOTCAPABLE);
-  CHECK_EQ(open_path("link_etc", F, KILN_WASI_OFLAG_DIRECTORY, ALL_RIGHTS, 0, &fd), KILN_WASI_ENOTCAPABLE);
+  CHECK_EQ(open_path("link_etc", F, KILN_WASI_OFLAG_DIRECTORY, DIR_RIGHTS, 0, &fd), KILN_WASI_ENOTCAPABLE);
   CHECK_EQ(open_path("link_up/new", F, KILN_WASI_OFLAG_CREAT, ALL_RIGHTS, 0, &fd), KILN_WASI_ENOTCAPABLE);
   CHECK_EQ(open_path("loop1", F, 0, ALL_RIGHTS, 0, &fd), KILN_WASI_ELOOP);
   CHECK_EQ(open_path("link_in", 0, 0, KILN_WASI_RIGHT_FD_READ, 0, &fd), KILN_WASI_ELOOP); /* no follow */
@@ -300,9 +302,9 @@ static void test_inside(void) {
   CHECK_EQ(kiln_wasi_fd_close(&ctx, &mem, fd), 0);
   CHECK_EQ(open_path("a/b/../../file", F, 0, KILN_WASI_RIGHT_FD_READ, 0, &fd), 0);
   CHECK_EQ(kiln_wasi_fd_close(&ctx, &mem, fd), 0);
-  CHECK_EQ(open_path("a/..", F, KILN_WASI_OFLAG_DIRECTORY, ALL_RIGHTS, 0, &fd), 0);
+  CHECK_EQ(open_path("a/..", F, KILN_WASI_OFLAG_DIRECTORY, DIR_RIGHTS, 0, &fd), 0);
   CHECK_EQ(kiln_wasi_fd_close(&ctx, &mem, fd), 0);
-  CHECK_EQ(open_path(".", F, KILN_WASI_OFLAG_DIRECTORY, ALL_RIGHTS, 0, &fd), 0);
+  CHECK_EQ(open_path(".", F, KILN_WASI_OFLAG_DIRECTORY, DIR_RIGHTS, 0, &fd), 0);
   CHECK_EQ(kiln_wasi_fd_close(&ctx, &mem, fd), 0);
   CHECK_EQ(open_path("link_in/", F, 0, KILN_WASI_RIGHT_FD_READDIR, 0, &fd), 0);
   CHECK_EQ(kiln_wasi_fd_close(&ctx, &mem, fd), 0);
@@ -323,6 +325,39 @@ static void test_inside(void) {
   CHECK_EQ(kiln_wasi_path_open(&ctx, &mem, PREOPEN, 0, BIG, 5000, 0, 2, 0, 0, OUT), KILN_WASI_ENAMETOOLONG);
   CHECK_EQ(kiln_wasi_path_open(&ctx, &mem, 1, 0, PATH, 1, 0, 2, 0, 0, OUT), KILN_WASI_ENOTDIR);
   CHECK_EQ(kiln_wasi_path_open(&ctx, &mem, 77, 0, PATH, 1, 0, 2, 0, 0, OUT), KILN_WASI_EBADF);
+}
+
+/* The access mode comes from fd_read and fd_write alone: reopening a directory with the very rights
+ * fd_fdstat_get reports for it (fd_datasync, fd_allocate, fd_filestat_set_size among them) opens it, and a
+ * directory asked for with fd_write is EISDIR, as open(2) and wasmtime have it. */
+static void test_directory_access_mode(void) {
+  u32 fd;
+  const u32 F = KILN_WASI_LOOKUP_SYMLINK_FOLLOW;
+  CHECK_EQ(kiln_wasi_fd_fdstat_get(&ctx, &mem, PREOPEN, OUT), 0);
+  const u64 base = rd64(OUT + 8);
+  CHECK(base & KILN_WASI_RIGHT_FD_DATASYNC); /* the rights that used to ask for writing */
+  const u64 extra = KILN_WASI_RIGHT_FD_DATASYNC | KILN_WASI_RIGHT_FD_ALLOCATE | KILN_WASI_RIGHT_FD_FILESTAT_SET_SIZE;
+  CHECK_EQ(open_path(".", F, 0, base, 0, &fd), 0);
+  CHECK_EQ(kiln_wasi_fd_fdstat_get(&ctx, &mem, fd, OUT), 0);
+  CHECK_EQ(mem.data[OUT], KILN_WASI_FILETYPE_DIRECTORY);
+  CHECK_EQ(kiln_wasi_fd_close(&ctx, &mem, fd), 0);
+  CHECK_EQ(open_path(".", F, KILN_WASI_OFLAG_DIRECTORY, base | extra, 0, &fd), 0);
+  CHECK_EQ(kiln_wasi_fd_close(&ctx, &mem, fd), 0);
+  CHECK_EQ(open_path("a", F, KILN_WASI_OFLAG_DIRECTORY, extra, 0, &fd), 0);
+  CHECK_EQ(kiln_wasi_fd_close(&ctx, &mem, fd), 0);
+  /* fd_allocate alone on a file no longer opens it for writing: writes are refused. */
+  CHECK_EQ(open_path("file", F, 0, KILN_WASI_RIGHT_FD_READ | extra, 0, &fd), 0);
+  CHECK_EQ(write_fd(fd, "x"), KILN_WASI_EBADF);
+  CHECK_EQ(kiln_wasi_fd_close(&ctx, &mem, fd), 0);
+  /* fd_write on a directory. */
+  wr32(OUT, 0xFFFFFFFFu);
+  CHECK_EQ(open_path(".", F, KILN_WASI_OFLAG_DIRECTORY, base | KILN_WASI_RIGHT_FD_WRITE, 0, &fd), KILN_WASI_EISDIR);
+  CHECK_EQ(fd, 0xFFFFFFFFu); /* no fd was handed out */
+  CHECK_EQ(open_path("a", F, KILN_WASI_OFLAG_DIRECTORY, KILN_WASI_RIGHT_FD_WRITE, 0, &fd), KILN_WASI_EISDIR);
+  CHECK_EQ(open_path("a", F, 0, KILN_WASI_RIGHT_FD_WRITE, 0, &fd), KILN_WASI_EISDIR);
+  CHECK_EQ(open_path("file", F, KILN_WASI_OFLAG_DIRECTORY, KILN_WASI_RIGHT_FD_WRITE, 0, &fd), KILN_WASI_ENOTDIR);
+  CHECK_EQ(open_path("missing", F, KILN_WASI_OFLAG_DIRECTORY, KILN_WASI_RIGHT_FD_WRITE, 0, &fd), KILN_WASI_ENOENT);
+  CHECK_EQ(kiln_wasi_fd_close(&ctx, &mem, 4), KILN_WASI_EBADF); /* nothing leaked into the fd table */
 }
 
 /* A symlink swapped in and out of the path while it is being resolved: renameat2(RENAME_EXCHANGE) flips
@@ -499,7 +534,7 @@ static void test_path_ops(void) {
  * when not even one entry fits. */
 static void test_readdir(void) {
   u32 fd;
-  CHECK_EQ(open_path("rd", 0, KILN_WASI_OFLAG_DIRECTORY, ALL_RIGHTS, 0, &fd), 0);
+  CHECK_EQ(open_path("rd", 0, KILN_WASI_OFLAG_DIRECTORY, DIR_RIGHTS, 0, &fd), 0);
   int seen[40] = {0}, dots = 0, bad = 0, total = 0;
   u64 cookie = 0;
   u32 size = 32;
@@ -603,6 +638,7 @@ int main(void) {
   test_random();
   test_write_pipe();
   test_prestat();
+  test_directory_access_mode();
   run_sandbox_tests();
   kiln_sandbox_use_openat2(0);
   mode_name = "walk";

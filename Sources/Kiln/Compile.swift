@@ -40,7 +40,19 @@ extension Kiln {
         progress: BuildPlan.Progress? = nil
     ) throws -> String {
         let program = try prepare(validated, name: name, moduleSHA256: moduleSHA256, plan: plan, directory: directory)
-        return try plan.buildSharedObject(program, in: directory, progress: progress)
+        let path = try plan.buildSharedObject(program, in: directory, progress: progress)
+        try verifyBuilt(path, compiler: plan.compiler)
+        return path
+    }
+
+    /// Checks what the compiler linked as `kiln run x.so` would, before anyone publishes or copies it: a
+    /// compiler that exits 0 but leaves a truncated or garbage file must not put a crash into the cache.
+    static func verifyBuilt(_ path: String, compiler: CCompiler) throws(BuildError) {
+        do {
+            _ = try ArtifactFile.inspect(path: path)
+        } catch {
+            throw BuildError("the compiler (\(compiler.description)) reported success but produced an invalid shared object: \(path): \(error.reason)")
+        }
     }
 
     /// Lowers and links a standalone executable at `output` that runs the module's `_start` with WASI.
@@ -69,24 +81,29 @@ extension Kiln {
 
     /// Opens a compiled artifact, refusing one built by an incompatible Kiln or for another target.
     public static func openArtifact(path: String) throws -> SharedObject {
-        let artifact = try SharedObject(path: path)
-        let text = artifact.module.metadata.map { String(cString: $0) } ?? ""
-        guard let metadata = ArtifactMetadata.decode(text) else {
+        // The metadata is read from the file, and checked, before the file is opened: an artifact for another
+        // Kiln or target must not get to run its constructors.
+        let file = try ArtifactFile.inspect(path: path)
+        guard let metadata = ArtifactMetadata.decode(file.metadata) else {
             throw LoadError(reason: "\(path) has no readable Kiln metadata: recompile it with `kiln compile`")
         }
         if let why = metadata.incompatibility(hostTarget: hostTarget) {
             throw LoadError(reason: "cannot run \(path): \(why)")
         }
-        return artifact
+        return try SharedObject(path: path)
     }
 
     /// Whether the file is a native artifact (ELF or Mach-O) rather than a module.
     public static func isArtifact(path: String) -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? handle.close() }
-        // The throwing read: the old `readData(ofLength:)` crashes on a directory (EISDIR).
-        guard let data = try? handle.read(upToCount: 4) else { return false }
-        let magic = [UInt8](data)
+        // Opened without blocking (a FIFO would wait for a writer) and only a regular file is looked at; anything
+        // else goes on to ModuleFile.read, which says why it cannot be read.
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return false }
+        var magic = [UInt8](repeating: 0, count: 4)
+        guard pread(fd, &magic, 4, 0) == 4 else { return false }
         return magic == [0x7f, 0x45, 0x4c, 0x46] || magic == [0xcf, 0xfa, 0xed, 0xfe]
     }
 }

@@ -69,6 +69,9 @@ extension Kiln {
         _ validated: ValidatedModule, name: String, key: CacheKey, plan: BuildPlan, cache: ArtifactCache?, directory: URL,
         progress: BuildPlan.Progress?
     ) throws -> URL {
+        // Only the build directory itself: its parent may be the system's temporary directory (no cache).
+        CompilerProcesses.removeOnInterrupt(directory.path)
+        defer { CompilerProcesses.forget(directory.path) }
         let path = try withCachedRuntime(plan, cache: cache) { plan in
             try buildSharedObject(
                 validated, name: name, moduleSHA256: key.moduleSHA256, plan: plan, directory: directory.path, progress: progress)

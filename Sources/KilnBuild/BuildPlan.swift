@@ -72,7 +72,9 @@ public struct BuildPlan: Sendable {
         let workers = max(1, min(jobs, sources.count))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var index = worker
-            while index < sources.count {
+            // After a failure the rest is not compiled: the build fails anyway, and a hung compiler would
+            // otherwise cost its timeout once per remaining source.
+            while index < sources.count, results.firstError == nil {
                 do throws(BuildError) {
                     try compile(sources[index], to: objects[index])
                     results.set(index, nil)
@@ -118,7 +120,7 @@ public struct BuildPlan: Sendable {
         let queue = WorkQueue(UnitSchedule.largestFirst(sizes))
         let workers = min(jobs, sources.count)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while let index = queue.take() {
+            while results.firstError == nil, let index = queue.take() {
                 let source = directory + "/" + sources[index]
                 do throws(BuildError) {
                     try compile(source, to: source + ".o")
@@ -142,11 +144,13 @@ public struct BuildPlan: Sendable {
         // (now a table and a loop: 0.1 s at -O1).
         var unitFlags = flags
         if source.hasSuffix("/instance.c") { unitFlags.optimization = min(flags.optimization, 1) }
-        try run(compiler.command + unitFlags.arguments + ["-I", runtime.include, "-c", source, "-o", object])
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: source)[.size] as? Int) ?? 0
+        try run(compiler.command + unitFlags.arguments + ["-I", runtime.include, "-c", source, "-o", object],
+                timeout: CompileTimeout.seconds(sourceBytes: bytes))
     }
 
-    func run(_ command: [String]) throws(BuildError) {
-        let result = try Subprocess.run(command)
+    func run(_ command: [String], timeout: Double = CompileTimeout.seconds()) throws(BuildError) {
+        let result = try Subprocess.run(command, timeout: timeout)
         guard result.status == 0 else {
             let failure = CompilerFailure(command: command, output: result.output, status: result.status)
             throw BuildError(failure.description)
@@ -195,6 +199,7 @@ final class RuntimeObjects: @unchecked Sendable {
         }
         if directories.isEmpty { atexit { RuntimeObjects.shared.removeDirectories() } }
         directories.append(directory)
+        CompilerProcesses.removeOnInterrupt(directory)
         let object = try plan.buildRuntimeObject(in: directory)
         built[key] = object
         return [object]

@@ -16,9 +16,10 @@ enum Subprocess {
         let output: String
     }
 
-    /// Runs `command` (its first word found on PATH, as a shell would) with stdin from /dev/null. The status is
-    /// the exit status, or 128 + the signal that killed it.
-    static func run(_ command: [String]) throws(BuildError) -> Result {
+    /// Runs `command` (its first word found on PATH, as a shell would) with stdin from /dev/null, in a process
+    /// group of its own (see `CompilerProcesses`). The status is the exit status, or 128 + the signal that
+    /// killed it. After `timeout` seconds the group is killed and the command reported as hung.
+    static func run(_ command: [String], timeout: Double? = CompileTimeout.seconds()) throws(BuildError) -> Result {
         guard let program = command.first else { throw BuildError("cannot run an empty command") }
         // The pipe is made close-on-exec, and the child spawned, under one lock: so no compiler another thread
         // starts can inherit this pipe's write end and keep this thread reading after its own child is done.
@@ -48,34 +49,64 @@ enum Subprocess {
         var none = sigset_t()
         sigemptyset(&none)
         posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP))
 
         let argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
         defer { for word in argv { free(word) } }
         var pid: pid_t = 0
-        let spawned = posix_spawnp(&pid, program, &actions, &attributes, argv, environ)
+        var spawned: Int32 = 0
+        _ = CompilerProcesses.spawning {
+            spawned = posix_spawnp(&pid, program, &actions, &attributes, argv, environ)
+            return spawned == 0 ? pid : nil
+        }
         close(ends[1])
         spawning.unlock()
-        guard spawned == 0 else {
+        guard spawned == 0, pid > 0 else {
             close(ends[0])
-            throw BuildError("cannot run \(program): \(describe(spawned))")
+            throw BuildError("cannot run \(program): \(spawned == 0 ? "kiln is being interrupted" : describe(spawned))")
         }
-        let output = readAll(ends[0])
+        defer { CompilerProcesses.finished(pid) }
+        let deadline = timeout.map { monotonicSeconds() + $0 }
+        let output = readAll(ends[0], until: deadline)
         close(ends[0])
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            guard errno == EINTR else { throw BuildError("cannot wait for \(program): \(describe(errno))") }
+        var timedOut = output == nil
+        while !timedOut {
+            let reaped = waitpid(pid, &status, deadline == nil ? 0 : WNOHANG)
+            if reaped == pid { break }
+            if reaped < 0 {
+                guard errno == EINTR else { throw BuildError("cannot wait for \(program): \(describe(errno))") }
+                continue
+            }
+            // Output closed but the process lives on: look again shortly, until the deadline.
+            if let deadline, monotonicSeconds() >= deadline { timedOut = true } else { usleep(1000) }
+        }
+        if timedOut, let timeout {
+            kill(-pid, SIGKILL)
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            throw BuildError(
+                "\(program) did not finish in \(formatSeconds(timeout)) s and was killed (set KILN_CC_TIMEOUT to allow longer)"
+                    + "\n  command: \(command.joined(separator: " "))")
         }
         // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import.
         let code = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return Result(status: code, output: String(decoding: output, as: UTF8.self))
+        return Result(status: code, output: String(decoding: output ?? [], as: UTF8.self))
     }
 
-    /// Everything until end of file, retrying reads a signal interrupts.
-    static func readAll(_ fd: Int32) -> [UInt8] {
+    /// Everything until end of file, retrying reads a signal interrupts; nil if `deadline` (monotonic
+    /// seconds) passes first.
+    static func readAll(_ fd: Int32, until deadline: Double? = nil) -> [UInt8]? {
         var data: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
+            if let deadline {
+                let left = deadline - monotonicSeconds()
+                if left <= 0 { return nil }
+                var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                let ready = poll(&entry, 1, Int32(min(left * 1000 + 1, 60_000)))
+                if ready == 0 || (ready < 0 && errno == EINTR) { continue }
+            }
             let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count > 0 {
                 data.append(contentsOf: buffer[0..<count])
@@ -86,6 +117,16 @@ enum Subprocess {
     }
 
     private static let spawning = NSLock()
+
+    static func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+
+    static func formatSeconds(_ seconds: Double) -> String {
+        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+    }
 
     static func describe(_ code: Int32) -> String { String(cString: strerror(code)) }
 }

@@ -38,16 +38,21 @@ struct Compile: ParsableCommand {
                 for (file, text) in program.files { try text.write(toFile: emitC + "/" + file, atomically: true, encoding: .utf8) }
             }
             guard let output else { return }
+            try Self.checkReplaceable(output)
+            CompilerProcesses.installSignalHandlers()
+            defer { CompilerProcesses.uninstallSignalHandlers() }
             StaleBuilds.remove(prefix: "kiln-compile-", in: NSTemporaryDirectory())
             let outputURL = URL(fileURLWithPath: output)
             StaleBuilds.remove(prefix: outputURL.lastPathComponent + ".kiln-tmp-", in: outputURL.deletingLastPathComponent().path)
             let directory = NSTemporaryDirectory() + "kiln-compile-\(getpid())"
+            CompilerProcesses.removeOnInterrupt(directory)
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let progress = ProgressBar(stage: "compiling \(name)")
             defer { progress.finish() }
             let basePlan = try build.plan(jobs: jobs)
             // Build beside the output and rename into place, so a failed build leaves nothing half-written.
             let staging = output + ".kiln-tmp-\(getpid())"
+            CompilerProcesses.removeOnInterrupt(staging)
             defer { try? FileManager.default.removeItem(atPath: staging) }
             let sha256 = ContentHash.sha256(of: binary)
             try Kiln.withCachedRuntime(basePlan, cache: noCache ? nil : ArtifactCache.open()) { plan in
@@ -65,10 +70,21 @@ struct Compile: ParsableCommand {
                     throw BuildError("cannot write \(output): \((error as NSError).localizedFailureReason ?? error.localizedDescription)")
                 }
             }
+            // Again just before the rename, which would replace whatever is there now.
+            try Self.checkReplaceable(output)
             guard rename(staging, output) == 0 else { throw BuildError("cannot write \(output): \(String(cString: strerror(errno)))") }
         } catch {
             printError(error, module: module)
             throw ExitCode(1)
         }
+    }
+
+    /// The output is replaced by a rename, which would turn a device node or a FIFO (`-o /dev/null` as root) into
+    /// a regular file, or replace a symlink rather than write through it: anything there that is not a regular
+    /// file is refused (as `lstat` sees it, so a symlink is refused too rather than silently replaced).
+    static func checkReplaceable(_ output: String) throws(BuildError) {
+        var status = stat()
+        guard lstat(output, &status) == 0 else { return }
+        guard status.st_mode & S_IFMT == S_IFREG else { throw BuildError("\(output) exists and is not a regular file") }
     }
 }

@@ -66,6 +66,9 @@ struct Run: ParsableCommand {
                 let progress = ProgressBar(stage: "compiling \(name)")
                 defer { progress.finish() }
                 let plan = try build.plan()
+                // While compilers run, SIGINT and SIGTERM kill them too; the guest later gets the default actions.
+                CompilerProcesses.installSignalHandlers()
+                defer { CompilerProcesses.uninstallSignalHandlers() }
                 let cache = noCache ? nil : ArtifactCache.open()
                 let key = try Kiln.cacheKey(binary: binary, plan: plan)
                 artifact = try Kiln.loadArtifact(
@@ -76,7 +79,12 @@ struct Run: ParsableCommand {
                 }
             }
             if export == nil {
-                try store.setUpWASI(arguments: [name] + arguments, environment: wasi.resolvedEnvironment, preopens: wasi.preopens)
+                // The guest's words and variables byte for byte, not as ArgumentParser repaired them.
+                let words = RawArguments.words
+                let options = words.dropFirst().dropLast(min(passthrough.count, max(0, words.count - 1)))
+                try store.setUpWASI(
+                    arguments: [Array(name.utf8)] + RawArguments.trailing(arguments, of: words),
+                    environment: wasi.rawEnvironment(words: options), preopens: wasi.preopens)
             }
             instance = try Linker.instantiate(artifact, in: store) { _, _ in nil }
         } catch let trap as Trap {

@@ -64,7 +64,7 @@ enum CodeSectionReader {
         case 0x7b: return .v128
         case 0x70: return .ref(.funcRef)
         case 0x6f: return .ref(.externRef)
-        case let b: throw .malformed("malformed value type: 0x\(String(b, radix: 16))", at: offset)
+        case let b: throw UnsupportedFeature.valueType(b, at: offset) ?? .malformed("malformed value type: 0x\(String(b, radix: 16))", at: offset)
         }
     }
 

@@ -9,6 +9,8 @@ public struct DecodeError: KilnError, Equatable {
         case unreadable = "cannot read module"
         case malformed = "malformed module"
         case text = "malformed text"
+        /// Well-formed in a later proposal that Kiln does not implement (`UnsupportedFeature`).
+        case unsupported = "unsupported feature"
     }
 
     public let category: Kind

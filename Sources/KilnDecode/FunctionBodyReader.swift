@@ -38,6 +38,10 @@ public struct FunctionBodyReader {
     /// The next instruction, or nil after the body's final `end`.
     public mutating func next() throws(DecodeError) -> Decoded? {
         let start = parser.offset
+        // A later proposal's opcode is named whether or not WasmParser decodes it (it decodes some ungated).
+        if start < code.expression.endIndex, let unsupported = UnsupportedFeature.opcode(code.expression[start], at: start + delta) {
+            throw unsupported
+        }
         collector.instruction = nil
         let visit: ExpressionParser.Visit?
         do {
@@ -48,6 +52,7 @@ public struct FunctionBodyReader {
             if reencodeOverlongOpcode(at: start) { return try next() }
             let (reason, relative) = WasmParserErrorText.split(error)
             let offset = relative.map { expressionBase + $0 } ?? start
+            if let unsupported = UnsupportedFeature.fromParser(reason, at: offset + delta) { throw unsupported }
             throw .malformed(reason == "unexpected end" ? "unexpected end of section or function" : reason, at: offset + delta)
         }
         guard let instruction = collector.instruction else {

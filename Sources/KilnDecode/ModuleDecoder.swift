@@ -39,11 +39,17 @@ public enum ModuleDecoder {
             throw error
         } catch let error as WasmParserError {
             let (reason, offset) = WasmParserErrorText.split(error)
+            if let unsupported = UnsupportedFeature.fromParser(reason, at: offset ?? parser.offset, bytes: bytes) { throw unsupported }
             throw .malformed(reason, at: offset ?? parser.offset)
         } catch {
             throw .malformed("\(error)", at: parser.offset)
         }
 
+        let importedMemories = module.imports.filter { if case .memory = $0.descriptor { true } else { false } }.count
+        if importedMemories + module.memories.count > 1 {
+            throw UnsupportedFeature.multipleMemories(
+                importedMemories + module.memories.count, at: module.sectionOffsets[5] ?? module.sectionOffsets[2] ?? 8)
+        }
         if let codeSection {
             module.bodies = try CodeSectionReader.read(bytes, section: codeSection, features: features)
         }
@@ -87,7 +93,7 @@ public enum ModuleDecoder {
             module.tables = tables.map(\.type)
         case .memorySection(let memories): module.memories = memories.map(\.type)
         case .globalSection(let globals): module.globals = globals.map { Module.Global(type: $0.type, initializer: $0.initializer) }
-        case .tagSection: throw .malformed("malformed section id: 13", at: sectionStart)
+        case .tagSection: throw UnsupportedFeature.section(13, at: sectionStart) ?? .malformed("malformed section id: 13", at: sectionStart)
         case .exportSection(let exports):
             for entry in exports {
                 if case .tag = entry.descriptor { throw .malformed("malformed export kind", at: sectionStart) }

@@ -24,6 +24,7 @@ struct SectionScanner {
         guard bytes.count >= 4 else { throw .malformed("unexpected end: magic header not detected", at: 0) }
         guard bytes[0..<4] == [0x00, 0x61, 0x73, 0x6d] else { throw .malformed("magic header not detected", at: 0) }
         guard bytes.count >= 8 else { throw .malformed("unexpected end: unknown binary version", at: 4) }
+        if let component = UnsupportedFeature.header(bytes[4..<8]) { throw component }
         guard bytes[4..<8] == [0x01, 0x00, 0x00, 0x00] else { throw .malformed("unknown binary version", at: 4) }
 
         var reader = ByteReader(bytes, from: 8)
@@ -32,6 +33,7 @@ struct SectionScanner {
         while !reader.isAtEnd {
             let offset = reader.offset
             let id = try reader.byte()
+            if let unsupported = UnsupportedFeature.section(id, at: offset) { throw unsupported }
             guard id == 0 || order[id] != nil else {
                 throw .malformed("malformed section id: \(id)", at: offset)
             }

@@ -22,6 +22,9 @@ public enum Linker {
         store.instances.append(instance)
         var code = kiln_invoke_init(store.ctx, module.`init`, raw)
         if code == 0, let start = module.start { code = kiln_invoke_init(store.ctx, start, raw) }
+        if code == Int32(KILN_TRAP_INSTANTIATION.rawValue) {
+            throw InstantiationError(reason: store.ctx.pointee.trap_detail.map { String(cString: $0) } ?? "out of memory")
+        }
         if code != 0 { throw Trap(code: code) }
         return instance
     }

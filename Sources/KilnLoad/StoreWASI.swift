@@ -5,11 +5,13 @@ import CKilnHost
 
 /// The WASI state of a command: its arguments, environment and preopened directories.
 extension Store {
-    public func setUpWASI(arguments: [String], environment: [String], preopens: [(host: String, guest: String)]) throws {
+    /// Arguments and `NAME=VALUE` variables are bytes: the guest gets exactly what the host was given,
+    /// valid UTF-8 or not.
+    public func setUpWASI(arguments: [[UInt8]], environment: [[UInt8]], preopens: [(host: String, guest: String)]) throws {
         let state = withCStrings(arguments) { argv in
             withCStrings(environment) { envp in
-                withCStrings(preopens.map(\.host)) { hosts in
-                    withCStrings(preopens.map(\.guest)) { guests in
+                withCStrings(preopens.map { Array($0.host.utf8) }) { hosts in
+                    withCStrings(preopens.map { Array($0.guest.utf8) }) { guests in
                         kiln_wasi_new(Int32(arguments.count), argv, Int32(environment.count), envp, Int32(preopens.count), hosts, guests)
                     }
                 }
@@ -22,13 +24,29 @@ extension Store {
         wasi = state
     }
 
+    /// The same with text arguments and variables.
+    public func setUpWASI(arguments: [String], environment: [String], preopens: [(host: String, guest: String)]) throws {
+        try setUpWASI(arguments: arguments.map { Array($0.utf8) }, environment: environment.map { Array($0.utf8) }, preopens: preopens)
+    }
+
     /// The status the guest passed to proc_exit.
     public var exitCode: Int32 { ctx.pointee.exit_code }
 }
 
-func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
-    var pointers: [UnsafePointer<CChar>?] = strings.map { UnsafePointer(strdup($0)) }
-    defer { for p in pointers { free(UnsafeMutablePointer(mutating: p)) } }
-    pointers.append(nil)
-    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+/// NUL-terminated copies of `strings` (which hold no NUL: they come from argv, environ and paths) in a
+/// NULL-terminated array, for the duration of `body`.
+func withCStrings<R>(_ strings: [[UInt8]], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+    let array = UnsafeMutablePointer<UnsafePointer<CChar>?>.allocate(capacity: strings.count + 1)
+    for (i, bytes) in strings.enumerated() {
+        let copy = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count + 1)
+        for (j, byte) in bytes.enumerated() { copy[j] = CChar(bitPattern: byte) }
+        copy[bytes.count] = 0
+        array[i] = UnsafePointer(copy)
+    }
+    array[strings.count] = nil
+    defer {
+        for i in 0..<strings.count { array[i].map { UnsafeMutablePointer(mutating: $0).deallocate() } }
+        array.deallocate()
+    }
+    return body(array)
 }

@@ -30,6 +30,16 @@ public struct LinkError: KilnError, Equatable {
     }
 }
 
+/// Instantiation stopped short of any guest code's fault: a memory's minimum above the store's page limit, or
+/// the OS refusing to reserve a memory (`KILN_TRAP_INSTANTIATION`; the runtime's message says how much was
+/// asked and which option lowers it).
+public struct InstantiationError: KilnError, Equatable {
+    public let reason: String
+    public var kind: String { "cannot instantiate module" }
+    public var location: ErrorLocation { ErrorLocation() }
+    public init(reason: String) { self.reason = reason }
+}
+
 /// The artifact cannot be loaded: missing file, missing descriptor, another ABI.
 public struct LoadError: KilnError, Equatable {
     public let reason: String

@@ -115,10 +115,11 @@ public struct FunctionLowerer: TypedInstructionSink {
         }
     }
 
-    /// After a call or memory.grow, memory 0 may have grown: copy its descriptor again.
+    /// After a call or memory.grow, memory 0 may have grown, and moved (a memory whose reservation was cut
+    /// short by an address-space limit, Runtime/src/memory.c): copy its descriptor again.
     mutating func refreshMemoryView() {
         guard !context.space.memories.isEmpty else { return }
-        writer.line("mem0_view = *\(context.memory0); /* the callee may have grown memory */")
+        writer.line("mem0_view = *\(context.memory0); /* the callee may have grown (or moved) memory */")
         refreshLines.insert(writer.lines.count - 1)
     }
 
@@ -135,7 +136,9 @@ public struct FunctionLowerer: TypedInstructionSink {
         case .else: lowerElse()
         case .end: lowerEnd()
         default:
-            guard typing.reachable else { return }
+            // Code in a frame entered in unreachable code is dead even where the validator calls it
+            // reachable (the frame's start resets its polymorphic stack): its labels are never written.
+            guard typing.reachable, frames.last?.live ?? true else { return }
             try lowerReachable(instruction, state)
         }
     }

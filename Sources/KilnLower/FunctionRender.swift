@@ -9,17 +9,50 @@ extension FunctionLowerer {
         return "/* func \(index)\(name): \(type.signature), type \(typeIndex)\(at) */"
     }
 
-    static func prototype(_ context: LoweringContext, _ index: UInt32, _ type: FunctionType) -> String {
+    static func prototype(_ context: LoweringContext, _ index: UInt32, _ type: FunctionType, name: String? = nil, linkage: String? = nil) -> String {
         let params = (["kiln_instance* self"] + type.parameters.enumerated().map { "\(CTypes.cType($0.element)) \(CNames.local(UInt32($0.offset)))" })
-        return "\(context.linkage)\(CTypes.returnType(type)) \(context.names.function(index))(\(params.joined(separator: ", ")))"
+        return "\(linkage ?? context.linkage)\(CTypes.returnType(type)) \(name ?? context.names.function(index))(\(params.joined(separator: ", ")))"
+    }
+
+    /// The body of a function with a large frame (only one function index can have this prefix).
+    var bodyName: String { context.names.function(index) + "_body" }
+
+    /// The function's own name: checks that the body's whole frame fits above the stack limit, then calls it.
+    func largeFrameWrapper(_ bytes: Int) -> [String] {
+        let arguments = (["self"] + type.parameters.indices.map { CNames.local(UInt32($0)) }).joined(separator: ", ")
+        let call = "\(bodyName)(\(arguments));"
+        return [
+            "static \(CTypes.returnType(type)) \(bodyName)(\(Self.prototype(context, index, type).split(separator: "(", maxSplits: 1).last.map(String.init) ?? "");",
+            Self.prototype(context, index, type) + " {",
+            "  KILN_ENTER_FRAME(self->ctx, \(bytes)u); /* a frame of up to \(bytes) bytes must fit above the limit */",
+            type.results.isEmpty ? "  \(call)" : "  return \(call)",
+            "}",
+        ]
     }
 
     func render() -> String {
         var out: [String] = []
         out.append(Self.header(context, index, type, bodyOffset: body?.bodyOffset))
-        out.append(Self.prototype(context, index, type) + " {")
+        let bytes = frameBytes
+        let largeFrame = bytes > Self.reserveFrameBytes
+        if largeFrame {
+            // The check runs in a small wrapper, before the large frame exists: a check inside the function
+            // would run after its prologue moved the stack pointer past the end, and the trap's own call would
+            // fault. The body is never inlined into the wrapper, so its frame starts below the checked address.
+            out.append(contentsOf: largeFrameWrapper(bytes))
+            out.append("static __attribute__((noinline)) " + Self.prototype(context, index, type, name: bodyName, linkage: "") + " {")
+        } else {
+            out.append(Self.prototype(context, index, type) + " {")
+        }
         out.append("  Instance* const inst KILN_UNUSED = (Instance*)self;")
         out.append("  kiln_ctx* const ctx KILN_UNUSED = self->ctx;")
+        if largeFrame {
+            out.append("  /* the caller checked the whole frame against the stack limit */")
+        } else if makesCalls || frameValues > Self.leafFrameValues {
+            out.append("  KILN_ENTER(ctx);")
+        } else {
+            out.append("  /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */")
+        }
         if usesMemory {
             out.append("  kiln_memory mem0_view = *\(context.memory0); /* memory 0's base and size, kept in registers */")
             out.append("  kiln_memory* const mem0 KILN_UNUSED = &mem0_view;")
@@ -42,11 +75,6 @@ extension FunctionLowerer {
             }
         }
         for group in byType { out.append("  KILN_UNUSED \(group.type) \(group.names.joined(separator: ", "));") }
-        if makesCalls || frameValues > Self.leafFrameValues {
-            out.append("  KILN_ENTER(ctx);")
-        } else {
-            out.append("  /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */")
-        }
         out.append(writer.text)
         if !type.results.isEmpty { out.append("  __builtin_unreachable(); /* every path above returned */") }
         out.append("}")
@@ -56,6 +84,28 @@ extension FunctionLowerer {
     /// Locals and slots a leaf may have and still skip KILN_ENTER: at most 16 bytes each, 8 KiB in all, well
     /// inside the 128 KiB kept free below the stack limit (Runtime/host/invoke.c).
     static let leafFrameValues = 512
+
+    /// Frames estimated above this check that the whole frame fits above the limit (KILN_ENTER_FRAME); smaller
+    /// ones only that the frame address is above it, leaving the rest to the reserve below the limit.
+    static let reserveFrameBytes = 16 * 1024
+
+    /// A bound on the function's stack frame: twice the bytes of its parameters, locals and slots (at -O0
+    /// each is a stack slot; at -O2 no more of them can be live, and spilled, at once), plus room for
+    /// temporaries and call arguments.
+    var frameBytes: Int {
+        var bytes = type.parameters.reduce(0) { $0 + Self.size($1) }
+        for run in body?.locals ?? [] { bytes += Int(run.count) * Self.size(run.type) }
+        for declaration in slotDecls { bytes += declaration.type == "kiln_v128" ? 16 : 8 }
+        return 2 * bytes + 4096
+    }
+
+    static func size(_ type: ValueType) -> Int {
+        switch type {
+        case .i32, .f32: 4
+        case .v128: 16
+        default: 8
+        }
+    }
 
     var frameValues: Int {
         let locals = body?.locals.reduce(0) { $0 + Int($1.count) } ?? 0

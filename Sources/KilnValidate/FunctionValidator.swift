@@ -51,7 +51,7 @@ public struct FunctionValidator<Sink: TypedInstructionSink>: ~Copyable {
                     decoded = try reader.next()
                 } catch {
                     offset = error.location.offset ?? offset
-                    throw ValidationError(error.reason, isMalformed: true)
+                    throw ValidationError(decoding: error)
                 }
                 guard let decoded else { break }
                 offset = decoded.offset

@@ -1,4 +1,5 @@
 import KilnModel
+import KilnDecode
 
 /// Why a module is invalid: the spec's reason first (what `assert_invalid` expects), then detail.
 ///
@@ -10,14 +11,26 @@ public struct ValidationError: KilnError, Equatable {
     /// Binary-format rules that the spec checks while validating code (the data count section) are
     /// reported as malformed, as the spec's scripts expect.
     public let isMalformed: Bool
+    /// The decoder's kind when a body's decoding error is passed on (`unsupported feature`), else nil.
+    let decodeKind: String?
 
     public init(_ reason: String, location: ErrorLocation = ErrorLocation(), isMalformed: Bool = false) {
         self.reason = reason
         self.location = location
         self.isMalformed = isMalformed
+        self.decodeKind = nil
     }
 
-    public var kind: String { isMalformed ? "malformed module" : "invalid module" }
+    /// A function body's decoding error, with its kind kept: a later proposal's opcode stays an
+    /// `unsupported feature`, not a `malformed module`.
+    init(decoding error: DecodeError) {
+        reason = error.reason
+        location = ErrorLocation()
+        isMalformed = true
+        decodeKind = error.category == .unsupported ? error.kind : nil
+    }
+
+    public var kind: String { decodeKind ?? (isMalformed ? "malformed module" : "invalid module") }
 
     func at(_ location: ErrorLocation) -> ValidationError {
         var copy = self

@@ -37,6 +37,21 @@ struct ModuleFileTests {
         #expect(error.message(module: path) == "\(path): cannot read module: \(reason)")
     }
 
+    /// Past the cap the read stops with an error instead of growing (1 GiB by default; 16 bytes here).
+    @Test func aFileOverTheSizeCapIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try directory.write("big.wasm", Array(repeating: 0, count: 17))
+        let error = try #require(throws: DecodeError.self) { try ModuleFile.read(path, maxBytes: 16) }
+        #expect(error.description == "cannot read module: the file is larger than 16 bytes, the most Kiln reads")
+        #expect(throws: Never.self) { try ModuleFile.read(path, maxBytes: 17) }
+    }
+
+    @Test func aCharacterDeviceIsNotRead() throws {
+        let error = try #require(throws: DecodeError.self) { try ModuleFile.read("/dev/zero") }
+        #expect(error.description == "cannot read module: not a regular file")
+    }
+
     @Test func invalidFileThrowsAValidationError() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

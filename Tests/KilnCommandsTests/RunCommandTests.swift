@@ -1,4 +1,5 @@
 import Foundation
+import Kiln
 import Testing
 
 /// `kiln run`: exports called with typed arguments, traps reported as wasmtime does (exit 134), proc_exit
@@ -74,5 +75,99 @@ import Testing
         let command = try KilnProcess.run(["run", "--no-cache", "--opt", "0", path])
         #expect(command.status == 1)
         #expect(command.stderr == "\(path): not a command: no _start export (use --invoke NAME)\n")
+    }
+
+    /// A memory's minimum above `--max-memory-pages` is an instantiation error naming both (exit 1), not a
+    /// trap, from kiln-driver, from the launcher (the second, cached run) and from a `--exe` executable.
+    @Test func aMinimumAboveTheMemoryLimitIsAnInstantiationError() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let source = try directory.write("big.wat", text: "(module (memory 17) (func (export \"_start\")))")
+        let module = try directory.write("big.wasm", try Kiln.read(path: source).binary)
+        let message = "cannot instantiate module: memory 0 needs 17 pages at minimum but --max-memory-pages is 16\n"
+        let environment = ["KILN_CACHE_DIR": directory.url.appendingPathComponent("cache").path, "KILN_LAUNCH_DEBUG": "1"]
+        for run in ["miss", "hit"] {
+            let result = try KilnProcess.run(["run", "--opt", "0", "--max-memory-pages", "16", module], environment: environment)
+            #expect(result.status == 1)
+            #expect(result.stdout == "")
+            #expect(result.stderrLines.filter { !$0.hasPrefix("kiln: launch:") } == ["\(module): \(message)".dropLast()])
+            #expect(result.stderr.contains("kiln: launch: \(run)"), "\(result.stderr)")
+        }
+        let program = directory.url.appendingPathComponent("big").path
+        let compile = try KilnProcess.run(["compile", "--exe", "--opt", "0", module, "-o", program])
+        #expect(compile.status == 0, "\(compile.stderr)")
+        let exe = try KilnProcess.runProgram(program, ["--max-memory-pages", "16"])
+        #expect(exe.status == 1)
+        #expect(exe.stderr == "error: " + message)
+        #expect(try KilnProcess.runProgram(program, ["--max-memory-pages", "17"]).status == 0)
+        // The executable names a --dir it cannot open, and why.
+        let missing = directory.url.appendingPathComponent("missing").path
+        let noDir = try KilnProcess.runProgram(program, ["--dir", missing])
+        #expect(noDir.status == 1)
+        #expect(noDir.stderr == "big: --dir \(missing): No such file or directory\n")
+    }
+
+    /// A `--dir` that cannot be opened is a usage error naming it and the reason, before the module is even
+    /// read (here it is not a module at all).
+    @Test(arguments: [("missing", "No such file or directory"), ("file", "Not a directory")])
+    func aDirThatCannotBeOpenedIsAUsageError(name: String, reason: String) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let notAModule = try directory.write("file", text: "not wasm")
+        let dir = directory.url.appendingPathComponent(name).path
+        let result = try KilnProcess.run(["run", "--no-cache", "--dir", dir, notAModule])
+        #expect(result.status == 64)
+        #expect(result.stderrLines.first == "Error: --dir \(dir): \(reason)", "\(result.stderr)")
+        #expect(!result.stderr.contains("not wasm") && !result.stderr.contains("invalid"))
+    }
+
+    /// Says hello, grows its memory (no maximum: it may reach 4 GiB) by 2000 pages and uses the last byte.
+    static let hello = """
+        (module
+          (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+          (memory 1)
+          (data (i32.const 16) "hello\\n")
+          (func (export "_start")
+            (i32.store (i32.const 0) (i32.const 16))
+            (i32.store (i32.const 4) (i32.const 6))
+            (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+            (if (i32.ne (memory.grow (i32.const 2000)) (i32.const 1)) (then unreachable))
+            (i32.store8 (i32.const 131137535) (i32.const 1))
+            (if (i32.ne (i32.load8_u (i32.const 21)) (i32.const 10)) (then unreachable))
+            (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))
+        """
+
+    /// Under an address-space limit below the 4 GiB a memory without a maximum may reach (`ulimit -v
+    /// 2000000`, about 1.9 GiB), a command still runs: its memory takes a smaller reservation (and would move
+    /// if it grew past it). In bounds mode guard the 8 GiB cannot shrink: the error says so and names
+    /// `--bounds explicit`. Both through kiln-driver and through a `--exe` executable.
+    @Test(arguments: [false, true]) func aCommandRunsUnderAnAddressSpaceLimit(executable: Bool) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let module = try directory.write("hello.wat", text: Self.hello)
+        let kiln = try #require(KilnProcess.executable)
+        func limited(_ words: [String]) throws -> KilnProcess.Result {
+            try KilnProcess.launch(URL(fileURLWithPath: "/bin/sh"), ["-c", "ulimit -v 2000000; exec \"$@\"", "sh"] + words, environment: [:])
+        }
+        var runs: [(bounds: String, result: KilnProcess.Result)] = []
+        for bounds in ["explicit", "guard"] {
+            if executable {
+                let program = directory.url.appendingPathComponent("hello-\(bounds)").path
+                let compile = try KilnProcess.run(["compile", "--exe", "--opt", "0", "--bounds", bounds, module, "-o", program])
+                #expect(compile.status == 0, "\(compile.stderr)")
+                runs.append((bounds, try limited([program])))
+            } else {
+                runs.append((bounds, try limited([kiln.path, "run", "--no-cache", "--opt", "0", "--bounds", bounds, module])))
+            }
+        }
+        #expect(runs[0].result.status == 0, "\(runs[0].result.stderr)")
+        #expect(runs[0].result.stdout == "hello\nhello\n")
+        #expect(runs[1].result.status == 1)
+        #expect(runs[1].result.stdout == "")
+        let prefix = executable ? "error" : module
+        #expect(runs[1].result.stderr.hasPrefix(
+            "\(prefix): cannot instantiate module: memory 0: cannot reserve the 8 GiB of address space that --bounds guard needs"),
+            "\(runs[1].result.stderr)")
+        #expect(runs[1].result.stderr.contains("--bounds explicit"))
     }
 }

@@ -92,6 +92,38 @@ import Testing
         #expect(try instance.invoke("deep", [.i32(1000)]) == [.i32(1000)])
     }
 
+    /// A frame larger than the whole stack left (40,000 v128 locals: 640 KB at -O0, on a 512 KiB thread stack)
+    /// traps at entry, before its first write to the frame; before, it faulted with SIGSEGV.
+    @Test func aFrameLargerThanTheStackTraps() throws {
+        // (module (func (export "f") (local v128 x 40000))), in binary: text would be 200 KB.
+        let body: [UInt8] = [0x01, 0xc0, 0xb8, 0x02, 0x7b, 0x0b]
+        let bytes: [UInt8] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x03, 0x02, 0x01, 0x00,
+                              0x07, 0x05, 0x01, 0x01, 0x66, 0x00, 0x00, 0x0a, UInt8(body.count + 2), 0x01, UInt8(body.count)] + body
+        let validated = try Kiln.validate(ModuleSource.detect(bytes))
+        // A directory of its own: dlopen would hand back the features artifact loaded from the same path.
+        let path = try Kiln.buildSharedObject(
+            validated, name: "huge.wasm", plan: BuildPlan(runtime: try RuntimeSources()), directory: directory + "/huge")
+        let instance = try Linker.instantiate(try SharedObject(path: path), in: store) { _, _ in nil }
+        final class Outcome: @unchecked Sendable { var message: String? }
+        let outcome = Outcome()
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            do {
+                _ = try instance.invoke("f", [])
+                outcome.message = "returned"
+            } catch let trap as Trap {
+                outcome.message = trap.message
+            } catch {
+                outcome.message = "\(error)"
+            }
+            done.signal()
+        }
+        thread.stackSize = 512 << 10
+        thread.start()
+        done.wait()
+        #expect(outcome.message == "call stack exhausted")
+    }
+
     @Test func bulkMemoryAndTablesAndGrowth() throws {
         let instance = try instantiate()
         #expect(try instance.invoke("init_later", []) == [.i32(4)])

@@ -1,6 +1,8 @@
 /* The one door into guest memory for WASI calls. Every pointer and length the guest passes is checked by
  * kiln_guest_range before a byte is touched; nothing else in src/wasi reads mem->data. The sum is
- * computed in 64 bits and the comparison is written so it cannot overflow even for 64-bit addresses. */
+ * computed in 64 bits and the comparison is written so it cannot overflow even for 64-bit addresses.
+ * A returned pointer is good until memory grows (growth may move `data`, src/memory.c): a WASI call never
+ * grows memory or runs guest code, so it may use its pointers until it returns, and no longer. */
 #ifndef KILN_WASI_GUEST_H
 #define KILN_WASI_GUEST_H
 

@@ -1,32 +1,40 @@
 /* path_open: opens a file or directory beneath a directory fd (sandbox.c keeps it there) and gives it
  * the lowest free guest fd.
  *
- * The host access mode follows the requested rights, as wasi-libc sets them from O_RDONLY/O_WRONLY:
- * fd_read or fd_readdir asks for reading, fd_write (or fd_datasync, fd_allocate, fd_filestat_set_size,
- * O_APPEND, O_TRUNC) for writing. The new fd's rights are then what that mode allows on that file type
- * (fd_table.c), whatever else was asked for: generous, as wasmtime is. */
+ * The host access mode follows the requested rights as wasmtime reads them: fd_read (or fd_readdir) asks for
+ * reading, fd_write (or O_APPEND, O_TRUNC, which cannot work without it) for writing. fd_datasync,
+ * fd_allocate and fd_filestat_set_size do not: a directory's own rights include them (fd_table.c), so a
+ * guest reopening "." with the rights fd_fdstat_get reported would otherwise ask to write a directory and
+ * get EISDIR. The new fd's rights are then what that mode allows on that file type (fd_table.c), whatever
+ * else was asked for: generous, as wasmtime is. A directory is never opened for writing: O_DIRECTORY with
+ * fd_write is EISDIR, as open(2) and wasmtime say. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 #include <fcntl.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "guest.h"
 #include "sandbox.h"
 #include "wasi_state.h"
 
 #define KILN_WANTS_READ (KILN_WASI_RIGHT_FD_READ | KILN_WASI_RIGHT_FD_READDIR)
-#define KILN_WANTS_WRITE                                                                          \
-  (KILN_WASI_RIGHT_FD_WRITE | KILN_WASI_RIGHT_FD_DATASYNC | KILN_WASI_RIGHT_FD_ALLOCATE |         \
-   KILN_WASI_RIGHT_FD_FILESTAT_SET_SIZE)
+
+/* Whether a request asks to write: fd_write, or a flag that means nothing without it. */
+static int wants_write(u32 oflags, u64 rights, u32 fdflags) {
+  return (rights & KILN_WASI_RIGHT_FD_WRITE) != 0 || (fdflags & KILN_WASI_FDFLAG_APPEND) ||
+         (oflags & KILN_WASI_OFLAG_TRUNC);
+}
 
 /* The open(2) flags for a WASI request. */
 static int host_flags(u32 dirflags, u32 oflags, u64 rights, u32 fdflags) {
   int fl = O_NOCTTY;
   int read = (rights & KILN_WANTS_READ) != 0;
-  int write = (rights & KILN_WANTS_WRITE) != 0 || (fdflags & KILN_WASI_FDFLAG_APPEND) ||
-              (oflags & KILN_WASI_OFLAG_TRUNC);
-  if (oflags & KILN_WASI_OFLAG_DIRECTORY) fl |= O_RDONLY | O_DIRECTORY; /* a directory is never written */
+  int write = wants_write(oflags, rights, fdflags);
+  /* Opened for reading even when writing was asked for, so a path that is not a directory fails with
+   * ENOTDIR first; path_open then refuses the directory with EISDIR. */
+  if (oflags & KILN_WASI_OFLAG_DIRECTORY) fl |= O_RDONLY | O_DIRECTORY;
   else if (read && write) fl |= O_RDWR;
   else if (write) fl |= O_WRONLY;
   else fl |= O_RDONLY;
@@ -61,6 +69,10 @@ u32 kiln_wasi_path_open(kiln_ctx* ctx, kiln_memory* mem, u32 fd, u32 dirflags, u
   err = kiln_sandbox_open(dir->host, p, host_flags(dirflags, oflags, rights_base, fdflags), 0666, &host);
   free(p);
   if (err != KILN_WASI_ESUCCESS) return err;
+  if ((oflags & KILN_WASI_OFLAG_DIRECTORY) && wants_write(oflags, rights_base, fdflags)) {
+    close(host);
+    return KILN_WASI_EISDIR;
+  }
   u32 opened;
   err = kiln_wasi_fd_insert(kiln_wasi_state(ctx), host, &opened); /* may move the table: dir is stale now */
   if (err != KILN_WASI_ESUCCESS) return err;

@@ -5,6 +5,11 @@ import KilnModel
 enum Descriptor {
     static let declaration = "__attribute__((visibility(\"default\"))) extern const kiln_module kiln_module_descriptor;"
 
+    /// The ELF section holding the metadata record: `magic[8]`, the ABI version and the text's length (u32,
+    /// the target's byte order), then the text and a NUL.
+    static let sectionName = ".kiln_metadata"
+    static let sectionMagic = "KILNMETA"
+
     static func render(_ context: LoweringContext, options: ModuleLowerer.Options) -> String {
         let module = context.module
         let space = context.space
@@ -67,6 +72,19 @@ enum Descriptor {
         lines.append("static const kiln_trampoline kiln_trampolines[\(max(1, typeCount))] = {\(trampolines.isEmpty ? "0" : trampolines.joined(separator: ", "))};")
         lines.append("static void* const kiln_host_adapters[\(max(1, typeCount))] = {\(adapters.isEmpty ? "0" : adapters.joined(separator: ", "))};")
 
+        // The metadata record lives in a section of its own, behind a magic word and the ABI version, so that
+        // `kiln run app.so` can check an artifact by reading the file before `dlopen` runs any of its code
+        // (KilnLoad/ArtifactFile.swift reads it); the descriptor points at the same bytes.
+        let metadata = Array(options.metadata.utf8)
+        lines.append("""
+        /* The metadata record, read from the file (section \(sectionName)) before the artifact is loaded. */
+        __attribute__((used, section("\(sectionName)"), aligned(8))) static const struct {
+          char magic[8];
+          u32 abi_version;
+          u32 length;
+          char text[\(metadata.count + 1)];
+        } kiln_metadata_record = {{\(sectionMagic.map { "'\($0)'" }.joined(separator: ", "))}, KILN_ABI_VERSION, \(metadata.count)u, \(cStringLiteral(metadata))};
+        """)
         lines.append("""
         const kiln_module kiln_module_descriptor = {
           .abi_version = KILN_ABI_VERSION,
@@ -90,7 +108,7 @@ enum Descriptor {
           .init = kiln_init,
           .start = \(module.start == nil ? "NULL" : "kiln_start"),
           .free = kiln_free,
-          .metadata = \(cStringLiteral(Array(options.metadata.utf8))),
+          .metadata = kiln_metadata_record.text,
         };
         """)
         return lines.joined(separator: "\n")

@@ -49,12 +49,12 @@ enum Instantiate {
             lines.append("    kiln_trap(ctx, KILN_TRAP_HOST);")
             lines.append("  }")
         }
+        // A limit below the minimum, or a reservation the OS refuses, stops instantiation with a message that
+        // says how much was asked and which option lowers it (Runtime/src/memory.c).
         for (i, memory) in module.memories.enumerated() {
             let max = memory.max ?? 65536
-            let create = context.boundsGuard
-                ? "kiln_memory_new_guarded(ctx, &inst->memory_storage[\(i)], \(memory.min)u, \(max)u, ctx->max_memory_pages)"
-                : "kiln_memory_new(&inst->memory_storage[\(i)], \(memory.min)u, \(max)u, ctx->max_memory_pages)"
-            lines.append("  if (\(create) != 0) kiln_trap(ctx, KILN_TRAP_OUT_OF_MEMORY);")
+            let index = space.memories.count - module.memories.count + i
+            lines.append("  kiln_memory_define(ctx, &inst->memory_storage[\(i)], \(index)u, \(memory.min)u, \(max)u, \(context.boundsGuard ? 1 : 0));")
             if memory.max != nil { lines.append("  inst->memory_storage[\(i)].has_max = 1;") }
         }
         for (i, table) in module.tables.enumerated() {
