@@ -4,8 +4,8 @@
 Generates modules with binaryen's `wasm-opt -ttf` from seeded random bytes, runs them through
 `kiln-difftest` in batches (one process per batch, `--jobs` at once), keeps every divergent module under
 `--keep`, and ends with the line `N passed, M failed`. Modules that failed to generate, that the reference
-rejects, and known Kiln bugs are counted apart (neither passed nor failed). Tests/README.md describes what
-is compared and which divergences are allowed.
+rejects, and that the runner marks KNOWN (a known bug) are counted apart (neither passed nor failed).
+Tests/README.md describes what is compared and which divergences are allowed.
 
 Module i of a run is generated from random.Random(f"{seed}:{i}"), so `--seed S --only I` reproduces it.
 """

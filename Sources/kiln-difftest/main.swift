@@ -4,7 +4,6 @@
 //   BEGIN path                      (before the module, so a driver can tell which one crashed the process)
 //   PASS path [allowed: class×n …]
 //   FAIL path CLASS detail
-//   KNOWN path NAME detail          (a known Kiln bug, fixed elsewhere)
 //   SKIP path reason                (not comparable: the reference rejects it, or foreign imports)
 //
 //   kiln-difftest [--configs O0,O2,O2-guard] [--calls N] [--cache DIR] [--jobs N] (FILE.wasm | DIR)…
@@ -86,7 +85,6 @@ func runAll(_ options: Options) throws {
             let notes = allowed.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }
             emit("PASS \(path)" + (notes.isEmpty ? "" : " allowed: " + notes.joined(separator: " ")))
         case .fail(let kind, let detail): emit("FAIL \(path) \(kind.rawValue) \(detail.replacingOccurrences(of: "\n", with: " | "))")
-        case .known(let name, let detail): emit("KNOWN \(path) \(name) \(detail)")
         case .skip(let reason): emit("SKIP \(path) \(reason.replacingOccurrences(of: "\n", with: " | "))")
         }
     }
