@@ -11,7 +11,7 @@ KILN_RELEASE := .build/release/kiln
 RELEASE := -c release --static-swift-stdlib
 
 .PHONY: launcher build build-debug test test-swift test-spec test-runtime test-wasi run fixtures clean spec-time sanitize \
-  bench bench-peers
+  bench bench-peers difftest difftest-simd difftest-large difftest-tools test-difftest difftest-reduce
 
 build:
 	$(SWIFT) build $(RELEASE) --product kiln-driver
@@ -39,7 +39,7 @@ $(KILN_DEBUG) $(KILN_RELEASE): $(LAUNCHER_SOURCES) $(LAUNCHER_HEADERS) Makefile
 
 # Unit tests, the runtime's C tests, then the whole Wasm 2.0 spec suite compiled and run through
 # `kiln wast` (its last line is `N passed, M failed, K skipped`).
-test: test-swift test-runtime test-spec test-wasi
+test: test-swift test-runtime test-spec test-wasi test-difftest
 
 test-swift:
 	$(SWIFT) build --build-tests
@@ -74,6 +74,49 @@ test-wasi: build-debug
 sanitize: build-debug
 	ASAN_OPTIONS=detect_leaks=0:handle_segv=0 LD_PRELOAD=$$(clang -print-file-name=libclang_rt.asan-x86_64.so) \
 	  $(KILN_DEBUG) wast $(SPEC)/*.wast Fixtures/wast/*.wast --sanitize --jobs $(JOBS) 2>&1 | grep -v "__asan_handle_no_return\|False positive error reports\|google/sanitizers/issues/189"; exit $${PIPESTATUS[0]}
+
+# Random-module differential testing against WasmKit's interpreter (Tests/README.md, "Differential
+# testing"): N modules from binaryen's `wasm-opt -ttf` on seeded random bytes, each under the reference and
+# Kiln at -O0, -O2 and -O2 --bounds guard. Divergent modules are kept in .build/difftest/divergent; last
+# line `N passed, M failed`. DIFFTEST_ARGS passes options to Scripts/difftest.py (--mix simd, --mix large,
+# --configs O0, --calls 5, --only I to rerun one module of the seed).
+N ?= 1000
+SEED ?= 1
+DIFFTEST_ARGS ?=
+DIFFTEST := .build/debug/kiln-difftest
+
+difftest-tools:
+	command -v wasm-opt >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update && $$SUDO apt-get install -y binaryen; }
+	$(SWIFT) build
+
+difftest: difftest-tools
+	python3 Scripts/difftest.py --count $(N) --seed $(SEED) --jobs $(JOBS) --runner $(DIFFTEST) $(DIFFTEST_ARGS)
+
+# Only SIMD modules; only large ones (inputs of 20-60 kB: hundreds of functions each).
+difftest-simd:
+	$(MAKE) difftest DIFFTEST_ARGS="--mix simd $(DIFFTEST_ARGS)"
+
+difftest-large:
+	$(MAKE) difftest DIFFTEST_ARGS="--mix large $(DIFFTEST_ARGS)"
+
+# Minimizes a kept module with binaryen's wasm-reduce, keeping each reduction that still makes the runner
+# print a line matching MATCH (default: any FAIL): make difftest-reduce M=.build/difftest/divergent/s1-000042.wasm
+# MATCH='FAIL .* result'. Writes M with .reduced.wasm; `wasm-dis` it to write the Fixtures/wast script.
+MATCH ?= ^FAIL
+difftest-reduce: difftest-tools
+	cp $(M) .build/difftest/reduce-test.wasm
+	wasm-reduce $(M) --command="bash -c '$(DIFFTEST) --cache .build/difftest/cache .build/difftest/reduce-test.wasm | grep -q \"$(MATCH)\"'" \
+	  -t .build/difftest/reduce-test.wasm -w $(M:.wasm=.reduced.wasm) --timeout 60 -b $$(dirname $$(command -v wasm-opt))/ \
+	  --mvp-features --enable-sign-ext --enable-nontrapping-float-to-int --enable-bulk-memory --enable-mutable-globals \
+	  --enable-multivalue --enable-reference-types --enable-simd
+	wasm-dis $(M:.wasm=.reduced.wasm)
+
+# The fixed-seed sample `make test` runs: small modules, about 3 minutes on 2 cores.
+TEST_DIFFTEST_COUNT ?= 150
+test-difftest: difftest-tools
+	python3 Scripts/difftest.py --count $(TEST_DIFFTEST_COUNT) --seed 20261206 --mix small --jobs $(JOBS) --runner $(DIFFTEST) \
+	  --work .build/test-difftest/modules --keep .build/test-difftest/divergent
 
 # The main job on a bundled program: precompile it, run it, run it through the cache twice, with the
 # cost of each step.

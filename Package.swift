@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "kiln-driver", targets: ["kiln-driver"]),
         .executable(name: "kiln-interp", targets: ["kiln-interp"]),
         .executable(name: "kiln-measure", targets: ["kiln-measure"]),
+        .executable(name: "kiln-difftest", targets: ["kiln-difftest"]),
         .library(name: "Kiln", targets: ["Kiln"]),
     ],
     dependencies: [
@@ -41,6 +42,11 @@ let package = Package(
         .executableTarget(name: "kiln-interp", dependencies: [
             .product(name: "WasmKit", package: "WasmKit"), .product(name: "WasmKitWASI", package: "WasmKit"),
         ]),
+        // Random-module differential testing (`make difftest`): binaryen's -ttf modules under WasmKit's
+        // interpreter and under Kiln, in one process; WasmKit stays out of every library target.
+        .executableTarget(name: "kiln-difftest", dependencies: [
+            "Kiln", "KilnBuild", "KilnCache", "KilnDecode", "KilnLoad", "KilnValidate", "CKilnHost", .product(name: "WasmKit", package: "WasmKit"),
+        ]),
         // What `kiln bench` spawns each run through to read its wall time and peak RSS: C, and small, because a
         // child's peak RSS starts at its parent's (see its main.c).
         .executableTarget(name: "kiln-measure"),
@@ -66,6 +72,8 @@ let package = Package(
         .testTarget(name: "KilnWastTests", dependencies: ["KilnWast", "KilnBuild"]),
         .testTarget(name: "KilnCommandsTests", dependencies: ["KilnCommands", "Kiln"]),
         .testTarget(name: "ArchitectureTests"),
+        // The helpers of kiln-difftest: the export rewrite, value and trap matching, the memory comparison.
+        .testTarget(name: "KilnDifftestTests", dependencies: ["kiln-difftest", wat, .product(name: "WasmKit", package: "WasmKit")]),
         // The same WASI commands under WasmKit's interpreter (the reference) and `kiln run`, and the sandbox.
         .testTarget(name: "KilnDifferentialTests", dependencies: [
             "Kiln", .product(name: "WasmKit", package: "WasmKit"), .product(name: "WasmKitWASI", package: "WasmKit"),
