@@ -39,7 +39,7 @@ for target in "${targets[@]}"; do
   while (( $(date +%s) - start < per && restarts < 20 )); do
     restarts=$(( restarts + 1 ))
     left=$(( per - ($(date +%s) - start) ))
-    ASAN_OPTIONS=detect_leaks=0:handle_abort=1:allocator_may_return_null=1 \
+    SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0:handle_abort=1:allocator_may_return_null=1 \
       "$build/$target" "$corpus" "$dir/seeds/$target" "${options[@]}" -max_total_time=$left -detect_leaks=0 \
       -artifact_prefix="$crashes/" -print_final_stats=1 >> "$log" 2>&1
     status=$?
