@@ -59,7 +59,7 @@ let package = Package(
         // Fuzz targets (Fuzz/, `make fuzz`): built with libFuzzer into .build-fuzz by the Makefile; a plain
         // `swift build` makes them reproducers that run the inputs named on the command line.
         .target(name: "KilnFuzzSupport", path: "Fuzz/Support"),
-        .executableTarget(name: "fuzz-decode", dependencies: ["KilnFuzzSupport", "KilnModel", "KilnDecode", "KilnValidate"], path: "Fuzz/fuzz-decode"),
+        .executableTarget(name: "fuzz-decode", dependencies: ["KilnFuzzSupport", "KilnModel", "KilnDecode", "KilnValidate", "KilnLower"], path: "Fuzz/fuzz-decode"),
         .executableTarget(name: "fuzz-pipeline", dependencies: [
             "KilnFuzzSupport", "KilnModel", "KilnDecode", "KilnValidate", "KilnLower", "KilnBuild", "KilnLoad",
         ], path: "Fuzz/fuzz-pipeline"),
