@@ -31,8 +31,7 @@ for target in "${targets[@]}"; do
     *) echo "unknown fuzz target $target"; exit 2 ;;
   esac
   echo "== $target for ${per}s (log: $log)"
-  # Crashes do not stop the run (-fork with -ignore_crashes would need a second process; instead rerun
-  # after each artifact until the time is used up).
+  # libFuzzer stops at the first crash: start it again (at most 20 times) until the time is used up.
   start=$(date +%s)
   : > "$log"
   restarts=0
@@ -51,5 +50,8 @@ for target in "${targets[@]}"; do
   runs=$(grep -h 'stat::number_of_executed_units' "$log" | awk '{s += $2} END {print s + 0}')
   rate=$(( elapsed > 0 ? runs / elapsed : runs ))
   summary+=("$target: ${elapsed}s, $runs execs ($rate exec/s), corpus $(ls "$corpus" | wc -l) files, crashes $(ls "$crashes" | wc -l)")
+  # fuzz-pipeline's own counts (built, instantiated, skipped), from its last process.
+  last=$(grep -h "^$target: .* inputs" "$log" | tail -1)
+  [[ -n $last ]] && summary+=("  $last")
 done
 printf '%s\n' "${summary[@]}"
