@@ -11,7 +11,7 @@ KILN_RELEASE := .build/release/kiln
 RELEASE := -c release --static-swift-stdlib
 
 .PHONY: launcher build build-debug test test-swift test-spec test-runtime test-wasi run fixtures clean spec-time sanitize \
-  bench bench-peers difftest difftest-simd difftest-large difftest-tools test-difftest difftest-reduce
+  bench bench-peers difftest difftest-simd difftest-large difftest-tools test-difftest difftest-reduce fuzz fuzz-build
 
 build:
 	$(SWIFT) build $(RELEASE) --product kiln-driver
@@ -146,5 +146,19 @@ bench-peers:
 fixtures:
 	Fixtures/build.sh
 
+# Coverage-guided fuzzing with libFuzzer (Tests/README.md, "Fuzzing"): the targets under Fuzz/ built with
+# -sanitize=fuzzer,address into their own scratch path, then run for SECONDS in all, split across FUZZ_TARGET,
+# one core. Corpora and crash artifacts go to .fuzz/ (not committed).
+SECONDS ?= 600
+FUZZ_TARGET ?= fuzz-decode fuzz-pipeline
+FUZZ_BUILD := -c release --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DKILN_FUZZ
+
+fuzz-build:
+	for t in $(FUZZ_TARGET); do $(SWIFT) build $(FUZZ_BUILD) --product $$t || exit 1; done
+	$(SWIFT) build --product fuzz-seeds
+
+fuzz: fuzz-build
+	SPEC=$(SPEC) Scripts/fuzz.sh .build-fuzz/release .build/debug/fuzz-seeds $(SECONDS) $(FUZZ_TARGET)
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

@@ -62,6 +62,15 @@ let package = Package(
             cSettings: [.unsafeFlags(["-ffp-contract=off", "-frounding-math"])]
         ),
 
+        // Fuzz targets (Fuzz/, `make fuzz`): built with libFuzzer into .build-fuzz by the Makefile; a plain
+        // `swift build` makes them reproducers that run the inputs named on the command line.
+        .target(name: "KilnFuzzSupport", path: "Fuzz/Support"),
+        .executableTarget(name: "fuzz-decode", dependencies: ["KilnFuzzSupport", "KilnModel", "KilnDecode", "KilnValidate", "KilnLower"], path: "Fuzz/fuzz-decode"),
+        .executableTarget(name: "fuzz-pipeline", dependencies: [
+            "KilnFuzzSupport", "KilnModel", "KilnDecode", "KilnValidate", "KilnLower", "KilnBuild", "KilnLoad",
+        ], path: "Fuzz/fuzz-pipeline"),
+        .executableTarget(name: "fuzz-seeds", dependencies: ["KilnDecode", wat], path: "Fuzz/fuzz-seeds"),
+
         // Tests mirror Sources/.
         .testTarget(name: "KilnDecodeTests", dependencies: ["KilnDecode", wat]),
         .testTarget(name: "KilnValidateTests", dependencies: ["KilnValidate", "KilnDecode", wat]),
