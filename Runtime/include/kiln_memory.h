@@ -44,8 +44,9 @@ static inline u8* kiln_memory_ptr(kiln_ctx* ctx, kiln_memory* m, u64 addr, u64 n
 }
 
 /* Bounds mode "guard": a load is checked by the fault its bytes cause, so all of them must be read. clang
- * narrows a load whose value is only partly used (a wrap, a mask, one lane) to the bytes used, which can stop
- * short of the guard page, and a straddling access then returns instead of trapping. Passing the whole value
+ * drops a load whose value is never used and narrows one whose value is only partly used (a wrap, a mask,
+ * one lane) to the bytes used, which can stop short of the guard page: the access then returns instead of
+ * trapping. Passing the whole value
  * to an empty asm (implicitly volatile: it has no outputs) makes clang load all of it, as wasm2c's
  * FORCE_READ does. Versioned loops' unchecked copies (kiln_loop.h) read without it: their range is checked. */
 #if defined(KILN_BOUNDS_GUARD) && KILN_BOUNDS_GUARD
@@ -106,7 +107,9 @@ static inline kiln_v128 kiln_v128_load(kiln_ctx* ctx, kiln_memory* m, u64 addr) 
 }
 
 static inline u32 kiln_i32_load8_u(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
-  return *kiln_memory_ptr(ctx, m, addr, 1);
+  u8 v = *kiln_memory_ptr(ctx, m, addr, 1);
+  KILN_READ_INT(v); /* a byte cannot be narrowed, but a load whose value is unused can be dropped */
+  return v;
 }
 static inline u32 kiln_i32_load8_s(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
   return kiln_i32_extend8_s(kiln_i32_load8_u(ctx, m, addr));
@@ -122,7 +125,7 @@ static inline u32 kiln_i32_load16_s(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
 }
 
 static inline u64 kiln_i64_load8_u(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
-  return *kiln_memory_ptr(ctx, m, addr, 1);
+  return kiln_i32_load8_u(ctx, m, addr);
 }
 static inline u64 kiln_i64_load8_s(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
   return kiln_i64_extend8_s(kiln_i64_load8_u(ctx, m, addr));

@@ -783,7 +783,9 @@ static inline kiln_v128 kiln_v128_load32x2_u(kiln_ctx* ctx, kiln_memory* m, u64 
 }
 
 static inline kiln_v128 kiln_v128_load8_splat(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
-  return kiln_i8x16_splat(*kiln_memory_ptr(ctx, m, addr, 1));
+  u8 x = *kiln_memory_ptr(ctx, m, addr, 1);
+  KILN_READ_INT(x);
+  return kiln_i8x16_splat(x);
 }
 static inline kiln_v128 kiln_v128_load16_splat(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
   u16 x;
@@ -818,7 +820,9 @@ static inline kiln_v128 kiln_v128_load64_zero(kiln_ctx* ctx, kiln_memory* m, u64
 
 /* Lane loads and stores move the lane's bits as an integer, so a float lane's NaN payload is untouched. */
 static inline kiln_v128 kiln_v128_load8_lane(kiln_ctx* ctx, kiln_memory* m, u64 addr, kiln_v128 v, int lane) {
-  return kiln_i8x16_replace_lane(v, lane, *kiln_memory_ptr(ctx, m, addr, 1));
+  u8 x = *kiln_memory_ptr(ctx, m, addr, 1);
+  KILN_READ_INT(x);
+  return kiln_i8x16_replace_lane(v, lane, x);
 }
 static inline kiln_v128 kiln_v128_load16_lane(kiln_ctx* ctx, kiln_memory* m, u64 addr, kiln_v128 v, int lane) {
   u16 x;
