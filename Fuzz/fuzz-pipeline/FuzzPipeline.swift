@@ -156,12 +156,17 @@ final class PipelineFuzzer: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/wasm-opt")
         process.arguments = [scratch + "/ttf.wasm", "--print"] + Self.features
-        let pipe = Pipe()
-        process.standardOutput = pipe
+        // The text goes to a file: Foundation's readDataToEndOfFile on a pipe traps on EINTR, which
+        // libFuzzer's timer signals cause.
+        let textPath = scratch + "/ttf.wat"
+        guard FileManager.default.createFile(atPath: textPath, contents: nil),
+              let output = FileHandle(forWritingAtPath: textPath) else { Self.fail("cannot create \(textPath)") }
+        process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         do { try process.run() } catch { Self.fail("cannot run wasm-opt: \(error)") }
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        try? output.close()
+        let text = String(decoding: FuzzEntry.readFile(textPath) ?? [], as: UTF8.self)
         return text.contains("anyref") || text.contains("(ref ") || text.contains("(ref|") || text.contains("ref|")
     }
 
