@@ -22,7 +22,7 @@ extension FunctionLowerer {
         let arguments = (["self"] + type.parameters.indices.map { CNames.local(UInt32($0)) }).joined(separator: ", ")
         let call = "\(bodyName)(\(arguments));"
         return [
-            "static \(CTypes.returnType(type)) \(bodyName)(\(Self.prototype(context, index, type).split(separator: "(", maxSplits: 1).last.map(String.init) ?? "");",
+            Self.prototype(context, index, type, name: bodyName, linkage: "static ") + ";",
             Self.prototype(context, index, type) + " {",
             "  KILN_ENTER_FRAME(self->ctx, \(bytes)u); /* a frame of up to \(bytes) bytes must fit above the limit */",
             type.results.isEmpty ? "  \(call)" : "  return \(call)",
