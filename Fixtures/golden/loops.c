@@ -12,7 +12,7 @@ static const kiln_functype kiln_types[3] = {{"ii", ""}, {"iii", ""}, {"i", "i"}}
 
 typedef struct Instance {
   kiln_instance base;
-  kiln_funcref funcs[5];
+  kiln_funcref funcs[8];
   kiln_memory* memories[1];
   kiln_table* tables[1];
   kiln_global* globals[1];
@@ -26,10 +26,13 @@ typedef struct Instance {
 static void func0(kiln_instance* self, u32 l0, u32 l1);
 static void func1(kiln_instance* self, u32 l0, u32 l1);
 static void func2(kiln_instance* self, u32 l0, u32 l1, u32 l2);
-static u32 func3(kiln_instance* self, u32 l0);
-static u32 func4(kiln_instance* self, u32 l0);
+static void func3(kiln_instance* self, u32 l0, u32 l1);
+static void func4(kiln_instance* self, u32 l0, u32 l1);
+static void func5(kiln_instance* self, u32 l0, u32 l1, u32 l2);
+static u32 func6(kiln_instance* self, u32 l0);
+static u32 func7(kiln_instance* self, u32 l0);
 
-/* func 0: [i32 i32] -> [], type 0, body at 0x5b */
+/* func 0: [i32 i32] -> [], type 0, body at 0x84 */
 static void func0(kiln_instance* self, u32 l0, u32 l1) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -39,36 +42,36 @@ static void func0(kiln_instance* self, u32 l0, u32 l1) {
   KILN_UNUSED u32 l2 = 0;
   KILN_UNUSED u32 s1_i32 = 0, s0_i32 = 0;
   KILN_UNUSED u64 t1 = 0, k1 = 0, a1_0 = 0;
-  /* loop L1 @0x5f: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
-  t1 = kiln_loop_trips_ne((u32)((kiln_i128)l2 + (kiln_i128)1), (u32)((kiln_i128)l1), 1);
+  /* loop L1 @0x88: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
+  t1 = kiln_loop_trips_ne((u32)(kiln_loop_local(mem0, l2) + (kiln_i128)1), (u32)(kiln_loop_local(mem0, l1)), 1);
   if (t1 != 0
-      && kiln_loop_span_ok(mem0, ((kiln_i128)l0 + (kiln_i128)l2 * 4), 4, t1, 4u)) {
-    a1_0 = (u64)((kiln_i128)l0 + (kiln_i128)l2 * 4);
+      && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4), 4, t1, 4u)) {
+    a1_0 = (u64)(kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4);
 #pragma clang loop vectorize(assume_safety)
   for (k1 = 0; k1 < t1; k1++) {
-  s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0x67 */
-  s0_i32 = l0 + s1_i32; /* i32.add @0x68 */
-  s1_i32 = l2 + 1u; /* i32.add @0x6d */
+  s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0x90 */
+  s0_i32 = l0 + s1_i32; /* i32.add @0x91 */
+  s1_i32 = l2 + 1u; /* i32.add @0x96 */
   kiln_i32_store_nc(mem0, a1_0 + (u64)4ll * k1, s1_i32); /* checked before the loop */
-  s0_i32 = l2 + 1u; /* i32.add @0x75 */
-  l2 = s0_i32; /* local.set 2 @0x76 */
-  s0_i32 = l2 != l1; /* i32.ne @0x7c */
+  s0_i32 = l2 + 1u; /* i32.add @0x9e */
+  l2 = s0_i32; /* local.set 2 @0x9f */
+  s0_i32 = l2 != l1; /* i32.ne @0xa5 */
   }
   } else {
-L1:; /* loop @0x5f */
-  s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0x67 */
-  s0_i32 = l0 + s1_i32; /* i32.add @0x68 */
-  s1_i32 = l2 + 1u; /* i32.add @0x6d */
-  kiln_i32_store(ctx, mem0, (u64)s0_i32, s1_i32); /* i32_store offset=0 @0x6e */
-  s0_i32 = l2 + 1u; /* i32.add @0x75 */
-  l2 = s0_i32; /* local.set 2 @0x76 */
-  s0_i32 = l2 != l1; /* i32.ne @0x7c */
-  if (s0_i32) { goto L1; } /* br_if @0x7d */
+L1:; /* loop @0x88 */
+  s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0x90 */
+  s0_i32 = l0 + s1_i32; /* i32.add @0x91 */
+  s1_i32 = l2 + 1u; /* i32.add @0x96 */
+  kiln_i32_store(ctx, mem0, (u64)s0_i32, s1_i32); /* i32_store offset=0 @0x97 */
+  s0_i32 = l2 + 1u; /* i32.add @0x9e */
+  l2 = s0_i32; /* local.set 2 @0x9f */
+  s0_i32 = l2 != l1; /* i32.ne @0xa5 */
+  if (s0_i32) { goto L1; } /* br_if @0xa6 */
   }
-  return; /* end @0x80 */
+  return; /* end @0xa9 */
 }
 
-/* func 1: [i32 i32] -> [], type 0, body at 0x81 */
+/* func 1: [i32 i32] -> [], type 0, body at 0xaa */
 static void func1(kiln_instance* self, u32 l0, u32 l1) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -78,33 +81,33 @@ static void func1(kiln_instance* self, u32 l0, u32 l1) {
   KILN_UNUSED u32 l2 = 0;
   KILN_UNUSED u32 s0_i32 = 0;
   KILN_UNUSED u64 t1 = 0, k1 = 0, a1_0 = 0;
-  l2 = l1 - 1u; /* i32.sub @0x89, local.set 2 @0x8a */
-  /* loop L1 @0x8c: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
-  t1 = kiln_loop_trips_gt_s((u32)((kiln_i128)l2 + (kiln_i128)-1), (u32)((kiln_i128)-1), -1);
+  l2 = l1 - 1u; /* i32.sub @0xb2, local.set 2 @0xb3 */
+  /* loop L1 @0xb5: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
+  t1 = kiln_loop_trips_gt_s((u32)(kiln_loop_local(mem0, l2) + (kiln_i128)-1), (u32)((kiln_i128)-1), -1);
   if (t1 != 0
-      && kiln_loop_span_ok(mem0, ((kiln_i128)l0 + (kiln_i128)l2), -1, t1, 4u)) {
-    a1_0 = (u64)((kiln_i128)l0 + (kiln_i128)l2);
+      && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2)), -1, t1, 4u)) {
+    a1_0 = (u64)(kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2));
 #pragma clang loop vectorize(assume_safety)
   for (k1 = 0; k1 < t1; k1++) {
-  s0_i32 = l0 + l2; /* i32.add @0x92 */
+  s0_i32 = l0 + l2; /* i32.add @0xbb */
   kiln_u8_store_nc(mem0, a1_0 + (u64)-1ll * k1 + 3u, (u8)l2); /* checked before the loop */
-  s0_i32 = l2 - 1u; /* i32.sub @0x9c */
-  l2 = s0_i32; /* local.set 2 @0x9d */
-  s0_i32 = (s32)l2 > (s32)0xffffffffu; /* i32.gt_s @0xa3 */
+  s0_i32 = l2 - 1u; /* i32.sub @0xc5 */
+  l2 = s0_i32; /* local.set 2 @0xc6 */
+  s0_i32 = (s32)l2 > (s32)0xffffffffu; /* i32.gt_s @0xcc */
   }
   } else {
-L1:; /* loop @0x8c */
-  s0_i32 = l0 + l2; /* i32.add @0x92 */
-  kiln_i32_store8(ctx, mem0, (u64)s0_i32 + 3u, l2); /* i32_store8 offset=3 @0x95 */
-  s0_i32 = l2 - 1u; /* i32.sub @0x9c */
-  l2 = s0_i32; /* local.set 2 @0x9d */
-  s0_i32 = (s32)l2 > (s32)0xffffffffu; /* i32.gt_s @0xa3 */
-  if (s0_i32) { goto L1; } /* br_if @0xa4 */
+L1:; /* loop @0xb5 */
+  s0_i32 = l0 + l2; /* i32.add @0xbb */
+  kiln_i32_store8(ctx, mem0, (u64)s0_i32 + 3u, l2); /* i32_store8 offset=3 @0xbe */
+  s0_i32 = l2 - 1u; /* i32.sub @0xc5 */
+  l2 = s0_i32; /* local.set 2 @0xc6 */
+  s0_i32 = (s32)l2 > (s32)0xffffffffu; /* i32.gt_s @0xcc */
+  if (s0_i32) { goto L1; } /* br_if @0xcd */
   }
-  return; /* end @0xa7 */
+  return; /* end @0xd0 */
 }
 
-/* func 2: [i32 i32 i32] -> [], type 1, body at 0xa8 */
+/* func 2: [i32 i32 i32] -> [], type 1, body at 0xd1 */
 static void func2(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -114,83 +117,251 @@ static void func2(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   KILN_UNUSED u32 l3 = 0;
   KILN_UNUSED u32 s1_i32 = 0, s0_i32 = 0, s2_i32 = 0;
   KILN_UNUSED u64 t1 = 0, k1 = 0, a1_0 = 0, a1_1 = 0;
-  /* loop L1 @0xac: 4 of 4 accesses checked once for every iteration (kiln_loop.h) */
-  t1 = kiln_loop_trips_lt_u((u32)((kiln_i128)l3 + (kiln_i128)2), (u32)((kiln_i128)l2), 2);
+  /* loop L1 @0xd5: 4 of 4 accesses checked once for every iteration (kiln_loop.h) */
+  t1 = kiln_loop_trips_lt_u((u32)(kiln_loop_local(mem0, l3) + (kiln_i128)2), (u32)(kiln_loop_local(mem0, l2)), 2);
   if (t1 != 0
-      && kiln_loop_span_ok(mem0, ((kiln_i128)l1 + (kiln_i128)l3 * 4), 8, t1, 4u)
-      && kiln_loop_span_ok(mem0, ((kiln_i128)l0 + (kiln_i128)l3 * 4), 8, t1, 4u)
-      && kiln_loop_span_ok(mem0, ((kiln_i128)l1 + (kiln_i128)l3 * 4), 8, t1, 8u)
-      && kiln_loop_span_ok(mem0, ((kiln_i128)l0 + (kiln_i128)l3 * 4), 8, t1, 8u)
-      && kiln_loop_disjoint(((kiln_i128)l1 + (kiln_i128)l3 * 4) + 0, ((kiln_i128)l1 + (kiln_i128)l3 * 4) + 8, 8, ((kiln_i128)l0 + (kiln_i128)l3 * 4) + 0, ((kiln_i128)l0 + (kiln_i128)l3 * 4) + 8, 8, t1)) {
-    a1_0 = (u64)((kiln_i128)l1 + (kiln_i128)l3 * 4);
-    a1_1 = (u64)((kiln_i128)l0 + (kiln_i128)l3 * 4);
+      && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l1) + kiln_loop_local(mem0, l3) * 4), 8, t1, 4u)
+      && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4), 8, t1, 4u)
+      && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l1) + kiln_loop_local(mem0, l3) * 4), 8, t1, 8u)
+      && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4), 8, t1, 8u)) {
+    a1_0 = (u64)(kiln_loop_local(mem0, l1) + kiln_loop_local(mem0, l3) * 4);
+    a1_1 = (u64)(kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4);
+  if (kiln_loop_disjoint((kiln_loop_local(mem0, l1) + kiln_loop_local(mem0, l3) * 4) + 0, (kiln_loop_local(mem0, l1) + kiln_loop_local(mem0, l3) * 4) + 8, 8, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 8, 8, t1)) {
 #pragma clang loop vectorize(assume_safety)
   for (k1 = 0; k1 < t1; k1++) {
-  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xb4 */
-  s0_i32 = l0 + s1_i32; /* i32.add @0xb5 */
-  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xbc */
-  s1_i32 = l1 + s2_i32; /* i32.add @0xbd */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xdd */
+  s0_i32 = l0 + s1_i32; /* i32.add @0xde */
+  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xe5 */
+  s1_i32 = l1 + s2_i32; /* i32.add @0xe6 */
   s1_i32 = kiln_i32_load_nc(mem0, a1_0 + (u64)8ll * k1); /* checked before the loop */
-  s1_i32 = s1_i32 + 1u; /* i32.add @0xc3 */
+  s1_i32 = s1_i32 + 1u; /* i32.add @0xec */
   kiln_i32_store_nc(mem0, a1_1 + (u64)8ll * k1, s1_i32); /* checked before the loop */
-  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xcd */
-  s0_i32 = l0 + s1_i32; /* i32.add @0xce */
-  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xd5 */
-  s1_i32 = l1 + s2_i32; /* i32.add @0xd6 */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xf6 */
+  s0_i32 = l0 + s1_i32; /* i32.add @0xf7 */
+  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xfe */
+  s1_i32 = l1 + s2_i32; /* i32.add @0xff */
   s1_i32 = kiln_i32_load_nc(mem0, a1_0 + (u64)8ll * k1 + 4u); /* checked before the loop */
-  s1_i32 = s1_i32 + 1u; /* i32.add @0xdc */
+  s1_i32 = s1_i32 + 1u; /* i32.add @0x105 */
   kiln_i32_store_nc(mem0, a1_1 + (u64)8ll * k1 + 4u, s1_i32); /* checked before the loop */
-  s0_i32 = l3 + 2u; /* i32.add @0xe4 */
-  l3 = s0_i32; /* local.set 3 @0xe5 */
-  s0_i32 = l3 < l2; /* i32.lt_u @0xeb */
+  s0_i32 = l3 + 2u; /* i32.add @0x10d */
+  l3 = s0_i32; /* local.set 3 @0x10e */
+  s0_i32 = l3 < l2; /* i32.lt_u @0x114 */
   }
   } else {
-L1:; /* loop @0xac */
-  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xb4 */
-  s0_i32 = l0 + s1_i32; /* i32.add @0xb5 */
-  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xbc */
-  s1_i32 = l1 + s2_i32; /* i32.add @0xbd */
-  s1_i32 = kiln_i32_load(ctx, mem0, (u64)s1_i32); /* i32_load offset=0 @0xbe */
-  s1_i32 = s1_i32 + 1u; /* i32.add @0xc3 */
-  kiln_i32_store(ctx, mem0, (u64)s0_i32, s1_i32); /* i32_store offset=0 @0xc4 */
-  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xcd */
-  s0_i32 = l0 + s1_i32; /* i32.add @0xce */
-  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xd5 */
-  s1_i32 = l1 + s2_i32; /* i32.add @0xd6 */
-  s1_i32 = kiln_i32_load(ctx, mem0, (u64)s1_i32 + 4u); /* i32_load offset=4 @0xd7 */
-  s1_i32 = s1_i32 + 1u; /* i32.add @0xdc */
-  kiln_i32_store(ctx, mem0, (u64)s0_i32 + 4u, s1_i32); /* i32_store offset=4 @0xdd */
-  s0_i32 = l3 + 2u; /* i32.add @0xe4 */
-  l3 = s0_i32; /* local.set 3 @0xe5 */
-  s0_i32 = l3 < l2; /* i32.lt_u @0xeb */
-  if (s0_i32) { goto L1; } /* br_if @0xec */
+  for (k1 = 0; k1 < t1; k1++) {
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xdd */
+  s0_i32 = l0 + s1_i32; /* i32.add @0xde */
+  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xe5 */
+  s1_i32 = l1 + s2_i32; /* i32.add @0xe6 */
+  s1_i32 = kiln_i32_load_nc(mem0, a1_0 + (u64)8ll * k1); /* checked before the loop */
+  s1_i32 = s1_i32 + 1u; /* i32.add @0xec */
+  kiln_i32_store_nc(mem0, a1_1 + (u64)8ll * k1, s1_i32); /* checked before the loop */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xf6 */
+  s0_i32 = l0 + s1_i32; /* i32.add @0xf7 */
+  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xfe */
+  s1_i32 = l1 + s2_i32; /* i32.add @0xff */
+  s1_i32 = kiln_i32_load_nc(mem0, a1_0 + (u64)8ll * k1 + 4u); /* checked before the loop */
+  s1_i32 = s1_i32 + 1u; /* i32.add @0x105 */
+  kiln_i32_store_nc(mem0, a1_1 + (u64)8ll * k1 + 4u, s1_i32); /* checked before the loop */
+  s0_i32 = l3 + 2u; /* i32.add @0x10d */
+  l3 = s0_i32; /* local.set 3 @0x10e */
+  s0_i32 = l3 < l2; /* i32.lt_u @0x114 */
   }
-  return; /* end @0xef */
+  }
+  } else {
+L1:; /* loop @0xd5 */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xdd */
+  s0_i32 = l0 + s1_i32; /* i32.add @0xde */
+  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xe5 */
+  s1_i32 = l1 + s2_i32; /* i32.add @0xe6 */
+  s1_i32 = kiln_i32_load(ctx, mem0, (u64)s1_i32); /* i32_load offset=0 @0xe7 */
+  s1_i32 = s1_i32 + 1u; /* i32.add @0xec */
+  kiln_i32_store(ctx, mem0, (u64)s0_i32, s1_i32); /* i32_store offset=0 @0xed */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xf6 */
+  s0_i32 = l0 + s1_i32; /* i32.add @0xf7 */
+  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xfe */
+  s1_i32 = l1 + s2_i32; /* i32.add @0xff */
+  s1_i32 = kiln_i32_load(ctx, mem0, (u64)s1_i32 + 4u); /* i32_load offset=4 @0x100 */
+  s1_i32 = s1_i32 + 1u; /* i32.add @0x105 */
+  kiln_i32_store(ctx, mem0, (u64)s0_i32 + 4u, s1_i32); /* i32_store offset=4 @0x106 */
+  s0_i32 = l3 + 2u; /* i32.add @0x10d */
+  l3 = s0_i32; /* local.set 3 @0x10e */
+  s0_i32 = l3 < l2; /* i32.lt_u @0x114 */
+  if (s0_i32) { goto L1; } /* br_if @0x115 */
+  }
+  return; /* end @0x118 */
 }
 
-/* func 3: [i32] -> [i32], type 2, body at 0xf0 */
-static u32 func3(kiln_instance* self, u32 l0) {
+/* func 3: [i32 i32] -> [], type 0, body at 0x119 */
+static void func3(kiln_instance* self, u32 l0, u32 l1) {
+  Instance* const inst KILN_UNUSED = (Instance*)self;
+  kiln_ctx* const ctx KILN_UNUSED = self->ctx;
+  /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
+  kiln_memory mem0_view = *(&inst->memory_storage[0]); /* memory 0's base and size, kept in registers */
+  kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
+  KILN_UNUSED u32 l2 = 0, l3 = 0;
+  KILN_UNUSED u32 s1_i32 = 0, s0_i32 = 0;
+  KILN_UNUSED u64 t1 = 0, k1 = 0, a1_0 = 0;
+  s1_i32 = kiln_i32_shl(l1, 2u); /* i32.shl @0x123 */
+  l2 = l0 + s1_i32; /* i32.add @0x124, local.set 2 @0x125 */
+  l3 = 0u - l1; /* i32.sub @0x12b, local.set 3 @0x12c */
+  /* loop L1 @0x12e: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
+  t1 = kiln_loop_trips_ne((u32)(kiln_loop_local(mem0, l3) + (kiln_i128)1), (u32)((kiln_i128)0), 1);
+  if (t1 != 0
+      && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l2) + kiln_loop_local(mem0, l3) * 4), 4, t1, 4u)) {
+    a1_0 = (u64)(kiln_loop_local(mem0, l2) + kiln_loop_local(mem0, l3) * 4);
+#pragma clang loop vectorize(assume_safety)
+  for (k1 = 0; k1 < t1; k1++) {
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x136 */
+  s0_i32 = l2 + s1_i32; /* i32.add @0x137 */
+  s1_i32 = l3 + 100u; /* i32.add @0x13d */
+  kiln_i32_store_nc(mem0, a1_0 + (u64)4ll * k1, s1_i32); /* checked before the loop */
+  s0_i32 = l3 + 1u; /* i32.add @0x145 */
+  l3 = s0_i32; /* local.set 3 @0x146 */
+  s0_i32 = l3 != 0u; /* i32.ne @0x14c */
+  }
+  } else {
+L1:; /* loop @0x12e */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x136 */
+  s0_i32 = l2 + s1_i32; /* i32.add @0x137 */
+  s1_i32 = l3 + 100u; /* i32.add @0x13d */
+  kiln_i32_store(ctx, mem0, (u64)s0_i32, s1_i32); /* i32_store offset=0 @0x13e */
+  s0_i32 = l3 + 1u; /* i32.add @0x145 */
+  l3 = s0_i32; /* local.set 3 @0x146 */
+  s0_i32 = l3 != 0u; /* i32.ne @0x14c */
+  if (s0_i32) { goto L1; } /* br_if @0x14d */
+  }
+  return; /* end @0x150 */
+}
+
+/* func 4: [i32 i32] -> [], type 0, body at 0x151 */
+static void func4(kiln_instance* self, u32 l0, u32 l1) {
+  Instance* const inst KILN_UNUSED = (Instance*)self;
+  kiln_ctx* const ctx KILN_UNUSED = self->ctx;
+  /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
+  kiln_memory mem0_view = *(&inst->memory_storage[0]); /* memory 0's base and size, kept in registers */
+  kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
+  KILN_UNUSED u32 l2 = 0;
+  KILN_UNUSED u32 s1_i32 = 0, s0_i32 = 0;
+  KILN_UNUSED u64 t1 = 0, k1 = 0, a1_0 = 0;
+  l2 = l1; /* local.set 2 @0x157 */
+  /* loop L1 @0x159: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
+  t1 = kiln_loop_trips_ne((u32)(kiln_loop_local(mem0, l2) + (kiln_i128)-1), (u32)((kiln_i128)0), -1);
+  if (t1 != 0
+      && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4 + (kiln_i128)-4), -4, t1, 4u)) {
+    a1_0 = (u64)(kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4);
+#pragma clang loop vectorize(assume_safety)
+  for (k1 = 0; k1 < t1; k1++) {
+  s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0x161 */
+  s0_i32 = l0 + s1_i32; /* i32.add @0x162 */
+  s0_i32 = s0_i32 + 0xfffffffcu; /* i32.add @0x165 */
+  kiln_i32_store_nc(mem0, a1_0 + (u64)-4ll + (u64)-4ll * k1, l2); /* checked before the loop */
+  s0_i32 = l2 - 1u; /* i32.sub @0x16f */
+  l2 = s0_i32; /* local.tee 2 @0x170 */
+  }
+  } else {
+L1:; /* loop @0x159 */
+  s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0x161 */
+  s0_i32 = l0 + s1_i32; /* i32.add @0x162 */
+  s0_i32 = s0_i32 + 0xfffffffcu; /* i32.add @0x165 */
+  kiln_i32_store(ctx, mem0, (u64)s0_i32, l2); /* i32_store offset=0 @0x168 */
+  s0_i32 = l2 - 1u; /* i32.sub @0x16f */
+  l2 = s0_i32; /* local.tee 2 @0x170 */
+  if (l2) { goto L1; } /* br_if @0x172 */
+  }
+  return; /* end @0x175 */
+}
+
+/* func 5: [i32 i32 i32] -> [], type 1, body at 0x176 */
+static void func5(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
+  Instance* const inst KILN_UNUSED = (Instance*)self;
+  kiln_ctx* const ctx KILN_UNUSED = self->ctx;
+  /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
+  kiln_memory mem0_view = *(&inst->memory_storage[0]); /* memory 0's base and size, kept in registers */
+  kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
+  KILN_UNUSED u32 l3 = 0, l4 = 0;
+  KILN_UNUSED u32 s1_i32 = 0, s0_i32 = 0, s2_i32 = 0;
+  KILN_UNUSED u64 t1 = 0, k1 = 0, a1_0 = 0, a1_1 = 0;
+  s1_i32 = kiln_i32_shl(l1, 2u); /* i32.shl @0x180 */
+  l4 = l0 + s1_i32; /* i32.add @0x181, local.set 4 @0x182 */
+  /* loop L1 @0x184: 3 of 3 accesses checked once for every iteration (kiln_loop.h) */
+  t1 = kiln_loop_trips_lt_u((u32)(kiln_loop_local(mem0, l3) + (kiln_i128)1), (u32)(kiln_loop_local(mem0, l2)), 1);
+  if (t1 != 0
+      && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4), 4, t1, 4u)
+      && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l4)), 0, t1, 4u)) {
+    a1_0 = (u64)(kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4);
+    a1_1 = (u64)(kiln_loop_local(mem0, l4));
+  if (kiln_loop_disjoint((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 4, 4, (kiln_loop_local(mem0, l4)) + 0, (kiln_loop_local(mem0, l4)) + 4, 0, t1)) {
+#pragma clang loop vectorize(assume_safety)
+  for (k1 = 0; k1 < t1; k1++) {
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x18c */
+  s0_i32 = l0 + s1_i32; /* i32.add @0x18d */
+  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x194 */
+  s1_i32 = l0 + s2_i32; /* i32.add @0x195 */
+  s1_i32 = kiln_i32_load_nc(mem0, a1_0 + (u64)4ll * k1); /* checked before the loop */
+  s2_i32 = kiln_i32_load_nc(mem0, a1_1); /* checked before the loop */
+  s1_i32 = s1_i32 + s2_i32; /* i32.add @0x19e */
+  kiln_i32_store_nc(mem0, a1_0 + (u64)4ll * k1, s1_i32); /* checked before the loop */
+  s0_i32 = l3 + 1u; /* i32.add @0x1a6 */
+  l3 = s0_i32; /* local.set 3 @0x1a7 */
+  s0_i32 = l3 < l2; /* i32.lt_u @0x1ad */
+  }
+  } else {
+  for (k1 = 0; k1 < t1; k1++) {
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x18c */
+  s0_i32 = l0 + s1_i32; /* i32.add @0x18d */
+  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x194 */
+  s1_i32 = l0 + s2_i32; /* i32.add @0x195 */
+  s1_i32 = kiln_i32_load_nc(mem0, a1_0 + (u64)4ll * k1); /* checked before the loop */
+  s2_i32 = kiln_i32_load_nc(mem0, a1_1); /* checked before the loop */
+  s1_i32 = s1_i32 + s2_i32; /* i32.add @0x19e */
+  kiln_i32_store_nc(mem0, a1_0 + (u64)4ll * k1, s1_i32); /* checked before the loop */
+  s0_i32 = l3 + 1u; /* i32.add @0x1a6 */
+  l3 = s0_i32; /* local.set 3 @0x1a7 */
+  s0_i32 = l3 < l2; /* i32.lt_u @0x1ad */
+  }
+  }
+  } else {
+L1:; /* loop @0x184 */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x18c */
+  s0_i32 = l0 + s1_i32; /* i32.add @0x18d */
+  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x194 */
+  s1_i32 = l0 + s2_i32; /* i32.add @0x195 */
+  s1_i32 = kiln_i32_load(ctx, mem0, (u64)s1_i32); /* i32_load offset=0 @0x196 */
+  s2_i32 = kiln_i32_load(ctx, mem0, (u64)l4); /* i32_load offset=0 @0x19b */
+  s1_i32 = s1_i32 + s2_i32; /* i32.add @0x19e */
+  kiln_i32_store(ctx, mem0, (u64)s0_i32, s1_i32); /* i32_store offset=0 @0x19f */
+  s0_i32 = l3 + 1u; /* i32.add @0x1a6 */
+  l3 = s0_i32; /* local.set 3 @0x1a7 */
+  s0_i32 = l3 < l2; /* i32.lt_u @0x1ad */
+  if (s0_i32) { goto L1; } /* br_if @0x1ae */
+  }
+  return; /* end @0x1b1 */
+}
+
+/* func 6: [i32] -> [i32], type 2, body at 0x1b2 */
+static u32 func6(kiln_instance* self, u32 l0) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
   /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
   kiln_memory mem0_view = *(&inst->memory_storage[0]); /* memory 0's base and size, kept in registers */
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
   KILN_UNUSED u32 s0_i32 = 0;
-  s0_i32 = kiln_i32_load(ctx, mem0, (u64)l0); /* i32_load offset=0 @0xf4 */
-  return s0_i32; /* end @0xf7 */
+  s0_i32 = kiln_i32_load(ctx, mem0, (u64)l0); /* i32_load offset=0 @0x1b6 */
+  return s0_i32; /* end @0x1b9 */
   __builtin_unreachable(); /* every path above returned */
 }
 
-/* func 4: [i32] -> [i32], type 2, body at 0xf8 */
-static u32 func4(kiln_instance* self, u32 l0) {
+/* func 7: [i32] -> [i32], type 2, body at 0x1ba */
+static u32 func7(kiln_instance* self, u32 l0) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
   /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
   kiln_memory mem0_view = *(&inst->memory_storage[0]); /* memory 0's base and size, kept in registers */
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
   KILN_UNUSED u32 s0_i32 = 0;
-  s0_i32 = kiln_i32_load8_u(ctx, mem0, (u64)l0); /* i32_load8_u offset=0 @0xfc */
-  return s0_i32; /* end @0xff */
+  s0_i32 = kiln_i32_load8_u(ctx, mem0, (u64)l0); /* i32_load8_u offset=0 @0x1be */
+  return s0_i32; /* end @0x1c1 */
   __builtin_unreachable(); /* every path above returned */
 }
 
@@ -255,14 +426,17 @@ static kiln_instance* kiln_alloc(kiln_ctx* ctx) {
 static void kiln_init(kiln_instance* self) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
-  static const struct { u32 type; void* fn; } defined[5] = { /* type index, code; from func 0 */
+  static const struct { u32 type; void* fn; } defined[8] = { /* type index, code; from func 0 */
     {0u, (void*)func0},
     {0u, (void*)func1},
     {1u, (void*)func2},
-    {2u, (void*)func3},
-    {2u, (void*)func4},
+    {0u, (void*)func3},
+    {0u, (void*)func4},
+    {1u, (void*)func5},
+    {2u, (void*)func6},
+    {2u, (void*)func7},
   };
-  for (u32 i = 0; i < 5u; i++) inst->funcs[0u + i] = (kiln_funcref){&kiln_types[defined[i].type], defined[i].fn, self};
+  for (u32 i = 0; i < 8u; i++) inst->funcs[0u + i] = (kiln_funcref){&kiln_types[defined[i].type], defined[i].fn, self};
   kiln_memory_define(ctx, &inst->memory_storage[0], 0u, 1u, 65536u, 0);
 }
 
@@ -274,16 +448,19 @@ static void kiln_free(kiln_instance* self) {
   free(inst);
 }
 
-static const u32 kiln_func_types[5] = {0u, 0u, 1u, 2u, 2u};
+static const u32 kiln_func_types[8] = {0u, 0u, 1u, 0u, 0u, 1u, 2u, 2u};
 static const kiln_import kiln_imports[1] = {
   {0}
 };
-static const kiln_export kiln_exports[5] = {
+static const kiln_export kiln_exports[8] = {
   {"fill", KILN_EXTERN_FUNC, 0u, 4u},
   {"fill_down", KILN_EXTERN_FUNC, 1u, 9u},
   {"add_one", KILN_EXTERN_FUNC, 2u, 7u},
-  {"load", KILN_EXTERN_FUNC, 3u, 4u},
-  {"load8", KILN_EXTERN_FUNC, 4u, 5u}
+  {"fill_neg", KILN_EXTERN_FUNC, 3u, 8u},
+  {"fill_countdown", KILN_EXTERN_FUNC, 4u, 14u},
+  {"add_row", KILN_EXTERN_FUNC, 5u, 7u},
+  {"load", KILN_EXTERN_FUNC, 6u, 4u},
+  {"load8", KILN_EXTERN_FUNC, 7u, 5u}
 };
 static const kiln_trampoline kiln_trampolines[3] = {kiln_trampoline_0, kiln_trampoline_1, kiln_trampoline_2};
 static void* const kiln_host_adapters[3] = {(void*)kiln_adapter_0, (void*)kiln_adapter_1, (void*)kiln_adapter_2};
@@ -300,7 +477,7 @@ const kiln_module kiln_module_descriptor = {
   .name = "loops.wat",
   .num_types = 3u,
   .types = kiln_types,
-  .num_funcs = 5u,
+  .num_funcs = 8u,
   .num_imported_funcs = 0u,
   .func_types = kiln_func_types,
   .num_memories = 1u,
@@ -308,7 +485,7 @@ const kiln_module kiln_module_descriptor = {
   .num_globals = 0u,
   .num_imports = 0u,
   .imports = kiln_imports,
-  .num_exports = 5u,
+  .num_exports = 8u,
   .exports = kiln_exports,
   .trampolines = kiln_trampolines,
   .host_adapters = kiln_host_adapters,

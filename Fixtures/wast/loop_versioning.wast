@@ -79,3 +79,82 @@
 (assert_trap (invoke "add_one" (i32.const 65528) (i32.const 8000) (i32.const 4)) "out of bounds memory access")
 (assert_return (invoke "load" (i32.const 65528)) (i32.const 2))
 (assert_return (invoke "load" (i32.const 65532)) (i32.const 3))
+
+;; The shapes real programs added (issue 14), in a fresh memory.
+(module
+  (memory 1)
+  ;; q[i] for i in [-n, 0) with q = p + 4n: the index counts up from a negative start to zero, the shape
+  ;; clang gives `for (i = 1; i < n - 1; i++)` once it has rebased the index (i32.ne against 0).
+  (func (export "fill_neg") (param $p i32) (param $n i32)
+    (local $q i32) (local $i i32)
+    (local.set $q (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $i (i32.sub (i32.const 0) (local.get $n)))
+    (loop $l
+      (i32.store (i32.add (local.get $q) (i32.shl (local.get $i) (i32.const 2)))
+                 (i32.add (local.get $i) (i32.const 100)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.ne (local.get $i) (i32.const 0)))))
+  ;; p[c-1] = c for c = n down to 1: the back edge tests the counter itself (no compare).
+  (func (export "fill_countdown") (param $p i32) (param $n i32)
+    (local $c i32)
+    (local.set $c (local.get $n))
+    (loop $l
+      (i32.store (i32.add (i32.add (local.get $p) (i32.shl (local.get $c) (i32.const 2))) (i32.const -4))
+                 (local.get $c))
+      (br_if $l (local.tee $c (i32.sub (local.get $c) (i32.const 1))))))
+  ;; row[j] += row[k] for j in [0, n): row[k] lies in the range written, so each iteration depends on the
+  ;; ones before (floyd-warshall's shape); the unchecked copy must keep their order.
+  (func (export "add_row") (param $row i32) (param $k i32) (param $n i32)
+    (local $j i32) (local $rk i32)
+    (local.set $rk (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 2))))
+    (loop $l
+      (i32.store (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2)))
+        (i32.add (i32.load (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2))))
+                 (i32.load (local.get $rk))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $j) (local.get $n)))))
+  (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
+)
+
+;; Negative start: q - 4000 .. q - 4 hold -900 .. 99.
+(assert_return (invoke "fill_neg" (i32.const 0) (i32.const 1000)))
+(assert_return (invoke "load" (i32.const 0)) (i32.const -900))
+(assert_return (invoke "load" (i32.const 3996)) (i32.const 99))
+(assert_return (invoke "load" (i32.const 4000)) (i32.const 0))
+;; Iteration 10 is the first out of bounds: 80 .. 89 are stored first.
+(assert_trap (invoke "fill_neg" (i32.const 65496) (i32.const 20)) "out of bounds memory access")
+(assert_return (invoke "load" (i32.const 65496)) (i32.const 80))
+(assert_return (invoke "load" (i32.const 65532)) (i32.const 89))
+
+;; Counting down with the counter as the condition.
+(assert_return (invoke "fill_countdown" (i32.const 8000) (i32.const 100)))
+(assert_return (invoke "load" (i32.const 8000)) (i32.const 1))
+(assert_return (invoke "load" (i32.const 8396)) (i32.const 100))
+(assert_return (invoke "load" (i32.const 8400)) (i32.const 0))
+;; The first (highest) access is out of bounds: nothing is stored.
+(assert_trap (invoke "fill_countdown" (i32.const 65140) (i32.const 100)) "out of bounds memory access")
+(assert_return (invoke "load" (i32.const 65140)) (i32.const 0))
+;; n = 0: the counter goes negative and the address walks down past 0, where it wraps and traps.
+(assert_trap (invoke "fill_countdown" (i32.const 1000) (i32.const 0)) "out of bounds memory access")
+(assert_return (invoke "load" (i32.const 992)) (i32.const -1))
+(assert_return (invoke "load" (i32.const 0)) (i32.const -249))
+
+;; Dependent iterations: row = [1..8], row[2] = 3 doubles at j = 2 and later elements add the new 6.
+(assert_return (invoke "fill_countdown" (i32.const 2000) (i32.const 8)))
+(assert_return (invoke "add_row" (i32.const 2000) (i32.const 2) (i32.const 8)))
+(assert_return (invoke "load" (i32.const 2000)) (i32.const 4))
+(assert_return (invoke "load" (i32.const 2008)) (i32.const 6))
+(assert_return (invoke "load" (i32.const 2012)) (i32.const 10))
+(assert_return (invoke "load" (i32.const 2028)) (i32.const 14))
+;; The same shape trapping at j = 4, after the stores of j = 0 .. 3 (row[1] = 2 becomes 4 at j = 1).
+(assert_return (invoke "fill_countdown" (i32.const 65520) (i32.const 4)))
+(assert_trap (invoke "add_row" (i32.const 65520) (i32.const 1) (i32.const 8)) "out of bounds memory access")
+(assert_return (invoke "load" (i32.const 65520)) (i32.const 3))
+(assert_return (invoke "load" (i32.const 65524)) (i32.const 4))
+(assert_return (invoke "load" (i32.const 65528)) (i32.const 7))
+(assert_return (invoke "load" (i32.const 65532)) (i32.const 8))
+
+;; n = 0 with a negative start of 0: the index counts up through 2^32 trips, so the checked loop runs and
+;; traps at the end of memory after filling it.
+(assert_trap (invoke "fill_neg" (i32.const 0) (i32.const 0)) "out of bounds memory access")
+(assert_return (invoke "load" (i32.const 65532)) (i32.const 16483))

@@ -1,4 +1,4 @@
-;; Loop kernels for the golden C of loop versioning (the same module as Fixtures/wast/loop_versioning.wast).
+;; Loop kernels for the golden C of loop versioning (the two modules of Fixtures/wast/loop_versioning.wast in one).
 (module
   (memory 1)
   ;; p[i] = i + 1 for i in [0, n): one store per iteration, counter compared with i32.ne.
@@ -28,6 +28,36 @@
         (i32.add (i32.load offset=4 (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 1)))
       (local.set $i (i32.add (local.get $i) (i32.const 2)))
       (br_if $l (i32.lt_u (local.get $i) (local.get $n)))))
+  ;; q[i] for i in [-n, 0) with q = p + 4n: the index counts up from a negative start to zero, the shape
+  ;; clang gives `for (i = 1; i < n - 1; i++)` once it has rebased the index (i32.ne against 0).
+  (func (export "fill_neg") (param $p i32) (param $n i32)
+    (local $q i32) (local $i i32)
+    (local.set $q (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $i (i32.sub (i32.const 0) (local.get $n)))
+    (loop $l
+      (i32.store (i32.add (local.get $q) (i32.shl (local.get $i) (i32.const 2)))
+                 (i32.add (local.get $i) (i32.const 100)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.ne (local.get $i) (i32.const 0)))))
+  ;; p[c-1] = c for c = n down to 1: the back edge tests the counter itself (no compare).
+  (func (export "fill_countdown") (param $p i32) (param $n i32)
+    (local $c i32)
+    (local.set $c (local.get $n))
+    (loop $l
+      (i32.store (i32.add (i32.add (local.get $p) (i32.shl (local.get $c) (i32.const 2))) (i32.const -4))
+                 (local.get $c))
+      (br_if $l (local.tee $c (i32.sub (local.get $c) (i32.const 1))))))
+  ;; row[j] += row[k] for j in [0, n): row[k] lies in the range written, so each iteration depends on the
+  ;; ones before (floyd-warshall's shape); the unchecked copy must keep their order.
+  (func (export "add_row") (param $row i32) (param $k i32) (param $n i32)
+    (local $j i32) (local $rk i32)
+    (local.set $rk (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 2))))
+    (loop $l
+      (i32.store (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2)))
+        (i32.add (i32.load (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2))))
+                 (i32.load (local.get $rk))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $j) (local.get $n)))))
   (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
   (func (export "load8") (param i32) (result i32) (i32.load8_u (local.get 0)))
 )

@@ -24,6 +24,16 @@ extern "C" {
 
 typedef __int128 kiln_i128;
 
+/* A local's value at loop entry as the exact integer the checks work with. Any integer congruent to it
+ * mod 2^32 is sound (a check that proves an address in [0, 2^32) proves it equal to the Wasm value), so
+ * this picks the one most likely to pass: the signed reading while memory is at most 2 GiB (every address
+ * is then below 2^31, so pointers read the same either way, and a negative index counting up to zero, the
+ * shape clang gives `for (i = 1; i < n - 1; i++)` once it has rebased the index, lands inside the array),
+ * the unsigned one above that (pointers past 2 GiB). Every use before one loop sees the same size. */
+static inline kiln_i128 kiln_loop_local(const kiln_memory* m, u32 value) {
+  return m->size <= 0x80000000ull ? (kiln_i128)(s32)value : (kiln_i128)value;
+}
+
 /* Trips of a do-while loop that continues while counter != end, where the counter compared in iteration
  * k is first + step*k (mod 2^32). 0 when that is not a whole number of steps (the counter would wrap). */
 static inline u64 kiln_loop_trips_ne(u32 first, u32 end, s64 step) {

@@ -68,3 +68,7 @@ void kiln_table_init(kiln_ctx* ctx, kiln_table* t, void* const* items, u32 items
     kiln_trap(ctx, KILN_TRAP_TABLE_OUT_OF_BOUNDS);
   if (n != 0) memcpy(t->elements + d, items + s, (size_t)n * sizeof(void*));
 }
+
+int kiln_functype_strings_equal(const kiln_functype* a, const kiln_functype* b) {
+  return strcmp(a->params, b->params) == 0 && strcmp(a->results, b->results) == 0;
+}

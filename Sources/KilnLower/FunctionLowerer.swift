@@ -119,7 +119,7 @@ public struct FunctionLowerer: TypedInstructionSink {
     /// short by an address-space limit, Runtime/src/memory.c): copy its descriptor again.
     mutating func refreshMemoryView() {
         guard !context.space.memories.isEmpty else { return }
-        writer.line("mem0_view = *\(context.memory0); /* the callee may have grown (or moved) memory */")
+        writer.line("kiln_memory_refresh(&mem0_view, \(context.memory0)); /* the callee may have grown (or moved) memory */")
         refreshLines.insert(writer.lines.count - 1)
     }
 

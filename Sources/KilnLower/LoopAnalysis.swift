@@ -94,8 +94,15 @@ enum LoopAnalysis {
             return written.contains(local) ? .unknown : .affine(.local(local))
         }, locals: &locals)
 
-        guard let condition = second.values[steps.count - 1]?.first, case .compare(let op, let a, let b) = condition else { return nil }
-        guard let (helper, counter, bound) = trips(op, a, b), counter.perIteration != 0 else { return nil }
+        let comparison: (Instruction.Cmp, Affine, Affine)
+        switch second.values[steps.count - 1]?.first {
+        case .compare(let op, let a, let b)?: comparison = (op, a, b)
+        // `br_if` on the counter itself (`local.tee $n (i32.add (local.get $n) (i32.const -1))`): the loop
+        // continues while it is not zero, the shape clang gives a loop counting down to zero.
+        case .affine(let a)? where a.perIteration != 0: comparison = (.i32Ne, a, Affine())
+        default: return nil
+        }
+        guard let (helper, counter, bound) = trips(comparison.0, comparison.1, comparison.2), counter.perIteration != 0 else { return nil }
         // The value compared in iteration 0 is the counter's expression with k = 0.
         var counterFirst = counter
         counterFirst.perIteration = 0

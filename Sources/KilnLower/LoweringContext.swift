@@ -28,6 +28,14 @@ public struct LoweringContext: Sendable {
         space.memories.count > module.memories.count ? "inst->memories[0]" : "(&inst->memory_storage[0])"
     }
 
+    /// A global's value. One the module defines lives inside the instance (`inst->globals[i]` points at it
+    /// for exports and the host), so it is read with one load instead of two: a C program's stack pointer is
+    /// such a global, read and written in nearly every function (PERF-LEADS.md, lead 2).
+    func globalValue(_ index: UInt32) -> String {
+        let imported = space.importedGlobalCount
+        return Int(index) < imported ? "inst->globals[\(index)]->value" : "inst->global_storage[\(Int(index) - imported)].value"
+    }
+
     func isImportedFunction(_ index: UInt32) -> Bool { Int(index) < space.importedFunctionCount }
 
     /// `static` in a single unit; hidden (shared by the units, still invisible outside the artifact) when split.

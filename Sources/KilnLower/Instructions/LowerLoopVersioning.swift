@@ -114,10 +114,11 @@ extension FunctionLowerer {
         // iteration to another, and (checked before the loop) no written group meets another group.
         let independent = hoisted.count == record.accessLines.count && !record.otherMemoryAccess
             && groups.allSatisfy(\.selfIndependent)
+        var disjoint: [String] = []
         if independent {
             for (i, a) in groups.enumerated() {
                 for b in groups[(i + 1)...] where a.writes || b.writes {
-                    checks.append("kiln_loop_disjoint(\(a.span), \(b.span), \(trips))")
+                    disjoint.append("kiln_loop_disjoint(\(a.span), \(b.span), \(trips))")
                 }
             }
         }
@@ -128,10 +129,23 @@ extension FunctionLowerer {
         out.append("  \(trips) = \(plan.tripHelper)(\(first), \(bound), \(plan.step));")
         out.append("  if (" + checks.joined(separator: "\n      && ") + ") {")
         out.append(contentsOf: snapshots.map { "    " + $0 })
-        if independent { out.append("#pragma clang loop vectorize(assume_safety)") }
-        out.append("  for (\(counter) = 0; \(counter) < \(trips); \(counter)++) {")
-        out.append(contentsOf: fastLines)
-        out.append("  }")
+        let counted = "  for (\(counter) = 0; \(counter) < \(trips); \(counter)++) {"
+        if independent {
+            // Groups that may meet (floyd-warshall reads path[i][k] in the row it writes) still run
+            // unchecked, only without the promise of independent iterations (PERF-LEADS.md, lead 6).
+            if !disjoint.isEmpty { out.append("  if (" + disjoint.joined(separator: "\n      && ") + ") {") }
+            out.append("#pragma clang loop vectorize(assume_safety)")
+            out.append(counted)
+            out.append(contentsOf: fastLines)
+            out.append("  }")
+            if !disjoint.isEmpty { out.append("  } else {") }
+        }
+        if !independent || !disjoint.isEmpty {
+            out.append(counted)
+            out.append(contentsOf: fastLines)
+            out.append("  }")
+            if independent { out.append("  }") }
+        }
         out.append("  } else {")
         let slow = Array(writer.lines[record.labelLine...])
         writer.truncate(to: record.labelLine)
@@ -141,10 +155,13 @@ extension FunctionLowerer {
         writer.raw("  }")
     }
 
-    /// An affine index as an exact C integer (entry values of locals, no iteration term).
+    /// An affine index as an exact C integer (entry values of locals, no iteration term). Each local is read
+    /// by kiln_loop_local: as signed when memory 0 is at most 2 GiB, so that an index counting up from a
+    /// negative start (`i = -8000; ...; i += 8` over `base + 8000 + i`) lies in the checked range.
     static func exact(_ a: Affine) -> String {
         var parts = a.terms.sorted { $0.key < $1.key }.map { local, coefficient in
-            coefficient == 1 ? "(kiln_i128)\(CNames.local(local))" : "(kiln_i128)\(CNames.local(local)) * \(coefficient)"
+            let value = "kiln_loop_local(mem0, \(CNames.local(local)))"
+            return coefficient == 1 ? value : "\(value) * \(coefficient)"
         }
         if a.constant != 0 || parts.isEmpty { parts.append("(kiln_i128)\(a.constant)") }
         return "(" + parts.joined(separator: " + ") + ")"

@@ -32,11 +32,11 @@ extension FunctionLowerer {
 
     mutating func lowerGlobalGet(_ global: UInt32) {
         guard let type = context.space.global(global) else { return }
-        emit("\(output(0)) = inst->globals[\(global)]->value.\(CTypes.valueMember(type.valueType));", "global.get \(global)")
+        emit("\(output(0)) = \(context.globalValue(global)).\(CTypes.valueMember(type.valueType));", "global.get \(global)")
     }
 
     mutating func lowerGlobalSet(_ global: UInt32) {
         guard let type = context.space.global(global) else { return }
-        emit("inst->globals[\(global)]->value.\(CTypes.valueMember(type.valueType)) = \(input(0));", "global.set \(global)")
+        emit("\(context.globalValue(global)).\(CTypes.valueMember(type.valueType)) = \(input(0));", "global.set \(global)")
     }
 }
