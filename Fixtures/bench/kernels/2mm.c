@@ -1,7 +1,7 @@
 /* 2mm: two matrix multiplications D = alpha*A*B*C + beta*D, after PolyBench/C 4.2.1 linear-algebra/kernels/2mm
  * (Kiln benchmark corpus, a WASI command).
  *
- *   2mm [NI]      rows of A and D (default 800); NJ = NI + NI/8, NK = NI + 3*NI/8 and NL = NI + NI/2, the
+ *   2mm [NI]      rows of A and D (default 580); NJ = NI + NI/8, NK = NI + 3*NI/8 and NL = NI + NI/2, the
  *                 shape of PolyBench's LARGE dataset (800, 900, 1100, 1200)
  *
  * tmp = alpha*A*B, then D = beta*D + tmp*C, both in i-j-k order as published: each element is a dot
@@ -53,7 +53,7 @@ static void kernel_2mm(int ni, int nj, int nk, int nl, double alpha, double beta
 
 int main(int argc, char** argv) {
   int ni;
-  if (argc > 2 || !size_arg(argc, argv, 1, 800, 1, 8000, &ni)) return usage("2mm [NI], 1 <= NI <= 8000");
+  if (argc > 2 || !size_arg(argc, argv, 1, 580, 1, 8000, &ni)) return usage("2mm [NI], 1 <= NI <= 8000");
   int nj = ni + ni / 8, nk = ni + 3 * ni / 8, nl = ni + ni / 2;
   double alpha, beta;
   double (*tmp)[nj] = xmalloc(sizeof(double[ni][nj]));

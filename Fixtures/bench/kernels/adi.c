@@ -1,7 +1,7 @@
 /* adi: alternating-direction implicit solver for 2D heat diffusion, after PolyBench/C 4.2.1 stencils/adi
  * (Kiln benchmark corpus, a WASI command).
  *
- *   adi [N [TSTEPS]]      grid order (default 1000) and time steps (default 500)
+ *   adi [N [TSTEPS]]      grid order (default 1000) and time steps (default 30)
  *
  * Every time step does a column sweep then a row sweep, each a tridiagonal (Thomas) solve per line: a
  * forward elimination with two f64 divisions per element carrying a serial dependence along the line,
@@ -82,7 +82,7 @@ static void kernel_adi(int tsteps, int n, double u[n][n], double v[n][n], double
 int main(int argc, char** argv) {
   int n, tsteps;
   if (argc > 3 || !size_arg(argc, argv, 1, 1000, 3, 16384, &n) ||
-      !size_arg(argc, argv, 2, 500, 1, 1000000, &tsteps))
+      !size_arg(argc, argv, 2, 30, 1, 1000000, &tsteps))
     return usage("adi [N [TSTEPS]], 3 <= N <= 16384, 1 <= TSTEPS <= 1000000");
   double (*u)[n] = xmalloc(sizeof(double[n][n]));
   double (*v)[n] = xmalloc(sizeof(double[n][n]));

@@ -1,7 +1,7 @@
 /* cholesky: Cholesky decomposition A = L*L^T, in place, after PolyBench/C 4.2.1 linear-algebra/solvers/cholesky
  * (Kiln benchmark corpus, a WASI command).
  *
- *   cholesky [N]      matrix order (default 500)
+ *   cholesky [N]      matrix order (default 900)
  *
  * The initialisation is PolyBench's (the same as lu's): a lower-triangular L with unit diagonal, then
  * A = L*L^T through an N x N temporary in t-r-s order, an N^3 loop nest that is part of the run. The kernel
@@ -63,7 +63,7 @@ static void kernel_cholesky(int n, double A[n][n]) {
 
 int main(int argc, char** argv) {
   int n;
-  if (argc > 2 || !size_arg(argc, argv, 1, 500, 1, 8000, &n)) return usage("cholesky [N], 1 <= N <= 8000");
+  if (argc > 2 || !size_arg(argc, argv, 1, 900, 1, 8000, &n)) return usage("cholesky [N], 1 <= N <= 8000");
   double (*A)[n] = xmalloc(sizeof(double[n][n]));
   init_array(n, A);
   kernel_cholesky(n, A);

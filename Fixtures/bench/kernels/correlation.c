@@ -1,7 +1,7 @@
 /* correlation: Pearson correlation matrix, after PolyBench/C 4.2.1 datamining/correlation
  * (Kiln benchmark corpus, a WASI command).
  *
- *   correlation [M [N]]      M variables (default 500) and N observations (default M + M/6, the shape of
+ *   correlation [M [N]]      M variables (default 900) and N observations (default M + M/6, the shape of
  *                            PolyBench's LARGE dataset, 1200 x 1400)
  *
  * Column means and standard deviations of the N x M data (one sqrt per column, and sqrt(float_n) per
@@ -69,7 +69,7 @@ static void kernel_correlation(int m, int n, double float_n, double data[n][m], 
 
 int main(int argc, char** argv) {
   int m, n;
-  if (argc > 3 || !size_arg(argc, argv, 1, 500, 1, 8000, &m) || !size_arg(argc, argv, 2, m + m / 6, 1, 8000, &n))
+  if (argc > 3 || !size_arg(argc, argv, 1, 900, 1, 8000, &m) || !size_arg(argc, argv, 2, m + m / 6, 1, 8000, &n))
     return usage("correlation [M [N]], 1 <= M <= 8000, 1 <= N <= 8000");
   double float_n;
   double (*data)[m] = xmalloc(sizeof(double[n][m]));

@@ -2,7 +2,7 @@
  * (Kiln benchmark corpus, a WASI command).
  *
  *   fdtd-2d [NX [TMAX]]      grid rows (default 1000; NY = NX + NX/5 columns, as in PolyBench's LARGE
- *                            dataset, 1000 x 1200) and time steps (default 500)
+ *                            dataset, 1000 x 1200) and time steps (default 280)
  *
  * Every time step sets the first row of the electric field ey from the source _fict_[t], updates ey and ex
  * from the magnetic field hz, then hz from ex and ey: three streaming sweeps over three NX x NY f64 arrays
@@ -49,7 +49,7 @@ static void kernel_fdtd_2d(int tmax, int nx, int ny, double ex[nx][ny], double e
 int main(int argc, char** argv) {
   int nx, tmax;
   if (argc > 3 || !size_arg(argc, argv, 1, 1000, 2, 10000, &nx) ||
-      !size_arg(argc, argv, 2, 500, 0, 1000000, &tmax))
+      !size_arg(argc, argv, 2, 280, 0, 1000000, &tmax))
     return usage("fdtd-2d [NX [TMAX]], 2 <= NX <= 10000, 0 <= TMAX <= 1000000");
   int ny = nx + nx / 5;
   double (*ex)[ny] = xmalloc(sizeof(double[nx][ny]));

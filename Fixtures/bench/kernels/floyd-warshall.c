@@ -1,7 +1,7 @@
 /* floyd-warshall: all-pairs shortest paths, after PolyBench/C 4.2.1 medley/floyd-warshall
  * (Kiln benchmark corpus, a WASI command).
  *
- *   floyd-warshall [N]      number of vertices (default 1000)
+ *   floyd-warshall [N]      number of vertices (default 1150)
  *
  * For every intermediate vertex k, every path[i][j] becomes the smaller of itself and
  * path[i][k] + path[k][j]: N^3 integer adds and compare-selects streaming over an N x N int matrix
@@ -34,7 +34,7 @@ static void kernel_floyd_warshall(int n, int path[n][n]) {
 
 int main(int argc, char** argv) {
   int n;
-  if (argc > 2 || !size_arg(argc, argv, 1, 1000, 1, 16384, &n)) return usage("floyd-warshall [N], 1 <= N <= 16384");
+  if (argc > 2 || !size_arg(argc, argv, 1, 1150, 1, 16384, &n)) return usage("floyd-warshall [N], 1 <= N <= 16384");
   int (*path)[n] = xmalloc(sizeof(int[n][n]));
   init_array(n, path);
   kernel_floyd_warshall(n, path);

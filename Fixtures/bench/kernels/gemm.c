@@ -1,7 +1,7 @@
 /* gemm: general matrix multiply C = alpha*A*B + beta*C, after PolyBench/C 4.2.1 linear-algebra/blas/gemm
  * (Kiln benchmark corpus, a WASI command).
  *
- *   gemm [NI]      rows of C (default 1000); NJ = NI + NI/10 and NK = NI + NI/5, the shape of
+ *   gemm [NI]      rows of C (default 1150); NJ = NI + NI/10 and NK = NI + NI/5, the shape of
  *                  PolyBench's LARGE dataset (1000 x 1100 x 1200)
  *
  * Row i of C is scaled by beta, then for every k the row k of B, times alpha*A[i][k], is added into it
@@ -44,7 +44,7 @@ static void kernel_gemm(int ni, int nj, int nk, double alpha, double beta, doubl
 
 int main(int argc, char** argv) {
   int ni;
-  if (argc > 2 || !size_arg(argc, argv, 1, 1000, 1, 8000, &ni)) return usage("gemm [NI], 1 <= NI <= 8000");
+  if (argc > 2 || !size_arg(argc, argv, 1, 1150, 1, 8000, &ni)) return usage("gemm [NI], 1 <= NI <= 8000");
   int nj = ni + ni / 10, nk = ni + ni / 5;
   double alpha, beta;
   double (*C)[nj] = xmalloc(sizeof(double[ni][nj]));

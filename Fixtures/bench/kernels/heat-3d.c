@@ -1,6 +1,6 @@
 /* heat-3d: 3D heat equation stencil, after PolyBench/C 4.2.1 stencils/heat-3d (Kiln benchmark corpus, a WASI command).
  *
- *   heat-3d [N [TSTEPS]]      cube edge (default 120) and time steps (default 500)
+ *   heat-3d [N [TSTEPS]]      cube edge (default 120) and time steps (default 200)
  *
  * Every time step applies a seven-point stencil (the second difference along each axis times 0.125, plus
  * the centre) to every interior cell of the N x N x N grid A, into B, then B back into A: nine rows in three
@@ -49,7 +49,7 @@ static void kernel_heat_3d(int tsteps, int n, double A[n][n][n], double B[n][n][
 int main(int argc, char** argv) {
   int n, tsteps;
   if (argc > 3 || !size_arg(argc, argv, 1, 120, 3, 600, &n) ||
-      !size_arg(argc, argv, 2, 500, 0, 1000000, &tsteps))
+      !size_arg(argc, argv, 2, 200, 0, 1000000, &tsteps))
     return usage("heat-3d [N [TSTEPS]], 3 <= N <= 600, 0 <= TSTEPS <= 1000000");
   double (*A)[n][n] = xmalloc(sizeof(double[n][n][n]));
   double (*B)[n][n] = xmalloc(sizeof(double[n][n][n]));

@@ -1,6 +1,6 @@
 /* jacobi-1d: 1D Jacobi stencil, after PolyBench/C 4.2.1 stencils/jacobi-1d (Kiln benchmark corpus, a WASI command).
  *
- *   jacobi-1d [N [TSTEPS]]      array length (default 4000) and time steps (default 120000)
+ *   jacobi-1d [N [TSTEPS]]      array length (default 4000) and time steps (default 280000)
  *
  * Every time step averages each interior element of A with its two neighbours into B (times 0.33333), then
  * B back into A: two streaming three-point sweeps over arrays that stay in the L1 cache, so the loop is
@@ -32,7 +32,7 @@ static void kernel_jacobi_1d(int tsteps, int n, double A[n], double B[n]) {
 int main(int argc, char** argv) {
   int n, tsteps;
   if (argc > 3 || !size_arg(argc, argv, 1, 4000, 3, 100000000, &n) ||
-      !size_arg(argc, argv, 2, 120000, 0, 100000000, &tsteps))
+      !size_arg(argc, argv, 2, 280000, 0, 100000000, &tsteps))
     return usage("jacobi-1d [N [TSTEPS]], 3 <= N <= 100000000, 0 <= TSTEPS <= 100000000");
   double* A = xmalloc(sizeof(double[n]));
   double* B = xmalloc(sizeof(double[n]));

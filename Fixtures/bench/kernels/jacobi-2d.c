@@ -1,6 +1,6 @@
 /* jacobi-2d: 2D Jacobi stencil, after PolyBench/C 4.2.1 stencils/jacobi-2d (Kiln benchmark corpus, a WASI command).
  *
- *   jacobi-2d [N [TSTEPS]]      grid order (default 1300) and time steps (default 500)
+ *   jacobi-2d [N [TSTEPS]]      grid order (default 1300) and time steps (default 330)
  *
  * Every time step replaces each interior cell of the N x N grid A by 0.2 times the sum of itself and its four
  * neighbours, into B, then B back into A: streaming f64 five-point sweeps over three rows at once. Two grids
@@ -35,7 +35,7 @@ static void kernel_jacobi_2d(int tsteps, int n, double A[n][n], double B[n][n]) 
 int main(int argc, char** argv) {
   int n, tsteps;
   if (argc > 3 || !size_arg(argc, argv, 1, 1300, 3, 16384, &n) ||
-      !size_arg(argc, argv, 2, 500, 0, 1000000, &tsteps))
+      !size_arg(argc, argv, 2, 330, 0, 1000000, &tsteps))
     return usage("jacobi-2d [N [TSTEPS]], 3 <= N <= 16384, 0 <= TSTEPS <= 1000000");
   double (*A)[n] = xmalloc(sizeof(double[n][n]));
   double (*B)[n] = xmalloc(sizeof(double[n][n]));

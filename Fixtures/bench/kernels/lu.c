@@ -1,7 +1,7 @@
 /* lu: LU decomposition without pivoting, in place, after PolyBench/C 4.2.1 linear-algebra/solvers/lu
  * (Kiln benchmark corpus, a WASI command).
  *
- *   lu [N]      matrix order (default 500)
+ *   lu [N]      matrix order (default 900)
  *
  * The initialisation is PolyBench's: a lower-triangular matrix L with unit diagonal is made, then A = L*L^T
  * (positive definite, so no pivoting is needed) through an N x N temporary, in t-r-s order as published;
@@ -60,7 +60,7 @@ static void kernel_lu(int n, double A[n][n]) {
 
 int main(int argc, char** argv) {
   int n;
-  if (argc > 2 || !size_arg(argc, argv, 1, 500, 1, 8000, &n)) return usage("lu [N], 1 <= N <= 8000");
+  if (argc > 2 || !size_arg(argc, argv, 1, 900, 1, 8000, &n)) return usage("lu [N], 1 <= N <= 8000");
   double (*A)[n] = xmalloc(sizeof(double[n][n]));
   init_array(n, A);
   kernel_lu(n, A);

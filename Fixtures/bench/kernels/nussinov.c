@@ -1,7 +1,7 @@
 /* nussinov: RNA secondary-structure prediction (Nussinov's dynamic program), after PolyBench/C 4.2.1
  * medley/nussinov (Kiln benchmark corpus, a WASI command).
  *
- *   nussinov [N]      sequence length (default 1000)
+ *   nussinov [N]      sequence length (default 1500)
  *
  * Fills the upper triangle of the N x N int table from the bottom row up: each cell is the maximum of
  * its neighbours, a base-pair match and, over every split point k, table[i][k] + table[k+1][j] (a row
@@ -56,7 +56,7 @@ static void kernel_nussinov(int n, base seq[n], int table[n][n]) {
 
 int main(int argc, char** argv) {
   int n;
-  if (argc > 2 || !size_arg(argc, argv, 1, 1000, 1, 16384, &n)) return usage("nussinov [N], 1 <= N <= 16384");
+  if (argc > 2 || !size_arg(argc, argv, 1, 1500, 1, 16384, &n)) return usage("nussinov [N], 1 <= N <= 16384");
   base* seq = xmalloc(sizeof(base[n]));
   int (*table)[n] = xmalloc(sizeof(int[n][n]));
   init_array(n, seq, table);

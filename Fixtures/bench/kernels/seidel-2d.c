@@ -1,6 +1,6 @@
 /* seidel-2d: 2D Gauss-Seidel stencil, after PolyBench/C 4.2.1 stencils/seidel-2d (Kiln benchmark corpus, a WASI command).
  *
- *   seidel-2d [N [TSTEPS]]      grid order (default 1000) and time steps (default 100)
+ *   seidel-2d [N [TSTEPS]]      grid order (default 1000) and time steps (default 80)
  *
  * Every time step replaces each interior cell of the N x N grid A, in place, by the mean of its 3 x 3
  * neighbourhood (divided by 9.0): each update reads the cell just written to its left and the row just
@@ -32,7 +32,7 @@ static void kernel_seidel_2d(int tsteps, int n, double A[n][n]) {
 int main(int argc, char** argv) {
   int n, tsteps;
   if (argc > 3 || !size_arg(argc, argv, 1, 1000, 3, 16384, &n) ||
-      !size_arg(argc, argv, 2, 100, 0, 1000000, &tsteps))
+      !size_arg(argc, argv, 2, 80, 0, 1000000, &tsteps))
     return usage("seidel-2d [N [TSTEPS]], 3 <= N <= 16384, 0 <= TSTEPS <= 1000000");
   double (*A)[n] = xmalloc(sizeof(double[n][n]));
   init_array(n, A);

@@ -1,7 +1,7 @@
 /* trmm: triangular matrix multiply B = alpha*A^T*B (A unit lower triangular), after PolyBench/C 4.2.1
  * linear-algebra/blas/trmm (Kiln benchmark corpus, a WASI command).
  *
- *   trmm [M [N]]      rows of B and order of A (default 1000) and columns of B (default M + M/5, the shape
+ *   trmm [M [N]]      rows of B and order of A (default 900) and columns of B (default M + M/5, the shape
  *                     of PolyBench's LARGE dataset, M = 1000, N = 1200)
  *
  * Every B[i][j] gains the dot product of column i of A below the diagonal with column j of B below row i
@@ -39,7 +39,7 @@ static void kernel_trmm(int m, int n, double alpha, double A[m][m], double B[m][
 
 int main(int argc, char** argv) {
   int m, n;
-  if (argc > 3 || !size_arg(argc, argv, 1, 1000, 1, 8000, &m) ||
+  if (argc > 3 || !size_arg(argc, argv, 1, 900, 1, 8000, &m) ||
       !size_arg(argc, argv, 2, m + m / 5, 1, 8000, &n))
     return usage("trmm [M [N]], 1 <= M <= 8000, 1 <= N <= 8000");
   double alpha;
