@@ -1,7 +1,7 @@
 /* zstd_bench: Zstandard compression and decompression with a round-trip check (Kiln benchmark corpus, a
  * WASI command built from the zstd 1.5.7 sources bundled in PyPI zstandard 0.25.0; see README.md).
  *
- *   zstd [KIB [PASSES]]      input size in KiB (default 16384) and passes over it (default 2)
+ *   zstd [KIB [PASSES]]      input size in KiB (default 8192) and passes over it (default 4)
  *
  * Each pass changes a few bytes of the input (corpus.h), then
  *   - compresses all of it at level 3 (zstd's default: double-fast match finder) with ZSTD_compressCCtx and
@@ -30,7 +30,7 @@ static void check_round_trip(const uint8_t* in, size_t n, const uint8_t* out, si
 }
 
 int main(int argc, char** argv) {
-  long kib = 16384, passes = 2;
+  long kib = 8192, passes = 4;
   if (!corpus_argument(argc, argv, 1, 1, 1L << 20, &kib) || !corpus_argument(argc, argv, 2, 1, 1L << 20, &passes) ||
       argc > 3) {
     fprintf(stderr, "usage: zstd [KIB [PASSES]], 1 <= KIB <= 1048576, 1 <= PASSES <= 1048576\n");
