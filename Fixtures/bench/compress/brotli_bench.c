@@ -12,7 +12,7 @@
  * Quality 7: at 5 and 6, 64-bit builds of Brotli 1.2 use match finders written with SSE2 intrinsics
  * (hashers H58/H68, BROTLI_MAX_SIMD_QUALITY in common/platform.h) where 32-bit builds such as wasm32 use
  * the plain C ones (H5/H6). They find the same matches (the outputs are equal), but the native baseline
- * would then run other code than the wasm does. From quality 7 both run H6.
+ * would then run other code than the wasm does. From quality 7 both run the plain ones.
  *
  * Prints the compressed size of the first and last passes and a 64-bit FNV-1a checksum over every
  * compressed stream and the last round-tripped data.
