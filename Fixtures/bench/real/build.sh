@@ -47,9 +47,11 @@ build() {
       "${cc[@]}" -I"$src" -o "$out" "$here/monocypher_bench.c" "$src/monocypher.c" ;;
     rapidjson)
       src="$(rapidjson_src)"
-      # RAPIDJSON_HAS_STDSTRING: std::string overloads; no SSE paths (RAPIDJSON_SSE2/SSE42/NEON are off
-      # unless defined), so both builds run the same C++.
-      "${cxx[@]}" -std=c++17 -I"$src" -o "$out" "$here/rapidjson_bench.cpp" ;;
+      # RAPIDJSON_64BIT=1 on wasm32 too, as RapidJSON sets it for Emscripten: its 32-bit number parser
+      # accumulates a long significand in a double, which parses 17-digit decimals 1 ulp away from the 64-bit
+      # path (what x86-64 takes). No SSE paths (RAPIDJSON_SSE2/SSE42/NEON are off unless defined), so both
+      # builds run the same C++.
+      "${cxx[@]}" -std=c++17 -DRAPIDJSON_64BIT=1 -I"$src" -o "$out" "$here/rapidjson_bench.cpp" ;;
     lua|qjs|sqlite3)
       [ "$mode" = native ] || { echo "build.sh: $name runs as ../../large/$name.wasm (Fixtures/large/build.sh builds it)" >&2; exit 2; }
       native_interpreter "$name" "$out" ;;
