@@ -8,6 +8,9 @@ CREATE TABLE IF NOT EXISTS param(n INTEGER); -- the size: `sqlite3 -cmd "CREATE 
 -- 64 bits of SHA3-256 over those lines (the shell's sha3_query). Integer arithmetic only: SQLite 3.40 formats
 -- and parses doubles with long double, which is 80-bit natively and 128-bit on wasm32, so printed doubles
 -- could differ in a last digit.
+-- Temporary storage in memory: large sorts and statement journals otherwise spill to temporary files,
+-- which a WASI command without a preopened directory cannot create ("disk I/O error").
+PRAGMA temp_store = MEMORY;
 INSERT INTO param SELECT 50000 WHERE NOT EXISTS (SELECT 1 FROM param);
 CREATE TABLE out(seq INTEGER PRIMARY KEY, line TEXT);
 
