@@ -1,6 +1,6 @@
 CREATE TABLE IF NOT EXISTS param(n INTEGER); -- the size: `sqlite3 -cmd "CREATE TABLE param(n); INSERT INTO param VALUES(2000)" :memory: "$(cat sqlite_bench.sql)"` sets it
 -- sqlite_bench: an SQL workload for the SQLite 3.40.1 shell (Kiln benchmark corpus, real programs).
--- Run as `sqlite3 :memory: "$(cat sqlite_bench.sql)"` (default size 50000 orders). Recursive CTEs generate
+-- Run as `sqlite3 :memory: "$(cat sqlite_bench.sql)"` (default size 40000 orders). Recursive CTEs generate
 -- customers, products, orders and order lines into in-memory tables with a 31-bit LCG; then indexes, joins,
 -- GROUP BY/HAVING, ORDER BY/LIMIT, string functions, window functions (running totals, rank, lag), a
 -- recursive tree walk, UPDATE and DELETE with subqueries, and json_object/json_group_array. Every result is
@@ -11,7 +11,7 @@ CREATE TABLE IF NOT EXISTS param(n INTEGER); -- the size: `sqlite3 -cmd "CREATE 
 -- Temporary storage in memory: large sorts and statement journals otherwise spill to temporary files,
 -- which a WASI command without a preopened directory cannot create ("disk I/O error").
 PRAGMA temp_store = MEMORY;
-INSERT INTO param SELECT 50000 WHERE NOT EXISTS (SELECT 1 FROM param);
+INSERT INTO param SELECT 40000 WHERE NOT EXISTS (SELECT 1 FROM param);
 CREATE TABLE out(seq INTEGER PRIMARY KEY, line TEXT);
 
 CREATE TABLE customers(id INTEGER PRIMARY KEY, name TEXT, city TEXT, tier INTEGER, joined INTEGER);
