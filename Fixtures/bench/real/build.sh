@@ -15,9 +15,8 @@ large="$(cd "$here/../../large" && pwd)"
 repo="$(cd "$here/../../.." && pwd)"
 sources="${KILN_BENCH_SOURCES:-$repo/.build/bench-sources}"
 mkdir -p "$sources"
-pip_no_binary=name # only the sdist itself from source; set per download below
 . "$large/sources.sh"
-sdist() { pip_no_binary="$1" pypi_sdist "$@"; }
+sdist() { pip_no_binary="$1" pypi_sdist "$@"; } # pip builds only the sdist itself from source, not its build dependencies
 
 # Sources, pinned (see README.md).
 yyjson_src() { echo "$(sdist yyjson 4.0.6 fcd4dc15c1e39a30bf9fa85d56903029111506860fc3080ab0d81c6c6dacaa8c)/yyjson"; }
