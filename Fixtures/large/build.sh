@@ -15,17 +15,9 @@ zigcc() { python3 -m ziglang cc -target wasm32-wasi -s "$@"; }
 emulated=(-D_WASI_EMULATED_SIGNAL -D_WASI_EMULATED_PROCESS_CLOCKS)
 emulated_libs=(-lwasi-emulated-signal -lwasi-emulated-process-clocks)
 
-check() { # FILE SHA256
-  echo "$2  $1" | sha256sum -c --quiet - || { echo "build.sh: $1 is not the expected source" >&2; exit 1; }
-}
-
-pypi_sdist() { # NAME VERSION SHA256 -> extracts into $work, prints the directory
-  # pip runs the sdist's setup.py for its metadata; LUPA_NO_LUAJIT keeps lupa's from building LuaJIT.
-  LUPA_NO_LUAJIT=true pip download --quiet --no-deps --no-binary :all: "$1==$2" -d "$work/dl" >&2
-  check "$work/dl/$1-$2.tar.gz" "$3"
-  tar xzf "$work/dl/$1-$2.tar.gz" -C "$work"
-  echo "$work/$1-$2"
-}
+# check, pypi_sdist and sqlite_amalgamation, shared with Fixtures/bench/real/build.sh; $sources is fresh here.
+sources="$work"
+. "$here/sources.sh"
 
 build_lua() {
   # Lua 5.4.8, as bundled by PyPI lupa 2.8 (third-party/lua54). onelua.c is Lua's own one-file build of
@@ -54,26 +46,7 @@ build_qjs() {
 }
 
 build_sqlite() {
-  # SQLite 3.40.1: Debian bookworm's upstream tarball (source package sqlite3 3.40.1-2+deb12u2; any 3.40.1 revision has the same tarball), fetched with
-  # apt-get source through a private deb-src list (the machine's apt configuration is left alone), without
-  # Debian's patches. Its amalgamation (sqlite3.c, shell.c) is generated natively with tclsh.
-  local apt="$work/apt" opts
-  mkdir -p "$apt/parts" "$apt/lists/partial" "$apt/cache/archives/partial"
-  cat > "$apt/parts/bookworm-src.sources" <<'EOF'
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: bookworm
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-EOF
-  opts=(-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$apt/parts" -o Dir::State::Lists="$apt/lists"
-        -o Dir::Cache="$apt/cache" -o APT::Sandbox::User=root)
-  apt-get "${opts[@]}" -qq update
-  (cd "$apt" && apt-get "${opts[@]}" -qq source --download-only sqlite3 >&2)
-  check "$apt/sqlite3_3.40.1.orig.tar.xz" aaa776260ab4dc976db34aa7891819484c8676b5b2783123ebc6301e2ca5d655
-  tar xJf "$apt/sqlite3_3.40.1.orig.tar.xz" -C "$work"
-  local src="$work/sqlite3-3.40.1"
-  (cd "$src" && ./configure --disable-tcl >/dev/null && make sqlite3.c shell.c >/dev/null)
+  local src; src="$(sqlite_amalgamation)"
   # No threads, no extension loading (no dlopen), no WAL (it needs shared-memory mmap), no popen.
   # Relative source names: the debug build's UBSan data holds them, and must not depend on directories.
   cp "$here/src/sqlite_wasi.h" "$here/src/sqlite_wasi.c" "$src/"
