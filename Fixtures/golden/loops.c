@@ -41,18 +41,19 @@ static void func0(kiln_instance* self, u32 l0, u32 l1) {
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
   KILN_UNUSED u32 l2 = 0;
   KILN_UNUSED u32 s1_i32 = 0, s0_i32 = 0;
-  KILN_UNUSED u64 t1 = 0, k1 = 0, a1_0 = 0;
+  KILN_UNUSED u64 t1 = 0, k1 = 0;
+  KILN_UNUSED kiln_loop_ptr a1_0 = 0;
   /* loop L1 @0x88: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
   t1 = kiln_loop_trips_ne((u32)(kiln_loop_local(mem0, l2) + (kiln_i128)1), (u32)(kiln_loop_local(mem0, l1)), 1);
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4), 4, t1, 4u)) {
-    a1_0 = (u64)(kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4);
+    a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4) + 0);
 #pragma clang loop vectorize(assume_safety)
   for (k1 = 0; k1 < t1; k1++) {
   s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0x90 */
   s0_i32 = l0 + s1_i32; /* i32.add @0x91 */
   s1_i32 = l2 + 1u; /* i32.add @0x96 */
-  kiln_i32_store_nc(mem0, a1_0 + (u64)4ll * k1, s1_i32); /* checked before the loop */
+  kiln_i32_store_at(a1_0 + (4 * (s64)k1), s1_i32); /* checked before the loop */
   s0_i32 = l2 + 1u; /* i32.add @0x9e */
   l2 = s0_i32; /* local.set 2 @0x9f */
   s0_i32 = l2 != l1; /* i32.ne @0xa5 */
@@ -80,17 +81,18 @@ static void func1(kiln_instance* self, u32 l0, u32 l1) {
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
   KILN_UNUSED u32 l2 = 0;
   KILN_UNUSED u32 s0_i32 = 0;
-  KILN_UNUSED u64 t1 = 0, k1 = 0, a1_0 = 0;
+  KILN_UNUSED u64 t1 = 0, k1 = 0;
+  KILN_UNUSED kiln_loop_ptr a1_0 = 0;
   l2 = l1 - 1u; /* i32.sub @0xb2, local.set 2 @0xb3 */
   /* loop L1 @0xb5: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
   t1 = kiln_loop_trips_gt_s((u32)(kiln_loop_local(mem0, l2) + (kiln_i128)-1), (u32)((kiln_i128)-1), -1);
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2)), -1, t1, 4u)) {
-    a1_0 = (u64)(kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2));
+    a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2)) + 3);
 #pragma clang loop vectorize(assume_safety)
   for (k1 = 0; k1 < t1; k1++) {
   s0_i32 = l0 + l2; /* i32.add @0xbb */
-  kiln_u8_store_nc(mem0, a1_0 + (u64)-1ll * k1 + 3u, (u8)l2); /* checked before the loop */
+  kiln_u8_store_at(a1_0 + (-1 * (s64)k1), (u8)l2); /* checked before the loop */
   s0_i32 = l2 - 1u; /* i32.sub @0xc5 */
   l2 = s0_i32; /* local.set 2 @0xc6 */
   s0_i32 = (s32)l2 > (s32)0xffffffffu; /* i32.gt_s @0xcc */
@@ -116,7 +118,8 @@ static void func2(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
   KILN_UNUSED u32 l3 = 0;
   KILN_UNUSED u32 s1_i32 = 0, s0_i32 = 0, s2_i32 = 0;
-  KILN_UNUSED u64 t1 = 0, k1 = 0, a1_0 = 0, a1_1 = 0;
+  KILN_UNUSED u64 t1 = 0, k1 = 0;
+  KILN_UNUSED kiln_loop_ptr a1_0 = 0, a1_1 = 0;
   /* loop L1 @0xd5: 4 of 4 accesses checked once for every iteration (kiln_loop.h) */
   t1 = kiln_loop_trips_lt_u((u32)(kiln_loop_local(mem0, l3) + (kiln_i128)2), (u32)(kiln_loop_local(mem0, l2)), 2);
   if (t1 != 0
@@ -124,8 +127,8 @@ static void func2(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4), 8, t1, 4u)
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l1) + kiln_loop_local(mem0, l3) * 4), 8, t1, 8u)
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4), 8, t1, 8u)) {
-    a1_0 = (u64)(kiln_loop_local(mem0, l1) + kiln_loop_local(mem0, l3) * 4);
-    a1_1 = (u64)(kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4);
+    a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l1) + kiln_loop_local(mem0, l3) * 4) + 0);
+    a1_1 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 0);
   if (kiln_loop_disjoint((kiln_loop_local(mem0, l1) + kiln_loop_local(mem0, l3) * 4) + 0, (kiln_loop_local(mem0, l1) + kiln_loop_local(mem0, l3) * 4) + 8, 8, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 8, 8, t1)) {
 #pragma clang loop vectorize(assume_safety)
   for (k1 = 0; k1 < t1; k1++) {
@@ -133,16 +136,16 @@ static void func2(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   s0_i32 = l0 + s1_i32; /* i32.add @0xde */
   s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xe5 */
   s1_i32 = l1 + s2_i32; /* i32.add @0xe6 */
-  s1_i32 = kiln_i32_load_nc(mem0, a1_0 + (u64)8ll * k1); /* checked before the loop */
+  s1_i32 = kiln_i32_load_at(a1_0 + (8 * (s64)k1)); /* checked before the loop */
   s1_i32 = s1_i32 + 1u; /* i32.add @0xec */
-  kiln_i32_store_nc(mem0, a1_1 + (u64)8ll * k1, s1_i32); /* checked before the loop */
+  kiln_i32_store_at(a1_1 + (8 * (s64)k1), s1_i32); /* checked before the loop */
   s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xf6 */
   s0_i32 = l0 + s1_i32; /* i32.add @0xf7 */
   s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xfe */
   s1_i32 = l1 + s2_i32; /* i32.add @0xff */
-  s1_i32 = kiln_i32_load_nc(mem0, a1_0 + (u64)8ll * k1 + 4u); /* checked before the loop */
+  s1_i32 = kiln_i32_load_at(a1_0 + (4 + 8 * (s64)k1)); /* checked before the loop */
   s1_i32 = s1_i32 + 1u; /* i32.add @0x105 */
-  kiln_i32_store_nc(mem0, a1_1 + (u64)8ll * k1 + 4u, s1_i32); /* checked before the loop */
+  kiln_i32_store_at(a1_1 + (4 + 8 * (s64)k1), s1_i32); /* checked before the loop */
   s0_i32 = l3 + 2u; /* i32.add @0x10d */
   l3 = s0_i32; /* local.set 3 @0x10e */
   s0_i32 = l3 < l2; /* i32.lt_u @0x114 */
@@ -153,16 +156,16 @@ static void func2(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   s0_i32 = l0 + s1_i32; /* i32.add @0xde */
   s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xe5 */
   s1_i32 = l1 + s2_i32; /* i32.add @0xe6 */
-  s1_i32 = kiln_i32_load_nc(mem0, a1_0 + (u64)8ll * k1); /* checked before the loop */
+  s1_i32 = kiln_i32_load_at(a1_0 + (8 * (s64)k1)); /* checked before the loop */
   s1_i32 = s1_i32 + 1u; /* i32.add @0xec */
-  kiln_i32_store_nc(mem0, a1_1 + (u64)8ll * k1, s1_i32); /* checked before the loop */
+  kiln_i32_store_at(a1_1 + (8 * (s64)k1), s1_i32); /* checked before the loop */
   s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xf6 */
   s0_i32 = l0 + s1_i32; /* i32.add @0xf7 */
   s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xfe */
   s1_i32 = l1 + s2_i32; /* i32.add @0xff */
-  s1_i32 = kiln_i32_load_nc(mem0, a1_0 + (u64)8ll * k1 + 4u); /* checked before the loop */
+  s1_i32 = kiln_i32_load_at(a1_0 + (4 + 8 * (s64)k1)); /* checked before the loop */
   s1_i32 = s1_i32 + 1u; /* i32.add @0x105 */
-  kiln_i32_store_nc(mem0, a1_1 + (u64)8ll * k1 + 4u, s1_i32); /* checked before the loop */
+  kiln_i32_store_at(a1_1 + (4 + 8 * (s64)k1), s1_i32); /* checked before the loop */
   s0_i32 = l3 + 2u; /* i32.add @0x10d */
   l3 = s0_i32; /* local.set 3 @0x10e */
   s0_i32 = l3 < l2; /* i32.lt_u @0x114 */
@@ -201,7 +204,8 @@ static void func3(kiln_instance* self, u32 l0, u32 l1) {
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
   KILN_UNUSED u32 l2 = 0, l3 = 0;
   KILN_UNUSED u32 s1_i32 = 0, s0_i32 = 0;
-  KILN_UNUSED u64 t1 = 0, k1 = 0, a1_0 = 0;
+  KILN_UNUSED u64 t1 = 0, k1 = 0;
+  KILN_UNUSED kiln_loop_ptr a1_0 = 0;
   s1_i32 = kiln_i32_shl(l1, 2u); /* i32.shl @0x123 */
   l2 = l0 + s1_i32; /* i32.add @0x124, local.set 2 @0x125 */
   l3 = 0u - l1; /* i32.sub @0x12b, local.set 3 @0x12c */
@@ -209,13 +213,13 @@ static void func3(kiln_instance* self, u32 l0, u32 l1) {
   t1 = kiln_loop_trips_ne((u32)(kiln_loop_local(mem0, l3) + (kiln_i128)1), (u32)((kiln_i128)0), 1);
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l2) + kiln_loop_local(mem0, l3) * 4), 4, t1, 4u)) {
-    a1_0 = (u64)(kiln_loop_local(mem0, l2) + kiln_loop_local(mem0, l3) * 4);
+    a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l2) + kiln_loop_local(mem0, l3) * 4) + 0);
 #pragma clang loop vectorize(assume_safety)
   for (k1 = 0; k1 < t1; k1++) {
   s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x136 */
   s0_i32 = l2 + s1_i32; /* i32.add @0x137 */
   s1_i32 = l3 + 100u; /* i32.add @0x13d */
-  kiln_i32_store_nc(mem0, a1_0 + (u64)4ll * k1, s1_i32); /* checked before the loop */
+  kiln_i32_store_at(a1_0 + (4 * (s64)k1), s1_i32); /* checked before the loop */
   s0_i32 = l3 + 1u; /* i32.add @0x145 */
   l3 = s0_i32; /* local.set 3 @0x146 */
   s0_i32 = l3 != 0u; /* i32.ne @0x14c */
@@ -243,19 +247,20 @@ static void func4(kiln_instance* self, u32 l0, u32 l1) {
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
   KILN_UNUSED u32 l2 = 0;
   KILN_UNUSED u32 s1_i32 = 0, s0_i32 = 0;
-  KILN_UNUSED u64 t1 = 0, k1 = 0, a1_0 = 0;
+  KILN_UNUSED u64 t1 = 0, k1 = 0;
+  KILN_UNUSED kiln_loop_ptr a1_0 = 0;
   l2 = l1; /* local.set 2 @0x157 */
   /* loop L1 @0x159: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
   t1 = kiln_loop_trips_ne((u32)(kiln_loop_local(mem0, l2) + (kiln_i128)-1), (u32)((kiln_i128)0), -1);
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4 + (kiln_i128)-4), -4, t1, 4u)) {
-    a1_0 = (u64)(kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4);
+    a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4) + -4);
 #pragma clang loop vectorize(assume_safety)
   for (k1 = 0; k1 < t1; k1++) {
   s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0x161 */
   s0_i32 = l0 + s1_i32; /* i32.add @0x162 */
   s0_i32 = s0_i32 + 0xfffffffcu; /* i32.add @0x165 */
-  kiln_i32_store_nc(mem0, a1_0 + (u64)-4ll + (u64)-4ll * k1, l2); /* checked before the loop */
+  kiln_i32_store_at(a1_0 + (-4 * (s64)k1), l2); /* checked before the loop */
   s0_i32 = l2 - 1u; /* i32.sub @0x16f */
   l2 = s0_i32; /* local.tee 2 @0x170 */
   }
@@ -281,7 +286,8 @@ static void func5(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
   KILN_UNUSED u32 l3 = 0, l4 = 0;
   KILN_UNUSED u32 s1_i32 = 0, s0_i32 = 0, s2_i32 = 0;
-  KILN_UNUSED u64 t1 = 0, k1 = 0, a1_0 = 0, a1_1 = 0;
+  KILN_UNUSED u64 t1 = 0, k1 = 0;
+  KILN_UNUSED kiln_loop_ptr a1_0 = 0, a1_1 = 0;
   s1_i32 = kiln_i32_shl(l1, 2u); /* i32.shl @0x180 */
   l4 = l0 + s1_i32; /* i32.add @0x181, local.set 4 @0x182 */
   /* loop L1 @0x184: 3 of 3 accesses checked once for every iteration (kiln_loop.h) */
@@ -289,8 +295,8 @@ static void func5(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4), 4, t1, 4u)
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l4)), 0, t1, 4u)) {
-    a1_0 = (u64)(kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4);
-    a1_1 = (u64)(kiln_loop_local(mem0, l4));
+    a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 0);
+    a1_1 = mem0->data + (u64)((kiln_loop_local(mem0, l4)) + 0);
   if (kiln_loop_disjoint((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 4, 4, (kiln_loop_local(mem0, l4)) + 0, (kiln_loop_local(mem0, l4)) + 4, 0, t1)) {
 #pragma clang loop vectorize(assume_safety)
   for (k1 = 0; k1 < t1; k1++) {
@@ -298,10 +304,10 @@ static void func5(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   s0_i32 = l0 + s1_i32; /* i32.add @0x18d */
   s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x194 */
   s1_i32 = l0 + s2_i32; /* i32.add @0x195 */
-  s1_i32 = kiln_i32_load_nc(mem0, a1_0 + (u64)4ll * k1); /* checked before the loop */
-  s2_i32 = kiln_i32_load_nc(mem0, a1_1); /* checked before the loop */
+  s1_i32 = kiln_i32_load_at(a1_0 + (4 * (s64)k1)); /* checked before the loop */
+  s2_i32 = kiln_i32_load_at(a1_1); /* checked before the loop */
   s1_i32 = s1_i32 + s2_i32; /* i32.add @0x19e */
-  kiln_i32_store_nc(mem0, a1_0 + (u64)4ll * k1, s1_i32); /* checked before the loop */
+  kiln_i32_store_at(a1_0 + (4 * (s64)k1), s1_i32); /* checked before the loop */
   s0_i32 = l3 + 1u; /* i32.add @0x1a6 */
   l3 = s0_i32; /* local.set 3 @0x1a7 */
   s0_i32 = l3 < l2; /* i32.lt_u @0x1ad */
@@ -312,10 +318,10 @@ static void func5(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   s0_i32 = l0 + s1_i32; /* i32.add @0x18d */
   s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x194 */
   s1_i32 = l0 + s2_i32; /* i32.add @0x195 */
-  s1_i32 = kiln_i32_load_nc(mem0, a1_0 + (u64)4ll * k1); /* checked before the loop */
-  s2_i32 = kiln_i32_load_nc(mem0, a1_1); /* checked before the loop */
+  s1_i32 = kiln_i32_load_at(a1_0 + (4 * (s64)k1)); /* checked before the loop */
+  s2_i32 = kiln_i32_load_at(a1_1); /* checked before the loop */
   s1_i32 = s1_i32 + s2_i32; /* i32.add @0x19e */
-  kiln_i32_store_nc(mem0, a1_0 + (u64)4ll * k1, s1_i32); /* checked before the loop */
+  kiln_i32_store_at(a1_0 + (4 * (s64)k1), s1_i32); /* checked before the loop */
   s0_i32 = l3 + 1u; /* i32.add @0x1a6 */
   l3 = s0_i32; /* local.set 3 @0x1a7 */
   s0_i32 = l3 < l2; /* i32.lt_u @0x1ad */

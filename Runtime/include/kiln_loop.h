@@ -94,32 +94,36 @@ static inline bool kiln_loop_disjoint(kiln_i128 first_a, kiln_i128 end_a, s64 st
   return high_a <= low_b || high_b <= low_a;
 }
 
-/* Accesses already proven in bounds by kiln_loop_span_ok. */
-#define KILN_NC_LOAD(name, type, n)                                                     \
-  static inline type name(const kiln_memory* m, u64 addr) {                            \
+/* A versioned loop's pointer into memory: one per group of accesses, at the group's lowest byte in the
+ * first iteration (a typedef so one declaration can name several). */
+typedef u8* kiln_loop_ptr;
+
+/* Accesses already proven in bounds by kiln_loop_span_ok, through a pointer derived from a kiln_loop_ptr. */
+#define KILN_AT_LOAD(name, type, n)                                                      \
+  static inline type name(const u8* p) {                                               \
     type v;                                                                            \
-    memcpy(&v, m->data + addr, n);                                                     \
+    memcpy(&v, p, n);                                                                  \
     return v;                                                                          \
   }
-#define KILN_NC_STORE(name, type, n) \
-  static inline void name(const kiln_memory* m, u64 addr, type v) { memcpy(m->data + addr, &v, n); }
+#define KILN_AT_STORE(name, type, n) \
+  static inline void name(u8* p, type v) { memcpy(p, &v, n); }
 
-KILN_NC_LOAD(kiln_i32_load_nc, u32, 4)
-KILN_NC_LOAD(kiln_i64_load_nc, u64, 8)
-KILN_NC_LOAD(kiln_f32_load_nc, f32, 4)
-KILN_NC_LOAD(kiln_f64_load_nc, f64, 8)
-KILN_NC_LOAD(kiln_v128_load_nc, kiln_v128, 16)
-KILN_NC_LOAD(kiln_u8_load_nc, u8, 1)
-KILN_NC_LOAD(kiln_u16_load_nc, u16, 2)
-KILN_NC_STORE(kiln_i32_store_nc, u32, 4)
-KILN_NC_STORE(kiln_i64_store_nc, u64, 8)
-KILN_NC_STORE(kiln_f32_store_nc, f32, 4)
-KILN_NC_STORE(kiln_f64_store_nc, f64, 8)
-KILN_NC_STORE(kiln_v128_store_nc, kiln_v128, 16)
-KILN_NC_STORE(kiln_u8_store_nc, u8, 1)
-KILN_NC_STORE(kiln_u16_store_nc, u16, 2)
-#undef KILN_NC_LOAD
-#undef KILN_NC_STORE
+KILN_AT_LOAD(kiln_i32_load_at, u32, 4)
+KILN_AT_LOAD(kiln_i64_load_at, u64, 8)
+KILN_AT_LOAD(kiln_f32_load_at, f32, 4)
+KILN_AT_LOAD(kiln_f64_load_at, f64, 8)
+KILN_AT_LOAD(kiln_v128_load_at, kiln_v128, 16)
+KILN_AT_LOAD(kiln_u8_load_at, u8, 1)
+KILN_AT_LOAD(kiln_u16_load_at, u16, 2)
+KILN_AT_STORE(kiln_i32_store_at, u32, 4)
+KILN_AT_STORE(kiln_i64_store_at, u64, 8)
+KILN_AT_STORE(kiln_f32_store_at, f32, 4)
+KILN_AT_STORE(kiln_f64_store_at, f64, 8)
+KILN_AT_STORE(kiln_v128_store_at, kiln_v128, 16)
+KILN_AT_STORE(kiln_u8_store_at, u8, 1)
+KILN_AT_STORE(kiln_u16_store_at, u16, 2)
+#undef KILN_AT_LOAD
+#undef KILN_AT_STORE
 
 #ifdef __cplusplus
 }

@@ -83,6 +83,7 @@ extension FunctionLowerer {
         // The unchecked copy: the body after the label (and after guard mode's barrier, see lowerEnter).
         let bodyStart = record.labelLine + (context.boundsGuard ? 2 : 1)
         var fastLines = Array(writer.lines[bodyStart...])
+        var members: [(number: Int, address: Affine, fast: FastAccess, group: Int)] = []
         for number in hoisted {
             guard let address = plan.addresses[number], let fast = record.accessFast[number] else { continue }
             var variable = address
@@ -93,19 +94,30 @@ extension FunctionLowerer {
                 group = known
             } else {
                 group = groups.count
-                let name = "a\(l)_\(group)"
-                groups.append(AccessGroup(name: name, expression: baseExpression, step: address.perIteration))
-                if declared.insert(name).inserted { slotDecls.append((name, "u64")) }
-                snapshots.append("\(name) = (u64)\(baseExpression);")
+                groups.append(AccessGroup(name: "a\(l)_\(group)", expression: baseExpression, step: address.perIteration))
+                if declared.insert(groups[group].name).inserted { slotDecls.append((groups[group].name, "kiln_loop_ptr")) }
             }
             groups[group].add(Int64(address.constant) + Int64(fast.offset), size: Int64(fast.size), isStore: fast.isStore)
             let check = "kiln_loop_span_ok(mem0, \(Self.exact(address)), \(address.perIteration), \(trips), \(fast.extent)u)"
             if !checks.contains(check) { checks.append(check) }
-            var index = groups[group].name
-            if address.constant != 0 { index += " + (u64)\(address.constant)ll" }
-            if address.perIteration != 0 { index += " + (u64)\(address.perIteration)ll * \(counter)" }
-            let line = record.accessLines[number] - bodyStart
-            fastLines[line] = "  " + fast.statement.split(separator: "\0", omittingEmptySubsequences: false).joined(separator: index)
+            members.append((number, address, fast, group))
+        }
+        // Each group's pointer is the address of its lowest byte in iteration 0, which an access of the group
+        // reads or writes, so it lies inside memory (the span checks) and so does every pointer derived from it.
+        // Pointers rather than offsets from `data`: fewer values live in the loop (heat-3d's copy kept
+        // reloading `data` from the stack in explicit mode).
+        for group in groups {
+            snapshots.append("\(group.name) = mem0->data + (u64)(\(group.expression) + \(group.low));")
+        }
+        for member in members {
+            let group = groups[member.group]
+            var terms: [String] = []
+            let constant = Int64(member.address.constant) + Int64(member.fast.offset) - group.low
+            if constant != 0 { terms.append("\(constant)") }
+            if member.address.perIteration != 0 { terms.append("\(member.address.perIteration) * (s64)\(counter)") }
+            let pointer = terms.isEmpty ? group.name : "\(group.name) + (" + terms.joined(separator: " + ") + ")"
+            let line = record.accessLines[member.number] - bodyStart
+            fastLines[line] = "  " + member.fast.statement.split(separator: "\0", omittingEmptySubsequences: false).joined(separator: pointer)
                 + " /* checked before the loop */"
         }
         // The back edge becomes the counted loop's own.
@@ -167,42 +179,40 @@ extension FunctionLowerer {
         return "(" + parts.joined(separator: " + ") + ")"
     }
 
-    /// The unchecked statement for a load, `\0` standing for the index (memarg offset added here).
+    /// The unchecked statement for a load, `\0` standing for its pointer (memarg offset included there).
     static func fastLoad(_ load: Instruction.Load, output: String, offset: UInt64) -> (String, UInt64)? {
-        let at = offset == 0 ? "mem0, \0" : "mem0, \0 + \(offset)u"
         let (expression, size): (String, UInt64)
         switch load {
-        case .i32Load: (expression, size) = ("kiln_i32_load_nc(\(at))", 4)
-        case .i64Load: (expression, size) = ("kiln_i64_load_nc(\(at))", 8)
-        case .f32Load: (expression, size) = ("kiln_f32_load_nc(\(at))", 4)
-        case .f64Load: (expression, size) = ("kiln_f64_load_nc(\(at))", 8)
-        case .v128Load: (expression, size) = ("kiln_v128_load_nc(\(at))", 16)
-        case .i32Load8U: (expression, size) = ("(u32)kiln_u8_load_nc(\(at))", 1)
-        case .i32Load8S: (expression, size) = ("kiln_i32_extend8_s(kiln_u8_load_nc(\(at)))", 1)
-        case .i32Load16U: (expression, size) = ("(u32)kiln_u16_load_nc(\(at))", 2)
-        case .i32Load16S: (expression, size) = ("kiln_i32_extend16_s(kiln_u16_load_nc(\(at)))", 2)
-        case .i64Load8U: (expression, size) = ("(u64)kiln_u8_load_nc(\(at))", 1)
-        case .i64Load8S: (expression, size) = ("kiln_i64_extend8_s(kiln_u8_load_nc(\(at)))", 1)
-        case .i64Load16U: (expression, size) = ("(u64)kiln_u16_load_nc(\(at))", 2)
-        case .i64Load16S: (expression, size) = ("kiln_i64_extend16_s(kiln_u16_load_nc(\(at)))", 2)
-        case .i64Load32U: (expression, size) = ("(u64)kiln_i32_load_nc(\(at))", 4)
-        case .i64Load32S: (expression, size) = ("kiln_i64_extend32_s(kiln_i32_load_nc(\(at)))", 4)
+        case .i32Load: (expression, size) = ("kiln_i32_load_at(\0)", 4)
+        case .i64Load: (expression, size) = ("kiln_i64_load_at(\0)", 8)
+        case .f32Load: (expression, size) = ("kiln_f32_load_at(\0)", 4)
+        case .f64Load: (expression, size) = ("kiln_f64_load_at(\0)", 8)
+        case .v128Load: (expression, size) = ("kiln_v128_load_at(\0)", 16)
+        case .i32Load8U: (expression, size) = ("(u32)kiln_u8_load_at(\0)", 1)
+        case .i32Load8S: (expression, size) = ("kiln_i32_extend8_s(kiln_u8_load_at(\0))", 1)
+        case .i32Load16U: (expression, size) = ("(u32)kiln_u16_load_at(\0)", 2)
+        case .i32Load16S: (expression, size) = ("kiln_i32_extend16_s(kiln_u16_load_at(\0))", 2)
+        case .i64Load8U: (expression, size) = ("(u64)kiln_u8_load_at(\0)", 1)
+        case .i64Load8S: (expression, size) = ("kiln_i64_extend8_s(kiln_u8_load_at(\0))", 1)
+        case .i64Load16U: (expression, size) = ("(u64)kiln_u16_load_at(\0)", 2)
+        case .i64Load16S: (expression, size) = ("kiln_i64_extend16_s(kiln_u16_load_at(\0))", 2)
+        case .i64Load32U: (expression, size) = ("(u64)kiln_i32_load_at(\0)", 4)
+        case .i64Load32S: (expression, size) = ("kiln_i64_extend32_s(kiln_i32_load_at(\0))", 4)
         default: return nil
         }
         return ("\(output) = \(expression);", size)
     }
 
     static func fastStore(_ store: Instruction.Store, value: String, offset: UInt64) -> (String, UInt64)? {
-        let at = offset == 0 ? "mem0, \0" : "mem0, \0 + \(offset)u"
         switch store {
-        case .i32Store: return ("kiln_i32_store_nc(\(at), \(value));", 4)
-        case .i64Store: return ("kiln_i64_store_nc(\(at), \(value));", 8)
-        case .f32Store: return ("kiln_f32_store_nc(\(at), \(value));", 4)
-        case .f64Store: return ("kiln_f64_store_nc(\(at), \(value));", 8)
-        case .v128Store: return ("kiln_v128_store_nc(\(at), \(value));", 16)
-        case .i32Store8, .i64Store8: return ("kiln_u8_store_nc(\(at), (u8)\(value));", 1)
-        case .i32Store16, .i64Store16: return ("kiln_u16_store_nc(\(at), (u16)\(value));", 2)
-        case .i64Store32: return ("kiln_i32_store_nc(\(at), (u32)\(value));", 4)
+        case .i32Store: return ("kiln_i32_store_at(\0, \(value));", 4)
+        case .i64Store: return ("kiln_i64_store_at(\0, \(value));", 8)
+        case .f32Store: return ("kiln_f32_store_at(\0, \(value));", 4)
+        case .f64Store: return ("kiln_f64_store_at(\0, \(value));", 8)
+        case .v128Store: return ("kiln_v128_store_at(\0, \(value));", 16)
+        case .i32Store8, .i64Store8: return ("kiln_u8_store_at(\0, (u8)\(value));", 1)
+        case .i32Store16, .i64Store16: return ("kiln_u16_store_at(\0, (u16)\(value));", 2)
+        case .i64Store32: return ("kiln_i32_store_at(\0, (u32)\(value));", 4)
         default: return nil
         }
     }
