@@ -179,7 +179,12 @@ def bench_program(program, args, interp_args, active, options, log):
                         ", ".join(options.interp_groups) + " only (--interp-groups)")
             continue
         try:
-            cell["compile"] = engine.prepare(program)
+            partner = {"wasm2c": "wasm2c-bounds"}.get(engine.name)
+            if partner and partner in cells and cells[partner]["status"] == "ok" and not problem:
+                # both variants' compiles side by side, one core each (see Wasm2c.prepare_pair)
+                cell["compile"] = engine.prepare_pair(next(e for e in active if e.name == partner), program)
+            else:
+                cell["compile"] = engine.prepare(program)
         except engines.Unsupported as error:
             cell.update(status="unsupported", reason=str(error))
         except engines.BuildFailed as error:

@@ -200,8 +200,8 @@ def summary_table(data):
             cells = [f"**{short(s['kiln_to'][peer], total)}**"]
             cells += [short(s["by_group"][g]["kiln_to"][peer], s["by_group"][g]["programs"]) for g in groups]
             out.append(f"| kiln / {LABELS[peer]} | " + " | ".join(cells) + " | |")
-    out += ["", "Ratios of run times, lower is better (kiln / peer below 1: kiln is faster). A geomean is over "
-            "the programs where both engines have a time; (n/N) where that is not all of them."]
+    out += ["", "Ratios of run times, lower is better" + (" (kiln / peer below 1: kiln is faster)" if s["kiln_to"] else "")
+            + ". A geomean is over the programs where both engines have a time; (n/N) where that is not all of them."]
     return out
 
 
@@ -298,7 +298,7 @@ def rss_table(data):
 def compile_table(data):
     engines = data["engines"]
     cols = [("native", "native build", lambda c: c.get("cc")),
-            ("kiln", "kiln: first run less a run", lambda c: c.get("compile")),
+            ("kiln", "kiln: first run − median run", lambda c: c.get("compile")),
             ("wasm2c", "wasm2c + clang -O2 (translate + cc + link)", None),
             ("wasmtime", "wasmtime precompile (Cranelift)", lambda c: c.get("precompile"))]
     cols = [c for c in cols if c[0] in engines]
@@ -436,7 +436,8 @@ def write_markdown(data, path):
               "cache (lower to C, clang on its units in parallel, `--jobs` = "
               f"{m['cores']} cores, link, store) and then runs it, less the median of its timed runs; the "
               "runtime object was already in the cache (the next section times `kiln compile` itself). wasm2c: the "
-              "translation, then `clang -O2 -c` of the module's C and the link with wabt's runtime objects and the "
+              "translation, then `clang -O2 -c` of the module's C (the two variants' compiles side by side, one core "
+              "each; the time is the guard-page variant's) and the link with wabt's runtime objects and the "
               "WASI host, both built beforehand (not counted). The native build: the manifest's compile, or its "
               "build command (which may build a library too). wasmtime: `Module(engine, wasm).serialize()` inside the "
               "runner (Cranelift, parallel), Python's start-up not counted.", ""]
