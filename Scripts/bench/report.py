@@ -63,13 +63,15 @@ def groups_of(data):
 def pair_geomean(data, top, bottom, group=None):
     """Geometric mean over the programs (of one group, or all) where both engines succeeded of top's time /
     bottom's."""
-    ratios, used = [], []
+    ratios, used, considered = [], [], 0
     for name, program in programs_of(data, group):
         a, b = program["cells"].get(top), program["cells"].get(bottom)
+        if not any(c is not None and c["status"] == "excluded" for c in [a, b]):
+            considered += 1  # not left out by choice (the interpreter outside its groups)
         if ok(a) and ok(b) and b["median"] > 0:
             ratios.append(a["median"] / b["median"])
             used.append(name)
-    return {"geomean": measure.geomean(ratios), "programs": used}
+    return {"geomean": measure.geomean(ratios), "programs": used, "of": considered}
 
 
 def worst(data, engine):
@@ -126,7 +128,7 @@ def failures(data):
 
 
 def over(entry, total):
-    n = len(entry["programs"])
+    n, total = len(entry["programs"]), entry.get("of", total)
     if n == 0:
         return "no program has both times"
     return f"{ratio(entry['geomean'])} (geomean over {n}" + ("" if n == total else f" of {total}") + \
@@ -135,7 +137,7 @@ def over(entry, total):
 
 def short(entry, total):
     """A geomean and, when some programs lack a time, how many have one: `1.23× (7/9)`."""
-    n = len(entry["programs"])
+    n, total = len(entry["programs"]), entry.get("of", total)
     if n == 0:
         return "–"
     return ratio(entry["geomean"]) + ("" if n == total else f" ({n}/{total})")
@@ -202,6 +204,9 @@ def summary_table(data):
             out.append(f"| kiln / {LABELS[peer]} | " + " | ".join(cells) + " | |")
     out += ["", "Ratios of run times, lower is better" + (" (kiln / peer below 1: kiln is faster)" if s["kiln_to"] else "")
             + ". A geomean is over the programs where both engines have a time; (n/N) where that is not all of them."]
+    reasons = {c["reason"] for p in data["programs"].values() for c in p["cells"].values() if c["status"] == "excluded"}
+    if reasons:
+        out[-1] += " Left out by choice, and so in no count: " + "; ".join(sorted(reasons)) + "."
     return out
 
 
