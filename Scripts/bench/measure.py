@@ -50,8 +50,11 @@ class Sample:
         return None
 
 
-def run(argv, env=None, timeout=None):
-    """Runs argv once and measures it; env is the child's whole environment (default: ours)."""
+def run(argv, env=None, timeout=None, cwd=None):
+    """Runs argv once and measures it; env is the child's whole environment (default: ours); cwd, the
+    directory it runs in (through /bin/sh's cd and exec, as posix_spawn has none)."""
+    if cwd is not None:
+        argv = ["/bin/sh", "-c", 'cd "$1" && shift && exec "$@"', "sh", cwd, *argv]
     out = tempfile.TemporaryFile()
     err = tempfile.TemporaryFile()
     result = tempfile.TemporaryFile() if HELPER else None

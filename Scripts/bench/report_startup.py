@@ -45,7 +45,7 @@ def compile_lines(comp):
              f"Median of {comp['runs']} compile{'s' if comp['runs'] != 1 else ''} each, alternating. Kiln: the "
              "whole `kiln compile` process (decode, validate, lower to C, clang on each unit, link the shared "
              "object; the runtime object comes from its cache). wasm2c: the `wasm2c` process, then `clang -c` of "
-             "its module C, then the link with `wasm-rt-impl.o` and our WASI host (both built beforehand and "
+             "its module C, then the link with wabt's runtime objects and our WASI host (both built beforehand and "
              "not counted; the O0 build links the same -O2 runtime objects).", "",
              "| Compile | Median | Parts |", "|---|---:|---|"]
     for key, row in rows.items():

