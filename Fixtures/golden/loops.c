@@ -7,12 +7,13 @@ __attribute__((visibility("default"))) extern const kiln_module kiln_module_desc
 
 typedef void (*kiln_fn_ii_0)(kiln_instance*, u32, u32);
 typedef void (*kiln_fn_iii_0)(kiln_instance*, u32, u32, u32);
+typedef f64 (*kiln_fn_ii_d)(kiln_instance*, u32, u32);
 typedef u32 (*kiln_fn_i_i)(kiln_instance*, u32);
-static const kiln_functype kiln_types[3] = {{"ii", ""}, {"iii", ""}, {"i", "i"}};
+static const kiln_functype kiln_types[4] = {{"ii", ""}, {"iii", ""}, {"ii", "d"}, {"i", "i"}};
 
 typedef struct Instance {
   kiln_instance base;
-  kiln_funcref funcs[8];
+  kiln_funcref funcs[9];
   kiln_memory* memories[1];
   kiln_table* tables[1];
   kiln_global* globals[1];
@@ -29,10 +30,11 @@ static void func2(kiln_instance* self, u32 l0, u32 l1, u32 l2);
 static void func3(kiln_instance* self, u32 l0, u32 l1);
 static void func4(kiln_instance* self, u32 l0, u32 l1);
 static void func5(kiln_instance* self, u32 l0, u32 l1, u32 l2);
-static u32 func6(kiln_instance* self, u32 l0);
+static f64 func6(kiln_instance* self, u32 l0, u32 l1);
 static u32 func7(kiln_instance* self, u32 l0);
+static u32 func8(kiln_instance* self, u32 l0);
 
-/* func 0: [i32 i32] -> [], type 0, body at 0x84 */
+/* func 0: [i32 i32] -> [], type 0, body at 0x95 */
 static void func0(kiln_instance* self, u32 l0, u32 l1) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -43,36 +45,36 @@ static void func0(kiln_instance* self, u32 l0, u32 l1) {
   KILN_UNUSED u32 s1_i32 = 0, s0_i32 = 0;
   KILN_UNUSED u64 t1 = 0, k1 = 0;
   KILN_UNUSED kiln_loop_ptr a1_0 = 0;
-  /* loop L1 @0x88: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
+  /* loop L1 @0x99: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
   t1 = kiln_loop_trips_ne((u32)(kiln_loop_local(mem0, l2) + (kiln_i128)1), (u32)(kiln_loop_local(mem0, l1)), 1);
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4), 4, t1, 4u)) {
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4) + 0);
 #pragma clang loop vectorize(assume_safety)
   for (k1 = 0; k1 < t1; k1++) {
-  s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0x90 */
-  s0_i32 = l0 + s1_i32; /* i32.add @0x91 */
-  s1_i32 = l2 + 1u; /* i32.add @0x96 */
+  s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0xa1 */
+  s0_i32 = l0 + s1_i32; /* i32.add @0xa2 */
+  s1_i32 = l2 + 1u; /* i32.add @0xa7 */
   kiln_i32_store_at(a1_0 + (4 * (s64)k1), s1_i32); /* checked before the loop */
-  s0_i32 = l2 + 1u; /* i32.add @0x9e */
-  l2 = s0_i32; /* local.set 2 @0x9f */
-  s0_i32 = l2 != l1; /* i32.ne @0xa5 */
+  s0_i32 = l2 + 1u; /* i32.add @0xaf */
+  l2 = s0_i32; /* local.set 2 @0xb0 */
+  s0_i32 = l2 != l1; /* i32.ne @0xb6 */
   }
   } else {
-L1:; /* loop @0x88 */
-  s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0x90 */
-  s0_i32 = l0 + s1_i32; /* i32.add @0x91 */
-  s1_i32 = l2 + 1u; /* i32.add @0x96 */
-  kiln_i32_store(ctx, mem0, (u64)s0_i32, s1_i32); /* i32_store offset=0 @0x97 */
-  s0_i32 = l2 + 1u; /* i32.add @0x9e */
-  l2 = s0_i32; /* local.set 2 @0x9f */
-  s0_i32 = l2 != l1; /* i32.ne @0xa5 */
-  if (s0_i32) { goto L1; } /* br_if @0xa6 */
+L1:; /* loop @0x99 */
+  s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0xa1 */
+  s0_i32 = l0 + s1_i32; /* i32.add @0xa2 */
+  s1_i32 = l2 + 1u; /* i32.add @0xa7 */
+  kiln_i32_store(ctx, mem0, (u64)s0_i32, s1_i32); /* i32_store offset=0 @0xa8 */
+  s0_i32 = l2 + 1u; /* i32.add @0xaf */
+  l2 = s0_i32; /* local.set 2 @0xb0 */
+  s0_i32 = l2 != l1; /* i32.ne @0xb6 */
+  if (s0_i32) { goto L1; } /* br_if @0xb7 */
   }
-  return; /* end @0xa9 */
+  return; /* end @0xba */
 }
 
-/* func 1: [i32 i32] -> [], type 0, body at 0xaa */
+/* func 1: [i32 i32] -> [], type 0, body at 0xbb */
 static void func1(kiln_instance* self, u32 l0, u32 l1) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -83,33 +85,33 @@ static void func1(kiln_instance* self, u32 l0, u32 l1) {
   KILN_UNUSED u32 s0_i32 = 0;
   KILN_UNUSED u64 t1 = 0, k1 = 0;
   KILN_UNUSED kiln_loop_ptr a1_0 = 0;
-  l2 = l1 - 1u; /* i32.sub @0xb2, local.set 2 @0xb3 */
-  /* loop L1 @0xb5: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
+  l2 = l1 - 1u; /* i32.sub @0xc3, local.set 2 @0xc4 */
+  /* loop L1 @0xc6: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
   t1 = kiln_loop_trips_gt_s((u32)(kiln_loop_local(mem0, l2) + (kiln_i128)-1), (u32)((kiln_i128)-1), -1);
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2)), -1, t1, 4u)) {
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2)) + 3);
 #pragma clang loop vectorize(assume_safety)
   for (k1 = 0; k1 < t1; k1++) {
-  s0_i32 = l0 + l2; /* i32.add @0xbb */
+  s0_i32 = l0 + l2; /* i32.add @0xcc */
   kiln_u8_store_at(a1_0 + (-1 * (s64)k1), (u8)l2); /* checked before the loop */
-  s0_i32 = l2 - 1u; /* i32.sub @0xc5 */
-  l2 = s0_i32; /* local.set 2 @0xc6 */
-  s0_i32 = (s32)l2 > (s32)0xffffffffu; /* i32.gt_s @0xcc */
+  s0_i32 = l2 - 1u; /* i32.sub @0xd6 */
+  l2 = s0_i32; /* local.set 2 @0xd7 */
+  s0_i32 = (s32)l2 > (s32)0xffffffffu; /* i32.gt_s @0xdd */
   }
   } else {
-L1:; /* loop @0xb5 */
-  s0_i32 = l0 + l2; /* i32.add @0xbb */
-  kiln_i32_store8(ctx, mem0, (u64)s0_i32 + 3u, l2); /* i32_store8 offset=3 @0xbe */
-  s0_i32 = l2 - 1u; /* i32.sub @0xc5 */
-  l2 = s0_i32; /* local.set 2 @0xc6 */
-  s0_i32 = (s32)l2 > (s32)0xffffffffu; /* i32.gt_s @0xcc */
-  if (s0_i32) { goto L1; } /* br_if @0xcd */
+L1:; /* loop @0xc6 */
+  s0_i32 = l0 + l2; /* i32.add @0xcc */
+  kiln_i32_store8(ctx, mem0, (u64)s0_i32 + 3u, l2); /* i32_store8 offset=3 @0xcf */
+  s0_i32 = l2 - 1u; /* i32.sub @0xd6 */
+  l2 = s0_i32; /* local.set 2 @0xd7 */
+  s0_i32 = (s32)l2 > (s32)0xffffffffu; /* i32.gt_s @0xdd */
+  if (s0_i32) { goto L1; } /* br_if @0xde */
   }
-  return; /* end @0xd0 */
+  return; /* end @0xe1 */
 }
 
-/* func 2: [i32 i32 i32] -> [], type 1, body at 0xd1 */
+/* func 2: [i32 i32 i32] -> [], type 1, body at 0xe2 */
 static void func2(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -120,7 +122,7 @@ static void func2(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   KILN_UNUSED u32 s1_i32 = 0, s0_i32 = 0, s2_i32 = 0;
   KILN_UNUSED u64 t1 = 0, k1 = 0;
   KILN_UNUSED kiln_loop_ptr a1_0 = 0, a1_1 = 0;
-  /* loop L1 @0xd5: 4 of 4 accesses checked once for every iteration (kiln_loop.h) */
+  /* loop L1 @0xe6: 4 of 4 accesses checked once for every iteration (kiln_loop.h) */
   t1 = kiln_loop_trips_lt_u((u32)(kiln_loop_local(mem0, l3) + (kiln_i128)2), (u32)(kiln_loop_local(mem0, l2)), 2);
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l1) + kiln_loop_local(mem0, l3) * 4), 8, t1, 4u)
@@ -132,70 +134,70 @@ static void func2(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   if (kiln_loop_disjoint((kiln_loop_local(mem0, l1) + kiln_loop_local(mem0, l3) * 4) + 0, (kiln_loop_local(mem0, l1) + kiln_loop_local(mem0, l3) * 4) + 8, 8, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 8, 8, t1)) {
 #pragma clang loop vectorize(assume_safety)
   for (k1 = 0; k1 < t1; k1++) {
-  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xdd */
-  s0_i32 = l0 + s1_i32; /* i32.add @0xde */
-  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xe5 */
-  s1_i32 = l1 + s2_i32; /* i32.add @0xe6 */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xee */
+  s0_i32 = l0 + s1_i32; /* i32.add @0xef */
+  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xf6 */
+  s1_i32 = l1 + s2_i32; /* i32.add @0xf7 */
   s1_i32 = kiln_i32_load_at(a1_0 + (8 * (s64)k1)); /* checked before the loop */
-  s1_i32 = s1_i32 + 1u; /* i32.add @0xec */
+  s1_i32 = s1_i32 + 1u; /* i32.add @0xfd */
   kiln_i32_store_at(a1_1 + (8 * (s64)k1), s1_i32); /* checked before the loop */
-  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xf6 */
-  s0_i32 = l0 + s1_i32; /* i32.add @0xf7 */
-  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xfe */
-  s1_i32 = l1 + s2_i32; /* i32.add @0xff */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x107 */
+  s0_i32 = l0 + s1_i32; /* i32.add @0x108 */
+  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x10f */
+  s1_i32 = l1 + s2_i32; /* i32.add @0x110 */
   s1_i32 = kiln_i32_load_at(a1_0 + (4 + 8 * (s64)k1)); /* checked before the loop */
-  s1_i32 = s1_i32 + 1u; /* i32.add @0x105 */
+  s1_i32 = s1_i32 + 1u; /* i32.add @0x116 */
   kiln_i32_store_at(a1_1 + (4 + 8 * (s64)k1), s1_i32); /* checked before the loop */
-  s0_i32 = l3 + 2u; /* i32.add @0x10d */
-  l3 = s0_i32; /* local.set 3 @0x10e */
-  s0_i32 = l3 < l2; /* i32.lt_u @0x114 */
+  s0_i32 = l3 + 2u; /* i32.add @0x11e */
+  l3 = s0_i32; /* local.set 3 @0x11f */
+  s0_i32 = l3 < l2; /* i32.lt_u @0x125 */
   }
   } else {
   for (k1 = 0; k1 < t1; k1++) {
-  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xdd */
-  s0_i32 = l0 + s1_i32; /* i32.add @0xde */
-  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xe5 */
-  s1_i32 = l1 + s2_i32; /* i32.add @0xe6 */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xee */
+  s0_i32 = l0 + s1_i32; /* i32.add @0xef */
+  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xf6 */
+  s1_i32 = l1 + s2_i32; /* i32.add @0xf7 */
   s1_i32 = kiln_i32_load_at(a1_0 + (8 * (s64)k1)); /* checked before the loop */
-  s1_i32 = s1_i32 + 1u; /* i32.add @0xec */
+  s1_i32 = s1_i32 + 1u; /* i32.add @0xfd */
   kiln_i32_store_at(a1_1 + (8 * (s64)k1), s1_i32); /* checked before the loop */
-  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xf6 */
-  s0_i32 = l0 + s1_i32; /* i32.add @0xf7 */
-  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xfe */
-  s1_i32 = l1 + s2_i32; /* i32.add @0xff */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x107 */
+  s0_i32 = l0 + s1_i32; /* i32.add @0x108 */
+  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x10f */
+  s1_i32 = l1 + s2_i32; /* i32.add @0x110 */
   s1_i32 = kiln_i32_load_at(a1_0 + (4 + 8 * (s64)k1)); /* checked before the loop */
-  s1_i32 = s1_i32 + 1u; /* i32.add @0x105 */
+  s1_i32 = s1_i32 + 1u; /* i32.add @0x116 */
   kiln_i32_store_at(a1_1 + (4 + 8 * (s64)k1), s1_i32); /* checked before the loop */
-  s0_i32 = l3 + 2u; /* i32.add @0x10d */
-  l3 = s0_i32; /* local.set 3 @0x10e */
-  s0_i32 = l3 < l2; /* i32.lt_u @0x114 */
+  s0_i32 = l3 + 2u; /* i32.add @0x11e */
+  l3 = s0_i32; /* local.set 3 @0x11f */
+  s0_i32 = l3 < l2; /* i32.lt_u @0x125 */
   }
   }
   } else {
-L1:; /* loop @0xd5 */
-  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xdd */
-  s0_i32 = l0 + s1_i32; /* i32.add @0xde */
-  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xe5 */
-  s1_i32 = l1 + s2_i32; /* i32.add @0xe6 */
-  s1_i32 = kiln_i32_load(ctx, mem0, (u64)s1_i32); /* i32_load offset=0 @0xe7 */
-  s1_i32 = s1_i32 + 1u; /* i32.add @0xec */
-  kiln_i32_store(ctx, mem0, (u64)s0_i32, s1_i32); /* i32_store offset=0 @0xed */
-  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xf6 */
-  s0_i32 = l0 + s1_i32; /* i32.add @0xf7 */
-  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xfe */
-  s1_i32 = l1 + s2_i32; /* i32.add @0xff */
-  s1_i32 = kiln_i32_load(ctx, mem0, (u64)s1_i32 + 4u); /* i32_load offset=4 @0x100 */
-  s1_i32 = s1_i32 + 1u; /* i32.add @0x105 */
-  kiln_i32_store(ctx, mem0, (u64)s0_i32 + 4u, s1_i32); /* i32_store offset=4 @0x106 */
-  s0_i32 = l3 + 2u; /* i32.add @0x10d */
-  l3 = s0_i32; /* local.set 3 @0x10e */
-  s0_i32 = l3 < l2; /* i32.lt_u @0x114 */
-  if (s0_i32) { goto L1; } /* br_if @0x115 */
+L1:; /* loop @0xe6 */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xee */
+  s0_i32 = l0 + s1_i32; /* i32.add @0xef */
+  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xf6 */
+  s1_i32 = l1 + s2_i32; /* i32.add @0xf7 */
+  s1_i32 = kiln_i32_load(ctx, mem0, (u64)s1_i32); /* i32_load offset=0 @0xf8 */
+  s1_i32 = s1_i32 + 1u; /* i32.add @0xfd */
+  kiln_i32_store(ctx, mem0, (u64)s0_i32, s1_i32); /* i32_store offset=0 @0xfe */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x107 */
+  s0_i32 = l0 + s1_i32; /* i32.add @0x108 */
+  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x10f */
+  s1_i32 = l1 + s2_i32; /* i32.add @0x110 */
+  s1_i32 = kiln_i32_load(ctx, mem0, (u64)s1_i32 + 4u); /* i32_load offset=4 @0x111 */
+  s1_i32 = s1_i32 + 1u; /* i32.add @0x116 */
+  kiln_i32_store(ctx, mem0, (u64)s0_i32 + 4u, s1_i32); /* i32_store offset=4 @0x117 */
+  s0_i32 = l3 + 2u; /* i32.add @0x11e */
+  l3 = s0_i32; /* local.set 3 @0x11f */
+  s0_i32 = l3 < l2; /* i32.lt_u @0x125 */
+  if (s0_i32) { goto L1; } /* br_if @0x126 */
   }
-  return; /* end @0x118 */
+  return; /* end @0x129 */
 }
 
-/* func 3: [i32 i32] -> [], type 0, body at 0x119 */
+/* func 3: [i32 i32] -> [], type 0, body at 0x12a */
 static void func3(kiln_instance* self, u32 l0, u32 l1) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -206,39 +208,39 @@ static void func3(kiln_instance* self, u32 l0, u32 l1) {
   KILN_UNUSED u32 s1_i32 = 0, s0_i32 = 0;
   KILN_UNUSED u64 t1 = 0, k1 = 0;
   KILN_UNUSED kiln_loop_ptr a1_0 = 0;
-  s1_i32 = kiln_i32_shl(l1, 2u); /* i32.shl @0x123 */
-  l2 = l0 + s1_i32; /* i32.add @0x124, local.set 2 @0x125 */
-  l3 = 0u - l1; /* i32.sub @0x12b, local.set 3 @0x12c */
-  /* loop L1 @0x12e: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
+  s1_i32 = kiln_i32_shl(l1, 2u); /* i32.shl @0x134 */
+  l2 = l0 + s1_i32; /* i32.add @0x135, local.set 2 @0x136 */
+  l3 = 0u - l1; /* i32.sub @0x13c, local.set 3 @0x13d */
+  /* loop L1 @0x13f: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
   t1 = kiln_loop_trips_ne((u32)(kiln_loop_local(mem0, l3) + (kiln_i128)1), (u32)((kiln_i128)0), 1);
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l2) + kiln_loop_local(mem0, l3) * 4), 4, t1, 4u)) {
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l2) + kiln_loop_local(mem0, l3) * 4) + 0);
 #pragma clang loop vectorize(assume_safety)
   for (k1 = 0; k1 < t1; k1++) {
-  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x136 */
-  s0_i32 = l2 + s1_i32; /* i32.add @0x137 */
-  s1_i32 = l3 + 100u; /* i32.add @0x13d */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x147 */
+  s0_i32 = l2 + s1_i32; /* i32.add @0x148 */
+  s1_i32 = l3 + 100u; /* i32.add @0x14e */
   kiln_i32_store_at(a1_0 + (4 * (s64)k1), s1_i32); /* checked before the loop */
-  s0_i32 = l3 + 1u; /* i32.add @0x145 */
-  l3 = s0_i32; /* local.set 3 @0x146 */
-  s0_i32 = l3 != 0u; /* i32.ne @0x14c */
+  s0_i32 = l3 + 1u; /* i32.add @0x156 */
+  l3 = s0_i32; /* local.set 3 @0x157 */
+  s0_i32 = l3 != 0u; /* i32.ne @0x15d */
   }
   } else {
-L1:; /* loop @0x12e */
-  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x136 */
-  s0_i32 = l2 + s1_i32; /* i32.add @0x137 */
-  s1_i32 = l3 + 100u; /* i32.add @0x13d */
-  kiln_i32_store(ctx, mem0, (u64)s0_i32, s1_i32); /* i32_store offset=0 @0x13e */
-  s0_i32 = l3 + 1u; /* i32.add @0x145 */
-  l3 = s0_i32; /* local.set 3 @0x146 */
-  s0_i32 = l3 != 0u; /* i32.ne @0x14c */
-  if (s0_i32) { goto L1; } /* br_if @0x14d */
+L1:; /* loop @0x13f */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x147 */
+  s0_i32 = l2 + s1_i32; /* i32.add @0x148 */
+  s1_i32 = l3 + 100u; /* i32.add @0x14e */
+  kiln_i32_store(ctx, mem0, (u64)s0_i32, s1_i32); /* i32_store offset=0 @0x14f */
+  s0_i32 = l3 + 1u; /* i32.add @0x156 */
+  l3 = s0_i32; /* local.set 3 @0x157 */
+  s0_i32 = l3 != 0u; /* i32.ne @0x15d */
+  if (s0_i32) { goto L1; } /* br_if @0x15e */
   }
-  return; /* end @0x150 */
+  return; /* end @0x161 */
 }
 
-/* func 4: [i32 i32] -> [], type 0, body at 0x151 */
+/* func 4: [i32 i32] -> [], type 0, body at 0x162 */
 static void func4(kiln_instance* self, u32 l0, u32 l1) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -249,35 +251,35 @@ static void func4(kiln_instance* self, u32 l0, u32 l1) {
   KILN_UNUSED u32 s1_i32 = 0, s0_i32 = 0;
   KILN_UNUSED u64 t1 = 0, k1 = 0;
   KILN_UNUSED kiln_loop_ptr a1_0 = 0;
-  l2 = l1; /* local.set 2 @0x157 */
-  /* loop L1 @0x159: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
+  l2 = l1; /* local.set 2 @0x168 */
+  /* loop L1 @0x16a: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
   t1 = kiln_loop_trips_ne((u32)(kiln_loop_local(mem0, l2) + (kiln_i128)-1), (u32)((kiln_i128)0), -1);
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4 + (kiln_i128)-4), -4, t1, 4u)) {
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4) + -4);
 #pragma clang loop vectorize(assume_safety)
   for (k1 = 0; k1 < t1; k1++) {
-  s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0x161 */
-  s0_i32 = l0 + s1_i32; /* i32.add @0x162 */
-  s0_i32 = s0_i32 + 0xfffffffcu; /* i32.add @0x165 */
+  s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0x172 */
+  s0_i32 = l0 + s1_i32; /* i32.add @0x173 */
+  s0_i32 = s0_i32 + 0xfffffffcu; /* i32.add @0x176 */
   kiln_i32_store_at(a1_0 + (-4 * (s64)k1), l2); /* checked before the loop */
-  s0_i32 = l2 - 1u; /* i32.sub @0x16f */
-  l2 = s0_i32; /* local.tee 2 @0x170 */
+  s0_i32 = l2 - 1u; /* i32.sub @0x180 */
+  l2 = s0_i32; /* local.tee 2 @0x181 */
   }
   } else {
-L1:; /* loop @0x159 */
-  s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0x161 */
-  s0_i32 = l0 + s1_i32; /* i32.add @0x162 */
-  s0_i32 = s0_i32 + 0xfffffffcu; /* i32.add @0x165 */
-  kiln_i32_store(ctx, mem0, (u64)s0_i32, l2); /* i32_store offset=0 @0x168 */
-  s0_i32 = l2 - 1u; /* i32.sub @0x16f */
-  l2 = s0_i32; /* local.tee 2 @0x170 */
-  if (l2) { goto L1; } /* br_if @0x172 */
+L1:; /* loop @0x16a */
+  s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0x172 */
+  s0_i32 = l0 + s1_i32; /* i32.add @0x173 */
+  s0_i32 = s0_i32 + 0xfffffffcu; /* i32.add @0x176 */
+  kiln_i32_store(ctx, mem0, (u64)s0_i32, l2); /* i32_store offset=0 @0x179 */
+  s0_i32 = l2 - 1u; /* i32.sub @0x180 */
+  l2 = s0_i32; /* local.tee 2 @0x181 */
+  if (l2) { goto L1; } /* br_if @0x183 */
   }
-  return; /* end @0x175 */
+  return; /* end @0x186 */
 }
 
-/* func 5: [i32 i32 i32] -> [], type 1, body at 0x176 */
+/* func 5: [i32 i32 i32] -> [], type 1, body at 0x187 */
 static void func5(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -288,9 +290,9 @@ static void func5(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   KILN_UNUSED u32 s1_i32 = 0, s0_i32 = 0, s2_i32 = 0;
   KILN_UNUSED u64 t1 = 0, k1 = 0;
   KILN_UNUSED kiln_loop_ptr a1_0 = 0, a1_1 = 0;
-  s1_i32 = kiln_i32_shl(l1, 2u); /* i32.shl @0x180 */
-  l4 = l0 + s1_i32; /* i32.add @0x181, local.set 4 @0x182 */
-  /* loop L1 @0x184: 3 of 3 accesses checked once for every iteration (kiln_loop.h) */
+  s1_i32 = kiln_i32_shl(l1, 2u); /* i32.shl @0x191 */
+  l4 = l0 + s1_i32; /* i32.add @0x192, local.set 4 @0x193 */
+  /* loop L1 @0x195: 3 of 3 accesses checked once for every iteration (kiln_loop.h) */
   t1 = kiln_loop_trips_lt_u((u32)(kiln_loop_local(mem0, l3) + (kiln_i128)1), (u32)(kiln_loop_local(mem0, l2)), 1);
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4), 4, t1, 4u)
@@ -300,65 +302,96 @@ static void func5(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   if (kiln_loop_disjoint((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 4, 4, (kiln_loop_local(mem0, l4)) + 0, (kiln_loop_local(mem0, l4)) + 4, 0, t1)) {
 #pragma clang loop vectorize(assume_safety)
   for (k1 = 0; k1 < t1; k1++) {
-  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x18c */
-  s0_i32 = l0 + s1_i32; /* i32.add @0x18d */
-  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x194 */
-  s1_i32 = l0 + s2_i32; /* i32.add @0x195 */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x19d */
+  s0_i32 = l0 + s1_i32; /* i32.add @0x19e */
+  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x1a5 */
+  s1_i32 = l0 + s2_i32; /* i32.add @0x1a6 */
   s1_i32 = kiln_i32_load_at(a1_0 + (4 * (s64)k1)); /* checked before the loop */
   s2_i32 = kiln_i32_load_at(a1_1); /* checked before the loop */
-  s1_i32 = s1_i32 + s2_i32; /* i32.add @0x19e */
+  s1_i32 = s1_i32 + s2_i32; /* i32.add @0x1af */
   kiln_i32_store_at(a1_0 + (4 * (s64)k1), s1_i32); /* checked before the loop */
-  s0_i32 = l3 + 1u; /* i32.add @0x1a6 */
-  l3 = s0_i32; /* local.set 3 @0x1a7 */
-  s0_i32 = l3 < l2; /* i32.lt_u @0x1ad */
+  s0_i32 = l3 + 1u; /* i32.add @0x1b7 */
+  l3 = s0_i32; /* local.set 3 @0x1b8 */
+  s0_i32 = l3 < l2; /* i32.lt_u @0x1be */
   }
   } else {
   for (k1 = 0; k1 < t1; k1++) {
-  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x18c */
-  s0_i32 = l0 + s1_i32; /* i32.add @0x18d */
-  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x194 */
-  s1_i32 = l0 + s2_i32; /* i32.add @0x195 */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x19d */
+  s0_i32 = l0 + s1_i32; /* i32.add @0x19e */
+  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x1a5 */
+  s1_i32 = l0 + s2_i32; /* i32.add @0x1a6 */
   s1_i32 = kiln_i32_load_at(a1_0 + (4 * (s64)k1)); /* checked before the loop */
   s2_i32 = kiln_i32_load_at(a1_1); /* checked before the loop */
-  s1_i32 = s1_i32 + s2_i32; /* i32.add @0x19e */
+  s1_i32 = s1_i32 + s2_i32; /* i32.add @0x1af */
   kiln_i32_store_at(a1_0 + (4 * (s64)k1), s1_i32); /* checked before the loop */
-  s0_i32 = l3 + 1u; /* i32.add @0x1a6 */
-  l3 = s0_i32; /* local.set 3 @0x1a7 */
-  s0_i32 = l3 < l2; /* i32.lt_u @0x1ad */
+  s0_i32 = l3 + 1u; /* i32.add @0x1b7 */
+  l3 = s0_i32; /* local.set 3 @0x1b8 */
+  s0_i32 = l3 < l2; /* i32.lt_u @0x1be */
   }
   }
   } else {
-L1:; /* loop @0x184 */
-  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x18c */
-  s0_i32 = l0 + s1_i32; /* i32.add @0x18d */
-  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x194 */
-  s1_i32 = l0 + s2_i32; /* i32.add @0x195 */
-  s1_i32 = kiln_i32_load(ctx, mem0, (u64)s1_i32); /* i32_load offset=0 @0x196 */
-  s2_i32 = kiln_i32_load(ctx, mem0, (u64)l4); /* i32_load offset=0 @0x19b */
-  s1_i32 = s1_i32 + s2_i32; /* i32.add @0x19e */
-  kiln_i32_store(ctx, mem0, (u64)s0_i32, s1_i32); /* i32_store offset=0 @0x19f */
-  s0_i32 = l3 + 1u; /* i32.add @0x1a6 */
-  l3 = s0_i32; /* local.set 3 @0x1a7 */
-  s0_i32 = l3 < l2; /* i32.lt_u @0x1ad */
-  if (s0_i32) { goto L1; } /* br_if @0x1ae */
+L1:; /* loop @0x195 */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x19d */
+  s0_i32 = l0 + s1_i32; /* i32.add @0x19e */
+  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x1a5 */
+  s1_i32 = l0 + s2_i32; /* i32.add @0x1a6 */
+  s1_i32 = kiln_i32_load(ctx, mem0, (u64)s1_i32); /* i32_load offset=0 @0x1a7 */
+  s2_i32 = kiln_i32_load(ctx, mem0, (u64)l4); /* i32_load offset=0 @0x1ac */
+  s1_i32 = s1_i32 + s2_i32; /* i32.add @0x1af */
+  kiln_i32_store(ctx, mem0, (u64)s0_i32, s1_i32); /* i32_store offset=0 @0x1b0 */
+  s0_i32 = l3 + 1u; /* i32.add @0x1b7 */
+  l3 = s0_i32; /* local.set 3 @0x1b8 */
+  s0_i32 = l3 < l2; /* i32.lt_u @0x1be */
+  if (s0_i32) { goto L1; } /* br_if @0x1bf */
   }
-  return; /* end @0x1b1 */
+  return; /* end @0x1c2 */
 }
 
-/* func 6: [i32] -> [i32], type 2, body at 0x1b2 */
-static u32 func6(kiln_instance* self, u32 l0) {
+/* func 6: [i32 i32] -> [f64], type 2, body at 0x1c3 */
+static f64 func6(kiln_instance* self, u32 l0, u32 l1) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
   /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
   kiln_memory mem0_view = *(&inst->memory_storage[0]); /* memory 0's base and size, kept in registers */
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
-  KILN_UNUSED u32 s0_i32 = 0;
-  s0_i32 = kiln_i32_load(ctx, mem0, (u64)l0); /* i32_load offset=0 @0x1b6 */
-  return s0_i32; /* end @0x1b9 */
+  KILN_UNUSED u32 l2 = 0;
+  KILN_UNUSED f64 l3 = 0;
+  KILN_UNUSED u32 s2_i32 = 0, s1_i32 = 0, s0_i32 = 0;
+  KILN_UNUSED f64 s1_f64 = 0, s0_f64 = 0;
+  KILN_UNUSED u64 t1 = 0, k1 = 0;
+  KILN_UNUSED kiln_loop_ptr a1_0 = 0;
+  /* loop L1 @0x1c9: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
+  t1 = kiln_loop_trips_lt_u((u32)(kiln_loop_local(mem0, l2) + (kiln_i128)1), (u32)(kiln_loop_local(mem0, l1)), 1);
+  if (t1 != 0
+      && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 8), 8, t1, 8u)) {
+    a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 8) + 0);
+  for (k1 = 0; k1 < t1; k1++) {
+  s2_i32 = kiln_i32_shl(l2, 3u); /* i32.shl @0x1d3 */
+  s1_i32 = l0 + s2_i32; /* i32.add @0x1d4 */
+  s1_f64 = kiln_f64_load_at(a1_0 + (8 * (s64)k1)); /* checked before the loop */
+  s0_f64 = l3 + s1_f64; /* f64.add @0x1d8 */
+  l3 = s0_f64; /* local.set 3 @0x1d9 */
+  s0_i32 = l2 + 1u; /* i32.add @0x1df */
+  l2 = s0_i32; /* local.set 2 @0x1e0 */
+  s0_i32 = l2 < l1; /* i32.lt_u @0x1e6 */
+  }
+  } else {
+L1:; /* loop @0x1c9 */
+  s2_i32 = kiln_i32_shl(l2, 3u); /* i32.shl @0x1d3 */
+  s1_i32 = l0 + s2_i32; /* i32.add @0x1d4 */
+  s1_f64 = kiln_f64_load(ctx, mem0, (u64)s1_i32); /* f64_load offset=0 @0x1d5 */
+  s0_f64 = l3 + s1_f64; /* f64.add @0x1d8 */
+  l3 = s0_f64; /* local.set 3 @0x1d9 */
+  s0_i32 = l2 + 1u; /* i32.add @0x1df */
+  l2 = s0_i32; /* local.set 2 @0x1e0 */
+  s0_i32 = l2 < l1; /* i32.lt_u @0x1e6 */
+  if (s0_i32) { goto L1; } /* br_if @0x1e7 */
+  }
+  return l3; /* end @0x1ec */
   __builtin_unreachable(); /* every path above returned */
 }
 
-/* func 7: [i32] -> [i32], type 2, body at 0x1ba */
+/* func 7: [i32] -> [i32], type 3, body at 0x1ed */
 static u32 func7(kiln_instance* self, u32 l0) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -366,8 +399,21 @@ static u32 func7(kiln_instance* self, u32 l0) {
   kiln_memory mem0_view = *(&inst->memory_storage[0]); /* memory 0's base and size, kept in registers */
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
   KILN_UNUSED u32 s0_i32 = 0;
-  s0_i32 = kiln_i32_load8_u(ctx, mem0, (u64)l0); /* i32_load8_u offset=0 @0x1be */
-  return s0_i32; /* end @0x1c1 */
+  s0_i32 = kiln_i32_load(ctx, mem0, (u64)l0); /* i32_load offset=0 @0x1f1 */
+  return s0_i32; /* end @0x1f4 */
+  __builtin_unreachable(); /* every path above returned */
+}
+
+/* func 8: [i32] -> [i32], type 3, body at 0x1f5 */
+static u32 func8(kiln_instance* self, u32 l0) {
+  Instance* const inst KILN_UNUSED = (Instance*)self;
+  kiln_ctx* const ctx KILN_UNUSED = self->ctx;
+  /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
+  kiln_memory mem0_view = *(&inst->memory_storage[0]); /* memory 0's base and size, kept in registers */
+  kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
+  KILN_UNUSED u32 s0_i32 = 0;
+  s0_i32 = kiln_i32_load8_u(ctx, mem0, (u64)l0); /* i32_load8_u offset=0 @0x1f9 */
+  return s0_i32; /* end @0x1fc */
   __builtin_unreachable(); /* every path above returned */
 }
 
@@ -404,10 +450,25 @@ static void kiln_adapter_1(kiln_instance* self, u32 p0, u32 p1, u32 p2) {
 
 static void kiln_trampoline_2(const kiln_funcref* f, const kiln_value* args, kiln_value* results) {
   (void)args; (void)results;
+  results[0].f64 = ((kiln_fn_ii_d)f->fn)(f->instance, args[0].i32, args[1].i32);
+}
+
+static f64 kiln_adapter_2(kiln_instance* self, u32 p0, u32 p1) {
+  kiln_host_func* const host = (kiln_host_func*)(void*)self;
+  kiln_value args[2] = {{0}};
+  kiln_value results[1] = {{0}};
+  args[0].i32 = p0;
+  args[1].i32 = p1;
+  host->call(host, args, results);
+  return results[0].f64;
+}
+
+static void kiln_trampoline_3(const kiln_funcref* f, const kiln_value* args, kiln_value* results) {
+  (void)args; (void)results;
   results[0].i32 = ((kiln_fn_i_i)f->fn)(f->instance, args[0].i32);
 }
 
-static u32 kiln_adapter_2(kiln_instance* self, u32 p0) {
+static u32 kiln_adapter_3(kiln_instance* self, u32 p0) {
   kiln_host_func* const host = (kiln_host_func*)(void*)self;
   kiln_value args[1] = {{0}};
   kiln_value results[1] = {{0}};
@@ -432,7 +493,7 @@ static kiln_instance* kiln_alloc(kiln_ctx* ctx) {
 static void kiln_init(kiln_instance* self) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
-  static const struct { u32 type; void* fn; } defined[8] = { /* type index, code; from func 0 */
+  static const struct { u32 type; void* fn; } defined[9] = { /* type index, code; from func 0 */
     {0u, (void*)func0},
     {0u, (void*)func1},
     {1u, (void*)func2},
@@ -440,9 +501,10 @@ static void kiln_init(kiln_instance* self) {
     {0u, (void*)func4},
     {1u, (void*)func5},
     {2u, (void*)func6},
-    {2u, (void*)func7},
+    {3u, (void*)func7},
+    {3u, (void*)func8},
   };
-  for (u32 i = 0; i < 8u; i++) inst->funcs[0u + i] = (kiln_funcref){&kiln_types[defined[i].type], defined[i].fn, self};
+  for (u32 i = 0; i < 9u; i++) inst->funcs[0u + i] = (kiln_funcref){&kiln_types[defined[i].type], defined[i].fn, self};
   kiln_memory_define(ctx, &inst->memory_storage[0], 0u, 1u, 65536u, 0);
 }
 
@@ -454,22 +516,23 @@ static void kiln_free(kiln_instance* self) {
   free(inst);
 }
 
-static const u32 kiln_func_types[8] = {0u, 0u, 1u, 0u, 0u, 1u, 2u, 2u};
+static const u32 kiln_func_types[9] = {0u, 0u, 1u, 0u, 0u, 1u, 2u, 3u, 3u};
 static const kiln_import kiln_imports[1] = {
   {0}
 };
-static const kiln_export kiln_exports[8] = {
+static const kiln_export kiln_exports[9] = {
   {"fill", KILN_EXTERN_FUNC, 0u, 4u},
   {"fill_down", KILN_EXTERN_FUNC, 1u, 9u},
   {"add_one", KILN_EXTERN_FUNC, 2u, 7u},
   {"fill_neg", KILN_EXTERN_FUNC, 3u, 8u},
   {"fill_countdown", KILN_EXTERN_FUNC, 4u, 14u},
   {"add_row", KILN_EXTERN_FUNC, 5u, 7u},
-  {"load", KILN_EXTERN_FUNC, 6u, 4u},
-  {"load8", KILN_EXTERN_FUNC, 7u, 5u}
+  {"sum_f64", KILN_EXTERN_FUNC, 6u, 7u},
+  {"load", KILN_EXTERN_FUNC, 7u, 4u},
+  {"load8", KILN_EXTERN_FUNC, 8u, 5u}
 };
-static const kiln_trampoline kiln_trampolines[3] = {kiln_trampoline_0, kiln_trampoline_1, kiln_trampoline_2};
-static void* const kiln_host_adapters[3] = {(void*)kiln_adapter_0, (void*)kiln_adapter_1, (void*)kiln_adapter_2};
+static const kiln_trampoline kiln_trampolines[4] = {kiln_trampoline_0, kiln_trampoline_1, kiln_trampoline_2, kiln_trampoline_3};
+static void* const kiln_host_adapters[4] = {(void*)kiln_adapter_0, (void*)kiln_adapter_1, (void*)kiln_adapter_2, (void*)kiln_adapter_3};
 /* The metadata record, read from the file (section .kiln_metadata) before the artifact is loaded. */
 __attribute__((used, section(".kiln_metadata"), aligned(8))) static const struct {
   char magic[8];
@@ -481,9 +544,9 @@ const kiln_module kiln_module_descriptor = {
   .abi_version = KILN_ABI_VERSION,
   .kiln_version = "0.1.0",
   .name = "loops.wat",
-  .num_types = 3u,
+  .num_types = 4u,
   .types = kiln_types,
-  .num_funcs = 8u,
+  .num_funcs = 9u,
   .num_imported_funcs = 0u,
   .func_types = kiln_func_types,
   .num_memories = 1u,
@@ -491,7 +554,7 @@ const kiln_module kiln_module_descriptor = {
   .num_globals = 0u,
   .num_imports = 0u,
   .imports = kiln_imports,
-  .num_exports = 8u,
+  .num_exports = 9u,
   .exports = kiln_exports,
   .trampolines = kiln_trampolines,
   .host_adapters = kiln_host_adapters,

@@ -113,6 +113,17 @@
                  (i32.load (local.get $rk))))
       (local.set $j (i32.add (local.get $j) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $j) (local.get $n)))))
+  ;; s += p[i] over f64s: a float reduction, which must keep its order (a loop clang is told to vectorize
+  ;; may reassociate it: [1, 1e16, 1, -1e16] x 4 sums to 0 in order, 8 in two or four partial sums).
+  (func (export "sum_f64") (param $p i32) (param $n i32) (result f64)
+    (local $i i32) (local $s f64)
+    (loop $l
+      (local.set $s (f64.add (local.get $s)
+        (f64.load (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 3))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $s))
+  (func (export "store_f64") (param i32 f64) (f64.store (local.get 0) (local.get 1)))
   (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
 )
 
@@ -158,3 +169,22 @@
 ;; traps at the end of memory after filling it.
 (assert_trap (invoke "fill_neg" (i32.const 0) (i32.const 0)) "out of bounds memory access")
 (assert_return (invoke "load" (i32.const 65532)) (i32.const 16483))
+
+;; The float reduction in order: 0, not the 8 of partial sums (nbody's energy changed in its last digits).
+(assert_return (invoke "store_f64" (i32.const 3000) (f64.const 1)))
+(assert_return (invoke "store_f64" (i32.const 3008) (f64.const 1e16)))
+(assert_return (invoke "store_f64" (i32.const 3016) (f64.const 1)))
+(assert_return (invoke "store_f64" (i32.const 3024) (f64.const -1e16)))
+(assert_return (invoke "store_f64" (i32.const 3032) (f64.const 1)))
+(assert_return (invoke "store_f64" (i32.const 3040) (f64.const 1e16)))
+(assert_return (invoke "store_f64" (i32.const 3048) (f64.const 1)))
+(assert_return (invoke "store_f64" (i32.const 3056) (f64.const -1e16)))
+(assert_return (invoke "store_f64" (i32.const 3064) (f64.const 1)))
+(assert_return (invoke "store_f64" (i32.const 3072) (f64.const 1e16)))
+(assert_return (invoke "store_f64" (i32.const 3080) (f64.const 1)))
+(assert_return (invoke "store_f64" (i32.const 3088) (f64.const -1e16)))
+(assert_return (invoke "store_f64" (i32.const 3096) (f64.const 1)))
+(assert_return (invoke "store_f64" (i32.const 3104) (f64.const 1e16)))
+(assert_return (invoke "store_f64" (i32.const 3112) (f64.const 1)))
+(assert_return (invoke "store_f64" (i32.const 3120) (f64.const -1e16)))
+(assert_return (invoke "sum_f64" (i32.const 3000) (i32.const 16)) (f64.const 0))

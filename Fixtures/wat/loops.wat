@@ -58,6 +58,16 @@
                  (i32.load (local.get $rk))))
       (local.set $j (i32.add (local.get $j) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $j) (local.get $n)))))
+  ;; s += p[i] over f64s: a float reduction, which must keep its order (a loop clang is told to vectorize
+  ;; may reassociate it: [1, 1e16, 1, -1e16] x 4 sums to 0 in order, 8 in two or four partial sums).
+  (func (export "sum_f64") (param $p i32) (param $n i32) (result f64)
+    (local $i i32) (local $s f64)
+    (loop $l
+      (local.set $s (f64.add (local.get $s)
+        (f64.load (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 3))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $s))
   (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
   (func (export "load8") (param i32) (result i32) (i32.load8_u (local.get 0)))
 )

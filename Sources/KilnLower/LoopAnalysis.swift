@@ -64,6 +64,8 @@ struct LoopStep {
     let heightAfter: Int
     /// Whether the instruction produces an i32 (only those are tracked).
     let producesI32: Bool
+    /// Whether its first operand is a float or v128 (for `local.set`/`local.tee`: a float local written).
+    var writesFloat = false
 }
 
 /// Finds the induction variables, the trip count and the affine addresses of a single-block loop by
@@ -157,6 +159,30 @@ enum LoopAnalysis {
             for height in step.base..<step.heightAfter { stack[height] = step.producesI32 ? result : .unknown }
         }
         return (inputs, locals)
+    }
+
+    /// Whether a float (or v128) local's new value depends on its value from the iteration before: a
+    /// reduction such as `sum += a[i] * b[i]`. A loop marked `vectorize(assume_safety)` is force-vectorized,
+    /// and LLVM then allows reassociating its float reductions, which changes results (nbody's energy in its
+    /// last digits); such a loop only gets the copy without the pragma. A value that is merely carried
+    /// (heat-3d keeps the last load for the next iteration) is not a reduction. Every operation's result
+    /// depends on all of its operands (an over-approximation).
+    static func hasFloatReduction(_ steps: [LoopStep]) -> Bool {
+        var stack: [Int: Set<UInt32>] = [:]
+        var current: [UInt32: Set<UInt32>] = [:]
+        for step in steps {
+            let read = (step.base..<max(step.base, step.heightBefore)).reduce(into: Set<UInt32>()) { $0.formUnion(stack[$1] ?? []) }
+            var result = read
+            switch step.instruction {
+            case .localGet(let index): result = current[index] ?? [index]
+            case .localSet(let index), .localTee(let index):
+                if step.writesFloat && read.contains(index) { return true }
+                current[index] = read
+            default: break
+            }
+            for height in step.base..<max(step.base, step.heightAfter) { stack[height] = result }
+        }
+        return false
     }
 
     static func binary(_ op: Instruction.Binary, _ read: [Value]) -> Value {

@@ -15,6 +15,10 @@ struct LoopRecording {
     /// Whether the body touches memory other than through a plain load or store (lane accesses, bulk
     /// operations): its iterations are then never declared independent.
     var otherMemoryAccess = false
+    /// Whether an iteration leaves state for the next one that `assume_safety` would mishandle: a global or
+    /// table written (state in memory outside the loop's checked accesses). Float reductions are found by
+    /// LoopAnalysis.hasFloatReduction.
+    var carriesState = false
     /// The line of the `br_if 0` that closes the body: the counted copy drops it, so nothing may follow it.
     var backEdgeLine: Int?
 }
@@ -43,12 +47,13 @@ extension FunctionLowerer {
             loop = nil
             return
         case .simdMemLane, .memoryCopy, .memoryFill, .memoryInit: loop?.otherMemoryAccess = true
+        case .globalSet, .tableSet, .tableFill, .tableCopy, .tableInit, .tableGrow: loop?.carriesState = true
         default: break
         }
         guard typing.reachable else { loop = nil; return }
         loop?.steps.append(LoopStep(
             instruction: instruction, base: typing.base, heightBefore: typing.heightBefore, heightAfter: typing.heightAfter,
-            producesI32: outputTypes == [.i32]))
+            producesI32: outputTypes == [.i32], writesFloat: inputTypes.first.map { [.f32, .f64, .v128].contains($0) } ?? false))
     }
 
     /// Called right after a load or store emitted its checked statement.
@@ -124,7 +129,8 @@ extension FunctionLowerer {
         fastLines.removeLast()
         // Iterations are independent when every access is hoisted, no group overlaps itself from one
         // iteration to another, and (checked before the loop) no written group meets another group.
-        let independent = hoisted.count == record.accessLines.count && !record.otherMemoryAccess
+        let independent = hoisted.count == record.accessLines.count && !record.otherMemoryAccess && !record.carriesState
+            && !LoopAnalysis.hasFloatReduction(record.steps)
             && groups.allSatisfy(\.selfIndependent)
         var disjoint: [String] = []
         if independent {
