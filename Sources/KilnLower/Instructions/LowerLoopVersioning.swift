@@ -147,22 +147,17 @@ extension FunctionLowerer {
         out.append("  \(trips) = \(plan.tripHelper)(\(first), \(bound), \(plan.step));")
         out.append("  if (" + checks.joined(separator: "\n      && ") + ") {")
         out.append(contentsOf: snapshots.map { "    " + $0 })
-        let counted = "  for (\(counter) = 0; \(counter) < \(trips); \(counter)++) {"
-        if independent {
+        func counted(vectorize: Bool) -> [String] {
+            (vectorize ? ["#pragma clang loop vectorize(assume_safety)"] : [])
+                + ["  for (\(counter) = 0; \(counter) < \(trips); \(counter)++) {"] + fastLines + ["  }"]
+        }
+        if independent && !disjoint.isEmpty {
             // Groups that may meet (floyd-warshall reads path[i][k] in the row it writes) still run
             // unchecked, only without the promise of independent iterations (PERF-LEADS.md, lead 6).
-            if !disjoint.isEmpty { out.append("  if (" + disjoint.joined(separator: "\n      && ") + ") {") }
-            out.append("#pragma clang loop vectorize(assume_safety)")
-            out.append(counted)
-            out.append(contentsOf: fastLines)
-            out.append("  }")
-            if !disjoint.isEmpty { out.append("  } else {") }
-        }
-        if !independent || !disjoint.isEmpty {
-            out.append(counted)
-            out.append(contentsOf: fastLines)
-            out.append("  }")
-            if independent { out.append("  }") }
+            out.append("  if (" + disjoint.joined(separator: "\n      && ") + ") {")
+            out += counted(vectorize: true) + ["  } else {"] + counted(vectorize: false) + ["  }"]
+        } else {
+            out += counted(vectorize: independent)
         }
         out.append("  } else {")
         let slow = Array(writer.lines[record.labelLine...])
@@ -186,7 +181,7 @@ extension FunctionLowerer {
     }
 
     /// The unchecked statement for a load, `\0` standing for its pointer (memarg offset included there).
-    static func fastLoad(_ load: Instruction.Load, output: String, offset: UInt64) -> (String, UInt64)? {
+    static func fastLoad(_ load: Instruction.Load, output: String) -> (String, UInt64)? {
         let (expression, size): (String, UInt64)
         switch load {
         case .i32Load: (expression, size) = ("kiln_i32_load_at(\0)", 4)
@@ -209,7 +204,7 @@ extension FunctionLowerer {
         return ("\(output) = \(expression);", size)
     }
 
-    static func fastStore(_ store: Instruction.Store, value: String, offset: UInt64) -> (String, UInt64)? {
+    static func fastStore(_ store: Instruction.Store, value: String) -> (String, UInt64)? {
         switch store {
         case .i32Store: return ("kiln_i32_store_at(\0, \(value));", 4)
         case .i64Store: return ("kiln_i64_store_at(\0, \(value));", 8)

@@ -51,13 +51,13 @@ extension FunctionLowerer {
         guard let helper = Self.loadHelper(load) else { throw LoweringError("\(load) is not lowered yet") }
         let name = "\(helper.dropFirst(5)) offset=\(memarg.offset)"
         emit("\(output(0)) = \(helper)(ctx, \(memory), \(address(input(0), memarg)));", name)
-        if loop != nil { noteLoopAccess(Self.fastLoad(load, output: output(0), offset: memarg.offset), memarg, isStore: false) }
+        if loop != nil { noteLoopAccess(Self.fastLoad(load, output: output(0)), memarg, isStore: false) }
     }
 
     mutating func lowerStore(_ store: Instruction.Store, _ memarg: MemArg) throws(LoweringError) {
         guard let helper = Self.storeHelper(store) else { throw LoweringError("\(store) is not lowered yet") }
         let name = "\(helper.dropFirst(5)) offset=\(memarg.offset)"
         emit("\(helper)(ctx, \(memory), \(address(input(0), memarg)), \(input(1)));", name)
-        if loop != nil { noteLoopAccess(Self.fastStore(store, value: input(1), offset: memarg.offset), memarg, isStore: true) }
+        if loop != nil { noteLoopAccess(Self.fastStore(store, value: input(1)), memarg, isStore: true) }
     }
 }
