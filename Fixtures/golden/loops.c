@@ -8,12 +8,13 @@ __attribute__((visibility("default"))) extern const kiln_module kiln_module_desc
 typedef void (*kiln_fn_ii_0)(kiln_instance*, u32, u32);
 typedef void (*kiln_fn_iii_0)(kiln_instance*, u32, u32, u32);
 typedef f64 (*kiln_fn_ii_d)(kiln_instance*, u32, u32);
+typedef u32 (*kiln_fn_iiii_i)(kiln_instance*, u32, u32, u32, u32);
 typedef u32 (*kiln_fn_i_i)(kiln_instance*, u32);
-static const kiln_functype kiln_types[4] = {{"ii", ""}, {"iii", ""}, {"ii", "d"}, {"i", "i"}};
+static const kiln_functype kiln_types[5] = {{"ii", ""}, {"iii", ""}, {"ii", "d"}, {"iiii", "i"}, {"i", "i"}};
 
 typedef struct Instance {
   kiln_instance base;
-  kiln_funcref funcs[9];
+  kiln_funcref funcs[10];
   kiln_memory* memories[1];
   kiln_table* tables[1];
   kiln_global* globals[1];
@@ -31,10 +32,11 @@ static void func3(kiln_instance* self, u32 l0, u32 l1);
 static void func4(kiln_instance* self, u32 l0, u32 l1);
 static void func5(kiln_instance* self, u32 l0, u32 l1, u32 l2);
 static f64 func6(kiln_instance* self, u32 l0, u32 l1);
-static u32 func7(kiln_instance* self, u32 l0);
+static u32 func7(kiln_instance* self, u32 l0, u32 l1, u32 l2, u32 l3);
 static u32 func8(kiln_instance* self, u32 l0);
+static u32 func9(kiln_instance* self, u32 l0);
 
-/* func 0: [i32 i32] -> [], type 0, body at 0x95 */
+/* func 0: [i32 i32] -> [], type 0, body at 0xa8 */
 static void func0(kiln_instance* self, u32 l0, u32 l1) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -45,36 +47,36 @@ static void func0(kiln_instance* self, u32 l0, u32 l1) {
   KILN_UNUSED u32 s1_i32 = 0, s0_i32 = 0;
   KILN_UNUSED u64 t1 = 0, k1 = 0;
   KILN_UNUSED kiln_loop_ptr a1_0 = 0;
-  /* loop L1 @0x99: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
+  /* loop L1 @0xac: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
   t1 = kiln_loop_trips_ne((u32)(kiln_loop_local(mem0, l2) + (kiln_i128)1), (u32)(kiln_loop_local(mem0, l1)), 1);
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4), 4, t1, 4u)) {
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4) + 0);
 #pragma clang loop vectorize(assume_safety)
   for (k1 = 0; k1 < t1; k1++) {
-  s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0xa1 */
-  s0_i32 = l0 + s1_i32; /* i32.add @0xa2 */
-  s1_i32 = l2 + 1u; /* i32.add @0xa7 */
+  s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0xb4 */
+  s0_i32 = l0 + s1_i32; /* i32.add @0xb5 */
+  s1_i32 = l2 + 1u; /* i32.add @0xba */
   kiln_i32_store_at(a1_0 + (4 * (s64)k1), s1_i32); /* checked before the loop */
-  s0_i32 = l2 + 1u; /* i32.add @0xaf */
-  l2 = s0_i32; /* local.set 2 @0xb0 */
-  s0_i32 = l2 != l1; /* i32.ne @0xb6 */
+  s0_i32 = l2 + 1u; /* i32.add @0xc2 */
+  l2 = s0_i32; /* local.set 2 @0xc3 */
+  s0_i32 = l2 != l1; /* i32.ne @0xc9 */
   }
   } else {
-L1:; /* loop @0x99 */
-  s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0xa1 */
-  s0_i32 = l0 + s1_i32; /* i32.add @0xa2 */
-  s1_i32 = l2 + 1u; /* i32.add @0xa7 */
-  kiln_i32_store(ctx, mem0, (u64)s0_i32, s1_i32); /* i32_store offset=0 @0xa8 */
-  s0_i32 = l2 + 1u; /* i32.add @0xaf */
-  l2 = s0_i32; /* local.set 2 @0xb0 */
-  s0_i32 = l2 != l1; /* i32.ne @0xb6 */
-  if (s0_i32) { goto L1; } /* br_if @0xb7 */
+L1:; /* loop @0xac */
+  s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0xb4 */
+  s0_i32 = l0 + s1_i32; /* i32.add @0xb5 */
+  s1_i32 = l2 + 1u; /* i32.add @0xba */
+  kiln_i32_store(ctx, mem0, (u64)s0_i32, s1_i32); /* i32_store offset=0 @0xbb */
+  s0_i32 = l2 + 1u; /* i32.add @0xc2 */
+  l2 = s0_i32; /* local.set 2 @0xc3 */
+  s0_i32 = l2 != l1; /* i32.ne @0xc9 */
+  if (s0_i32) { goto L1; } /* br_if @0xca */
   }
-  return; /* end @0xba */
+  return; /* end @0xcd */
 }
 
-/* func 1: [i32 i32] -> [], type 0, body at 0xbb */
+/* func 1: [i32 i32] -> [], type 0, body at 0xce */
 static void func1(kiln_instance* self, u32 l0, u32 l1) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -85,33 +87,33 @@ static void func1(kiln_instance* self, u32 l0, u32 l1) {
   KILN_UNUSED u32 s0_i32 = 0;
   KILN_UNUSED u64 t1 = 0, k1 = 0;
   KILN_UNUSED kiln_loop_ptr a1_0 = 0;
-  l2 = l1 - 1u; /* i32.sub @0xc3, local.set 2 @0xc4 */
-  /* loop L1 @0xc6: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
+  l2 = l1 - 1u; /* i32.sub @0xd6, local.set 2 @0xd7 */
+  /* loop L1 @0xd9: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
   t1 = kiln_loop_trips_gt_s((u32)(kiln_loop_local(mem0, l2) + (kiln_i128)-1), (u32)((kiln_i128)-1), -1);
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2)), -1, t1, 4u)) {
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2)) + 3);
 #pragma clang loop vectorize(assume_safety)
   for (k1 = 0; k1 < t1; k1++) {
-  s0_i32 = l0 + l2; /* i32.add @0xcc */
+  s0_i32 = l0 + l2; /* i32.add @0xdf */
   kiln_u8_store_at(a1_0 + (-1 * (s64)k1), (u8)l2); /* checked before the loop */
-  s0_i32 = l2 - 1u; /* i32.sub @0xd6 */
-  l2 = s0_i32; /* local.set 2 @0xd7 */
-  s0_i32 = (s32)l2 > (s32)0xffffffffu; /* i32.gt_s @0xdd */
+  s0_i32 = l2 - 1u; /* i32.sub @0xe9 */
+  l2 = s0_i32; /* local.set 2 @0xea */
+  s0_i32 = (s32)l2 > (s32)0xffffffffu; /* i32.gt_s @0xf0 */
   }
   } else {
-L1:; /* loop @0xc6 */
-  s0_i32 = l0 + l2; /* i32.add @0xcc */
-  kiln_i32_store8(ctx, mem0, (u64)s0_i32 + 3u, l2); /* i32_store8 offset=3 @0xcf */
-  s0_i32 = l2 - 1u; /* i32.sub @0xd6 */
-  l2 = s0_i32; /* local.set 2 @0xd7 */
-  s0_i32 = (s32)l2 > (s32)0xffffffffu; /* i32.gt_s @0xdd */
-  if (s0_i32) { goto L1; } /* br_if @0xde */
+L1:; /* loop @0xd9 */
+  s0_i32 = l0 + l2; /* i32.add @0xdf */
+  kiln_i32_store8(ctx, mem0, (u64)s0_i32 + 3u, l2); /* i32_store8 offset=3 @0xe2 */
+  s0_i32 = l2 - 1u; /* i32.sub @0xe9 */
+  l2 = s0_i32; /* local.set 2 @0xea */
+  s0_i32 = (s32)l2 > (s32)0xffffffffu; /* i32.gt_s @0xf0 */
+  if (s0_i32) { goto L1; } /* br_if @0xf1 */
   }
-  return; /* end @0xe1 */
+  return; /* end @0xf4 */
 }
 
-/* func 2: [i32 i32 i32] -> [], type 1, body at 0xe2 */
+/* func 2: [i32 i32 i32] -> [], type 1, body at 0xf5 */
 static void func2(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -122,7 +124,7 @@ static void func2(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   KILN_UNUSED u32 s1_i32 = 0, s0_i32 = 0, s2_i32 = 0;
   KILN_UNUSED u64 t1 = 0, k1 = 0;
   KILN_UNUSED kiln_loop_ptr a1_0 = 0, a1_1 = 0;
-  /* loop L1 @0xe6: 4 of 4 accesses checked once for every iteration (kiln_loop.h) */
+  /* loop L1 @0xf9: 4 of 4 accesses checked once for every iteration (kiln_loop.h) */
   t1 = kiln_loop_trips_lt_u((u32)(kiln_loop_local(mem0, l3) + (kiln_i128)2), (u32)(kiln_loop_local(mem0, l2)), 2);
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l1) + kiln_loop_local(mem0, l3) * 4), 8, t1, 4u)
@@ -134,70 +136,70 @@ static void func2(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   if (kiln_loop_disjoint((kiln_loop_local(mem0, l1) + kiln_loop_local(mem0, l3) * 4) + 0, (kiln_loop_local(mem0, l1) + kiln_loop_local(mem0, l3) * 4) + 8, 8, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 8, 8, t1)) {
 #pragma clang loop vectorize(assume_safety)
   for (k1 = 0; k1 < t1; k1++) {
-  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xee */
-  s0_i32 = l0 + s1_i32; /* i32.add @0xef */
-  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xf6 */
-  s1_i32 = l1 + s2_i32; /* i32.add @0xf7 */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x101 */
+  s0_i32 = l0 + s1_i32; /* i32.add @0x102 */
+  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x109 */
+  s1_i32 = l1 + s2_i32; /* i32.add @0x10a */
   s1_i32 = kiln_i32_load_at(a1_0 + (8 * (s64)k1)); /* checked before the loop */
-  s1_i32 = s1_i32 + 1u; /* i32.add @0xfd */
+  s1_i32 = s1_i32 + 1u; /* i32.add @0x110 */
   kiln_i32_store_at(a1_1 + (8 * (s64)k1), s1_i32); /* checked before the loop */
-  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x107 */
-  s0_i32 = l0 + s1_i32; /* i32.add @0x108 */
-  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x10f */
-  s1_i32 = l1 + s2_i32; /* i32.add @0x110 */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x11a */
+  s0_i32 = l0 + s1_i32; /* i32.add @0x11b */
+  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x122 */
+  s1_i32 = l1 + s2_i32; /* i32.add @0x123 */
   s1_i32 = kiln_i32_load_at(a1_0 + (4 + 8 * (s64)k1)); /* checked before the loop */
-  s1_i32 = s1_i32 + 1u; /* i32.add @0x116 */
+  s1_i32 = s1_i32 + 1u; /* i32.add @0x129 */
   kiln_i32_store_at(a1_1 + (4 + 8 * (s64)k1), s1_i32); /* checked before the loop */
-  s0_i32 = l3 + 2u; /* i32.add @0x11e */
-  l3 = s0_i32; /* local.set 3 @0x11f */
-  s0_i32 = l3 < l2; /* i32.lt_u @0x125 */
+  s0_i32 = l3 + 2u; /* i32.add @0x131 */
+  l3 = s0_i32; /* local.set 3 @0x132 */
+  s0_i32 = l3 < l2; /* i32.lt_u @0x138 */
   }
   } else {
   for (k1 = 0; k1 < t1; k1++) {
-  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xee */
-  s0_i32 = l0 + s1_i32; /* i32.add @0xef */
-  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xf6 */
-  s1_i32 = l1 + s2_i32; /* i32.add @0xf7 */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x101 */
+  s0_i32 = l0 + s1_i32; /* i32.add @0x102 */
+  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x109 */
+  s1_i32 = l1 + s2_i32; /* i32.add @0x10a */
   s1_i32 = kiln_i32_load_at(a1_0 + (8 * (s64)k1)); /* checked before the loop */
-  s1_i32 = s1_i32 + 1u; /* i32.add @0xfd */
+  s1_i32 = s1_i32 + 1u; /* i32.add @0x110 */
   kiln_i32_store_at(a1_1 + (8 * (s64)k1), s1_i32); /* checked before the loop */
-  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x107 */
-  s0_i32 = l0 + s1_i32; /* i32.add @0x108 */
-  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x10f */
-  s1_i32 = l1 + s2_i32; /* i32.add @0x110 */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x11a */
+  s0_i32 = l0 + s1_i32; /* i32.add @0x11b */
+  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x122 */
+  s1_i32 = l1 + s2_i32; /* i32.add @0x123 */
   s1_i32 = kiln_i32_load_at(a1_0 + (4 + 8 * (s64)k1)); /* checked before the loop */
-  s1_i32 = s1_i32 + 1u; /* i32.add @0x116 */
+  s1_i32 = s1_i32 + 1u; /* i32.add @0x129 */
   kiln_i32_store_at(a1_1 + (4 + 8 * (s64)k1), s1_i32); /* checked before the loop */
-  s0_i32 = l3 + 2u; /* i32.add @0x11e */
-  l3 = s0_i32; /* local.set 3 @0x11f */
-  s0_i32 = l3 < l2; /* i32.lt_u @0x125 */
+  s0_i32 = l3 + 2u; /* i32.add @0x131 */
+  l3 = s0_i32; /* local.set 3 @0x132 */
+  s0_i32 = l3 < l2; /* i32.lt_u @0x138 */
   }
   }
   } else {
-L1:; /* loop @0xe6 */
-  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xee */
-  s0_i32 = l0 + s1_i32; /* i32.add @0xef */
-  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0xf6 */
-  s1_i32 = l1 + s2_i32; /* i32.add @0xf7 */
-  s1_i32 = kiln_i32_load(ctx, mem0, (u64)s1_i32); /* i32_load offset=0 @0xf8 */
-  s1_i32 = s1_i32 + 1u; /* i32.add @0xfd */
-  kiln_i32_store(ctx, mem0, (u64)s0_i32, s1_i32); /* i32_store offset=0 @0xfe */
-  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x107 */
-  s0_i32 = l0 + s1_i32; /* i32.add @0x108 */
-  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x10f */
-  s1_i32 = l1 + s2_i32; /* i32.add @0x110 */
-  s1_i32 = kiln_i32_load(ctx, mem0, (u64)s1_i32 + 4u); /* i32_load offset=4 @0x111 */
-  s1_i32 = s1_i32 + 1u; /* i32.add @0x116 */
-  kiln_i32_store(ctx, mem0, (u64)s0_i32 + 4u, s1_i32); /* i32_store offset=4 @0x117 */
-  s0_i32 = l3 + 2u; /* i32.add @0x11e */
-  l3 = s0_i32; /* local.set 3 @0x11f */
-  s0_i32 = l3 < l2; /* i32.lt_u @0x125 */
-  if (s0_i32) { goto L1; } /* br_if @0x126 */
+L1:; /* loop @0xf9 */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x101 */
+  s0_i32 = l0 + s1_i32; /* i32.add @0x102 */
+  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x109 */
+  s1_i32 = l1 + s2_i32; /* i32.add @0x10a */
+  s1_i32 = kiln_i32_load(ctx, mem0, (u64)s1_i32); /* i32_load offset=0 @0x10b */
+  s1_i32 = s1_i32 + 1u; /* i32.add @0x110 */
+  kiln_i32_store(ctx, mem0, (u64)s0_i32, s1_i32); /* i32_store offset=0 @0x111 */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x11a */
+  s0_i32 = l0 + s1_i32; /* i32.add @0x11b */
+  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x122 */
+  s1_i32 = l1 + s2_i32; /* i32.add @0x123 */
+  s1_i32 = kiln_i32_load(ctx, mem0, (u64)s1_i32 + 4u); /* i32_load offset=4 @0x124 */
+  s1_i32 = s1_i32 + 1u; /* i32.add @0x129 */
+  kiln_i32_store(ctx, mem0, (u64)s0_i32 + 4u, s1_i32); /* i32_store offset=4 @0x12a */
+  s0_i32 = l3 + 2u; /* i32.add @0x131 */
+  l3 = s0_i32; /* local.set 3 @0x132 */
+  s0_i32 = l3 < l2; /* i32.lt_u @0x138 */
+  if (s0_i32) { goto L1; } /* br_if @0x139 */
   }
-  return; /* end @0x129 */
+  return; /* end @0x13c */
 }
 
-/* func 3: [i32 i32] -> [], type 0, body at 0x12a */
+/* func 3: [i32 i32] -> [], type 0, body at 0x13d */
 static void func3(kiln_instance* self, u32 l0, u32 l1) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -208,39 +210,39 @@ static void func3(kiln_instance* self, u32 l0, u32 l1) {
   KILN_UNUSED u32 s1_i32 = 0, s0_i32 = 0;
   KILN_UNUSED u64 t1 = 0, k1 = 0;
   KILN_UNUSED kiln_loop_ptr a1_0 = 0;
-  s1_i32 = kiln_i32_shl(l1, 2u); /* i32.shl @0x134 */
-  l2 = l0 + s1_i32; /* i32.add @0x135, local.set 2 @0x136 */
-  l3 = 0u - l1; /* i32.sub @0x13c, local.set 3 @0x13d */
-  /* loop L1 @0x13f: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
+  s1_i32 = kiln_i32_shl(l1, 2u); /* i32.shl @0x147 */
+  l2 = l0 + s1_i32; /* i32.add @0x148, local.set 2 @0x149 */
+  l3 = 0u - l1; /* i32.sub @0x14f, local.set 3 @0x150 */
+  /* loop L1 @0x152: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
   t1 = kiln_loop_trips_ne((u32)(kiln_loop_local(mem0, l3) + (kiln_i128)1), (u32)((kiln_i128)0), 1);
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l2) + kiln_loop_local(mem0, l3) * 4), 4, t1, 4u)) {
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l2) + kiln_loop_local(mem0, l3) * 4) + 0);
 #pragma clang loop vectorize(assume_safety)
   for (k1 = 0; k1 < t1; k1++) {
-  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x147 */
-  s0_i32 = l2 + s1_i32; /* i32.add @0x148 */
-  s1_i32 = l3 + 100u; /* i32.add @0x14e */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x15a */
+  s0_i32 = l2 + s1_i32; /* i32.add @0x15b */
+  s1_i32 = l3 + 100u; /* i32.add @0x161 */
   kiln_i32_store_at(a1_0 + (4 * (s64)k1), s1_i32); /* checked before the loop */
-  s0_i32 = l3 + 1u; /* i32.add @0x156 */
-  l3 = s0_i32; /* local.set 3 @0x157 */
-  s0_i32 = l3 != 0u; /* i32.ne @0x15d */
+  s0_i32 = l3 + 1u; /* i32.add @0x169 */
+  l3 = s0_i32; /* local.set 3 @0x16a */
+  s0_i32 = l3 != 0u; /* i32.ne @0x170 */
   }
   } else {
-L1:; /* loop @0x13f */
-  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x147 */
-  s0_i32 = l2 + s1_i32; /* i32.add @0x148 */
-  s1_i32 = l3 + 100u; /* i32.add @0x14e */
-  kiln_i32_store(ctx, mem0, (u64)s0_i32, s1_i32); /* i32_store offset=0 @0x14f */
-  s0_i32 = l3 + 1u; /* i32.add @0x156 */
-  l3 = s0_i32; /* local.set 3 @0x157 */
-  s0_i32 = l3 != 0u; /* i32.ne @0x15d */
-  if (s0_i32) { goto L1; } /* br_if @0x15e */
+L1:; /* loop @0x152 */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x15a */
+  s0_i32 = l2 + s1_i32; /* i32.add @0x15b */
+  s1_i32 = l3 + 100u; /* i32.add @0x161 */
+  kiln_i32_store(ctx, mem0, (u64)s0_i32, s1_i32); /* i32_store offset=0 @0x162 */
+  s0_i32 = l3 + 1u; /* i32.add @0x169 */
+  l3 = s0_i32; /* local.set 3 @0x16a */
+  s0_i32 = l3 != 0u; /* i32.ne @0x170 */
+  if (s0_i32) { goto L1; } /* br_if @0x171 */
   }
-  return; /* end @0x161 */
+  return; /* end @0x174 */
 }
 
-/* func 4: [i32 i32] -> [], type 0, body at 0x162 */
+/* func 4: [i32 i32] -> [], type 0, body at 0x175 */
 static void func4(kiln_instance* self, u32 l0, u32 l1) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -251,35 +253,35 @@ static void func4(kiln_instance* self, u32 l0, u32 l1) {
   KILN_UNUSED u32 s1_i32 = 0, s0_i32 = 0;
   KILN_UNUSED u64 t1 = 0, k1 = 0;
   KILN_UNUSED kiln_loop_ptr a1_0 = 0;
-  l2 = l1; /* local.set 2 @0x168 */
-  /* loop L1 @0x16a: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
+  l2 = l1; /* local.set 2 @0x17b */
+  /* loop L1 @0x17d: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
   t1 = kiln_loop_trips_ne((u32)(kiln_loop_local(mem0, l2) + (kiln_i128)-1), (u32)((kiln_i128)0), -1);
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4 + (kiln_i128)-4), -4, t1, 4u)) {
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4) + -4);
 #pragma clang loop vectorize(assume_safety)
   for (k1 = 0; k1 < t1; k1++) {
-  s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0x172 */
-  s0_i32 = l0 + s1_i32; /* i32.add @0x173 */
-  s0_i32 = s0_i32 + 0xfffffffcu; /* i32.add @0x176 */
+  s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0x185 */
+  s0_i32 = l0 + s1_i32; /* i32.add @0x186 */
+  s0_i32 = s0_i32 + 0xfffffffcu; /* i32.add @0x189 */
   kiln_i32_store_at(a1_0 + (-4 * (s64)k1), l2); /* checked before the loop */
-  s0_i32 = l2 - 1u; /* i32.sub @0x180 */
-  l2 = s0_i32; /* local.tee 2 @0x181 */
+  s0_i32 = l2 - 1u; /* i32.sub @0x193 */
+  l2 = s0_i32; /* local.tee 2 @0x194 */
   }
   } else {
-L1:; /* loop @0x16a */
-  s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0x172 */
-  s0_i32 = l0 + s1_i32; /* i32.add @0x173 */
-  s0_i32 = s0_i32 + 0xfffffffcu; /* i32.add @0x176 */
-  kiln_i32_store(ctx, mem0, (u64)s0_i32, l2); /* i32_store offset=0 @0x179 */
-  s0_i32 = l2 - 1u; /* i32.sub @0x180 */
-  l2 = s0_i32; /* local.tee 2 @0x181 */
-  if (l2) { goto L1; } /* br_if @0x183 */
+L1:; /* loop @0x17d */
+  s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0x185 */
+  s0_i32 = l0 + s1_i32; /* i32.add @0x186 */
+  s0_i32 = s0_i32 + 0xfffffffcu; /* i32.add @0x189 */
+  kiln_i32_store(ctx, mem0, (u64)s0_i32, l2); /* i32_store offset=0 @0x18c */
+  s0_i32 = l2 - 1u; /* i32.sub @0x193 */
+  l2 = s0_i32; /* local.tee 2 @0x194 */
+  if (l2) { goto L1; } /* br_if @0x196 */
   }
-  return; /* end @0x186 */
+  return; /* end @0x199 */
 }
 
-/* func 5: [i32 i32 i32] -> [], type 1, body at 0x187 */
+/* func 5: [i32 i32 i32] -> [], type 1, body at 0x19a */
 static void func5(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -290,9 +292,9 @@ static void func5(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   KILN_UNUSED u32 s1_i32 = 0, s0_i32 = 0, s2_i32 = 0;
   KILN_UNUSED u64 t1 = 0, k1 = 0;
   KILN_UNUSED kiln_loop_ptr a1_0 = 0, a1_1 = 0;
-  s1_i32 = kiln_i32_shl(l1, 2u); /* i32.shl @0x191 */
-  l4 = l0 + s1_i32; /* i32.add @0x192, local.set 4 @0x193 */
-  /* loop L1 @0x195: 3 of 3 accesses checked once for every iteration (kiln_loop.h) */
+  s1_i32 = kiln_i32_shl(l1, 2u); /* i32.shl @0x1a4 */
+  l4 = l0 + s1_i32; /* i32.add @0x1a5, local.set 4 @0x1a6 */
+  /* loop L1 @0x1a8: 3 of 3 accesses checked once for every iteration (kiln_loop.h) */
   t1 = kiln_loop_trips_lt_u((u32)(kiln_loop_local(mem0, l3) + (kiln_i128)1), (u32)(kiln_loop_local(mem0, l2)), 1);
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4), 4, t1, 4u)
@@ -302,52 +304,52 @@ static void func5(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   if (kiln_loop_disjoint((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 4, 4, (kiln_loop_local(mem0, l4)) + 0, (kiln_loop_local(mem0, l4)) + 4, 0, t1)) {
 #pragma clang loop vectorize(assume_safety)
   for (k1 = 0; k1 < t1; k1++) {
-  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x19d */
-  s0_i32 = l0 + s1_i32; /* i32.add @0x19e */
-  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x1a5 */
-  s1_i32 = l0 + s2_i32; /* i32.add @0x1a6 */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x1b0 */
+  s0_i32 = l0 + s1_i32; /* i32.add @0x1b1 */
+  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x1b8 */
+  s1_i32 = l0 + s2_i32; /* i32.add @0x1b9 */
   s1_i32 = kiln_i32_load_at(a1_0 + (4 * (s64)k1)); /* checked before the loop */
   s2_i32 = kiln_i32_load_at(a1_1); /* checked before the loop */
-  s1_i32 = s1_i32 + s2_i32; /* i32.add @0x1af */
+  s1_i32 = s1_i32 + s2_i32; /* i32.add @0x1c2 */
   kiln_i32_store_at(a1_0 + (4 * (s64)k1), s1_i32); /* checked before the loop */
-  s0_i32 = l3 + 1u; /* i32.add @0x1b7 */
-  l3 = s0_i32; /* local.set 3 @0x1b8 */
-  s0_i32 = l3 < l2; /* i32.lt_u @0x1be */
+  s0_i32 = l3 + 1u; /* i32.add @0x1ca */
+  l3 = s0_i32; /* local.set 3 @0x1cb */
+  s0_i32 = l3 < l2; /* i32.lt_u @0x1d1 */
   }
   } else {
   for (k1 = 0; k1 < t1; k1++) {
-  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x19d */
-  s0_i32 = l0 + s1_i32; /* i32.add @0x19e */
-  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x1a5 */
-  s1_i32 = l0 + s2_i32; /* i32.add @0x1a6 */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x1b0 */
+  s0_i32 = l0 + s1_i32; /* i32.add @0x1b1 */
+  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x1b8 */
+  s1_i32 = l0 + s2_i32; /* i32.add @0x1b9 */
   s1_i32 = kiln_i32_load_at(a1_0 + (4 * (s64)k1)); /* checked before the loop */
   s2_i32 = kiln_i32_load_at(a1_1); /* checked before the loop */
-  s1_i32 = s1_i32 + s2_i32; /* i32.add @0x1af */
+  s1_i32 = s1_i32 + s2_i32; /* i32.add @0x1c2 */
   kiln_i32_store_at(a1_0 + (4 * (s64)k1), s1_i32); /* checked before the loop */
-  s0_i32 = l3 + 1u; /* i32.add @0x1b7 */
-  l3 = s0_i32; /* local.set 3 @0x1b8 */
-  s0_i32 = l3 < l2; /* i32.lt_u @0x1be */
+  s0_i32 = l3 + 1u; /* i32.add @0x1ca */
+  l3 = s0_i32; /* local.set 3 @0x1cb */
+  s0_i32 = l3 < l2; /* i32.lt_u @0x1d1 */
   }
   }
   } else {
-L1:; /* loop @0x195 */
-  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x19d */
-  s0_i32 = l0 + s1_i32; /* i32.add @0x19e */
-  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x1a5 */
-  s1_i32 = l0 + s2_i32; /* i32.add @0x1a6 */
-  s1_i32 = kiln_i32_load(ctx, mem0, (u64)s1_i32); /* i32_load offset=0 @0x1a7 */
-  s2_i32 = kiln_i32_load(ctx, mem0, (u64)l4); /* i32_load offset=0 @0x1ac */
-  s1_i32 = s1_i32 + s2_i32; /* i32.add @0x1af */
-  kiln_i32_store(ctx, mem0, (u64)s0_i32, s1_i32); /* i32_store offset=0 @0x1b0 */
-  s0_i32 = l3 + 1u; /* i32.add @0x1b7 */
-  l3 = s0_i32; /* local.set 3 @0x1b8 */
-  s0_i32 = l3 < l2; /* i32.lt_u @0x1be */
-  if (s0_i32) { goto L1; } /* br_if @0x1bf */
+L1:; /* loop @0x1a8 */
+  s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x1b0 */
+  s0_i32 = l0 + s1_i32; /* i32.add @0x1b1 */
+  s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x1b8 */
+  s1_i32 = l0 + s2_i32; /* i32.add @0x1b9 */
+  s1_i32 = kiln_i32_load(ctx, mem0, (u64)s1_i32); /* i32_load offset=0 @0x1ba */
+  s2_i32 = kiln_i32_load(ctx, mem0, (u64)l4); /* i32_load offset=0 @0x1bf */
+  s1_i32 = s1_i32 + s2_i32; /* i32.add @0x1c2 */
+  kiln_i32_store(ctx, mem0, (u64)s0_i32, s1_i32); /* i32_store offset=0 @0x1c3 */
+  s0_i32 = l3 + 1u; /* i32.add @0x1ca */
+  l3 = s0_i32; /* local.set 3 @0x1cb */
+  s0_i32 = l3 < l2; /* i32.lt_u @0x1d1 */
+  if (s0_i32) { goto L1; } /* br_if @0x1d2 */
   }
-  return; /* end @0x1c2 */
+  return; /* end @0x1d5 */
 }
 
-/* func 6: [i32 i32] -> [f64], type 2, body at 0x1c3 */
+/* func 6: [i32 i32] -> [f64], type 2, body at 0x1d6 */
 static f64 func6(kiln_instance* self, u32 l0, u32 l1) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -360,51 +362,96 @@ static f64 func6(kiln_instance* self, u32 l0, u32 l1) {
   KILN_UNUSED f64 s1_f64 = 0, s0_f64 = 0;
   KILN_UNUSED u64 t1 = 0, k1 = 0;
   KILN_UNUSED kiln_loop_ptr a1_0 = 0;
-  /* loop L1 @0x1c9: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
+  /* loop L1 @0x1dc: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
   t1 = kiln_loop_trips_lt_u((u32)(kiln_loop_local(mem0, l2) + (kiln_i128)1), (u32)(kiln_loop_local(mem0, l1)), 1);
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 8), 8, t1, 8u)) {
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 8) + 0);
   for (k1 = 0; k1 < t1; k1++) {
-  s2_i32 = kiln_i32_shl(l2, 3u); /* i32.shl @0x1d3 */
-  s1_i32 = l0 + s2_i32; /* i32.add @0x1d4 */
+  s2_i32 = kiln_i32_shl(l2, 3u); /* i32.shl @0x1e6 */
+  s1_i32 = l0 + s2_i32; /* i32.add @0x1e7 */
   s1_f64 = kiln_f64_load_at(a1_0 + (8 * (s64)k1)); /* checked before the loop */
-  s0_f64 = l3 + s1_f64; /* f64.add @0x1d8 */
-  l3 = s0_f64; /* local.set 3 @0x1d9 */
-  s0_i32 = l2 + 1u; /* i32.add @0x1df */
-  l2 = s0_i32; /* local.set 2 @0x1e0 */
-  s0_i32 = l2 < l1; /* i32.lt_u @0x1e6 */
+  s0_f64 = l3 + s1_f64; /* f64.add @0x1eb */
+  l3 = s0_f64; /* local.set 3 @0x1ec */
+  s0_i32 = l2 + 1u; /* i32.add @0x1f2 */
+  l2 = s0_i32; /* local.set 2 @0x1f3 */
+  s0_i32 = l2 < l1; /* i32.lt_u @0x1f9 */
   }
   } else {
-L1:; /* loop @0x1c9 */
-  s2_i32 = kiln_i32_shl(l2, 3u); /* i32.shl @0x1d3 */
-  s1_i32 = l0 + s2_i32; /* i32.add @0x1d4 */
-  s1_f64 = kiln_f64_load(ctx, mem0, (u64)s1_i32); /* f64_load offset=0 @0x1d5 */
-  s0_f64 = l3 + s1_f64; /* f64.add @0x1d8 */
-  l3 = s0_f64; /* local.set 3 @0x1d9 */
-  s0_i32 = l2 + 1u; /* i32.add @0x1df */
-  l2 = s0_i32; /* local.set 2 @0x1e0 */
-  s0_i32 = l2 < l1; /* i32.lt_u @0x1e6 */
-  if (s0_i32) { goto L1; } /* br_if @0x1e7 */
+L1:; /* loop @0x1dc */
+  s2_i32 = kiln_i32_shl(l2, 3u); /* i32.shl @0x1e6 */
+  s1_i32 = l0 + s2_i32; /* i32.add @0x1e7 */
+  s1_f64 = kiln_f64_load(ctx, mem0, (u64)s1_i32); /* f64_load offset=0 @0x1e8 */
+  s0_f64 = l3 + s1_f64; /* f64.add @0x1eb */
+  l3 = s0_f64; /* local.set 3 @0x1ec */
+  s0_i32 = l2 + 1u; /* i32.add @0x1f2 */
+  l2 = s0_i32; /* local.set 2 @0x1f3 */
+  s0_i32 = l2 < l1; /* i32.lt_u @0x1f9 */
+  if (s0_i32) { goto L1; } /* br_if @0x1fa */
   }
-  return l3; /* end @0x1ec */
+  return l3; /* end @0x1ff */
   __builtin_unreachable(); /* every path above returned */
 }
 
-/* func 7: [i32] -> [i32], type 3, body at 0x1ed */
-static u32 func7(kiln_instance* self, u32 l0) {
+/* func 7: [i32 i32 i32 i32] -> [i32], type 3, body at 0x200 */
+static u32 func7(kiln_instance* self, u32 l0, u32 l1, u32 l2, u32 l3) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
   /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
   kiln_memory mem0_view = *(&inst->memory_storage[0]); /* memory 0's base and size, kept in registers */
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
-  KILN_UNUSED u32 s0_i32 = 0;
-  s0_i32 = kiln_i32_load(ctx, mem0, (u64)l0); /* i32_load offset=0 @0x1f1 */
-  return s0_i32; /* end @0x1f4 */
+  KILN_UNUSED u32 l4 = 0, l5 = 0;
+  KILN_UNUSED u32 s1_i32 = 0, s2_i32 = 0, s0_i32 = 0;
+  KILN_UNUSED u64 t1 = 0, k1 = 0;
+  KILN_UNUSED kiln_loop_ptr a1_0 = 0, a1_1 = 0;
+  KILN_UNUSED s64 st1_0 = 0, st1_1 = 0;
+  /* loop L1 @0x204: 2 of 2 accesses checked once for every iteration (kiln_loop.h) */
+  t1 = kiln_loop_trips_ne((u32)(kiln_loop_local(mem0, l5) + (kiln_i128)1), (u32)(kiln_loop_local(mem0, l3)), 1);
+  if (t1 != 0
+      && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0)), (kiln_loop_local(mem0, l2)), t1, 4u)
+      && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l1)), (kiln_loop_local(mem0, l2) * 2), t1, 4u)) {
+    a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l0)) + 0);
+    st1_0 = (s64)(kiln_loop_local(mem0, l2));
+    a1_1 = mem0->data + (u64)((kiln_loop_local(mem0, l1)) + 0);
+    st1_1 = (s64)(kiln_loop_local(mem0, l2) * 2);
+#pragma clang loop vectorize(assume_safety)
+  for (k1 = 0; k1 < t1; k1++) {
+  s1_i32 = kiln_i32_load_at(a1_0 + (st1_0 * (s64)k1)); /* checked before the loop */
+  s2_i32 = kiln_i32_load_at(a1_1 + (st1_1 * (s64)k1)); /* checked before the loop */
+  s1_i32 = s1_i32 + s2_i32; /* i32.add @0x212 */
+  s0_i32 = l4 + s1_i32; /* i32.add @0x213 */
+  l4 = s0_i32; /* local.set 4 @0x214 */
+  s0_i32 = l0 + l2; /* i32.add @0x21a */
+  l0 = s0_i32; /* local.set 0 @0x21b */
+  s1_i32 = kiln_i32_shl(l2, 1u); /* i32.shl @0x223 */
+  s0_i32 = l1 + s1_i32; /* i32.add @0x224 */
+  l1 = s0_i32; /* local.set 1 @0x225 */
+  s0_i32 = l5 + 1u; /* i32.add @0x22b */
+  l5 = s0_i32; /* local.set 5 @0x22c */
+  s0_i32 = l5 != l3; /* i32.ne @0x232 */
+  }
+  } else {
+L1:; /* loop @0x204 */
+  s1_i32 = kiln_i32_load(ctx, mem0, (u64)l0); /* i32_load offset=0 @0x20a */
+  s2_i32 = kiln_i32_load(ctx, mem0, (u64)l1); /* i32_load offset=0 @0x20f */
+  s1_i32 = s1_i32 + s2_i32; /* i32.add @0x212 */
+  s0_i32 = l4 + s1_i32; /* i32.add @0x213 */
+  l4 = s0_i32; /* local.set 4 @0x214 */
+  s0_i32 = l0 + l2; /* i32.add @0x21a */
+  l0 = s0_i32; /* local.set 0 @0x21b */
+  s1_i32 = kiln_i32_shl(l2, 1u); /* i32.shl @0x223 */
+  s0_i32 = l1 + s1_i32; /* i32.add @0x224 */
+  l1 = s0_i32; /* local.set 1 @0x225 */
+  s0_i32 = l5 + 1u; /* i32.add @0x22b */
+  l5 = s0_i32; /* local.set 5 @0x22c */
+  s0_i32 = l5 != l3; /* i32.ne @0x232 */
+  if (s0_i32) { goto L1; } /* br_if @0x233 */
+  }
+  return l4; /* end @0x238 */
   __builtin_unreachable(); /* every path above returned */
 }
 
-/* func 8: [i32] -> [i32], type 3, body at 0x1f5 */
+/* func 8: [i32] -> [i32], type 4, body at 0x239 */
 static u32 func8(kiln_instance* self, u32 l0) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -412,8 +459,21 @@ static u32 func8(kiln_instance* self, u32 l0) {
   kiln_memory mem0_view = *(&inst->memory_storage[0]); /* memory 0's base and size, kept in registers */
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
   KILN_UNUSED u32 s0_i32 = 0;
-  s0_i32 = kiln_i32_load8_u(ctx, mem0, (u64)l0); /* i32_load8_u offset=0 @0x1f9 */
-  return s0_i32; /* end @0x1fc */
+  s0_i32 = kiln_i32_load(ctx, mem0, (u64)l0); /* i32_load offset=0 @0x23d */
+  return s0_i32; /* end @0x240 */
+  __builtin_unreachable(); /* every path above returned */
+}
+
+/* func 9: [i32] -> [i32], type 4, body at 0x241 */
+static u32 func9(kiln_instance* self, u32 l0) {
+  Instance* const inst KILN_UNUSED = (Instance*)self;
+  kiln_ctx* const ctx KILN_UNUSED = self->ctx;
+  /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
+  kiln_memory mem0_view = *(&inst->memory_storage[0]); /* memory 0's base and size, kept in registers */
+  kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
+  KILN_UNUSED u32 s0_i32 = 0;
+  s0_i32 = kiln_i32_load8_u(ctx, mem0, (u64)l0); /* i32_load8_u offset=0 @0x245 */
+  return s0_i32; /* end @0x248 */
   __builtin_unreachable(); /* every path above returned */
 }
 
@@ -465,10 +525,27 @@ static f64 kiln_adapter_2(kiln_instance* self, u32 p0, u32 p1) {
 
 static void kiln_trampoline_3(const kiln_funcref* f, const kiln_value* args, kiln_value* results) {
   (void)args; (void)results;
+  results[0].i32 = ((kiln_fn_iiii_i)f->fn)(f->instance, args[0].i32, args[1].i32, args[2].i32, args[3].i32);
+}
+
+static u32 kiln_adapter_3(kiln_instance* self, u32 p0, u32 p1, u32 p2, u32 p3) {
+  kiln_host_func* const host = (kiln_host_func*)(void*)self;
+  kiln_value args[4] = {{0}};
+  kiln_value results[1] = {{0}};
+  args[0].i32 = p0;
+  args[1].i32 = p1;
+  args[2].i32 = p2;
+  args[3].i32 = p3;
+  host->call(host, args, results);
+  return results[0].i32;
+}
+
+static void kiln_trampoline_4(const kiln_funcref* f, const kiln_value* args, kiln_value* results) {
+  (void)args; (void)results;
   results[0].i32 = ((kiln_fn_i_i)f->fn)(f->instance, args[0].i32);
 }
 
-static u32 kiln_adapter_3(kiln_instance* self, u32 p0) {
+static u32 kiln_adapter_4(kiln_instance* self, u32 p0) {
   kiln_host_func* const host = (kiln_host_func*)(void*)self;
   kiln_value args[1] = {{0}};
   kiln_value results[1] = {{0}};
@@ -493,7 +570,7 @@ static kiln_instance* kiln_alloc(kiln_ctx* ctx) {
 static void kiln_init(kiln_instance* self) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
-  static const struct { u32 type; void* fn; } defined[9] = { /* type index, code; from func 0 */
+  static const struct { u32 type; void* fn; } defined[10] = { /* type index, code; from func 0 */
     {0u, (void*)func0},
     {0u, (void*)func1},
     {1u, (void*)func2},
@@ -502,9 +579,10 @@ static void kiln_init(kiln_instance* self) {
     {1u, (void*)func5},
     {2u, (void*)func6},
     {3u, (void*)func7},
-    {3u, (void*)func8},
+    {4u, (void*)func8},
+    {4u, (void*)func9},
   };
-  for (u32 i = 0; i < 9u; i++) inst->funcs[0u + i] = (kiln_funcref){&kiln_types[defined[i].type], defined[i].fn, self};
+  for (u32 i = 0; i < 10u; i++) inst->funcs[0u + i] = (kiln_funcref){&kiln_types[defined[i].type], defined[i].fn, self};
   kiln_memory_define(ctx, &inst->memory_storage[0], 0u, 1u, 65536u, 0);
 }
 
@@ -516,11 +594,11 @@ static void kiln_free(kiln_instance* self) {
   free(inst);
 }
 
-static const u32 kiln_func_types[9] = {0u, 0u, 1u, 0u, 0u, 1u, 2u, 3u, 3u};
+static const u32 kiln_func_types[10] = {0u, 0u, 1u, 0u, 0u, 1u, 2u, 3u, 4u, 4u};
 static const kiln_import kiln_imports[1] = {
   {0}
 };
-static const kiln_export kiln_exports[9] = {
+static const kiln_export kiln_exports[10] = {
   {"fill", KILN_EXTERN_FUNC, 0u, 4u},
   {"fill_down", KILN_EXTERN_FUNC, 1u, 9u},
   {"add_one", KILN_EXTERN_FUNC, 2u, 7u},
@@ -528,11 +606,12 @@ static const kiln_export kiln_exports[9] = {
   {"fill_countdown", KILN_EXTERN_FUNC, 4u, 14u},
   {"add_row", KILN_EXTERN_FUNC, 5u, 7u},
   {"sum_f64", KILN_EXTERN_FUNC, 6u, 7u},
-  {"load", KILN_EXTERN_FUNC, 7u, 4u},
-  {"load8", KILN_EXTERN_FUNC, 8u, 5u}
+  {"col_sum", KILN_EXTERN_FUNC, 7u, 7u},
+  {"load", KILN_EXTERN_FUNC, 8u, 4u},
+  {"load8", KILN_EXTERN_FUNC, 9u, 5u}
 };
-static const kiln_trampoline kiln_trampolines[4] = {kiln_trampoline_0, kiln_trampoline_1, kiln_trampoline_2, kiln_trampoline_3};
-static void* const kiln_host_adapters[4] = {(void*)kiln_adapter_0, (void*)kiln_adapter_1, (void*)kiln_adapter_2, (void*)kiln_adapter_3};
+static const kiln_trampoline kiln_trampolines[5] = {kiln_trampoline_0, kiln_trampoline_1, kiln_trampoline_2, kiln_trampoline_3, kiln_trampoline_4};
+static void* const kiln_host_adapters[5] = {(void*)kiln_adapter_0, (void*)kiln_adapter_1, (void*)kiln_adapter_2, (void*)kiln_adapter_3, (void*)kiln_adapter_4};
 /* The metadata record, read from the file (section .kiln_metadata) before the artifact is loaded. */
 __attribute__((used, section(".kiln_metadata"), aligned(8))) static const struct {
   char magic[8];
@@ -544,9 +623,9 @@ const kiln_module kiln_module_descriptor = {
   .abi_version = KILN_ABI_VERSION,
   .kiln_version = "0.1.0",
   .name = "loops.wat",
-  .num_types = 4u,
+  .num_types = 5u,
   .types = kiln_types,
-  .num_funcs = 9u,
+  .num_funcs = 10u,
   .num_imported_funcs = 0u,
   .func_types = kiln_func_types,
   .num_memories = 1u,
@@ -554,7 +633,7 @@ const kiln_module kiln_module_descriptor = {
   .num_globals = 0u,
   .num_imports = 0u,
   .imports = kiln_imports,
-  .num_exports = 9u,
+  .num_exports = 10u,
   .exports = kiln_exports,
   .trampolines = kiln_trampolines,
   .host_adapters = kiln_host_adapters,

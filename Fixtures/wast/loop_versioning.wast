@@ -188,3 +188,58 @@
 (assert_return (invoke "store_f64" (i32.const 3112) (f64.const 1)))
 (assert_return (invoke "store_f64" (i32.const 3120) (f64.const -1e16)))
 (assert_return (invoke "sum_f64" (i32.const 3000) (i32.const 16)) (f64.const 0))
+
+;; Steps known only at run time: a column walk `p += stride` with the stride in a local the loop never
+;; writes (syrk, trmm, lu and cholesky read a matrix column this way).
+(module
+  (memory 1)
+  (func (export "col_fill") (param $p i32) (param $stride i32) (param $n i32) (param $v i32)
+    (loop $l
+      (i32.store (local.get $p) (local.get $v))
+      (local.set $v (i32.add (local.get $v) (i32.const 1)))
+      (local.set $p (i32.add (local.get $p) (local.get $stride)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+  ;; sum of p[0], p[stride], ... and of q[0], q[2*stride], ... (two groups, one step each)
+  (func (export "col_sum") (param $p i32) (param $q i32) (param $stride i32) (param $n i32) (result i32)
+    (local $s i32) (local $i i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s)
+        (i32.add (i32.load (local.get $p)) (i32.load (local.get $q)))))
+      (local.set $p (i32.add (local.get $p) (local.get $stride)))
+      (local.set $q (i32.add (local.get $q) (i32.shl (local.get $stride) (i32.const 1))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.ne (local.get $i) (local.get $n))))
+    (local.get $s))
+  ;; Stores of 8 bytes moving by a run-time step of 4: each overwrites half of the one before, so the
+  ;; iterations depend on each other and must run in order.
+  (func (export "overlap_fill") (param $p i32) (param $stride i32) (param $n i32)
+    (local $i i64)
+    (loop $l
+      (local.set $i (i64.add (local.get $i) (i64.const 1)))
+      (i64.store (local.get $p) (local.get $i))
+      (local.set $p (i32.add (local.get $p) (local.get $stride)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+  (func (export "load") (param $p i32) (result i32) (i32.load (local.get $p)))
+  (func (export "load64") (param $p i32) (result i64) (i64.load (local.get $p)))
+)
+(assert_return (invoke "col_fill" (i32.const 4) (i32.const 16384) (i32.const 4) (i32.const 10)))
+(assert_return (invoke "load" (i32.const 49156)) (i32.const 13))
+(assert_return (invoke "col_sum" (i32.const 4) (i32.const 4) (i32.const 8192) (i32.const 4)) (i32.const 67))
+(assert_return (invoke "col_sum" (i32.const 4) (i32.const 4) (i32.const 16384) (i32.const 2)) (i32.const 43))
+;; The fifth row is past the end: the first four stores happen, then the trap.
+(assert_trap (invoke "col_fill" (i32.const 8) (i32.const 16384) (i32.const 5) (i32.const 20)) "out of bounds memory access")
+(assert_return (invoke "load" (i32.const 49160)) (i32.const 23))
+(assert_trap (invoke "col_sum" (i32.const 4) (i32.const 4) (i32.const 16384) (i32.const 5)) "out of bounds memory access")
+;; The second group moves twice as fast: it leaves memory at the third row while the first is inside.
+(assert_trap (invoke "col_sum" (i32.const 4) (i32.const 4) (i32.const 16384) (i32.const 3)) "out of bounds memory access")
+;; A negative step, and one that walks down past address 0 (wraps to the top of the index space).
+(assert_return (invoke "col_fill" (i32.const 49164) (i32.const -16384) (i32.const 4) (i32.const 30)))
+(assert_return (invoke "load" (i32.const 12)) (i32.const 33))
+(assert_trap (invoke "col_fill" (i32.const 49168) (i32.const -16384) (i32.const 5) (i32.const 40)) "out of bounds memory access")
+(assert_return (invoke "load" (i32.const 16)) (i32.const 43))
+;; Overlapping stores in order: 1, 2, 3, 4 at 4-byte steps leave 1, 2, 3, 4, 0 in the i32s.
+(assert_return (invoke "overlap_fill" (i32.const 1000) (i32.const 4) (i32.const 4)))
+(assert_return (invoke "load64" (i32.const 1000)) (i64.const 0x0000000200000001))
+(assert_return (invoke "load" (i32.const 1008)) (i32.const 3))
+(assert_return (invoke "load" (i32.const 1012)) (i32.const 4))
+(assert_return (invoke "load" (i32.const 1016)) (i32.const 0))

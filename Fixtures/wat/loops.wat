@@ -68,6 +68,18 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
     (local.get $s))
+  ;; p[0] + p[stride] + ... and q[0] + q[2 stride] + ...: steps known only at run time (a matrix column,
+  ;; as syrk, trmm, lu and cholesky read one).
+  (func (export "col_sum") (param $p i32) (param $q i32) (param $stride i32) (param $n i32) (result i32)
+    (local $s i32) (local $i i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s)
+        (i32.add (i32.load (local.get $p)) (i32.load (local.get $q)))))
+      (local.set $p (i32.add (local.get $p) (local.get $stride)))
+      (local.set $q (i32.add (local.get $q) (i32.shl (local.get $stride) (i32.const 1))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.ne (local.get $i) (local.get $n))))
+    (local.get $s))
   (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
   (func (export "load8") (param i32) (result i32) (i32.load8_u (local.get 0)))
 )

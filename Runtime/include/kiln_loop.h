@@ -76,8 +76,8 @@ static inline u64 kiln_loop_trips_gt_s(u32 first, u32 end, s64 step) {
 
 /* Whether the access of `extent` bytes (memarg offset + access size) at index first + step*k stays inside
  * the 32-bit index space and memory m for k = 0 .. trips-1 (trips >= 1). */
-static inline bool kiln_loop_span_ok(const kiln_memory* m, kiln_i128 first, s64 step, u64 trips, u64 extent) {
-  kiln_i128 last = first + (kiln_i128)step * (kiln_i128)(trips - 1);
+static inline bool kiln_loop_span_ok(const kiln_memory* m, kiln_i128 first, kiln_i128 step, u64 trips, u64 extent) {
+  kiln_i128 last = first + step * (kiln_i128)(trips - 1);
   kiln_i128 low = first < last ? first : last, high = first < last ? last : first;
   return low >= 0 && high <= 0xffffffffll && (u64)high + extent <= m->size;
 }
@@ -86,9 +86,9 @@ static inline bool kiln_loop_span_ok(const kiln_memory* m, kiln_i128 first, s64 
  * [first, end) in iteration 0 and moves by step per iteration. Checked before a loop whose fast copy tells
  * clang the iterations are independent (its own runtime alias checks cannot tell a base+0 from a base+8
  * access of the same array, which Wasm code unrolled by two is full of). */
-static inline bool kiln_loop_disjoint(kiln_i128 first_a, kiln_i128 end_a, s64 step_a, kiln_i128 first_b, kiln_i128 end_b,
-                                      s64 step_b, u64 trips) {
-  kiln_i128 da = (kiln_i128)step_a * (kiln_i128)(trips - 1), db = (kiln_i128)step_b * (kiln_i128)(trips - 1);
+static inline bool kiln_loop_disjoint(kiln_i128 first_a, kiln_i128 end_a, kiln_i128 step_a, kiln_i128 first_b,
+                                      kiln_i128 end_b, kiln_i128 step_b, u64 trips) {
+  kiln_i128 da = step_a * (kiln_i128)(trips - 1), db = step_b * (kiln_i128)(trips - 1);
   kiln_i128 low_a = first_a + (da < 0 ? da : 0), high_a = end_a + (da > 0 ? da : 0);
   kiln_i128 low_b = first_b + (db < 0 ? db : 0), high_b = end_b + (db > 0 ? db : 0);
   return high_a <= low_b || high_b <= low_a;

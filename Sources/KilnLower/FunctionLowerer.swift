@@ -14,6 +14,10 @@ public struct FunctionLowerer: TypedInstructionSink {
         /// Whether the frame was entered in reachable code (a dead frame emits nothing, not even labels).
         let live: Bool
         var sawElse = false
+        /// Bounds facts where the frame was entered (an if's else starts from them) and where its `end`
+        /// is reached by branches (ProvenBounds.swift); nil while no branch has reached it.
+        var entryBounds = ProvenBounds()
+        var exitBounds: ProvenBounds?
     }
 
     let context: LoweringContext
@@ -30,6 +34,9 @@ public struct FunctionLowerer: TypedInstructionSink {
     var index: UInt32 = 0
     /// Whether the function calls anything (a leaf cannot recurse, so its stack check can go; FunctionRender).
     var makesCalls = false
+    /// Bounds facts at the instruction being lowered, and the locals each loop assigns (ProvenBounds.swift).
+    var bounds = ProvenBounds()
+    var loopAssignments: [Int: Set<UInt32>]?
     /// The innermost loop being recorded for versioning (LowerLoopVersioning.swift), if any.
     var loop: LoopRecording?
     var type = FunctionType(parameters: [], results: [])
@@ -60,6 +67,8 @@ public struct FunctionLowerer: TypedInstructionSink {
         self.type = type
         self.body = body
         frames = [Frame(label: 0, kind: .function, live: true)]
+        bounds = ProvenBounds()
+        loopAssignments = context.boundsGuard ? nil : ProvenBounds.loopAssignments(body)
     }
 
     public mutating func visit(_ instruction: Instruction, _ typing: InstructionTyping, _ state: borrowing FunctionState) throws(ValidationError) {

@@ -8,8 +8,19 @@ struct Affine: Equatable {
     var constant: Int64 = 0
     var terms: [UInt32: Int64] = [:]
     var perIteration: Int64 = 0
+    /// The part of the per-iteration step that is a multiple of locals the loop never writes (their entry
+    /// values): a column walk moves by the row length, `p += n * 8`, with n known only at run time.
+    var stepTerms: [UInt32: Int64] = [:]
 
-    static func local(_ index: UInt32, step: Int64 = 0) -> Affine { Affine(terms: [index: 1], perIteration: step) }
+    static func local(_ index: UInt32, step: Int64 = 0, stepTerms: [UInt32: Int64] = [:]) -> Affine {
+        Affine(terms: [index: 1], perIteration: step, stepTerms: stepTerms)
+    }
+
+    /// Whether the value changes from one iteration to the next.
+    var moves: Bool { perIteration != 0 || !stepTerms.isEmpty }
+
+    /// The step per iteration as an Affine over entry values (for the C expression).
+    var step: Affine { Affine(constant: perIteration, terms: stepTerms) }
 
     /// Magnitudes stay far below 2^63 so that the C, which evaluates in __int128, never overflows.
     static let limit: Int64 = 1 << 40
@@ -19,7 +30,9 @@ struct Affine: Equatable {
         result.constant += sign * other.constant
         result.perIteration += sign * other.perIteration
         for (local, coefficient) in other.terms { result.terms[local, default: 0] += sign * coefficient }
+        for (local, coefficient) in other.stepTerms { result.stepTerms[local, default: 0] += sign * coefficient }
         result.terms = result.terms.filter { $0.value != 0 }
+        result.stepTerms = result.stepTerms.filter { $0.value != 0 }
         return result.bounded
     }
 
@@ -28,21 +41,25 @@ struct Affine: Equatable {
         let (c, o1) = constant.multipliedReportingOverflow(by: factor)
         let (k, o2) = perIteration.multipliedReportingOverflow(by: factor)
         guard !o1, !o2 else { return nil }
-        var terms: [UInt32: Int64] = [:]
-        for (local, coefficient) in self.terms {
-            let (t, o) = coefficient.multipliedReportingOverflow(by: factor)
-            guard !o else { return nil }
-            if t != 0 { terms[local] = t }
+        func scale(_ terms: [UInt32: Int64]) -> [UInt32: Int64]? {
+            var result: [UInt32: Int64] = [:]
+            for (local, coefficient) in terms {
+                let (t, o) = coefficient.multipliedReportingOverflow(by: factor)
+                guard !o else { return nil }
+                if t != 0 { result[local] = t }
+            }
+            return result
         }
-        return Affine(constant: c, terms: terms, perIteration: k).bounded
+        guard let terms = scale(self.terms), let stepTerms = scale(self.stepTerms) else { return nil }
+        return Affine(constant: c, terms: terms, perIteration: k, stepTerms: stepTerms).bounded
     }
 
     var bounded: Affine? {
-        let values = [constant, perIteration] + Array(terms.values)
-        return values.allSatisfy({ abs($0) < Affine.limit }) && terms.count <= 8 ? self : nil
+        let values = [constant, perIteration] + Array(terms.values) + Array(stepTerms.values)
+        return values.allSatisfy({ abs($0) < Affine.limit }) && terms.count <= 8 && stepTerms.count <= 8 ? self : nil
     }
 
-    var isConstant: Bool { terms.isEmpty && perIteration == 0 }
+    var isConstant: Bool { terms.isEmpty && !moves }
 }
 
 /// What loop versioning found in a loop whose body is one straight-line block ending in `br_if 0`.
@@ -83,16 +100,19 @@ enum LoopAnalysis {
         // Pass 1: which locals are induction variables.
         var start: [UInt32: Value] = [:]
         let first = evaluate(steps, start: { .affine(.local($0)) }, locals: &start)
-        var inductions: [UInt32: Int64] = [:]
-        var written = Set<UInt32>()
+        // An induction variable moves by a constant, or by a multiple of locals the body never writes.
+        var inductions: [UInt32: Affine] = [:]
+        let written = Set(first.locals.keys)
         for (local, value) in first.locals {
-            written.insert(local)
-            if case .affine(let a) = value, a.terms == [local: 1], a.perIteration == 0 { inductions[local] = a.constant }
+            guard case .affine(let a) = value, a.terms[local] == 1, !a.moves else { continue }
+            var step = a
+            step.terms[local] = nil
+            if step.terms.keys.allSatisfy({ !written.contains($0) }) { inductions[local] = step }
         }
         // Pass 2: addresses and the back edge's condition in terms of entry values and the iteration.
         var locals: [UInt32: Value] = [:]
         let second = evaluate(steps, start: { local in
-            if let step = inductions[local] { return .affine(.local(local, step: step)) }
+            if let step = inductions[local] { return .affine(.local(local, step: step.constant, stepTerms: step.terms)) }
             return written.contains(local) ? .unknown : .affine(.local(local))
         }, locals: &locals)
 
@@ -101,10 +121,13 @@ enum LoopAnalysis {
         case .compare(let op, let a, let b)?: comparison = (op, a, b)
         // `br_if` on the counter itself (`local.tee $n (i32.add (local.get $n) (i32.const -1))`): the loop
         // continues while it is not zero, the shape clang gives a loop counting down to zero.
-        case .affine(let a)? where a.perIteration != 0: comparison = (.i32Ne, a, Affine())
+        case .affine(let a)? where a.moves: comparison = (.i32Ne, a, Affine())
         default: return nil
         }
-        guard let (helper, counter, bound) = trips(comparison.0, comparison.1, comparison.2), counter.perIteration != 0 else { return nil }
+        // The trip count divides by the counter's step: it must be a constant.
+        guard let (helper, counter, bound) = trips(comparison.0, comparison.1, comparison.2), counter.perIteration != 0,
+            counter.stepTerms.isEmpty
+        else { return nil }
         // The value compared in iteration 0 is the counter's expression with k = 0.
         var counterFirst = counter
         counterFirst.perIteration = 0
@@ -119,7 +142,7 @@ enum LoopAnalysis {
     /// The trip-count helper for `a op b` as the back edge's condition, with the counter (the side that
     /// moves) first.
     static func trips(_ op: Instruction.Cmp, _ a: Affine, _ b: Affine) -> (String, Affine, Affine)? {
-        let aMoves = a.perIteration != 0, bMoves = b.perIteration != 0
+        let aMoves = a.moves, bMoves = b.moves
         guard aMoves != bMoves else { return nil }
         let (counter, bound) = aMoves ? (a, b) : (b, a)
         switch (op, aMoves) {

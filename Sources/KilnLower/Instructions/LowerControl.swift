@@ -9,10 +9,11 @@ extension FunctionLowerer {
     mutating func lowerEnter(_ instruction: Instruction) {
         let live = typing.reachable && (frames.last?.live ?? true)
         guard let frame = typing.frame else { return }
-        frames.append(Frame(label: frame.label, kind: frame.kind, live: live))
+        frames.append(Frame(label: frame.label, kind: frame.kind, live: live, entryBounds: bounds))
         guard live else { return }
         switch frame.kind {
         case .loop:
+            enterLoopBounds()
             labelLines["L\(frame.label)"] = writer.label("L\(frame.label)", "loop \(comment)")
             // Bounds mode "guard": no access is checked, so clang could vectorize the loop and merge the
             // stores of several iterations, losing those before a faulting one. A barrier per iteration
@@ -33,6 +34,8 @@ extension FunctionLowerer {
         frame.sawElse = true
         frames.append(frame)
         guard frame.live else { return }
+        if typing.reachable { branchBounds(to: frame.label) }
+        bounds = frame.entryBounds
         if typing.reachable {
             targeted.insert("B\(frame.label)")
             emit("goto B\(frame.label);", "else")
@@ -51,6 +54,12 @@ extension FunctionLowerer {
         }
         if frame.kind != .loop {
             labelLines["B\(frame.label)"] = writer.label("B\(frame.label)", "end \(comment)")
+            // The code after `end`: what held on every path reaching it (the fall-through, the branches, and
+            // an if's missing else).
+            var exit = frame.exitBounds
+            if typing.reachable { exit = exit.map { $0.meet(bounds) } ?? bounds }
+            if frame.kind == .if, !frame.sawElse { exit = exit.map { $0.meet(frame.entryBounds) } ?? frame.entryBounds }
+            bounds = exit ?? ProvenBounds()
         }
     }
 
@@ -67,6 +76,7 @@ extension FunctionLowerer {
         }
         let name = (target.kind == .loop ? "L" : "B") + "\(target.label)"
         targeted.insert(name)
+        branchBounds(to: target.label)
         parts.append("goto \(name);")
         return parts.joined(separator: " ")
     }

@@ -99,11 +99,15 @@ extension FunctionLowerer {
                 group = known
             } else {
                 group = groups.count
-                groups.append(AccessGroup(name: "a\(l)_\(group)", expression: baseExpression, step: address.perIteration))
+                let symbolic = !address.stepTerms.isEmpty
+                groups.append(AccessGroup(name: "a\(l)_\(group)", expression: baseExpression,
+                                          step: symbolic ? Self.exact(address.step) : "\(address.perIteration)",
+                                          constantStep: symbolic ? nil : address.perIteration))
                 if declared.insert(groups[group].name).inserted { slotDecls.append((groups[group].name, "kiln_loop_ptr")) }
+                if symbolic, declared.insert(groups[group].stepName).inserted { slotDecls.append((groups[group].stepName, "s64")) }
             }
             groups[group].add(Int64(address.constant) + Int64(fast.offset), size: Int64(fast.size), isStore: fast.isStore)
-            let check = "kiln_loop_span_ok(mem0, \(Self.exact(address)), \(address.perIteration), \(trips), \(fast.extent)u)"
+            let check = "kiln_loop_span_ok(mem0, \(Self.exact(address)), \(groups[group].step), \(trips), \(fast.extent)u)"
             if !checks.contains(check) { checks.append(check) }
             members.append((number, address, fast, group))
         }
@@ -113,13 +117,19 @@ extension FunctionLowerer {
         // reloading `data` from the stack in explicit mode).
         for group in groups {
             snapshots.append("\(group.name) = mem0->data + (u64)(\(group.expression) + \(group.low));")
+            // A step known only at run time: |step| * (trips - 1) < 2^32 once the span checks hold, so it fits.
+            if group.constantStep == nil { snapshots.append("\(group.stepName) = (s64)\(group.step);") }
         }
         for member in members {
             let group = groups[member.group]
             var terms: [String] = []
             let constant = Int64(member.address.constant) + Int64(member.fast.offset) - group.low
             if constant != 0 { terms.append("\(constant)") }
-            if member.address.perIteration != 0 { terms.append("\(member.address.perIteration) * (s64)\(counter)") }
+            if let step = group.constantStep {
+                if step != 0 { terms.append("\(step) * (s64)\(counter)") }
+            } else {
+                terms.append("\(group.stepName) * (s64)\(counter)")
+            }
             let pointer = terms.isEmpty ? group.name : "\(group.name) + (" + terms.joined(separator: " + ") + ")"
             let line = record.accessLines[member.number] - bodyStart
             fastLines[line] = "  " + member.fast.statement.split(separator: "\0", omittingEmptySubsequences: false).joined(separator: pointer)
@@ -223,7 +233,9 @@ extension FunctionLowerer {
 struct AccessGroup {
     let name: String
     let expression: String
-    let step: Int64
+    /// The step per iteration as a C expression, and as a number when it is a constant.
+    let step: String
+    let constantStep: Int64?
     var low = Int64.max
     var high = Int64.min
     var writes = false
@@ -236,7 +248,10 @@ struct AccessGroup {
 
     /// A group that is only read cannot conflict with itself; a written one can't when all its bytes of one
     /// iteration fit within one step.
-    var selfIndependent: Bool { !writes || (step != 0 && high - low <= abs(step)) }
+    var selfIndependent: Bool { !writes || constantStep.map { $0 != 0 && high - low <= abs($0) } ?? false }
+
+    /// The step's variable when it is known only at run time.
+    var stepName: String { "st" + name.dropFirst() }
 
     /// Arguments for kiln_loop_disjoint: first and end byte in iteration 0, and the step.
     var span: String { "\(expression) + \(low), \(expression) + \(high), \(step)" }

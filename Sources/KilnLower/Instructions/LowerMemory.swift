@@ -50,14 +50,26 @@ extension FunctionLowerer {
     mutating func lowerLoad(_ load: Instruction.Load, _ memarg: MemArg) throws(LoweringError) {
         guard let helper = Self.loadHelper(load) else { throw LoweringError("\(load) is not lowered yet") }
         let name = "\(helper.dropFirst(5)) offset=\(memarg.offset)"
-        emit("\(output(0)) = \(helper)(ctx, \(memory), \(address(input(0), memarg)));", name)
-        if loop != nil { noteLoopAccess(Self.fastLoad(load, output: output(0)), memarg, isStore: false) }
+        let fast = Self.fastLoad(load, output: output(0))
+        if let fast, let pointer = provenPointer(memarg, size: fast.1) {
+            emit(fast.0.split(separator: "\0", omittingEmptySubsequences: false).joined(separator: pointer), name + " (in bounds)")
+        } else {
+            emit("\(output(0)) = \(helper)(ctx, \(memory), \(address(input(0), memarg)));", name)
+            if let fast { noteCheckedAccess(memarg, size: fast.1) }
+        }
+        if loop != nil { noteLoopAccess(fast, memarg, isStore: false) }
     }
 
     mutating func lowerStore(_ store: Instruction.Store, _ memarg: MemArg) throws(LoweringError) {
         guard let helper = Self.storeHelper(store) else { throw LoweringError("\(store) is not lowered yet") }
         let name = "\(helper.dropFirst(5)) offset=\(memarg.offset)"
-        emit("\(helper)(ctx, \(memory), \(address(input(0), memarg)), \(input(1)));", name)
-        if loop != nil { noteLoopAccess(Self.fastStore(store, value: input(1)), memarg, isStore: true) }
+        let fast = Self.fastStore(store, value: input(1))
+        if let fast, let pointer = provenPointer(memarg, size: fast.1) {
+            emit(fast.0.split(separator: "\0", omittingEmptySubsequences: false).joined(separator: pointer), name + " (in bounds)")
+        } else {
+            emit("\(helper)(ctx, \(memory), \(address(input(0), memarg)), \(input(1)));", name)
+            if let fast { noteCheckedAccess(memarg, size: fast.1) }
+        }
+        if loop != nil { noteLoopAccess(fast, memarg, isStore: true) }
     }
 }

@@ -13,6 +13,7 @@ extension FunctionLowerer {
     /// `local.set`/`local.tee`: one assignment, none when the value is the local itself (clang's
     /// -Wself-assign would reject `l0 = l0;`).
     mutating func assignLocal(_ local: UInt32, _ name: String) {
+        bounds.forget(local)
         let value = input(0)
         guard value != CNames.local(local) else { return }
         // The previous instruction's statement, still the last line, computed this value into its slot:
