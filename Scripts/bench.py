@@ -164,7 +164,7 @@ def bench_program(program, args, interp_args, active, options, log):
 
     interp_args, when given, are smaller arguments for the interpreter (which would take many minutes at
     the full size): it runs at those, alternating with native at the same arguments, and its time at the
-    full size is extrapolated from the ratio of the two. Native is built first: when it cannot be (or the
+    full size is extrapolated (see bench_reduced). Native is built first: when it cannot be (or the
     module is missing) no other engine is prepared, and every cell fails with the reason."""
     name = program.id
     cells = {e.name: {"status": "ok", "reason": "", "compile": {}, "samples": []} for e in active}
@@ -222,7 +222,7 @@ def bench_program(program, args, interp_args, active, options, log):
             elif engine.name == "native" and reference is None:
                 reference = stdout
     for engine in reduced:
-        bench_reduced(program, interp_args, engine, active[0], cells, reference is not None, options, log)
+        bench_reduced(program, args, interp_args, engine, active[0], cells, reference is not None, options, log)
     for engine in active:
         cell = cells[engine.name]
         if cell["status"] == "ok" and not [s for s in cell["samples"] if not s["warmup"]]:
@@ -257,33 +257,44 @@ def finish(data, by_name):
             x = cell.get("extrapolated")
             if x and cell["median"] is not None and report.ok(cells["native"]):
                 x["interp_median"] = cell["median"]
-                cell["median"] = x["interp_median"] / x["native_median"] * cells["native"]["median"]
+                if x.get("factor"):  # a repeat count: its ratio
+                    cell["median"] = x["interp_median"] * x["factor"]
+                else:  # native's ratio
+                    cell["median"] = x["interp_median"] / x["native_median"] * cells["native"]["median"]
             elif x:
                 cell["median"] = None
     if "startup" in data:
         startup.finish(data["startup"], offsets)
 
 
-def bench_reduced(program, args, engine, native, cells, native_ok, options, log):
-    """The interpreter at smaller arguments, alternating with native at the same: one native warm-up, then
-    as many native runs as at the full size, the interpreter's runs interleaved with the first of them."""
+def bench_reduced(program, full_args, args, engine, native, cells, native_ok, options, log):
+    """The interpreter at smaller arguments, and native at the same for the reference output; `finish` then
+    extrapolates the interpreter's time at full_args.
+
+    When the arguments differ in a repeat count (interp_extrapolation "repeats": program.interp_factor), the
+    time is the interpreter's times the ratio of the counts, and native runs once, for the reference. Else
+    it is the interpreter's times the ratio of native's medians at the two sizes, and native runs alternating
+    with it: one warm-up, then as many runs as at the full size, the interpreter's runs interleaved with the
+    first of them."""
     name = program.id
     cell = cells[engine.name]
     runs = getattr(options, engine.runs_key)
     if not native_ok or runs == 0:
         return
+    factor = program.interp_factor(full_args, args)
+    native_runs = 1 if factor else 1 + max(runs, options.runs)
     native_walls, reference = [], None
-    for round_index in range(1 + max(runs, options.runs)):
-        record, stdout, problem = run_checked(native, native.command(program, args), reference, options, log,
-                                              f"{name} {' '.join(args)} native")
-        if problem:
-            cell.update(status="failed", reason="native at the interpreter's size: " + problem)
-            return
-        reference = stdout
-        if round_index == 0:
-            continue
-        native_walls.append(record["wall_raw"])
-        if round_index > runs:
+    for round_index in range(max(native_runs, 1 + runs)):
+        if round_index < native_runs:
+            record, stdout, problem = run_checked(native, native.command(program, args), reference, options, log,
+                                                  f"{name} {' '.join(args)} native")
+            if problem:
+                cell.update(status="failed", reason="native at the interpreter's size: " + problem)
+                return
+            reference = stdout
+            if round_index > 0:
+                native_walls.append(record["wall_raw"])
+        if round_index == 0 or round_index > runs:
             continue
         record, _, problem = run_checked(engine, engine.command(program, args), reference, options, log,
                                          f"{name} {' '.join(args)} {engine.name} run {round_index}")
@@ -292,7 +303,8 @@ def bench_reduced(program, args, engine, native, cells, native_ok, options, log)
         if problem:
             cell.update(status="failed", reason=problem)
             return
-    cell["extrapolated"] = {"args": args, "native_samples": native_walls, "native_median": measure.median(native_walls)}
+    cell["extrapolated"] = {"args": args, "native_samples": native_walls, "native_median": measure.median(native_walls),
+                            "factor": factor}
 
 
 def main(argv):

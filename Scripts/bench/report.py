@@ -252,10 +252,15 @@ def run_time_table(data):
                         text += f" ({ratio(cell['median'] / native)})"
                     x = cell.get("extrapolated")
                     if x:
-                        notes.append(
-                            f"{name}/{engine}: extrapolated. At `{' '.join(x['args'])}` {engine} took "
-                            f"{seconds(x['interp_median'])} and native {seconds(x['native_median'])} (medians, "
-                            f"alternating); the time shown is that ratio times native's time at the full size.")
+                        at = f"{name}/{engine}: extrapolated. At `{' '.join(x['args'])}` {engine} took "
+                        if x.get("factor"):
+                            notes.append(f"{at}{seconds(x['interp_median'])} (median); the argument that differs is "
+                                         f"a repeat count, so the time shown is that times {x['factor']:g}, the ratio "
+                                         "of the counts.")
+                        else:
+                            notes.append(f"{at}{seconds(x['interp_median'])} and native "
+                                         f"{seconds(x['native_median'])} (medians, alternating); the time shown is "
+                                         "that ratio times native's time at the full size.")
                         text = f"≈{text}[^{len(notes)}]"
                     row.append(text)
                 elif cell and cell["status"] == "excluded":
