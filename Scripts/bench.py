@@ -27,6 +27,7 @@ and on the team group only: about 20 minutes, 6 of them building the real progra
 Python 3 standard library only; a peer that is not installed is skipped with a note in the report.
 """
 import argparse
+import concurrent.futures
 import datetime
 import os
 import shutil
@@ -159,41 +160,74 @@ def run_checked(engine, argv, reference, options, log, what):
     return record, sample.stdout, problem
 
 
+def prepare_engines(program, active, cells, options, log):
+    """The untimed set-up of every engine for one program (builds, compiles); fills in each cell's compile
+    times or why it cannot run. Returns why no engine can run (no module, native's build failed), or None.
+
+    Nothing is timed meanwhile, so the builds may share the cores: those that are one compiler process at a
+    time (`one_core`: the native build, and wasm2c's module compile in each memory-check mode) run side by
+    side, as many at once as there are cores, in the order native, wasm2c-bounds, wasm2c (on 2 cores: native
+    beside the longer wasm2c compile, the other wasm2c compile in the first core free). Kiln's compile,
+    which uses every core itself, and wasmtime's (Cranelift, parallel) come after, one at a time. When
+    native cannot be built, nothing more is prepared and every cell fails with that reason."""
+    name = program.id
+    if not os.path.exists(program.wasm):
+        problem = f"no module at {os.path.relpath(program.wasm, ROOT)}"
+        for cell in cells.values():
+            cell.update(status="failed", reason=problem)
+        log(f"FAILED {name}: {problem}")
+        return problem
+    todo = []
+    for engine in active:
+        if engine.name == "interp" and program.group not in options.interp_groups:
+            cells[engine.name].update(status="excluded", reason="the interpreter runs on the groups " +
+                                      ", ".join(options.interp_groups) + " only (--interp-groups)")
+        else:
+            todo.append(engine)
+
+    def prepare(engine):
+        try:
+            return engine.prepare(program)
+        except (engines.Unsupported, engines.BuildFailed) as error:
+            return error
+
+    def settle(engine, outcome):
+        cell = cells[engine.name]
+        if isinstance(outcome, engines.Unsupported):
+            cell.update(status="unsupported", reason=str(outcome))
+        elif isinstance(outcome, engines.BuildFailed):
+            cell.update(status="failed", reason=str(outcome).splitlines()[0])
+            log(f"FAILED {name}: {engine.name}: {outcome}")
+        else:
+            cell["compile"] = outcome
+
+    order = ["native", "wasm2c-bounds", "wasm2c"]
+    pooled = sorted([e for e in todo if e.one_core], key=lambda e: order.index(e.name) if e.name in order else len(order))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, min(len(pooled), os.cpu_count() or 1))) as pool:
+        outcomes = list(pool.map(prepare, pooled))
+    for engine, outcome in zip(pooled, outcomes):
+        settle(engine, outcome)
+    if cells["native"]["status"] == "failed":
+        problem = cells["native"]["reason"]  # and so every other cell's: nothing to compare with
+        for cell in cells.values():
+            cell.update(status="failed", reason=problem, compile={})
+        return problem
+    for engine in todo:
+        if not engine.one_core:
+            settle(engine, prepare(engine))
+    return None
+
+
 def bench_program(program, args, interp_args, active, options, log):
-    """Prepares and runs every engine on one program; returns its cells and native's output.
+    """Prepares (prepare_engines) and runs every engine on one program; returns its cells and native's
+    output.
 
     interp_args, when given, are smaller arguments for the interpreter (which would take many minutes at
     the full size): it runs at those, alternating with native at the same arguments, and its time at the
-    full size is extrapolated (see bench_reduced). Native is built first: when it cannot be (or the
-    module is missing) no other engine is prepared, and every cell fails with the reason."""
+    full size is extrapolated (see bench_reduced). The timed runs run one at a time, after every build."""
     name = program.id
     cells = {e.name: {"status": "ok", "reason": "", "compile": {}, "samples": []} for e in active}
-    problem = None if os.path.exists(program.wasm) else f"no module at {os.path.relpath(program.wasm, ROOT)}"
-    for engine in active:
-        cell = cells[engine.name]
-        if problem:
-            cell.update(status="failed", reason=problem)
-            continue
-        if engine.name == "interp" and program.group not in options.interp_groups:
-            cell.update(status="excluded", reason="the interpreter runs on the groups " +
-                        ", ".join(options.interp_groups) + " only (--interp-groups)")
-            continue
-        try:
-            partner = {"wasm2c": "wasm2c-bounds"}.get(engine.name)
-            if partner and partner in cells and cells[partner]["status"] == "ok" and not problem:
-                # both variants' compiles side by side, one core each (see Wasm2c.prepare_pair)
-                cell["compile"] = engine.prepare_pair(next(e for e in active if e.name == partner), program)
-            else:
-                cell["compile"] = engine.prepare(program)
-        except engines.Unsupported as error:
-            cell.update(status="unsupported", reason=str(error))
-        except engines.BuildFailed as error:
-            cell.update(status="failed", reason=str(error).splitlines()[0])
-            log(f"FAILED {name}: {engine.name}: {error}")
-            if engine.name == "native":
-                problem = cell["reason"]  # and so every other cell's: nothing to compare with
-    if problem and cells["native"]["reason"] != problem:
-        log(f"FAILED {name}: {problem}")
+    prepare_engines(program, active, cells, options, log)
     runnable = [e for e in active if cells[e.name]["status"] == "ok"]
     reduced = [e for e in runnable if e.name == "interp" and interp_args and interp_args != args]
     runnable = [e for e in runnable if e not in reduced]

@@ -39,6 +39,7 @@ class Engine:
     name = ""
     runs_key = "runs"  # which option gives the number of timed runs
     min_warmup = 0  # untimed runs that must come first whatever --warmup says
+    one_core = False  # prepare is one compiler process at a time, so it may run beside another such one
 
     def __init__(self, ctx):
         self.ctx = ctx
@@ -73,6 +74,7 @@ class Native(Engine):
     `native.command`): the baseline."""
 
     name = "native"
+    one_core = True  # one $CC process, or a build command that runs one at a time (the corpus's do)
 
     def missing(self):
         return None if shutil.which(self.ctx.cc) else f"{self.ctx.cc} not found"
@@ -198,6 +200,9 @@ class Wasm2c(Engine):
     """
 
     RUNTIME = ["wasm-rt-impl.c", "wasm-rt-mem-impl.c", "wasm-rt-exceptions-impl.c"]
+    one_core = True  # one clang at a time
+    translations = {}  # directory -> translate time, or the exception: shared by the two variants
+    translation_lock = threading.Lock()
 
     def __init__(self, ctx, guard_pages):
         super().__init__(ctx)
@@ -205,7 +210,6 @@ class Wasm2c(Engine):
         self.name = "wasm2c" if guard_pages else "wasm2c-bounds"
         self.variant = "guard" if guard_pages else "bounds"
         self.runtime_objects = None
-        self.pending = None  # (program, times or exception) that prepare_pair left for this variant
         self.wabt = find_wabt()
 
     def missing(self):
@@ -283,48 +287,22 @@ class Wasm2c(Engine):
         return exe, times
 
     def prepare(self, program):
-        if self.pending is not None and self.pending[0] is program:  # built by prepare_pair
-            outcome, self.pending = self.pending[1], None
-            if isinstance(outcome, Exception):
-                raise outcome
-            return outcome
-        _, times = self.build(program.wasm, os.path.join(self.ctx.work, "wasm2c", program.slug))
-        return times
-
-    def prepare_pair(self, other, program):
-        """Prepares this variant and `other` (the other memory-check mode) at once: one translation, then the
-        two clang -O2 compiles of the module's C side by side, one per core (each is one single-threaded
-        process). Returns this variant's times; `other.prepare(program)` then returns its own."""
+        """The module's C from one translation that both variants share (the first to get here translates,
+        the other waits for it), then this variant's compile and link. bench.py runs the two variants' prepare
+        side by side, one core each."""
         directory = os.path.join(self.ctx.work, "wasm2c", program.slug)
-        for engine in [self, other]:
-            if engine.runtime_objects is None:
-                engine.build_runtime()
-        translate = None
-        if not os.path.exists(os.path.join(directory, "module.c")):
-            try:
-                translate = self.translate(program.wasm, directory)
-            except (Unsupported, BuildFailed) as error:
-                other.pending = (program, error)
-                raise
-        outcomes = {}
-
-        def build(engine):
-            try:
-                _, times = engine.build(program.wasm, directory)
-                if translate is not None:
-                    times["translate"] = translate
-                outcomes[engine.name] = times
-            except (Unsupported, BuildFailed) as error:
-                outcomes[engine.name] = error
-
-        thread = threading.Thread(target=build, args=(other,))
-        thread.start()
-        build(self)
-        thread.join()
-        other.pending = (program, outcomes[other.name])
-        if isinstance(outcomes[self.name], Exception):
-            raise outcomes[self.name]
-        return outcomes[self.name]
+        with Wasm2c.translation_lock:
+            if directory not in Wasm2c.translations:
+                try:
+                    Wasm2c.translations[directory] = self.translate(program.wasm, directory)
+                except (Unsupported, BuildFailed) as error:
+                    Wasm2c.translations[directory] = error
+            translated = Wasm2c.translations[directory]
+        if isinstance(translated, Exception):
+            raise translated
+        _, times = self.build(program.wasm, directory)
+        times["translate"] = translated
+        return times
 
     def command(self, program, args):
         return [os.path.join(self.ctx.work, "wasm2c", program.slug, self.variant + "-O2", "app")] + args

@@ -446,10 +446,12 @@ def write_markdown(data, path):
               "cache (lower to C, clang on its units in parallel, `--jobs` = "
               f"{m['cores']} cores, link, store) and then runs it, less the median of its timed runs; the "
               "runtime object was already in the cache (the next section times `kiln compile` itself). wasm2c: the "
-              "translation, then `clang -O2 -c` of the module's C (the two variants' compiles side by side, one core "
-              "each; the time is the guard-page variant's) and the link with wabt's runtime objects and the "
-              "WASI host, both built beforehand (not counted). The native build: the manifest's compile, or its "
-              "build command (which may build a library too). wasmtime: `Module(engine, wasm).serialize()` inside the "
+              "translation, then `clang -O2 -c` of the module's C (the time is the guard-page variant's) and the "
+              "link with wabt's runtime objects and the WASI host, both built beforehand (not counted). The native "
+              "build: the manifest's compile, or its build command (which may build a library too). The native "
+              "build and the two wasm2c variants' compiles, each one compiler process at a time, run side by side, "
+              f"as many at once as there are cores ({m['cores']}), one core each (no run is timed meanwhile); Kiln's compile and "
+              "wasmtime's come after, one at a time. wasmtime: `Module(engine, wasm).serialize()` inside the "
               "runner (Cranelift, parallel), Python's start-up not counted.", ""]
     lines += compile_table(data)
     lines += report_startup.section(data)
