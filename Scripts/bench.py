@@ -80,8 +80,8 @@ def parse_options(argv):
                         help="groups the interpreter runs on, comma-separated, or `all` (default team: it is 5-300x "
                              "slower than native)")
     parser.add_argument("--warmup", type=int, default=0,
-                        help="untimed runs first, except the interpreter's (default 0; kiln's and kiln-guard's first "
-                             "run, which compiles into their caches, is untimed whatever this says)")
+                        help="untimed runs first, except the interpreter's (default 0; kiln and kiln-guard compile "
+                             "into their caches beforehand, by two untimed runs at the program's --quick arguments)")
     parser.add_argument("--size-scale", type=float, default=1.0, help="scale each program's work by about F")
     parser.add_argument("--quick", action="store_true", help="tiny sizes and fewer start-up runs: a smoke test")
     parser.add_argument("--startup-runs", type=int, help="runs of each hello-world engine (default 20; 5 with --quick)")
@@ -232,9 +232,8 @@ def bench_program(program, args, interp_args, active, options, log):
     reduced = [e for e in runnable if e.name == "interp" and interp_args and interp_args != args]
     runnable = [e for e in runnable if e not in reduced]
     timed_runs = {e.name: getattr(options, e.runs_key) for e in runnable}
-    warmups = {e.name: (0 if e.runs_key == "interp_runs" else max(options.warmup, e.min_warmup)) for e in runnable}
+    warmups = {e.name: (0 if e.runs_key == "interp_runs" else options.warmup) for e in runnable}
     first = max(warmups.values(), default=0)
-    warmups["native"] = first  # native's output is the reference before any other engine runs
     reference = None
     for round_index in range(first + max(timed_runs.values(), default=0)):
         for engine in runnable:
@@ -277,11 +276,6 @@ def finish(data, by_name):
             good = cell["status"] == "ok" and timed
             cell["median"] = measure.median([s["wall"] for s in timed]) if good else None
             cell["rss_kib"] = measure.median([s["rss_kib"] for s in timed]) if good else None
-            if good and getattr(by_name[name], "compile_from_first_run", False) and cell["samples"][0]["warmup"]:
-                # kiln's first run compiled into its cache, then ran: its compile time is the difference
-                first = cell["samples"][0]["wall_raw"]
-                cell["compile"]["first_run"] = first
-                cell["compile"]["compile"] = max(0.0, first - measure.median([s["wall_raw"] for s in timed]))
             if good and offsets[name] > 0 and cell["median"] <= 0:
                 raw = measure.median([s["wall_raw"] for s in timed])
                 cell.update(status="noise", median=None, reason=(

@@ -38,7 +38,6 @@ def timed(argv, what, env=None, cwd=None):
 class Engine:
     name = ""
     runs_key = "runs"  # which option gives the number of timed runs
-    min_warmup = 0  # untimed runs that must come first whatever --warmup says
     one_core = False  # prepare is one compiler process at a time, so it may run beside another such one
 
     def __init__(self, ctx):
@@ -103,15 +102,14 @@ class Native(Engine):
 class Kiln(Engine):
     """`kiln run --opt 2 M.wasm -- ARGS` from a warm cache of its own.
 
-    No compile before the runs: the first, untimed run compiles the module into the cache (and runs it), and
-    bench.py takes that run less the median of the timed runs as the compile time (`compile_from_first_run`),
-    so that no module is compiled twice. Only the runtime object is built beforehand, into the same cache,
-    so that it is in no program's time."""
+    `prepare` compiles the module into the cache the way a user's first run does, by `kiln run` at the
+    program's --quick arguments (a run of a few milliseconds), then runs it so once more from the warm cache:
+    the first less the second is the compile time. The runtime object is built into the same cache before
+    that, so that it is in no program's time. No module is compiled twice, and no run at the full size is
+    spent on compiling."""
 
     name = "kiln"
-    min_warmup = 1
     extra = []  # kiln's options besides --opt
-    compile_from_first_run = True
 
     def __init__(self, ctx):
         super().__init__(ctx)
@@ -146,7 +144,16 @@ class Kiln(Engine):
 
     def prepare(self, program):
         self.warm_runtime()
-        return {}
+        quick = program.arguments(True, 1.0)[0]
+        walls = []
+        for what in ["compiling into the cache", "from the warm cache"]:
+            sample = measure.run(self.command(program, quick), env=self.env(), timeout=self.ctx.timeout)
+            if sample.failure():
+                text = sample.stderr.decode(errors="replace").strip()
+                raise BuildFailed(f"kiln run at the quick arguments ({what}) failed ({sample.failure()}): "
+                                  f"{' '.join(self.command(program, quick))[:300]}\n{text[-2000:]}")
+            walls.append(sample.wall)
+        return {"first_run": walls[0], "quick_run": walls[1], "compile": max(0.0, walls[0] - walls[1])}
 
     def command(self, program, args):
         return [self.ctx.kiln, "run", "--opt", str(self.ctx.opt), *self.extra, program.wasm, "--"] + args

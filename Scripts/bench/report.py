@@ -308,7 +308,7 @@ def rss_table(data):
 def compile_table(data):
     engines = data["engines"]
     cols = [("native", "native build", lambda c: c.get("cc")),
-            ("kiln", "kiln: first run − median run", lambda c: c.get("compile")),
+            ("kiln", "kiln: first run − second run (quick args)", lambda c: c.get("compile")),
             ("wasm2c", "wasm2c + clang -O2 (translate + cc + link)", None),
             ("wasmtime", "wasmtime precompile (Cranelift)", lambda c: c.get("precompile"))]
     cols = [c for c in cols if c[0] in engines]
@@ -392,10 +392,10 @@ def write_markdown(data, path):
         "## Run time",
         "",
         f"Median whole-process wall time of {plural(o['runs'], 'timed run')} per engine ({o['interp_runs']} for "
-        f"`interp`) after {plural(o['warmup'], 'untimed warm-up run')} (none for `interp`; the first run of "
-        "`kiln` and `kiln-guard`, which compiles into their caches, is always untimed, and native then has one "
-        "too, since its output is the reference), "
-        "engines alternating run by run; in parentheses the ratio to native (lower is better). Every run's "
+        f"`interp`) after {plural(o['warmup'], 'untimed warm-up run')} (none for `interp`; `kiln` and "
+        "`kiln-guard` compiled each module into their caches beforehand, by a run at the program's `--quick` "
+        "arguments, see \"Compile time per program\"), engines alternating run by run, native first (its output "
+        "is the reference); in parentheses the ratio to native (lower is better). Every run's "
         "stdout was compared with native's byte for byte. The programs come in groups, one per manifest "
         "(`Fixtures/bench/**/bench.json`, see `Fixtures/bench/README.md`); an argument `<F>` stands for the "
         "text of the file F beside the manifest.",
@@ -442,10 +442,11 @@ def write_markdown(data, path):
               "Python's)" + ("; for `wasmtime` it includes the Python interpreter." if "wasmtime" in data["engines"] else "."), ""]
     lines += rss_table(data)
     lines += ["", "## Compile time per program", "",
-              "One compile each. Kiln: the first `kiln run --opt 2` of the module, which compiles it into the "
-              "cache (lower to C, clang on its units in parallel, `--jobs` = "
-              f"{m['cores']} cores, link, store) and then runs it, less the median of its timed runs; the "
-              "runtime object was already in the cache (the next section times `kiln compile` itself). wasm2c: the "
+              "One compile each. Kiln: the first `kiln run --opt 2` of the module, at the program's `--quick` "
+              "arguments, which compiles it into the cache (lower to C, clang on its units in parallel, `--jobs` = "
+              f"{m['cores']} cores, link, store) and then runs it for a few milliseconds, less a second such run "
+              "from the warm cache; the runtime object was already in the cache (the next section times `kiln "
+              "compile` itself). wasm2c: the "
               "translation, then `clang -O2 -c` of the module's C (the time is the guard-page variant's) and the "
               "link with wabt's runtime objects and the WASI host, both built beforehand (not counted). The native "
               "build: the manifest's compile, or its build command (which may build a library too). The native "
