@@ -165,9 +165,10 @@ def prepare_engines(program, active, cells, options, log):
     times or why it cannot run. Returns why no engine can run (no module, native's build failed), or None.
 
     Nothing is timed meanwhile, so the builds may share the cores: those that are one compiler process at a
-    time (`one_core`: the native build, and wasm2c's module compile in each memory-check mode) run side by
-    side, as many at once as there are cores, in the order native, wasm2c-bounds, wasm2c (on 2 cores: native
-    beside the longer wasm2c compile, the other wasm2c compile in the first core free). Kiln's compile,
+    time (`one_core_for`: the native build, wasm2c's module compile in each memory-check mode, and Kiln's
+    compile of a module it does not split) run side by side, as many at once as there are cores, in the
+    order native, wasm2c-bounds, wasm2c, kiln, kiln-guard (on 2 cores, for a big module: native beside the
+    longer wasm2c compile, the other wasm2c compile in the first core free). Kiln's compile of a split module,
     which uses every core itself, and wasmtime's (Cranelift, parallel) come after, one at a time. When
     native cannot be built, nothing more is prepared and every cell fails with that reason."""
     name = program.id
@@ -201,8 +202,9 @@ def prepare_engines(program, active, cells, options, log):
         else:
             cell["compile"] = outcome
 
-    order = ["native", "wasm2c-bounds", "wasm2c"]
-    pooled = sorted([e for e in todo if e.one_core], key=lambda e: order.index(e.name) if e.name in order else len(order))
+    order = ["native", "wasm2c-bounds", "wasm2c", "kiln", "kiln-guard"]
+    pooled = sorted([e for e in todo if e.one_core_for(program)],
+                    key=lambda e: order.index(e.name) if e.name in order else len(order))
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, min(len(pooled), os.cpu_count() or 1))) as pool:
         outcomes = list(pool.map(prepare, pooled))
     for engine, outcome in zip(pooled, outcomes):
@@ -213,7 +215,7 @@ def prepare_engines(program, active, cells, options, log):
             cell.update(status="failed", reason=problem, compile={})
         return problem
     for engine in todo:
-        if not engine.one_core:
+        if engine not in pooled:
             settle(engine, prepare(engine))
     return None
 
@@ -364,6 +366,11 @@ def main(argv):
             log(f"skipping {name}: {reason}")
         else:
             active.append(by_name[name])
+    for engine in active:
+        try:
+            engine.setup()  # the runtimes that kiln and wasm2c link, before any program's compile is timed
+        except engines.BuildFailed as error:
+            log(f"{engine.name}: set-up failed (every program's {engine.name} cell will say why): {error}")
     if not active or active[0].name != "native":
         log("the native baseline cannot be built: " + skipped.get("native", "?"))
         return 2

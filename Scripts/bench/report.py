@@ -449,10 +449,12 @@ def write_markdown(data, path):
               "compile` itself). wasm2c: the "
               "translation, then `clang -O2 -c` of the module's C (the time is the guard-page variant's) and the "
               "link with wabt's runtime objects and the WASI host, both built beforehand (not counted). The native "
-              "build: the manifest's compile, or its build command (which may build a library too). The native "
-              "build and the two wasm2c variants' compiles, each one compiler process at a time, run side by side, "
-              f"as many at once as there are cores ({m['cores']}), one core each (no run is timed meanwhile); Kiln's compile and "
-              "wasmtime's come after, one at a time. wasmtime: `Module(engine, wasm).serialize()` inside the "
+              "build: the manifest's compile, or its build command (which may build a library too). The builds "
+              "that are one compiler process at a time (the native build, the two wasm2c variants' compiles, and "
+              "Kiln's two compiles of a module it does not split into units: the team's and the kernels') run side "
+              f"by side, as many at once as there are cores ({m['cores']}), one core each (no run is timed "
+              "meanwhile); Kiln's compiles of a split module, which use every core, and wasmtime's come after, one "
+              "at a time. wasmtime: `Module(engine, wasm).serialize()` inside the "
               "runner (Cranelift, parallel), Python's start-up not counted.", ""]
     lines += compile_table(data)
     lines += report_startup.section(data)
