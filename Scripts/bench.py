@@ -20,9 +20,10 @@ and OUT/report.svg (ratio to native per program, log scale).
                            [--runs 3] [--interp-runs 1] [--interp-groups team|all] [--size-scale F]
                            [--kiln-dir DIR] [--manifest M.json …] [--out bench/]
 
-Run budget of a full run (about 36 programs of 0.5-1 s native each, 2 cores): 3 timed runs per engine,
-no warm-up but kiln's and kiln-guard's first run (which compiles into their caches), the interpreter once
-and on the team group only: about 20 minutes, 6 of them building the real programs (Fixtures/bench/README.md).
+Run budget of a full run (about 36 programs of 0.55-0.75 s native each, 2 cores): 3 timed runs per engine,
+no warm-up, the interpreter once and on the team group only (at smaller sizes where it would take more
+than about 3 s), builds side by side where each is one compiler process, timed runs alone: about 19
+minutes, 7.5 of them building the real programs (Fixtures/bench/README.md).
 
 Python 3 standard library only; a peer that is not installed is skipped with a note in the report.
 """
