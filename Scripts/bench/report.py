@@ -255,7 +255,7 @@ def run_time_table(data):
                         at = f"{name}/{engine}: extrapolated. At `{' '.join(x['args'])}` {engine} took "
                         if x.get("factor"):
                             notes.append(f"{at}{seconds(x['interp_median'])} (median); the argument that differs is "
-                                         f"a repeat count, so the time shown is that times {x['factor']:g}, the ratio "
+                                         f"a repeat count, so the time shown is that times {x['factor']:.3g}, the ratio "
                                          "of the counts.")
                         else:
                             notes.append(f"{at}{seconds(x['interp_median'])} and native "
