@@ -20,13 +20,15 @@ and OUT/report.svg (ratio to native per program, log scale).
                            [--runs 3] [--interp-runs 1] [--interp-groups team|all] [--size-scale F]
                            [--kiln-dir DIR] [--manifest M.json …] [--out bench/]
 
-Run budget of a full run (about 36 programs of 0.5-1 s native each, 2 cores): 3 timed runs per engine,
-no warm-up but kiln's and kiln-guard's first run (which compiles into their caches), the interpreter once
-and on the team group only: about 20 minutes, 6 of them building the real programs (Fixtures/bench/README.md).
+Run budget of a full run (about 36 programs of 0.55-0.75 s native each, 2 cores): 3 timed runs per engine,
+no warm-up, the interpreter once and on the team group only (at smaller sizes where it would take more
+than about 3 s), builds side by side where each is one compiler process, timed runs alone: about 19
+minutes, 7.5 of them building the real programs (Fixtures/bench/README.md).
 
 Python 3 standard library only; a peer that is not installed is skipped with a note in the report.
 """
 import argparse
+import concurrent.futures
 import datetime
 import os
 import shutil
@@ -79,8 +81,8 @@ def parse_options(argv):
                         help="groups the interpreter runs on, comma-separated, or `all` (default team: it is 5-300x "
                              "slower than native)")
     parser.add_argument("--warmup", type=int, default=0,
-                        help="untimed runs first, except the interpreter's (default 0; kiln's and kiln-guard's first "
-                             "run, which compiles into their caches, is untimed whatever this says)")
+                        help="untimed runs first, except the interpreter's (default 0; kiln and kiln-guard compile "
+                             "into their caches beforehand, by two untimed runs at the program's --quick arguments)")
     parser.add_argument("--size-scale", type=float, default=1.0, help="scale each program's work by about F")
     parser.add_argument("--quick", action="store_true", help="tiny sizes and fewer start-up runs: a smoke test")
     parser.add_argument("--startup-runs", type=int, help="runs of each hello-world engine (default 20; 5 with --quick)")
@@ -159,48 +161,82 @@ def run_checked(engine, argv, reference, options, log, what):
     return record, sample.stdout, problem
 
 
+def prepare_engines(program, active, cells, options, log):
+    """The untimed set-up of every engine for one program (builds, compiles); fills in each cell's compile
+    times or why it cannot run. Returns why no engine can run (no module, native's build failed), or None.
+
+    Nothing is timed meanwhile, so the builds may share the cores: those that are one compiler process at a
+    time (`one_core_for`: the native build, wasm2c's module compile in each memory-check mode, and Kiln's
+    compile of a module it does not split) run side by side, as many at once as there are cores, in the
+    order native, wasm2c-bounds, wasm2c, kiln, kiln-guard (on 2 cores, for a big module: native beside the
+    longer wasm2c compile, the other wasm2c compile in the first core free). Kiln's compile of a split module,
+    which uses every core itself, and wasmtime's (Cranelift, parallel) come after, one at a time. When
+    native cannot be built, nothing more is prepared and every cell fails with that reason."""
+    name = program.id
+    if not os.path.exists(program.wasm):
+        problem = f"no module at {os.path.relpath(program.wasm, ROOT)}"
+        for cell in cells.values():
+            cell.update(status="failed", reason=problem)
+        log(f"FAILED {name}: {problem}")
+        return problem
+    todo = []
+    for engine in active:
+        if engine.name == "interp" and program.group not in options.interp_groups:
+            cells[engine.name].update(status="excluded", reason="the interpreter runs on the groups " +
+                                      ", ".join(options.interp_groups) + " only (--interp-groups)")
+        else:
+            todo.append(engine)
+
+    def prepare(engine):
+        try:
+            return engine.prepare(program)
+        except (engines.Unsupported, engines.BuildFailed) as error:
+            return error
+
+    def settle(engine, outcome):
+        cell = cells[engine.name]
+        if isinstance(outcome, engines.Unsupported):
+            cell.update(status="unsupported", reason=str(outcome))
+        elif isinstance(outcome, engines.BuildFailed):
+            cell.update(status="failed", reason=str(outcome).splitlines()[0])
+            log(f"FAILED {name}: {engine.name}: {outcome}")
+        else:
+            cell["compile"] = outcome
+
+    order = ["native", "wasm2c-bounds", "wasm2c", "kiln", "kiln-guard"]
+    pooled = sorted([e for e in todo if e.one_core_for(program)],
+                    key=lambda e: order.index(e.name) if e.name in order else len(order))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, min(len(pooled), os.cpu_count() or 1))) as pool:
+        outcomes = list(pool.map(prepare, pooled))
+    for engine, outcome in zip(pooled, outcomes):
+        settle(engine, outcome)
+    if cells["native"]["status"] == "failed":
+        problem = cells["native"]["reason"]  # and so every other cell's: nothing to compare with
+        for cell in cells.values():
+            cell.update(status="failed", reason=problem, compile={})
+        return problem
+    for engine in todo:
+        if engine not in pooled:
+            settle(engine, prepare(engine))
+    return None
+
+
 def bench_program(program, args, interp_args, active, options, log):
-    """Prepares and runs every engine on one program; returns its cells and native's output.
+    """Prepares (prepare_engines) and runs every engine on one program; returns its cells and native's
+    output.
 
     interp_args, when given, are smaller arguments for the interpreter (which would take many minutes at
     the full size): it runs at those, alternating with native at the same arguments, and its time at the
-    full size is extrapolated from the ratio of the two. Native is built first: when it cannot be (or the
-    module is missing) no other engine is prepared, and every cell fails with the reason."""
+    full size is extrapolated (see bench_reduced). The timed runs run one at a time, after every build."""
     name = program.id
     cells = {e.name: {"status": "ok", "reason": "", "compile": {}, "samples": []} for e in active}
-    problem = None if os.path.exists(program.wasm) else f"no module at {os.path.relpath(program.wasm, ROOT)}"
-    for engine in active:
-        cell = cells[engine.name]
-        if problem:
-            cell.update(status="failed", reason=problem)
-            continue
-        if engine.name == "interp" and program.group not in options.interp_groups:
-            cell.update(status="excluded", reason="the interpreter runs on the groups " +
-                        ", ".join(options.interp_groups) + " only (--interp-groups)")
-            continue
-        try:
-            partner = {"wasm2c": "wasm2c-bounds"}.get(engine.name)
-            if partner and partner in cells and cells[partner]["status"] == "ok" and not problem:
-                # both variants' compiles side by side, one core each (see Wasm2c.prepare_pair)
-                cell["compile"] = engine.prepare_pair(next(e for e in active if e.name == partner), program)
-            else:
-                cell["compile"] = engine.prepare(program)
-        except engines.Unsupported as error:
-            cell.update(status="unsupported", reason=str(error))
-        except engines.BuildFailed as error:
-            cell.update(status="failed", reason=str(error).splitlines()[0])
-            log(f"FAILED {name}: {engine.name}: {error}")
-            if engine.name == "native":
-                problem = cell["reason"]  # and so every other cell's: nothing to compare with
-    if problem and cells["native"]["reason"] != problem:
-        log(f"FAILED {name}: {problem}")
+    prepare_engines(program, active, cells, options, log)
     runnable = [e for e in active if cells[e.name]["status"] == "ok"]
     reduced = [e for e in runnable if e.name == "interp" and interp_args and interp_args != args]
     runnable = [e for e in runnable if e not in reduced]
     timed_runs = {e.name: getattr(options, e.runs_key) for e in runnable}
-    warmups = {e.name: (0 if e.runs_key == "interp_runs" else max(options.warmup, e.min_warmup)) for e in runnable}
+    warmups = {e.name: (0 if e.runs_key == "interp_runs" else options.warmup) for e in runnable}
     first = max(warmups.values(), default=0)
-    warmups["native"] = first  # native's output is the reference before any other engine runs
     reference = None
     for round_index in range(first + max(timed_runs.values(), default=0)):
         for engine in runnable:
@@ -222,7 +258,7 @@ def bench_program(program, args, interp_args, active, options, log):
             elif engine.name == "native" and reference is None:
                 reference = stdout
     for engine in reduced:
-        bench_reduced(program, interp_args, engine, active[0], cells, reference is not None, options, log)
+        bench_reduced(program, args, interp_args, engine, active[0], cells, reference is not None, options, log)
     for engine in active:
         cell = cells[engine.name]
         if cell["status"] == "ok" and not [s for s in cell["samples"] if not s["warmup"]]:
@@ -243,11 +279,6 @@ def finish(data, by_name):
             good = cell["status"] == "ok" and timed
             cell["median"] = measure.median([s["wall"] for s in timed]) if good else None
             cell["rss_kib"] = measure.median([s["rss_kib"] for s in timed]) if good else None
-            if good and getattr(by_name[name], "compile_from_first_run", False) and cell["samples"][0]["warmup"]:
-                # kiln's first run compiled into its cache, then ran: its compile time is the difference
-                first = cell["samples"][0]["wall_raw"]
-                cell["compile"]["first_run"] = first
-                cell["compile"]["compile"] = max(0.0, first - measure.median([s["wall_raw"] for s in timed]))
             if good and offsets[name] > 0 and cell["median"] <= 0:
                 raw = measure.median([s["wall_raw"] for s in timed])
                 cell.update(status="noise", median=None, reason=(
@@ -257,33 +288,44 @@ def finish(data, by_name):
             x = cell.get("extrapolated")
             if x and cell["median"] is not None and report.ok(cells["native"]):
                 x["interp_median"] = cell["median"]
-                cell["median"] = x["interp_median"] / x["native_median"] * cells["native"]["median"]
+                if x.get("factor"):  # a repeat count: its ratio
+                    cell["median"] = x["interp_median"] * x["factor"]
+                else:  # native's ratio
+                    cell["median"] = x["interp_median"] / x["native_median"] * cells["native"]["median"]
             elif x:
                 cell["median"] = None
     if "startup" in data:
         startup.finish(data["startup"], offsets)
 
 
-def bench_reduced(program, args, engine, native, cells, native_ok, options, log):
-    """The interpreter at smaller arguments, alternating with native at the same: one native warm-up, then
-    as many native runs as at the full size, the interpreter's runs interleaved with the first of them."""
+def bench_reduced(program, full_args, args, engine, native, cells, native_ok, options, log):
+    """The interpreter at smaller arguments, and native at the same for the reference output; `finish` then
+    extrapolates the interpreter's time at full_args.
+
+    When the arguments differ in a repeat count (interp_extrapolation "repeats": program.interp_factor), the
+    time is the interpreter's times the ratio of the counts, and native runs once, for the reference. Else
+    it is the interpreter's times the ratio of native's medians at the two sizes, and native runs alternating
+    with it: one warm-up, then as many runs as at the full size, the interpreter's runs interleaved with the
+    first of them."""
     name = program.id
     cell = cells[engine.name]
     runs = getattr(options, engine.runs_key)
     if not native_ok or runs == 0:
         return
+    factor = program.interp_factor(full_args, args)
+    native_runs = 1 if factor else 1 + max(runs, options.runs)
     native_walls, reference = [], None
-    for round_index in range(1 + max(runs, options.runs)):
-        record, stdout, problem = run_checked(native, native.command(program, args), reference, options, log,
-                                              f"{name} {' '.join(args)} native")
-        if problem:
-            cell.update(status="failed", reason="native at the interpreter's size: " + problem)
-            return
-        reference = stdout
-        if round_index == 0:
-            continue
-        native_walls.append(record["wall_raw"])
-        if round_index > runs:
+    for round_index in range(max(native_runs, 1 + runs)):
+        if round_index < native_runs:
+            record, stdout, problem = run_checked(native, native.command(program, args), reference, options, log,
+                                                  f"{name} {' '.join(args)} native")
+            if problem:
+                cell.update(status="failed", reason="native at the interpreter's size: " + problem)
+                return
+            reference = stdout
+            if round_index > 0:
+                native_walls.append(record["wall_raw"])
+        if round_index == 0 or round_index > runs:
             continue
         record, _, problem = run_checked(engine, engine.command(program, args), reference, options, log,
                                          f"{name} {' '.join(args)} {engine.name} run {round_index}")
@@ -292,7 +334,8 @@ def bench_reduced(program, args, engine, native, cells, native_ok, options, log)
         if problem:
             cell.update(status="failed", reason=problem)
             return
-    cell["extrapolated"] = {"args": args, "native_samples": native_walls, "native_median": measure.median(native_walls)}
+    cell["extrapolated"] = {"args": args, "native_samples": native_walls, "native_median": measure.median(native_walls),
+                            "factor": factor}
 
 
 def main(argv):
@@ -324,6 +367,11 @@ def main(argv):
             log(f"skipping {name}: {reason}")
         else:
             active.append(by_name[name])
+    for engine in active:
+        try:
+            engine.setup()  # the runtimes that kiln and wasm2c link, before any program's compile is timed
+        except engines.BuildFailed as error:
+            log(f"{engine.name}: set-up failed (every program's {engine.name} cell will say why): {error}")
     if not active or active[0].name != "native":
         log("the native baseline cannot be built: " + skipped.get("native", "?"))
         return 2

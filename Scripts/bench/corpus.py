@@ -16,7 +16,9 @@ Paths and commands are relative to the manifest's directory. An argument {"file"
 F. `native.command` builds the native executable at {out} (run in the manifest's directory, with $CC set);
 `native.sources` means `CC <cflags> <sources> -o <out> <libs>` (cflags default to -O2). `scale_arg` is the
 index of the argument that --size-scale multiplies by F ** scale_power, null when the program has none.
-`interp_share` (optional) divides that argument for the interpreter, whose time is then extrapolated.
+`interp_args` (optional) are smaller arguments for the interpreter, whose time at `args` is then extrapolated
+as `interp_extrapolation` says: "native" (the default), by the ratio of native's times at the two; "repeats"
+(argument `scale_arg` is a repeat count, the only one in which the two differ), by the ratio of the counts.
 """
 import glob
 import json
@@ -49,7 +51,8 @@ class Program:
         self.quick_spec = list(spec.get("quick_args", spec["args"]))
         self.scale_arg = spec.get("scale_arg")
         self.scale_power = float(spec.get("scale_power", 1))
-        self.interp_share = spec.get("interp_share")
+        self.interp_spec = spec.get("interp_args")
+        self.interp_extrapolation = spec.get("interp_extrapolation", "native")
         self.native = spec.get("native")
         self.source = spec.get("source")
         self.license = spec.get("license")
@@ -58,9 +61,24 @@ class Program:
             raise ManifestError(f"{where}: scale_arg {self.scale_arg} is not the index of a plain argument")
         if not isinstance(self.native, dict) or not ("command" in self.native or "sources" in self.native):
             raise ManifestError(f"{where}: 'native' needs a 'command' or 'sources'")
-        for arg in self.args_spec + self.quick_spec:
+        if self.interp_spec is not None and not isinstance(self.interp_spec, list):
+            raise ManifestError(f"{where}: interp_args must be a list")
+        for arg in self.args_spec + self.quick_spec + (self.interp_spec or []):
             if not isinstance(arg, str) and not (isinstance(arg, dict) and set(arg) == {"file"}):
                 raise ManifestError(f"{where}: an argument must be a string or {{\"file\": F}}, not {arg!r}")
+        if "interp_share" in spec:
+            raise ManifestError(f"{where}: 'interp_share' is gone: give the interpreter's arguments as 'interp_args'")
+        if self.interp_extrapolation not in ("native", "repeats"):
+            raise ManifestError(f"{where}: interp_extrapolation must be \"native\" or \"repeats\", "
+                                f"not {self.interp_extrapolation!r}")
+        if self.interp_spec is not None and self.interp_extrapolation == "repeats":
+            def count(arg):
+                return isinstance(arg, str) and arg.isdigit() and int(arg) > 0
+            differ = [i for i, (a, b) in enumerate(zip(self.args_spec, self.interp_spec)) if a != b]
+            if (self.scale_arg is None or len(self.interp_spec) != len(self.args_spec) or differ != [self.scale_arg]
+                    or not (count(self.args_spec[self.scale_arg]) and count(self.interp_spec[self.scale_arg]))):
+                raise ManifestError(f"{where}: with interp_extrapolation \"repeats\", interp_args must differ from "
+                                    "args in argument scale_arg only, a positive integer (the repeat count)")
 
     def resolve(self, arg):
         """An argument's text: {"file": F} becomes F's contents."""
@@ -72,18 +90,27 @@ class Program:
     def arguments(self, quick, size_scale):
         """(argv after the program name, the same for display, the interpreter's argv or None).
 
-        The display form shows {"file": F} as `<F>`. The interpreter's argv differs when the program has an
-        interp_share: its scale argument divided by that."""
-        spec = list(self.quick_spec if quick else self.args_spec)
-        if not quick and size_scale != 1.0 and self.scale_arg is not None:
-            spec[self.scale_arg] = scale(spec[self.scale_arg], size_scale ** self.scale_power)
+        The display form shows {"file": F} as `<F>`. The interpreter's argv is the manifest's interp_args
+        (their scale argument scaled like args's) when it has them, except with --quick."""
+        def sized(spec):
+            spec = list(spec)
+            if not quick and size_scale != 1.0 and self.scale_arg is not None:
+                spec[self.scale_arg] = scale(spec[self.scale_arg], size_scale ** self.scale_power)
+            return spec
+        spec = sized(self.quick_spec if quick else self.args_spec)
         args = [self.resolve(a) for a in spec]
         shown = [a if isinstance(a, str) else f"<{a['file']}>" for a in spec]
         interp_args = None
-        if self.interp_share and self.scale_arg is not None:
-            interp_args = list(args)
-            interp_args[self.scale_arg] = scale(args[self.scale_arg], 1 / self.interp_share)
+        if self.interp_spec is not None and not quick:
+            interp_args = [self.resolve(a) for a in sized(self.interp_spec)]
         return args, shown, interp_args
+
+    def interp_factor(self, args, interp_args):
+        """What the interpreter's time at interp_args is multiplied by for its time at args, when that is the
+        ratio of the repeat counts (interp_extrapolation "repeats"); None: by native's ratio."""
+        if self.interp_extrapolation != "repeats":
+            return None
+        return int(args[self.scale_arg]) / int(interp_args[self.scale_arg])
 
     def native_build(self, cc, out):
         """(argv, working directory) of the native build."""

