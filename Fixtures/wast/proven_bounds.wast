@@ -128,3 +128,44 @@
 (assert_trap (invoke "after_grow" (i32.const 131068)) "out of bounds memory access")
 (assert_return (invoke "after_grow" (i32.const 65520)) (i32.const 0))
 (assert_return (invoke "const_second_page") (i32.const 0))
+
+;; Addresses whose bounds follow from the instructions computing them (Sources/KilnLower/ValueRanges.swift):
+;; a masked table index needs no check when the whole table lies below the declared minimum, and keeps it
+;; when one more entry would not.
+(module
+  (memory 1)
+  (data (i32.const 64512) "\01\00\00\00")
+  (data (i32.const 65532) "\02\00\00\00")
+  ;; (x & 255) * 4 + 64512 + 4 <= 65536: in bounds for every x.
+  (func (export "table_in") (param $x i32) (result i32)
+    (i32.load offset=64512 (i32.shl (i32.and (local.get $x) (i32.const 255)) (i32.const 2))))
+  ;; One entry further: 255 * 4 + 64516 + 4 = 65540, so the last index traps.
+  (func (export "table_past") (param $x i32) (result i32)
+    (i32.load offset=64516 (i32.shl (i32.and (local.get $x) (i32.const 255)) (i32.const 2))))
+  ;; x >> 16 reaches 65535; with a 2-byte load at offset 0 the last index is the last byte plus one.
+  (func (export "shifted") (param $x i32) (result i32)
+    (i32.load16_u (i32.shr_u (local.get $x) (i32.const 16))))
+  ;; x % 65533 + 3 bytes: in bounds; x % 65534 + 4 bytes: not for x = 65533.
+  (func (export "rem_in") (param $x i32) (result i32) (i32.load8_u offset=2 (i32.rem_u (local.get $x) (i32.const 65533))))
+  (func (export "rem_past") (param $x i32) (result i32) (i32.load (i32.rem_u (local.get $x) (i32.const 65534))))
+  ;; A byte plus a byte, times 128: at most 65280 + 255 ... and a mask against an unknown value is unknown.
+  (func (export "bytes") (param $p i32) (result i32)
+    (i32.load8_u (i32.mul (i32.add (i32.load8_u (local.get $p)) (i32.load8_u offset=1 (local.get $p))) (i32.const 128))))
+  (func (export "or_past") (param $x i32) (result i32)
+    (i32.load (i32.or (i32.and (local.get $x) (i32.const 0xff00)) (i32.const 0xfd))))
+  (func (export "store_byte") (param $p i32) (param $v i32) (i32.store8 (local.get $p) (local.get $v)))
+)
+(assert_return (invoke "table_in" (i32.const 0)) (i32.const 1))
+(assert_return (invoke "table_in" (i32.const 0x1ff)) (i32.const 2))
+(assert_return (invoke "table_past" (i32.const 254)) (i32.const 2))
+(assert_trap (invoke "table_past" (i32.const 255)) "out of bounds memory access")
+(assert_return (invoke "shifted" (i32.const 0xfffeffff)) (i32.const 0))
+(assert_trap (invoke "shifted" (i32.const 0xffff0000)) "out of bounds memory access")
+(assert_return (invoke "rem_in" (i32.const 65532)) (i32.const 0))
+(assert_return (invoke "rem_past" (i32.const 65532)) (i32.const 2))
+(assert_trap (invoke "rem_past" (i32.const 65533)) "out of bounds memory access")
+(assert_return (invoke "store_byte" (i32.const 0) (i32.const 255)))
+(assert_return (invoke "store_byte" (i32.const 1) (i32.const 255)))
+(assert_return (invoke "bytes" (i32.const 0)) (i32.const 0))
+(assert_return (invoke "or_past" (i32.const 0xfe00)) (i32.const 0))
+(assert_trap (invoke "or_past" (i32.const 0xff00)) "out of bounds memory access")

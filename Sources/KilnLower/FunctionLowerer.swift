@@ -37,6 +37,8 @@ public struct FunctionLowerer: TypedInstructionSink {
     /// Bounds facts at the instruction being lowered, and the locals each loop assigns (ProvenBounds.swift).
     var bounds = ProvenBounds()
     var loopAssignments: [Int: Set<UInt32>]?
+    /// Bounds of i32 values by stack height (ValueRanges.swift).
+    var ranges: [Int: ValueRange] = [:]
     /// The innermost loop being recorded for versioning (LowerLoopVersioning.swift), if any.
     var loop: LoopRecording?
     var type = FunctionType(parameters: [], results: [])
@@ -68,6 +70,7 @@ public struct FunctionLowerer: TypedInstructionSink {
         self.body = body
         frames = [Frame(label: 0, kind: .function, live: true)]
         bounds = ProvenBounds()
+        ranges = [:]
         loopAssignments = context.boundsGuard ? nil : ProvenBounds.loopAssignments(body)
     }
 
@@ -139,7 +142,10 @@ public struct FunctionLowerer: TypedInstructionSink {
         result = nil
         recordLoopStep(instruction)
         settlePending(instruction)
-        defer { consumePending(instruction) }
+        defer {
+            updateRanges(instruction)
+            consumePending(instruction)
+        }
         switch instruction {
         case .block, .loop, .if: lowerEnter(instruction)
         case .else: lowerElse()

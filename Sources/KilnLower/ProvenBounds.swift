@@ -95,9 +95,9 @@ extension FunctionLowerer {
         guard !overflow else { return nil }
         if let local = addressLocal() {
             guard bounds.covers(local, end: end) else { return nil }
-        } else if let constant = addressConstant() {
+        } else if let high = addressConstant() ?? range(at: typing.base)?.high {
             // Memory 0 is never smaller than its declared minimum (an import's is checked when linking).
-            guard constant + end <= memory0.min * 65536 else { return nil }
+            guard high + end <= memory0.min * 65536 else { return nil }
         } else {
             return nil
         }

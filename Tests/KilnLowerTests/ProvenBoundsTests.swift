@@ -68,4 +68,23 @@ import Testing
             """)
         #expect(counts(c).checked == 4 && counts(c).proven == 0)
     }
+
+    /// Value ranges: a masked index into a table below the declared minimum needs no check; one entry
+    /// further, a shift or remainder that reaches past it, or a mask of an unknown value keep theirs
+    /// (Fixtures/wast/proven_bounds.wast runs the same functions).
+    @Test func maskedTableIndexes() throws {
+        let c = try lower("""
+            (module (memory 1)
+              (func (export "in") (param $x i32) (result i32)
+                (i32.load offset=64512 (i32.shl (i32.and (local.get $x) (i32.const 255)) (i32.const 2))))
+              (func (export "past") (param $x i32) (result i32)
+                (i32.load offset=64516 (i32.shl (i32.and (local.get $x) (i32.const 255)) (i32.const 2))))
+              (func (export "shifted") (param $x i32) (result i32) (i32.load16_u (i32.shr_u (local.get $x) (i32.const 16))))
+              (func (export "rem") (param $x i32) (result i32) (i32.load8_u offset=2 (i32.rem_u (local.get $x) (i32.const 65533))))
+              (func (export "bytes") (param $p i32) (result i32)
+                (i32.load8_u (i32.mul (i32.add (i32.load8_u (local.get $p)) (i32.load8_u offset=1 (local.get $p))) (i32.const 128))))
+              (func (export "unknown") (param $x i32) (param $y i32) (result i32) (i32.load8_u (i32.and (local.get $x) (local.get $y)))))
+            """)
+        #expect(counts(c).proven == 3 && counts(c).checked == 5)
+    }
 }
