@@ -43,6 +43,10 @@ static inline u8* kiln_memory_ptr(kiln_ctx* ctx, kiln_memory* m, u64 addr, u64 n
   return m->data + addr;
 }
 
+/* The check of a load widened to cover later loads and stores through the same base (explicit bounds mode;
+ * Sources/KilnLower/WidenedChecks.swift): traps unless [addr, addr + n) lies inside memory m. */
+static inline void kiln_memory_check(kiln_ctx* ctx, kiln_memory* m, u64 addr, u64 n) { (void)kiln_memory_ptr(ctx, m, addr, n); }
+
 /* Bounds mode "guard": a load is checked by the fault its bytes cause, so all of them must be read. clang
  * drops a load whose value is never used and narrows one whose value is only partly used (a wrap, a mask,
  * one lane) to the bytes used, which can stop short of the guard page: the access then returns instead of

@@ -32,6 +32,11 @@ struct CWriter {
         statement(text, comment)
     }
 
+    /// Rewrites an earlier line in place (its index stays valid).
+    mutating func replace(line index: Int, with text: String) {
+        lines[index] = text
+    }
+
     mutating func truncate(to count: Int) {
         lines.removeSubrange(count...)
     }

@@ -37,6 +37,8 @@ public struct FunctionLowerer: TypedInstructionSink {
     /// Bounds facts at the instruction being lowered, and the locals each loop assigns (ProvenBounds.swift).
     var bounds = ProvenBounds()
     var loopAssignments: [Int: Set<UInt32>]?
+    /// Checked loads still open to widening, by the local they address through (WidenedChecks.swift).
+    var openChecks: [UInt32: OpenCheck] = [:]
     /// Bounds of i32 values by stack height (ValueRanges.swift).
     var ranges: [Int: ValueRange] = [:]
     /// The innermost loop being recorded for versioning (LowerLoopVersioning.swift), if any.
@@ -71,6 +73,7 @@ public struct FunctionLowerer: TypedInstructionSink {
         frames = [Frame(label: 0, kind: .function, live: true)]
         bounds = ProvenBounds()
         ranges = [:]
+        openChecks = [:]
         loopAssignments = context.boundsGuard ? nil : ProvenBounds.loopAssignments(body)
     }
 
@@ -141,6 +144,7 @@ public struct FunctionLowerer: TypedInstructionSink {
         previousResult = result
         result = nil
         recordLoopStep(instruction)
+        if Self.endsStraightLine(instruction) { openChecks.removeAll() }
         settlePending(instruction)
         defer {
             updateRanges(instruction)

@@ -70,7 +70,8 @@ import Testing
     }
 
     /// Value ranges: a masked index into a table below the declared minimum needs no check; one entry
-    /// further, a shift or remainder that reaches past it, or a mask of an unknown value keep theirs
+    /// further, a shift or remainder that reaches past it, or a mask of an unknown value keep theirs (the two
+    /// byte loads of "bytes" share one widened check)
     /// (Fixtures/wast/proven_bounds.wast runs the same functions).
     @Test func maskedTableIndexes() throws {
         let c = try lower("""
@@ -85,6 +86,22 @@ import Testing
                 (i32.load8_u (i32.mul (i32.add (i32.load8_u (local.get $p)) (i32.load8_u offset=1 (local.get $p))) (i32.const 128))))
               (func (export "unknown") (param $x i32) (param $y i32) (result i32) (i32.load8_u (i32.and (local.get $x) (local.get $y)))))
             """)
-        #expect(counts(c).proven == 3 && counts(c).checked == 5)
+        #expect(counts(c).proven == 4 && counts(c).checked == 4)
+    }
+
+    /// Loads through one local in straight-line code share the first one's check, widened; a store or a
+    /// call between keeps the later access's own check (Fixtures/wast/proven_bounds.wast traps them all).
+    @Test func straightLineLoadsShareAWidenedCheck() throws {
+        let c = try lower("""
+            (module (memory 1) (func $f)
+              (func (export "a") (param $p i32) (result i32)
+                (i32.add (i32.load8_u (local.get $p)) (i32.add (i32.load offset=8 (local.get $p)) (i32.load16_u offset=2 (local.get $p)))))
+              (func (export "b") (param $p i32) (result i32)
+                (drop (i32.load8_u (local.get $p)))
+                (call $f)
+                (i32.load offset=8 (local.get $p))))
+            """)
+        #expect(c.components(separatedBy: "kiln_memory_check(ctx, mem0, (u64)l0, 12u); ").count == 2)
+        #expect(counts(c).proven == 2 && counts(c).checked == 3)
     }
 }

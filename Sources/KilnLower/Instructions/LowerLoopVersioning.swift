@@ -192,6 +192,11 @@ extension FunctionLowerer {
 
     /// The unchecked statement for a load, `\0` standing for its pointer (memarg offset included there).
     static func fastLoad(_ load: Instruction.Load, output: String) -> (String, UInt64)? {
+        fastLoadExpression(load).map { ("\(output) = \($0.0);", $0.1) }
+    }
+
+    /// The unchecked load's value, `\0` standing for its pointer, and the bytes it reads.
+    static func fastLoadExpression(_ load: Instruction.Load) -> (String, UInt64)? {
         let (expression, size): (String, UInt64)
         switch load {
         case .i32Load: (expression, size) = ("kiln_i32_load_at(\0)", 4)
@@ -211,7 +216,7 @@ extension FunctionLowerer {
         case .i64Load32S: (expression, size) = ("kiln_i64_extend32_s(kiln_i32_load_at(\0))", 4)
         default: return nil
         }
-        return ("\(output) = \(expression);", size)
+        return (expression, size)
     }
 
     static func fastStore(_ store: Instruction.Store, value: String) -> (String, UInt64)? {

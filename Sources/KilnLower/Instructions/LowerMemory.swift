@@ -51,11 +51,15 @@ extension FunctionLowerer {
         guard let helper = Self.loadHelper(load) else { throw LoweringError("\(load) is not lowered yet") }
         let name = "\(helper.dropFirst(5)) offset=\(memarg.offset)"
         let fast = Self.fastLoad(load, output: output(0))
-        if let fast, let pointer = provenPointer(memarg, size: fast.1) {
+        if let fast, let pointer = provenPointer(memarg, size: fast.1) ?? widenedPointer(memarg, size: fast.1) {
             emit(fast.0.split(separator: "\0", omittingEmptySubsequences: false).joined(separator: pointer), name + " (in bounds)")
         } else {
-            emit("\(output(0)) = \(helper)(ctx, \(memory), \(address(input(0), memarg)));", name)
-            if let fast { noteCheckedAccess(memarg, size: fast.1) }
+            let call = "\(helper)(ctx, \(memory), \(address(input(0), memarg)))"
+            emit("\(output(0)) = \(call);", name)
+            if let fast, let expression = Self.fastLoadExpression(load)?.0 {
+                noteCheckedAccess(memarg, size: fast.1)
+                openCheck(memarg, size: fast.1, call: call, fast: expression)
+            }
         }
         if loop != nil { noteLoopAccess(fast, memarg, isStore: false) }
     }
@@ -64,12 +68,14 @@ extension FunctionLowerer {
         guard let helper = Self.storeHelper(store) else { throw LoweringError("\(store) is not lowered yet") }
         let name = "\(helper.dropFirst(5)) offset=\(memarg.offset)"
         let fast = Self.fastStore(store, value: input(1))
-        if let fast, let pointer = provenPointer(memarg, size: fast.1) {
+        if let fast, let pointer = provenPointer(memarg, size: fast.1) ?? widenedPointer(memarg, size: fast.1) {
             emit(fast.0.split(separator: "\0", omittingEmptySubsequences: false).joined(separator: pointer), name + " (in bounds)")
         } else {
             emit("\(helper)(ctx, \(memory), \(address(input(0), memarg)), \(input(1)));", name)
             if let fast { noteCheckedAccess(memarg, size: fast.1) }
         }
+        // A store is seen: no earlier check may now be moved past it (WidenedChecks.swift).
+        openChecks.removeAll()
         if loop != nil { noteLoopAccess(fast, memarg, isStore: true) }
     }
 }

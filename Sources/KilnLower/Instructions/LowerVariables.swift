@@ -14,6 +14,7 @@ extension FunctionLowerer {
     /// -Wself-assign would reject `l0 = l0;`).
     mutating func assignLocal(_ local: UInt32, _ name: String) {
         bounds.forget(local)
+        openChecks[local] = nil
         let value = input(0)
         guard value != CNames.local(local) else { return }
         // The previous instruction's statement, still the last line, computed this value into its slot:

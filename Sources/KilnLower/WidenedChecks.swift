@@ -1,0 +1,80 @@
+import KilnModel
+
+/// Several loads through one local in straight-line code share one check (explicit bounds mode).
+///
+/// A struct's fields are read in whatever order the program wants (`p+2`, `p+3`, `p+0`, `p+4` in zstd's
+/// sequence decoder, three such structs at once), so a check that only covers what came before leaves each
+/// wider field its own check. When a later access through the same local reaches further, the first load's
+/// check is widened to cover it and the later access goes unchecked. That moves a trap earlier, which is
+/// unobservable as long as nothing between the two could be seen from outside or trap differently: only
+/// loads, local assignments and arithmetic that cannot trap lie between (a store, call, global or table
+/// write, branch, label, division or float-to-int truncation ends the stretch), and the trap is the same
+/// "out of bounds memory access". A local assigned in between ends its own stretch.
+struct OpenCheck {
+    /// The line of the checked load, its checked call and the same load unchecked (`\0` for the pointer).
+    let line: Int
+    let call: String
+    let fast: String
+    let base: String
+    var end: UInt64
+}
+
+extension FunctionLowerer {
+    /// Whether an instruction ends the stretch in which a check may move earlier.
+    static func endsStraightLine(_ instruction: Instruction) -> Bool {
+        switch instruction {
+        // A store may still widen an earlier check (it would trap before writing either way); lowerStore ends
+        // the stretch after it.
+        case .localGet, .localSet, .localTee, .i32Const, .i64Const, .f32Const, .f64Const, .v128Const, .load, .store, .cmp,
+            .i32Eqz, .i64Eqz, .unary, .select, .typedSelect, .drop, .globalGet, .memorySize, .nop, .simd, .simdLane,
+            .i8x16Shuffle, .refNull, .refIsNull, .refFunc:
+            return false
+        case .binary(let op):
+            return [.i32DivS, .i32DivU, .i32RemS, .i32RemU, .i64DivS, .i64DivU, .i64RemS, .i64RemU].contains(op)
+        case .conversion(let op):
+            return [.i32TruncF32S, .i32TruncF32U, .i32TruncF64S, .i32TruncF64U,
+                    .i64TruncF32S, .i64TruncF32U, .i64TruncF64S, .i64TruncF64U].contains(op)
+        default:
+            return true
+        }
+    }
+
+    /// After a checked load through a local: it may be widened by later loads and stores (not in a loop being
+    /// recorded for versioning, whose copies rewrite access lines).
+    mutating func openCheck(_ memarg: MemArg, size: UInt64, call: String, fast: String) {
+        guard !context.boundsGuard, loop == nil, let local = addressLocal() else { return }
+        let (end, overflow) = memarg.offset.addingReportingOverflow(size)
+        guard !overflow, openChecks[local].map({ end > $0.end }) ?? true else { return }
+        let pointer = "\(memory)->data + \(address(input(0), memarg))"
+        openChecks[local] = OpenCheck(line: writer.lines.count - 1, call: call,
+                                      fast: fast.split(separator: "\0", omittingEmptySubsequences: false).joined(separator: pointer),
+                                      base: "(u64)\(CNames.local(local))", end: end)
+    }
+
+    /// An unchecked pointer for an access through a local with an open check, whose check now covers it too.
+    mutating func widenedPointer(_ memarg: MemArg, size: UInt64) -> String? {
+        guard !context.boundsGuard, loop == nil, let local = addressLocal(), var open = openChecks[local] else { return nil }
+        let (end, overflow) = memarg.offset.addingReportingOverflow(size)
+        guard !overflow else { return nil }
+        if end > open.end {
+            guard let line = writer.lines.indices.contains(open.line) ? writer.lines[open.line] : nil,
+                let indentEnd = line.firstIndex(where: { $0 != " " })
+            else { return nil }
+            var body = String(line[indentEnd...])
+            // The load's own call becomes unchecked once, then the check in front of it is rewritten.
+            if body.hasPrefix("kiln_memory_check(") {
+                guard let close = body.range(ofFirst: "; ") else { return nil }
+                body = String(body[close.upperBound...])
+            } else {
+                guard let call = body.range(ofFirst: open.call) else { return nil }
+                body.replaceSubrange(call, with: open.fast)
+            }
+            writer.replace(line: open.line, with: String(line[..<indentEnd])
+                + "kiln_memory_check(ctx, \(memory), \(open.base), \(end)u); " + body)
+            open.end = end
+            openChecks[local] = open
+            bounds.record(local, end: end)
+        }
+        return "\(memory)->data + \(address(input(0), memarg))"
+    }
+}
