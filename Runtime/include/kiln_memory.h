@@ -168,8 +168,12 @@ static inline void kiln_f32_store(kiln_ctx* ctx, kiln_memory* m, u64 addr, f32 v
 static inline void kiln_f64_store(kiln_ctx* ctx, kiln_memory* m, u64 addr, f64 value) {
   memcpy(kiln_memory_ptr(ctx, m, addr, 8), &value, 8);
 }
+/* One 16-byte store instruction at every -O level: at -O0 clang copies a memcpy of 16 bytes as two 8-byte
+ * moves, so in bounds mode "guard" a store straddling the end of memory wrote its first half before the
+ * second faulted (a trapping store must write nothing). */
+typedef u8 kiln_v128_unaligned __attribute__((vector_size(16), aligned(1), may_alias));
 static inline void kiln_v128_store(kiln_ctx* ctx, kiln_memory* m, u64 addr, kiln_v128 value) {
-  memcpy(kiln_memory_ptr(ctx, m, addr, 16), &value, 16);
+  *(kiln_v128_unaligned*)kiln_memory_ptr(ctx, m, addr, 16) = value;
 }
 static inline void kiln_i32_store8(kiln_ctx* ctx, kiln_memory* m, u64 addr, u32 value) {
   *kiln_memory_ptr(ctx, m, addr, 1) = (u8)value;
