@@ -9,8 +9,8 @@ import KilnModel
 /// commonest: a C function's frame is `sp - N` in a local (`global.get 0; i32.const 96; i32.sub;
 /// local.tee 7`), and LLVM's ConstraintElimination drops every fact about `zext(x - 96) + k` (it wants
 /// `x >= 96` proven first), so each access to the frame kept its own check (zstd's sequence decoder
-/// spends a third of its time in such functions). Constant addresses below memory 0's declared minimum
-/// need no check at all.
+/// spends a third of its time in such functions). Addresses below memory 0's declared minimum (constants,
+/// masked indexes: ValueRanges.swift) need no check at all.
 ///
 /// Facts are ends (memarg offset plus access size) of checked accesses per local. They flow along
 /// structured control: a branch to a block or if meets its facts into the frame's exit, and the code after
@@ -79,36 +79,34 @@ extension FunctionLowerer {
         return local
     }
 
-    /// The address operand's value when it is an i32 constant.
-    func addressConstant() -> UInt64? {
-        guard typing.base < pending.count, let atom = pending[typing.base], atom.local == nil, atom.type == .i32,
-            atom.expression.hasSuffix("u")
-        else { return nil }
-        let digits = atom.expression.dropLast()
-        return digits.hasPrefix("0x") ? UInt64(digits.dropFirst(2), radix: 16) : UInt64(digits)
+    /// The end of an access (memarg offset plus size) when its check may be left out or shared: explicit
+    /// bounds mode, a 32-bit memory 0, and no overflow.
+    func accessEnd(_ memarg: MemArg, size: UInt64) -> UInt64? {
+        guard !context.boundsGuard, let memory0 = context.space.memories.first, !memory0.isMemory64 else { return nil }
+        let (end, overflow) = memarg.offset.addingReportingOverflow(size)
+        return overflow ? nil : end
     }
+
+    /// The access's address as a pointer into memory 0, for an access proven in bounds.
+    mutating func uncheckedPointer(_ memarg: MemArg) -> String { "\(memory)->data + \(address(input(0), memarg))" }
 
     /// An unchecked pointer for an access of `size` bytes proven in bounds here, or nil (it needs its check).
     mutating func provenPointer(_ memarg: MemArg, size: UInt64) -> String? {
-        guard !context.boundsGuard, let memory0 = context.space.memories.first, !memory0.isMemory64 else { return nil }
-        let (end, overflow) = memarg.offset.addingReportingOverflow(size)
-        guard !overflow else { return nil }
+        guard let end = accessEnd(memarg, size: size) else { return nil }
         if let local = addressLocal() {
             guard bounds.covers(local, end: end) else { return nil }
-        } else if let high = addressConstant() ?? range(at: typing.base)?.high {
+        } else if let high = ranges[typing.base]?.high {
             // Memory 0 is never smaller than its declared minimum (an import's is checked when linking).
-            guard high + end <= memory0.min * 65536 else { return nil }
+            guard high + end <= context.space.memories[0].min * 65536 else { return nil }
         } else {
             return nil
         }
-        return "\(memory)->data + \(address(input(0), memarg))"
+        return uncheckedPointer(memarg)
     }
 
     /// After a checked access of `size` bytes: later accesses through the same local ending no further are in bounds.
     mutating func noteCheckedAccess(_ memarg: MemArg, size: UInt64) {
-        guard !context.boundsGuard, let local = addressLocal() else { return }
-        let (end, overflow) = memarg.offset.addingReportingOverflow(size)
-        if !overflow { bounds.record(local, end: end) }
+        if let local = addressLocal(), let end = accessEnd(memarg, size: size) { bounds.record(local, end: end) }
     }
 
     /// At a loop's label: what held before it, less what its body assigns.

@@ -22,12 +22,10 @@ struct ValueRange: Equatable {
 }
 
 extension FunctionLowerer {
-    /// The bounds of the value at stack height `height`, if known.
-    func range(at height: Int) -> ValueRange? { ranges[height] }
-
     /// After an instruction: what is known of the values it left on the stack. Every height from its base
     /// up is forgotten first, so a slot that control flow or a branch rewrote is never assumed.
     mutating func updateRanges(_ instruction: Instruction) {
+        guard !context.boundsGuard else { return }  // only explicit checks are left out by them
         let inputs = (0..<max(0, typing.heightBefore - typing.base)).map { ranges[typing.base + $0] }
         ranges = ranges.filter { $0.key < typing.base }
         guard typing.heightAfter == typing.base + 1, outputTypes.first == .i32,

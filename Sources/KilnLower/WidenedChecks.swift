@@ -11,12 +11,14 @@ import KilnModel
 /// write, branch, label, division or float-to-int truncation ends the stretch), and the trap is the same
 /// "out of bounds memory access". A local assigned in between ends its own stretch.
 struct OpenCheck {
-    /// The line of the checked load, its checked call and the same load unchecked (`\0` for the pointer).
+    /// The line of the checked load, its checked call, and the same load unchecked (its pointer in place).
     let line: Int
     let call: String
     let fast: String
-    let base: String
     var end: UInt64
+    /// The line's indentation and, once widened, its statement with the load unchecked (the widened check
+    /// goes in front of it).
+    var widened: (indent: String, statement: String)?
 }
 
 extension FunctionLowerer {
@@ -42,39 +44,29 @@ extension FunctionLowerer {
     /// After a checked load through a local: it may be widened by later loads and stores (not in a loop being
     /// recorded for versioning, whose copies rewrite access lines).
     mutating func openCheck(_ memarg: MemArg, size: UInt64, call: String, fast: String) {
-        guard !context.boundsGuard, loop == nil, let local = addressLocal() else { return }
-        let (end, overflow) = memarg.offset.addingReportingOverflow(size)
-        guard !overflow, openChecks[local].map({ end > $0.end }) ?? true else { return }
-        let pointer = "\(memory)->data + \(address(input(0), memarg))"
-        openChecks[local] = OpenCheck(line: writer.lines.count - 1, call: call,
-                                      fast: fast.split(separator: "\0", omittingEmptySubsequences: false).joined(separator: pointer),
-                                      base: "(u64)\(CNames.local(local))", end: end)
+        guard loop == nil, let local = addressLocal(), openChecks[local] == nil, let end = accessEnd(memarg, size: size) else { return }
+        openChecks[local] = OpenCheck(line: writer.lines.count - 1, call: call, fast: fast.withPointer(uncheckedPointer(memarg)), end: end)
     }
 
     /// An unchecked pointer for an access through a local with an open check, whose check now covers it too.
     mutating func widenedPointer(_ memarg: MemArg, size: UInt64) -> String? {
-        guard !context.boundsGuard, loop == nil, let local = addressLocal(), var open = openChecks[local] else { return nil }
-        let (end, overflow) = memarg.offset.addingReportingOverflow(size)
-        guard !overflow else { return nil }
+        guard loop == nil, let local = addressLocal(), var open = openChecks[local], let end = accessEnd(memarg, size: size)
+        else { return nil }
         if end > open.end {
-            guard let line = writer.lines.indices.contains(open.line) ? writer.lines[open.line] : nil,
-                let indentEnd = line.firstIndex(where: { $0 != " " })
-            else { return nil }
-            var body = String(line[indentEnd...])
-            // The load's own call becomes unchecked once, then the check in front of it is rewritten.
-            if body.hasPrefix("kiln_memory_check(") {
-                guard let close = body.range(ofFirst: "; ") else { return nil }
-                body = String(body[close.upperBound...])
-            } else {
-                guard let call = body.range(ofFirst: open.call) else { return nil }
-                body.replaceSubrange(call, with: open.fast)
+            if open.widened == nil {
+                let line = writer.lines[open.line]
+                guard let start = line.firstIndex(where: { $0 != " " }) else { return nil }
+                var statement = String(line[start...])
+                guard let call = statement.range(ofFirst: open.call) else { return nil }
+                statement.replaceSubrange(call, with: open.fast)
+                open.widened = (String(line[..<start]), statement)
             }
-            writer.replace(line: open.line, with: String(line[..<indentEnd])
-                + "kiln_memory_check(ctx, \(memory), \(open.base), \(end)u); " + body)
+            guard let (indent, statement) = open.widened else { return nil }
+            writer.replace(line: open.line, with: indent + "kiln_memory_check(ctx, \(memory), (u64)\(CNames.local(local)), \(end)u); " + statement)
             open.end = end
             openChecks[local] = open
             bounds.record(local, end: end)
         }
-        return "\(memory)->data + \(address(input(0), memarg))"
+        return uncheckedPointer(memarg)
     }
 }

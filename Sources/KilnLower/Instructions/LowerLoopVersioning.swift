@@ -24,6 +24,11 @@ struct LoopRecording {
 }
 
 /// The unchecked form of one access: its statement with `\0` for the index, and the bytes it touches.
+extension String {
+    /// An unchecked access's text with its pointer in place of `\0`.
+    func withPointer(_ pointer: String) -> String { split(separator: "\0", omittingEmptySubsequences: false).joined(separator: pointer) }
+}
+
 struct FastAccess {
     let statement: String
     let offset: UInt64
@@ -132,7 +137,7 @@ extension FunctionLowerer {
             }
             let pointer = terms.isEmpty ? group.name : "\(group.name) + (" + terms.joined(separator: " + ") + ")"
             let line = record.accessLines[member.number] - bodyStart
-            fastLines[line] = "  " + member.fast.statement.split(separator: "\0", omittingEmptySubsequences: false).joined(separator: pointer)
+            fastLines[line] = "  " + member.fast.statement.withPointer(pointer)
                 + " /* checked before the loop */"
         }
         // The back edge becomes the counted loop's own.
@@ -190,12 +195,8 @@ extension FunctionLowerer {
         return "(" + parts.joined(separator: " + ") + ")"
     }
 
-    /// The unchecked statement for a load, `\0` standing for its pointer (memarg offset included there).
-    static func fastLoad(_ load: Instruction.Load, output: String) -> (String, UInt64)? {
-        fastLoadExpression(load).map { ("\(output) = \($0.0);", $0.1) }
-    }
-
-    /// The unchecked load's value, `\0` standing for its pointer, and the bytes it reads.
+    /// The unchecked load's value, `\0` standing for its pointer (memarg offset included there), and the
+    /// bytes it reads.
     static func fastLoadExpression(_ load: Instruction.Load) -> (String, UInt64)? {
         let (expression, size): (String, UInt64)
         switch load {

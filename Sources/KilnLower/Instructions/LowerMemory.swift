@@ -50,18 +50,18 @@ extension FunctionLowerer {
     mutating func lowerLoad(_ load: Instruction.Load, _ memarg: MemArg) throws(LoweringError) {
         guard let helper = Self.loadHelper(load) else { throw LoweringError("\(load) is not lowered yet") }
         let name = "\(helper.dropFirst(5)) offset=\(memarg.offset)"
-        let fast = Self.fastLoad(load, output: output(0))
-        if let fast, let pointer = provenPointer(memarg, size: fast.1) ?? widenedPointer(memarg, size: fast.1) {
-            emit(fast.0.split(separator: "\0", omittingEmptySubsequences: false).joined(separator: pointer), name + " (in bounds)")
+        let unchecked = Self.fastLoadExpression(load)
+        if let (expression, size) = unchecked, let pointer = provenPointer(memarg, size: size) ?? widenedPointer(memarg, size: size) {
+            emit("\(output(0)) = \(expression.withPointer(pointer));", name + " (in bounds)")
         } else {
             let call = "\(helper)(ctx, \(memory), \(address(input(0), memarg)))"
             emit("\(output(0)) = \(call);", name)
-            if let fast, let expression = Self.fastLoadExpression(load)?.0 {
-                noteCheckedAccess(memarg, size: fast.1)
-                openCheck(memarg, size: fast.1, call: call, fast: expression)
+            if let (expression, size) = unchecked {
+                noteCheckedAccess(memarg, size: size)
+                openCheck(memarg, size: size, call: call, fast: expression)
             }
         }
-        if loop != nil { noteLoopAccess(fast, memarg, isStore: false) }
+        if loop != nil { noteLoopAccess(unchecked.map { ("\(output(0)) = \($0.0);", $0.1) }, memarg, isStore: false) }
     }
 
     mutating func lowerStore(_ store: Instruction.Store, _ memarg: MemArg) throws(LoweringError) {
@@ -69,7 +69,7 @@ extension FunctionLowerer {
         let name = "\(helper.dropFirst(5)) offset=\(memarg.offset)"
         let fast = Self.fastStore(store, value: input(1))
         if let fast, let pointer = provenPointer(memarg, size: fast.1) ?? widenedPointer(memarg, size: fast.1) {
-            emit(fast.0.split(separator: "\0", omittingEmptySubsequences: false).joined(separator: pointer), name + " (in bounds)")
+            emit(fast.0.withPointer(pointer), name + " (in bounds)")
         } else {
             emit("\(helper)(ctx, \(memory), \(address(input(0), memarg)), \(input(1)));", name)
             if let fast { noteCheckedAccess(memarg, size: fast.1) }
