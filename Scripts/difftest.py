@@ -30,6 +30,11 @@ BASE_FEATURES = ["--mvp-features", "--enable-sign-ext", "--enable-nontrapping-fl
 REFERENCE_TYPES = ["--enable-reference-types"]
 BEYOND_2_0 = re.compile(r"\b(anyref|eqref|i31ref|dataref|structref|arrayref)\b|\(ref ")
 SIMD = ["--enable-simd"]
+# Wasm 3.0 features binaryen 108 generates and WasmKit's interpreter runs (--features): each module of the
+# run gets them all. Relaxed SIMD is left out: its results are implementation-defined, and Kiln's choices are
+# not WasmKit's. binaryen 108 has no multi-memory.
+EXTRA_FEATURES = {"tail-call": "--enable-tail-call", "memory64": "--enable-memory64",
+                  "extended-const": "--enable-extended-const"}
 
 
 def plan_module(seed, index, mix):
@@ -42,7 +47,7 @@ def plan_module(seed, index, mix):
     return rng, size, simd, denan, large
 
 
-def generate(wasm_opt, directory, seed, index, mix):
+def generate(wasm_opt, directory, seed, index, mix, features=()):
     """Writes module `index` into `directory`; returns (path, description) or (None, error)."""
     rng, size, simd, denan, large = plan_module(seed, index, mix)
     name = f"s{seed}-{index:06d}"
@@ -53,7 +58,7 @@ def generate(wasm_opt, directory, seed, index, mix):
     reftypes = True
     for attempt in (REFERENCE_TYPES, []):
         command = [wasm_opt, source, "-ttf", "-o", output] + BASE_FEATURES + attempt + (SIMD if simd else []) \
-            + (["--denan"] if denan else [])
+            + [EXTRA_FEATURES[f] for f in features] + (["--denan"] if denan else [])
         result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         if result.returncode != 0 or not os.path.exists(output):
             os.unlink(source)
@@ -65,7 +70,7 @@ def generate(wasm_opt, directory, seed, index, mix):
             break
     os.unlink(source)
     tags = ["large" if large else "small"] + (["simd"] if simd else []) + (["reftypes"] if reftypes else []) \
-        + (["denan"] if denan else [])
+        + list(features) + (["denan"] if denan else [])
     return output, " ".join(tags)
 
 
@@ -118,6 +123,7 @@ def main():
     parser.add_argument("--only", type=int, help="generate and run only module ONLY of the seed")
     parser.add_argument("--mix", choices=["default", "small", "large", "simd", "nosimd"], default="default",
                         help="default: 10%% large, half with SIMD; small/large: sizes; simd: all SIMD; nosimd: none")
+    parser.add_argument("--features", default="", help=f"Wasm 3.0 features to generate, comma-separated: {', '.join(EXTRA_FEATURES)}")
     parser.add_argument("--runner", default=".build/debug/kiln-difftest")
     parser.add_argument("--wasm-opt", default=shutil.which("wasm-opt") or "wasm-opt")
     parser.add_argument("--configs", default="O0,O2,O2-guard", help="Kiln configurations (O0, O2, O2-guard)")
@@ -134,11 +140,15 @@ def main():
     for directory in (args.work, args.keep, args.cache):
         os.makedirs(directory, exist_ok=True)
     os.chmod(args.cache, 0o700)
+    features = [f for f in args.features.split(",") if f]
+    for feature in features:
+        if feature not in EXTRA_FEATURES:
+            parser.error(f"unknown feature {feature}: {', '.join(EXTRA_FEATURES)}")
     indices = [args.only] if args.only is not None else list(range(args.count))
     started = time.time()
     generated, gen_failures, tags = [], collections.Counter(), {}
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        for index, (path, info) in zip(indices, pool.map(lambda i: generate(args.wasm_opt, args.work, args.seed, i, args.mix), indices)):
+        for index, (path, info) in zip(indices, pool.map(lambda i: generate(args.wasm_opt, args.work, args.seed, i, args.mix, features), indices)):
             if path:
                 generated.append(path)
                 tags[path] = info

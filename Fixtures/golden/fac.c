@@ -98,7 +98,7 @@ static void kiln_init(kiln_instance* self) {
     {0u, (void*)func0_fac},
     {0u, (void*)func1_fac_iter},
   };
-  for (u32 i = 0; i < 2u; i++) inst->funcs[0u + i] = (kiln_funcref){&kiln_types[defined[i].type], defined[i].fn, self};
+  for (u32 i = 0; i < 2u; i++) inst->funcs[0u + i] = (kiln_funcref){&kiln_types[defined[i].type], defined[i].fn, self, NULL};
 }
 
 

@@ -582,7 +582,7 @@ static void kiln_init(kiln_instance* self) {
     {4u, (void*)func8},
     {4u, (void*)func9},
   };
-  for (u32 i = 0; i < 10u; i++) inst->funcs[0u + i] = (kiln_funcref){&kiln_types[defined[i].type], defined[i].fn, self};
+  for (u32 i = 0; i < 10u; i++) inst->funcs[0u + i] = (kiln_funcref){&kiln_types[defined[i].type], defined[i].fn, self, NULL};
   kiln_memory_define(ctx, &inst->memory_storage[0], 0u, 1u, 65536u, 0);
 }
 

@@ -10,5 +10,6 @@
 #include "kiln_table.h"
 #include "kiln_numeric.h"
 #include "kiln_simd.h"
+#include "kiln_relaxed_simd.h"
 
 #endif

@@ -19,7 +19,7 @@ extern "C" {
  * metadata record, behind the magic "KILNMETA" and this version, in an ELF section named .kiln_metadata,
  * which kiln reads from the file before dlopen (Sources/KilnLoad/ArtifactFile.swift); memories are defined
  * through kiln_memory_define, which reports instantiation limits in ctx->detail_buffer. */
-#define KILN_ABI_VERSION 4u
+#define KILN_ABI_VERSION 5u
 
 typedef uint8_t u8;
 typedef uint16_t u16;
@@ -86,6 +86,9 @@ typedef enum kiln_trap_code {
   KILN_TRAP_COUNT
 } kiln_trap_code;
 
+/* Parameters and results a tail call can pass (a function with more has no tail entry). */
+#define KILN_TAIL_SLOTS 128
+
 /* Per store: where a trap jumps, how deep the native stack may go, the memory limit. */
 typedef struct kiln_ctx {
   jmp_buf* jmp;            /* set by kiln_invoke (host) or exe_main around every entry into guest code */
@@ -97,6 +100,12 @@ typedef struct kiln_ctx {
   int exit_code;           /* set by proc_exit along with KILN_TRAP_EXIT */
   struct kiln_memory* guarded; /* this store's guarded memories (a list through kiln_memory.guard_next) */
   char detail_buffer[256];     /* room for a trap_detail the runtime formats (KILN_TRAP_INSTANTIATION) */
+  /* Arguments and results of tail calls. A function of a module that uses tail calls has a tail entry,
+   * `void (*)(kiln_instance*)`, that takes its arguments from here and leaves its results here: one C
+   * signature for all, so every tail call can be a `musttail` call whatever the Wasm types (clang requires
+   * identical prototypes). Only used between a write and the callee's first statements, never across a
+   * call, so one buffer per store serves any depth and any instance of the store. */
+  kiln_value tail[KILN_TAIL_SLOTS];
 } kiln_ctx;
 
 struct kiln_instance;
@@ -108,6 +117,8 @@ typedef struct kiln_funcref {
   const kiln_functype* type;
   void* fn;
   struct kiln_instance* instance;
+  /* The tail entry (see kiln_ctx.tail), or NULL: a tail call to it is then an ordinary call and return. */
+  void (*tail)(struct kiln_instance*);
 } kiln_funcref;
 
 /* Linear memory: reserved up front (mmap, no access) and committed as it grows. `data` may move when a
@@ -121,6 +132,7 @@ typedef struct kiln_memory {
   u64 reserved;    /* bytes reserved at `data` */
   u64 reach;       /* bytes it may ever grow to: max_pages capped by the store's limit when created */
   u8 has_max;      /* whether a maximum was declared (import matching needs to know) */
+  u8 is64;         /* a 64-bit memory (memory64): i64 addresses; imports must match it */
   /* A guarded memory (bounds mode "guard") reserves KILN_GUARD_BYTES, so every 32-bit index plus offset
    * lands inside the reservation and an access past `size` faults; the store keeps a list of them so the
    * fault handler can tell a guest's out-of-bounds access from a host crash. */
@@ -135,6 +147,7 @@ typedef struct kiln_table {
   u32 max;         /* declared maximum, or 0xFFFFFFFF */
   u32 capacity;
   u8 elem_type;    /* KILN_FUNCREF or KILN_EXTERNREF */
+  u8 is64;         /* a 64-bit table (table64): i64 indices; imports must match it */
 } kiln_table;
 
 typedef struct kiln_global {
@@ -173,6 +186,7 @@ typedef struct kiln_import {
   u64 min, max;      /* table, memory limits */
   u32 module_length;  /* names may contain NUL bytes */
   u32 name_length;
+  u8 is64;           /* memory, table: a 64-bit address type (memory64, table64) */
 } kiln_import;
 
 typedef struct kiln_export {

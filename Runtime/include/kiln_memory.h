@@ -196,6 +196,22 @@ static inline void kiln_i64_store32(kiln_ctx* ctx, kiln_memory* m, u64 addr, u64
 
 /* Defined in src/memory.c. memory.grow never traps: it returns the old page count or KILN_GROW_FAILED. */
 KILN_HIDDEN u32 kiln_memory_grow(kiln_ctx* ctx, kiln_memory* m, u32 delta);
+
+/* 64-bit memories (memory64). An access's effective address idx + offset is checked here, in every bounds
+ * mode: it may overflow u64, and guard pages cover 32-bit indices only, so a 64-bit memory always has
+ * explicit checks. The helper the access then goes through checks again in explicit mode; clang merges the
+ * two identical tests. Kiln gives a 64-bit memory at most KILN_MAX_PAGES pages (4 GiB), like a 32-bit one:
+ * memory.grow past that returns -1, as the spec allows. */
+static inline u64 kiln_address64(kiln_ctx* ctx, const kiln_memory* m, u64 idx, u64 offset, u64 n) {
+  u64 addr, end;
+  if (KILN_UNLIKELY(__builtin_add_overflow(idx, offset, &addr) || __builtin_add_overflow(addr, n, &end) ||
+                    end > m->size))
+    kiln_trap(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS);
+  return addr;
+}
+static inline u64 kiln_memory_size64(const kiln_memory* m) { return m->pages; }
+#define KILN_GROW_FAILED64 UINT64_MAX
+KILN_HIDDEN u64 kiln_memory_grow64(kiln_ctx* ctx, kiln_memory* m, u64 delta);
 /* Reserves the maximum (capped by limit_pages when non-zero; less when the OS refuses that, and growth
  * past the reservation then moves `data`) and commits min_pages; 0, or -1 with errno set. */
 KILN_HIDDEN int kiln_memory_new(kiln_memory* m, u64 min_pages, u64 max_pages, u64 limit_pages);
@@ -214,9 +230,10 @@ static inline int kiln_memory_is_guarded(const kiln_memory* m) { return m->guard
 KILN_HIDDEN void kiln_memory_free(kiln_memory* m);
 
 /* Bulk memory: the whole range is checked first, so a trap leaves memory untouched. */
-KILN_HIDDEN void kiln_memory_fill(kiln_ctx* ctx, kiln_memory* m, u32 d, u32 value, u32 n);
-KILN_HIDDEN void kiln_memory_copy(kiln_ctx* ctx, kiln_memory* dst, kiln_memory* src, u32 d, u32 s, u32 n);
-KILN_HIDDEN void kiln_memory_init(kiln_ctx* ctx, kiln_memory* m, const u8* data, u32 data_len, u32 d, u32 s,
+/* Offsets and lengths are u64 for 64-bit memories; 32-bit ones pass zero-extended u32 values. */
+KILN_HIDDEN void kiln_memory_fill(kiln_ctx* ctx, kiln_memory* m, u64 d, u32 value, u64 n);
+KILN_HIDDEN void kiln_memory_copy(kiln_ctx* ctx, kiln_memory* dst, kiln_memory* src, u64 d, u64 s, u64 n);
+KILN_HIDDEN void kiln_memory_init(kiln_ctx* ctx, kiln_memory* m, const u8* data, u32 data_len, u64 d, u32 s,
                                   u32 n);
 
 #ifdef __cplusplus

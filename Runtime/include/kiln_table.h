@@ -20,13 +20,16 @@ extern "C" {
 #define KILN_TABLE_NO_MAX 0xFFFFFFFFu
 
 static inline u32 kiln_table_size(kiln_table* t) { return t->size; }
+/* 64-bit tables (table64) take and give u64 indices and sizes; they hold as many entries as any table. */
+static inline u64 kiln_table_size64(kiln_table* t) { return t->size; }
 
-static inline void* kiln_table_get(kiln_ctx* ctx, kiln_table* t, u32 i) {
+/* Indices are u64 (a 32-bit table's are zero-extended), so a table64 index is never truncated. */
+static inline void* kiln_table_get(kiln_ctx* ctx, kiln_table* t, u64 i) {
   if (KILN_UNLIKELY(i >= t->size)) kiln_trap(ctx, KILN_TRAP_TABLE_OUT_OF_BOUNDS);
   return t->elements[i];
 }
 
-static inline void kiln_table_set(kiln_ctx* ctx, kiln_table* t, u32 i, void* v) {
+static inline void kiln_table_set(kiln_ctx* ctx, kiln_table* t, u64 i, void* v) {
   if (KILN_UNLIKELY(i >= t->size)) kiln_trap(ctx, KILN_TRAP_TABLE_OUT_OF_BOUNDS);
   t->elements[i] = v;
 }
@@ -42,7 +45,7 @@ static inline int kiln_functype_equal(const kiln_functype* a, const kiln_functyp
 }
 
 /* The callee of call_indirect, checked in the order the spec scripts expect. */
-static inline const kiln_funcref* kiln_funcref_for_call(kiln_ctx* ctx, kiln_table* t, u32 i,
+static inline const kiln_funcref* kiln_funcref_for_call(kiln_ctx* ctx, kiln_table* t, u64 i,
                                                         const kiln_functype* expected) {
   if (KILN_UNLIKELY(i >= t->size)) kiln_trap(ctx, KILN_TRAP_UNDEFINED_ELEMENT);
   const kiln_funcref* f = (const kiln_funcref*)t->elements[i];
@@ -57,10 +60,13 @@ KILN_HIDDEN int kiln_table_new(kiln_table* t, u8 elem_type, u32 min, u32 max);
 KILN_HIDDEN void kiln_table_free(kiln_table* t);
 /* Returns the old size, or 0xFFFFFFFF (table unchanged) past max, past the limit, or out of memory. */
 KILN_HIDDEN u32 kiln_table_grow(kiln_ctx* ctx, kiln_table* t, void* init, u32 n);
-/* Bulk operations check the whole range first: a trap leaves the table untouched. */
-KILN_HIDDEN void kiln_table_fill(kiln_ctx* ctx, kiln_table* t, u32 i, void* v, u32 n);
-KILN_HIDDEN void kiln_table_copy(kiln_ctx* ctx, kiln_table* dst, kiln_table* src, u32 d, u32 s, u32 n);
-KILN_HIDDEN void kiln_table_init(kiln_ctx* ctx, kiln_table* t, void* const* items, u32 items_len, u32 d, u32 s,
+/* table64: the old size, or UINT64_MAX. */
+KILN_HIDDEN u64 kiln_table_grow64(kiln_ctx* ctx, kiln_table* t, void* init, u64 n);
+/* Bulk operations check the whole range first: a trap leaves the table untouched. Offsets and lengths are
+ * u64 for table64; 32-bit tables pass zero-extended u32 values. */
+KILN_HIDDEN void kiln_table_fill(kiln_ctx* ctx, kiln_table* t, u64 i, void* v, u64 n);
+KILN_HIDDEN void kiln_table_copy(kiln_ctx* ctx, kiln_table* dst, kiln_table* src, u64 d, u64 s, u64 n);
+KILN_HIDDEN void kiln_table_init(kiln_ctx* ctx, kiln_table* t, void* const* items, u32 items_len, u64 d, u32 s,
                                  u32 n);
 
 #ifdef __cplusplus

@@ -132,13 +132,19 @@ __attribute__((format(printf, 2, 3))) static _Noreturn void kiln_instantiation_f
 
 void kiln_memory_define(kiln_ctx* ctx, kiln_memory* m, u32 index, u64 min_pages, u64 max_pages, int guarded) {
   const u64 limit = ctx->max_memory_pages;
+  /* A 64-bit memory may declare up to 2^48 pages; it reaches at most KILN_MAX_PAGES (kiln_memory.h). */
+  const u64 declared_max = max_pages;
+  if (max_pages > KILN_MAX_PAGES) max_pages = min_pages > KILN_MAX_PAGES ? min_pages : KILN_MAX_PAGES;
   if (limit != 0 && min_pages > limit) {
     kiln_instantiation_failed(ctx, "memory %u needs %llu pages at minimum but --max-memory-pages is %llu", index,
                               (unsigned long long)min_pages, (unsigned long long)limit);
   }
   int rc = guarded ? kiln_memory_new_guarded(ctx, m, min_pages, max_pages, limit)
                    : kiln_memory_new(m, min_pages, max_pages, limit);
-  if (rc == 0) return;
+  if (rc == 0) {
+    m->max_pages = declared_max; /* growth still stops at the reach */
+    return;
+  }
   const char* why = strerror(errno);
   char asked[32], least[32];
   if (guarded) {
@@ -235,22 +241,28 @@ u32 kiln_memory_grow(kiln_ctx* ctx, kiln_memory* m, u32 delta) {
   return (u32)old_pages;
 }
 
-/* The spec's bounds rule for bulk operations: offset + n must not exceed the length, computed without
- * wrapping. n == 0 at offset == length is in bounds. */
-static int kiln_range_ok(u32 offset, u32 n, u64 length) { return (u64)offset + n <= length; }
+u64 kiln_memory_grow64(kiln_ctx* ctx, kiln_memory* m, u64 delta) {
+  if (delta > KILN_MAX_PAGES) return KILN_GROW_FAILED64; /* more than any memory may reach */
+  const u32 old = kiln_memory_grow(ctx, m, (u32)delta);
+  return old == KILN_GROW_FAILED ? KILN_GROW_FAILED64 : old; /* pages never reach 2^32 - 1 */
+}
 
-void kiln_memory_fill(kiln_ctx* ctx, kiln_memory* m, u32 d, u32 value, u32 n) {
+/* The spec's bounds rule for bulk operations: offset + n must not exceed the length, computed without
+ * wrapping (u64 offsets of memory64 included). n == 0 at offset == length is in bounds. */
+static int kiln_range_ok(u64 offset, u64 n, u64 length) { return offset <= length && n <= length - offset; }
+
+void kiln_memory_fill(kiln_ctx* ctx, kiln_memory* m, u64 d, u32 value, u64 n) {
   if (KILN_UNLIKELY(!kiln_range_ok(d, n, m->size))) kiln_trap(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS);
   if (n != 0) memset(m->data + d, (int)(value & 0xFFu), n); /* n == 0: data may be NULL */
 }
 
-void kiln_memory_copy(kiln_ctx* ctx, kiln_memory* dst, kiln_memory* src, u32 d, u32 s, u32 n) {
+void kiln_memory_copy(kiln_ctx* ctx, kiln_memory* dst, kiln_memory* src, u64 d, u64 s, u64 n) {
   if (KILN_UNLIKELY(!kiln_range_ok(d, n, dst->size) || !kiln_range_ok(s, n, src->size)))
     kiln_trap(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS);
   if (n != 0) memmove(dst->data + d, src->data + s, n);
 }
 
-void kiln_memory_init(kiln_ctx* ctx, kiln_memory* m, const u8* data, u32 data_len, u32 d, u32 s, u32 n) {
+void kiln_memory_init(kiln_ctx* ctx, kiln_memory* m, const u8* data, u32 data_len, u64 d, u32 s, u32 n) {
   if (KILN_UNLIKELY(!kiln_range_ok(d, n, m->size) || !kiln_range_ok(s, n, data_len)))
     kiln_trap(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS);
   if (n != 0) memcpy(m->data + d, data + s, n);

@@ -50,20 +50,26 @@ u32 kiln_table_grow(kiln_ctx* ctx, kiln_table* t, void* init, u32 n) {
   return (u32)old_size;
 }
 
-static int kiln_range_ok(u32 offset, u32 n, u64 length) { return (u64)offset + n <= length; }
+static int kiln_range_ok(u64 offset, u64 n, u64 length) { return offset <= length && n <= length - offset; }
 
-void kiln_table_fill(kiln_ctx* ctx, kiln_table* t, u32 i, void* v, u32 n) {
-  if (KILN_UNLIKELY(!kiln_range_ok(i, n, t->size))) kiln_trap(ctx, KILN_TRAP_TABLE_OUT_OF_BOUNDS);
-  for (u32 k = 0; k < n; k++) t->elements[i + k] = v;
+u64 kiln_table_grow64(kiln_ctx* ctx, kiln_table* t, void* init, u64 n) {
+  if (n > KILN_TABLE_ELEMENTS_LIMIT) return UINT64_MAX; /* more than any table may hold */
+  const u32 old = kiln_table_grow(ctx, t, init, (u32)n);
+  return old == 0xFFFFFFFFu ? UINT64_MAX : old; /* sizes stay below the limit */
 }
 
-void kiln_table_copy(kiln_ctx* ctx, kiln_table* dst, kiln_table* src, u32 d, u32 s, u32 n) {
+void kiln_table_fill(kiln_ctx* ctx, kiln_table* t, u64 i, void* v, u64 n) {
+  if (KILN_UNLIKELY(!kiln_range_ok(i, n, t->size))) kiln_trap(ctx, KILN_TRAP_TABLE_OUT_OF_BOUNDS);
+  for (u64 k = 0; k < n; k++) t->elements[i + k] = v;
+}
+
+void kiln_table_copy(kiln_ctx* ctx, kiln_table* dst, kiln_table* src, u64 d, u64 s, u64 n) {
   if (KILN_UNLIKELY(!kiln_range_ok(d, n, dst->size) || !kiln_range_ok(s, n, src->size)))
     kiln_trap(ctx, KILN_TRAP_TABLE_OUT_OF_BOUNDS);
   if (n != 0) memmove(dst->elements + d, src->elements + s, (size_t)n * sizeof(void*));
 }
 
-void kiln_table_init(kiln_ctx* ctx, kiln_table* t, void* const* items, u32 items_len, u32 d, u32 s, u32 n) {
+void kiln_table_init(kiln_ctx* ctx, kiln_table* t, void* const* items, u32 items_len, u64 d, u32 s, u32 n) {
   if (KILN_UNLIKELY(!kiln_range_ok(d, n, t->size) || !kiln_range_ok(s, n, items_len)))
     kiln_trap(ctx, KILN_TRAP_TABLE_OUT_OF_BOUNDS);
   if (n != 0) memcpy(t->elements + d, items + s, (size_t)n * sizeof(void*));

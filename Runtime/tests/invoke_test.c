@@ -57,7 +57,7 @@ static u32 f_recurse_via_host(kiln_instance* self, u32 n) {
 static u32 host_reenter(kiln_instance* self, u32 n) {
   Instance* const inst = (Instance*)self;
   kiln_ctx* const ctx = self->ctx;
-  kiln_funcref callee = {&type_i_i, (void*)f_recurse_via_host, self};
+  kiln_funcref callee = {&type_i_i, (void*)f_recurse_via_host, self, NULL};
   kiln_value arg = {.i32 = n}, result = {.i32 = 0};
   (void)inst;
   int code = kiln_invoke(ctx, trampoline_i_i, &callee, &arg, &result);
@@ -69,7 +69,7 @@ static u32 host_reenter(kiln_instance* self, u32 n) {
 static u32 host_catch(kiln_instance* self, u32 x) {
   kiln_ctx* const ctx = self->ctx;
   char* const outer_limit = ctx->stack_limit;
-  kiln_funcref callee = {&type_i_i, (void*)f_div, self};
+  kiln_funcref callee = {&type_i_i, (void*)f_div, self, NULL};
   kiln_value arg = {.i32 = x}, result = {.i32 = 0};
   int code = kiln_invoke(ctx, trampoline_i_i, &callee, &arg, &result);
   if (ctx->stack_limit != outer_limit) return 0xBAD;
@@ -102,7 +102,7 @@ static void setup(Instance* inst, kiln_ctx* ctx, kiln_memory* mem) {
 }
 
 static int call_i_i(kiln_ctx* ctx, Instance* inst, void* fn, u32 arg, u32* result) {
-  kiln_funcref f = {&type_i_i, fn, &inst->base};
+  kiln_funcref f = {&type_i_i, fn, &inst->base, NULL};
   kiln_value args[1] = {{.i32 = arg}}, results[1] = {{.i32 = 0}};
   int code = kiln_invoke(ctx, trampoline_i_i, &f, args, results);
   *result = results[0].i32;
@@ -161,14 +161,14 @@ static void test_nested_invoke(kiln_ctx* unused) {
   setup(&inst, &ctx, &mem);
   u32 r = 0;
 
-  inst.reenter = (kiln_funcref){&type_i_i, (void*)host_catch, &inst.base};
+  inst.reenter = (kiln_funcref){&type_i_i, (void*)host_catch, &inst.base, NULL};
   CHECK_EQ(call_i_i(&ctx, &inst, (void*)f_calls_host, 5, &r), 0);
   CHECK_EQ(r, 21); /* 100/5 + 0, + 1 */
   CHECK_EQ(call_i_i(&ctx, &inst, (void*)f_calls_host, 0, &r), 0); /* the inner trap is handled inside */
   CHECK_EQ(r, 1000u + KILN_TRAP_INTEGER_DIVIDE_BY_ZERO + 1u);
   CHECK(ctx.jmp == NULL && ctx.stack_limit == NULL);
 
-  inst.reenter = (kiln_funcref){&type_i_i, (void*)host_reenter, &inst.base};
+  inst.reenter = (kiln_funcref){&type_i_i, (void*)host_reenter, &inst.base, NULL};
   CHECK_EQ(call_i_i(&ctx, &inst, (void*)f_recurse_via_host, 0, &r), KILN_TRAP_CALL_STACK_EXHAUSTED);
   CHECK(inst.depth > 100);
   CHECK(ctx.jmp == NULL && ctx.stack_limit == NULL);

@@ -510,6 +510,29 @@ static void test_bulk(kiln_ctx* ctx) {
   kiln_memory_free(&m);
 }
 
+/* memory64: kiln_address64 traps when idx + offset or its end overflows u64, or leaves the memory; bulk
+ * operations take u64 ranges without wrapping; grow64 fails past what any memory may reach. */
+static void test_memory64(kiln_ctx* ctx) {
+  kiln_memory m;
+  new_memory(&m, 1, 2);
+  CHECK_EQ(kiln_address64(ctx, &m, 8, 16, 4), 24);
+  CHECK_EQ(kiln_address64(ctx, &m, KILN_PAGE_SIZE - 4, 0, 4), KILN_PAGE_SIZE - 4);
+  EXPECT_TRAP(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS, kiln_address64(ctx, &m, UINT64_MAX - 15, 16, 8)); /* wraps to 0 */
+  EXPECT_TRAP(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS, kiln_address64(ctx, &m, 0, UINT64_MAX, 1));
+  EXPECT_TRAP(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS, kiln_address64(ctx, &m, UINT64_MAX - 3, 0, 4)); /* end wraps */
+  EXPECT_TRAP(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS, kiln_address64(ctx, &m, KILN_PAGE_SIZE - 3, 0, 4));
+  EXPECT_TRAP(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS, kiln_memory_fill(ctx, &m, UINT64_MAX, 0, 2));
+  EXPECT_TRAP(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS, kiln_memory_fill(ctx, &m, 2, 0, UINT64_MAX));
+  EXPECT_TRAP(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS, kiln_memory_copy(ctx, &m, &m, 0, (u64)1 << 32, 1));
+  kiln_memory_fill(ctx, &m, KILN_PAGE_SIZE, 0, 0);
+  CHECK_EQ(kiln_memory_grow64(ctx, &m, (u64)1 << 32), KILN_GROW_FAILED64);
+  CHECK_EQ(kiln_memory_grow64(ctx, &m, UINT64_MAX), KILN_GROW_FAILED64);
+  CHECK_EQ(kiln_memory_grow64(ctx, &m, 1), 1);
+  CHECK_EQ(kiln_memory_size64(&m), 2);
+  CHECK_EQ(kiln_memory_grow64(ctx, &m, 1), KILN_GROW_FAILED64); /* past the maximum of 2 */
+  kiln_memory_free(&m);
+}
+
 const kt_test kt_memory_tests[] = {
     {"memory new/free", test_new_and_free},
     {"memory round trip", test_round_trip_and_endianness},
@@ -523,5 +546,6 @@ const kt_test kt_memory_tests[] = {
     {"memory reservation fallback", test_reservation_fallback},
     {"memory minimum above limit", test_minimum_above_limit},
     {"memory bulk", test_bulk},
+    {"memory64", test_memory64},
     {NULL, NULL},
 };

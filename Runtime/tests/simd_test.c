@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiln_simd.h"
+#include "kiln_relaxed_simd.h"
 
 static int passed, failed;
 static const char* current = "?";
@@ -1028,6 +1028,43 @@ static void test_random_integer(void) {
   if (ok) report_random(__LINE__, "bitmask/all_true", 1, U64X2(0, 0), U64X2(0, 0), U64X2(0, 0));
 }
 
+
+/* Relaxed SIMD (kiln_relaxed_simd.h): Kiln's fixed choice for each operation, and the x86 intrinsics of
+ * the signed truncations against their portable forms on random and edge inputs. */
+static void test_relaxed(void) {
+  current = "relaxed";
+  kiln_v128 t = kiln_i32x4_relaxed_trunc_f32x4_s((kiln_v128)(kiln_f32x4){__builtin_nanf(""), 3e9f, -3e9f, -7.9f});
+  CHECK(memcmp(&t, &(kiln_i32x4){INT32_MIN, INT32_MIN, INT32_MIN, -7}, 16) == 0);
+  t = kiln_i32x4_relaxed_trunc_f64x2_s_zero((kiln_v128)(kiln_f64x2){2147483647.9, -2147483648.9});
+  CHECK(memcmp(&t, &(kiln_i32x4){2147483647, INT32_MIN, 0, 0}, 16) == 0);
+  for (int i = 0; i < 20000; i++) {
+    kiln_v128 f = rnd_f32_v(), d = rnd_f64_v();
+    kiln_v128 a = kiln_i32x4_relaxed_trunc_f32x4_s(f), b = kiln_i32x4_relaxed_trunc_f32x4_s_portable(f);
+    kiln_v128 c = kiln_i32x4_relaxed_trunc_f64x2_s_zero(d), e = kiln_i32x4_relaxed_trunc_f64x2_s_zero_portable(d);
+    if (memcmp(&a, &b, 16) != 0 || memcmp(&c, &e, 16) != 0) {
+      CHECK(!"intrinsic and portable relaxed_trunc differ");
+      break;
+    }
+  }
+  kiln_v128 m = kiln_f32x4_relaxed_min((kiln_v128)(kiln_f32x4){0.0f, -0.0f, __builtin_nanf(""), 1.0f},
+                                       (kiln_v128)(kiln_f32x4){-0.0f, 0.0f, 2.0f, __builtin_nanf("")});
+  kiln_u32x4 mu = (kiln_u32x4)m; /* equal zeros and NaNs: the second operand */
+  CHECK(mu[0] == 0x80000000u && mu[1] == 0 && mu[2] == 0x40000000u && (mu[3] & 0x7FC00000u) == 0x7FC00000u);
+  kiln_i16x8 q = (kiln_i16x8)kiln_i16x8_relaxed_q15mulr_s((kiln_v128)(kiln_i16x8){-32768, 16384, -1, 0, 0, 0, 0, 0},
+                                                          (kiln_v128)(kiln_i16x8){-32768, 16384, 1, 0, 0, 0, 0, 0});
+  CHECK(q[0] == -32768 && q[1] == 8192 && q[2] == 0); /* pmulhrsw wraps where q15mulr_sat_s saturates */
+  kiln_f32x4 madd = (kiln_f32x4)kiln_f32x4_relaxed_madd((kiln_v128)(kiln_f32x4){0x1.000002p0f, 0, 0, 0},
+                                                        (kiln_v128)(kiln_f32x4){0x1.000002p0f, 0, 0, 0},
+                                                        (kiln_v128)(kiln_f32x4){-0x1.000004p0f, 0, 0, 0});
+  CHECK(madd[0] == 0.0f); /* unfused: (1+2^-23)^2 rounds to 1+2^-22 first; fused would leave 2^-46 */
+  kiln_i16x8 dot = (kiln_i16x8)kiln_i16x8_relaxed_dot_i8x16_i7x16_s(kiln_i8x16_splat(0x80u), kiln_i8x16_splat(0x80u));
+  CHECK(dot[0] == -32768); /* -128 * -128 twice wraps in 16 bits */
+  kiln_i32x4 dadd = (kiln_i32x4)kiln_i32x4_relaxed_dot_i8x16_i7x16_add_s(kiln_i8x16_splat(3), kiln_i8x16_splat(0xFEu), kiln_i32x4_splat(10));
+  CHECK(dadd[0] == 10 - 24);
+  kiln_v128 sw = kiln_i8x16_relaxed_swizzle(kiln_i8x16_splat(9), (kiln_v128)(kiln_u8x16){0, 15, 16, 200});
+  CHECK(sw[0] == 9 && sw[1] == 9 && sw[2] == 0 && sw[3] == 0);
+}
+
 int main(void) {
   static kiln_ctx ctx; /* static: read after a longjmp */
   static jmp_buf env;
@@ -1053,6 +1090,7 @@ int main(void) {
   test_memory(&ctx);
   test_random_float();
   test_random_integer();
+  test_relaxed();
   printf("%d passed, %d failed\n", passed, failed);
   return failed != 0;
 }

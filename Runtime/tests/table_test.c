@@ -143,8 +143,8 @@ static void test_funcref_for_call(kiln_ctx* ctx) {
   static const kiln_functype i_i_other_module = {"i", "i"};
   static const kiln_functype ij_f = {"ij", "f"};
   static const kiln_functype empty = {"", ""};
-  kiln_funcref f = {&i_i, (void*)dummy, NULL};
-  kiln_funcref g = {&empty, (void*)dummy, NULL};
+  kiln_funcref f = {&i_i, (void*)dummy, NULL, NULL};
+  kiln_funcref g = {&empty, (void*)dummy, NULL, NULL};
   kiln_table t;
   CHECK_EQ(kiln_table_new(&t, KILN_FUNCREF, 3, 3), 0);
   kiln_table_set(ctx, &t, 0, (void*)&f);

@@ -8,8 +8,8 @@ import KilnValidate
 /// print `error.message(module: name)`.
 public enum Kiln {
     /// Decodes and validates a module from its source.
-    public static func validate(_ source: ModuleSource) throws -> ValidatedModule {
-        try ModuleValidator.validate(source.decode())
+    public static func validate(_ source: ModuleSource, version: WasmVersion = .v3) throws -> ValidatedModule {
+        try ModuleValidator.validate(source.decode(version: version))
     }
 
     /// Reads, decodes and validates the module at `path`.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import KilnBuild
+import KilnModel
 import KilnWast
 
 #if canImport(Glibc)
@@ -23,13 +24,16 @@ struct Wast: ParsableCommand {
     @Flag(help: "Only decode and validate; count directives that need execution as skipped.")
     var validateOnly = false
 
+    @Option(help: "The Wasm edition modules are read and validated by: 3.0, or 2.0 to keep the rules 3.0 changed (the 2.0 spec suite asserts them).")
+    var specVersion: WasmVersion = .v3
+
     @OptionGroup var build: BuildOptions
 
     func run() throws {
         let jobs = max(1, self.jobs ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         // The spec scripts compile hundreds of small modules: -O0 keeps them fast to build.
         let plan = validateOnly ? nil : try build.plan(defaultOptimization: 0)
-        let summary = WastRunner.run(files: files, jobs: jobs, options: .init(plan: plan, verbose: verbose)) { text in
+        let summary = WastRunner.run(files: files, jobs: jobs, options: .init(plan: plan, verbose: verbose, version: specVersion)) { text in
             print(text)
         }
         print(summary.line)
@@ -71,3 +75,5 @@ struct BuildOptions: ParsableArguments {
             runtime: try RuntimeSources(), jobs: jobs ?? BuildPlan.processorCount)
     }
 }
+
+extension WasmVersion: ExpressibleByArgument {}

@@ -80,6 +80,7 @@ enum CodeSectionReader {
             bodies.append(FunctionBody(
                 locals: body.locals, bodyOffset: body.bodyOffset, expressionOffset: body.expressionStart,
                 code: codes[index].code, offsetDelta: body.expressionStart - codes[index].start))
+            bodies[bodies.count - 1].version = features.contains(.multiMemory) ? .v3 : .v2
         }
         return bodies
     }

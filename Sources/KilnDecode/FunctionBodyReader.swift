@@ -3,7 +3,7 @@ import WasmParser
 
 /// Pulls a function body's instructions one at a time, with their byte offsets in the original module.
 ///
-/// Wraps WasmParser's `ExpressionParser` and adds the checks it lets through for Wasm 2.0: the reserved
+/// Wraps WasmParser's `ExpressionParser` and adds the checks it lets through for Wasm 2.0 (read as 2.0): the reserved
 /// memory-index immediates of `memory.size`, `memory.grow`, `memory.init`, `memory.copy` and `memory.fill`
 /// must be a single zero byte (binary.wast: "zero byte expected").
 public struct FunctionBodyReader {
@@ -28,7 +28,7 @@ public struct FunctionBodyReader {
         self.parser = ExpressionParser(code: body.code)
         self.code = body.code
         self.delta = body.offsetDelta
-        self.features = ModuleDecoder.features
+        self.features = ModuleDecoder.features(body.version)
         self.expressionBase = parser.offset
     }
 
@@ -97,6 +97,8 @@ public struct FunctionBodyReader {
     }
 
     private func checkReservedBytes(_ instruction: Instruction, from start: Int, to end: Int) throws(DecodeError) {
+        // Multiple memories (3.0) turn the reserved bytes into memory indices, decoded by WasmParser.
+        guard !features.contains(.multiMemory) else { return }
         let zeros: Int
         switch instruction {
         case .memorySize, .memoryGrow, .memoryFill, .memoryInit: zeros = 1

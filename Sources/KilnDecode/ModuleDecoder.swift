@@ -8,13 +8,21 @@ import WasmParser
 /// of the same length, so every offset it reports is still an offset in the original bytes.
 /// > Note: <https://webassembly.github.io/spec/core/binary/modules.html>
 public enum ModuleDecoder {
-    /// Wasm 2.0: reference types and SIMD are gated in WasmParser; bulk memory, sign extension, saturating
-    /// conversions and multi-value are not. `.default` would add exception handling.
-    public static let features: WasmFeatureSet = [.referenceTypes, .simd]
+    /// Wasm 2.0 (reference types and SIMD are gated in WasmParser; bulk memory, sign extension, saturating
+    /// conversions and multi-value are not) and the parts of 3.0 Kiln compiles: tail calls, multiple memories, 64-bit memories. Extended
+    /// constant expressions need no flag (WasmParser reads any instruction in a constant expression).
+    /// `.default` would add exception handling.
+    public static let features: WasmFeatureSet = [.referenceTypes, .simd, .tailCall, .multiMemory, .memory64]
 
-    public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> Module {
+    public static func features(_ version: WasmVersion) -> WasmFeatureSet {
+        version == .v2 ? [.referenceTypes, .simd] : features
+    }
+
+    public static func decode(_ bytes: [UInt8], version: WasmVersion = .v3) throws(DecodeError) -> Module {
+        let features = features(version)
         let sections = try SectionScanner.scan(bytes)
         var module = Module()
+        module.version = version
         var disguised = bytes
         var codeSection: SectionScanner.Section?
         for section in sections where section.id != 0 {
@@ -46,7 +54,7 @@ public enum ModuleDecoder {
         }
 
         let importedMemories = module.imports.filter { if case .memory = $0.descriptor { true } else { false } }.count
-        if importedMemories + module.memories.count > 1 {
+        if version == .v2, importedMemories + module.memories.count > 1 {
             throw UnsupportedFeature.multipleMemories(
                 importedMemories + module.memories.count, at: module.sectionOffsets[5] ?? module.sectionOffsets[2] ?? 8)
         }

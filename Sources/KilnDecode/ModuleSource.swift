@@ -22,7 +22,7 @@ public enum ModuleSource: Sendable {
     }
 
     /// The module's binary form; text is translated with WasmKit's `wat2wasm`.
-    public func binary() throws(DecodeError) -> [UInt8] {
+    public func binary(version: WasmVersion = .v3) throws(DecodeError) -> [UInt8] {
         switch self {
         case .binary(let bytes):
             guard !bytes.isEmpty else { throw DecodeError(.unreadable, "the file is empty") }
@@ -33,7 +33,7 @@ public enum ModuleSource: Sendable {
                 throw DecodeError(.text, "nesting too deep: \(depth) levels of parentheses, Kiln reads text up to \(TextNesting.limit) (binary modules have no limit)")
             }
             do {
-                return try wat2wasm(text, features: ModuleDecoder.features, options: EncodeOptions(nameSection: true))
+                return try wat2wasm(text, features: ModuleDecoder.features(version), options: EncodeOptions(nameSection: true))
             } catch {
                 throw DecodeError(.text, Self.describe(error))
             }
@@ -41,8 +41,8 @@ public enum ModuleSource: Sendable {
     }
 
     /// Decodes the module, from text through binary when needed.
-    public func decode() throws(DecodeError) -> Module {
-        try ModuleDecoder.decode(binary())
+    public func decode(version: WasmVersion = .v3) throws(DecodeError) -> Module {
+        try ModuleDecoder.decode(binary(version: version), version: version)
     }
 
     static func describe(_ error: WatParserError) -> String {

@@ -30,8 +30,9 @@ enum UnsupportedFeature {
     /// just before `offset`. 0x02 alone (shared without a maximum) is malformed under threads too, and the 2.0 suite
     /// asserts its reason, so it is left alone.
     static func limitsFlags(_ flags: UInt8, at offset: Int) -> DecodeError? {
+        if flags == 0x03 || flags == 0x07 { return error("a shared memory", "threads", at: offset) }
+        // Reached only for a module read as Wasm 2.0: 3.0 has 64-bit memories and tables.
         if flags & 0x04 != 0, flags <= 0x07 { return error("64-bit limits (flags 0x0\(flags))", "memory64", at: offset) }
-        if flags == 0x03 { return error("a shared memory", "threads", at: offset) }
         return nil
     }
 
@@ -56,9 +57,7 @@ enum UnsupportedFeature {
         case 0x18: error("the delegate instruction", "exception handling", at: offset)
         case 0x19: error("the catch_all instruction", "exception handling", at: offset)
         case 0x1f: error("the try_table instruction", "exception handling", at: offset)
-        case 0x12: error("the return_call instruction", "tail call", at: offset)
-        case 0x13: error("the return_call_indirect instruction", "tail call", at: offset)
-        case 0x15: error("the return_call_ref instruction", "tail call", at: offset)
+        case 0x15: error("the return_call_ref instruction", "typed function references", at: offset)
         case 0x14: error("the call_ref instruction", "typed function references", at: offset)
         case 0xd4: error("the ref.as_non_null instruction", "typed function references", at: offset)
         case 0xd5: error("the br_on_null instruction", "typed function references", at: offset)

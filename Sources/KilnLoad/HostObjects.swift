@@ -14,7 +14,8 @@ extension Store {
         return .memory(memory)
     }
 
-    public func makeTable(funcref: Bool, min: UInt32, max: UInt32?) -> ExternalValue? {
+    /// `is64`: a 64-bit table (table64), which only a table64 import matches.
+    public func makeTable(funcref: Bool, min: UInt32, max: UInt32?, is64: Bool = false) -> ExternalValue? {
         let table = UnsafeMutablePointer<kiln_table>.allocate(capacity: 1)
         table.initialize(to: kiln_table())
         let type = UInt8(funcref ? KILN_FUNCREF : KILN_EXTERNREF)
@@ -22,6 +23,7 @@ extension Store {
             table.deallocate()
             return nil
         }
+        table.pointee.is64 = is64 ? 1 : 0
         hostObjects.append(.table(table))
         return .table(table)
     }

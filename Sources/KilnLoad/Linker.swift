@@ -59,16 +59,18 @@ public enum Linker {
             let adapter = artifact.module.host_adapters[Int(entry.type_index)]
             raw.pointee.funcs[Int(entry.index)] = kiln_funcref(
                 type: artifact.module.types.advanced(by: Int(entry.type_index)), fn: adapter,
-                instance: UnsafeMutableRawPointer(record).assumingMemoryBound(to: kiln_instance.self))
+                instance: UnsafeMutableRawPointer(record).assumingMemoryBound(to: kiln_instance.self), tail: nil)
         case (Int(KILN_EXTERN_TABLE.rawValue), .table(let table)):
             let t = table.pointee
-            guard t.elem_type == entry.value_type,
+            guard t.elem_type == entry.value_type, t.is64 == entry.is64,
                 limitsMatch(min: UInt64(t.size), max: t.max == UInt32.max ? nil : UInt64(t.max), entry)
             else { throw incompatible("table \(t.size)..\(t.max)") }
             raw.pointee.tables[Int(entry.index)] = table
         case (Int(KILN_EXTERN_MEMORY.rawValue), .memory(let memory)):
             let m = memory.pointee
-            guard limitsMatch(min: m.pages, max: m.has_max == 0 ? nil : m.max_pages, entry) else {
+            guard m.is64 == entry.is64,
+                limitsMatch(min: m.pages, max: m.has_max == 0 ? nil : m.max_pages, entry)
+            else {
                 throw incompatible("memory \(m.pages)..\(m.max_pages)")
             }
             raw.pointee.memories[Int(entry.index)] = memory

@@ -32,6 +32,8 @@ public struct FunctionLowerer: TypedInstructionSink {
     /// Lines that refresh the memory view after a call or memory.grow; dropped if nothing reads the view.
     var refreshLines: Set<Int> = []
     var index: UInt32 = 0
+    /// Whether the function is compiled as its tail entry (LowerTailCalls.swift).
+    var tailForm = false
     /// Whether the function calls anything (a leaf cannot recurse, so its stack check can go; FunctionRender).
     var makesCalls = false
     /// Bounds facts at the instruction being lowered, and the locals each loop assigns (ProvenBounds.swift).
@@ -70,6 +72,7 @@ public struct FunctionLowerer: TypedInstructionSink {
         self.index = index
         self.type = type
         self.body = body
+        tailForm = context.isTailForm(index)
         frames = [Frame(label: 0, kind: .function, live: true)]
         bounds = ProvenBounds()
         ranges = [:]
@@ -176,6 +179,12 @@ public struct FunctionLowerer: TypedInstructionSink {
         case .callIndirect(let typeIndex, let table):
             makesCalls = true
             lowerCallIndirect(typeIndex, table: table)
+        case .returnCall(let function):
+            makesCalls = true
+            lowerReturnCall(function)
+        case .returnCallIndirect(let typeIndex, let table):
+            makesCalls = true
+            lowerReturnCallIndirect(typeIndex, table: table)
         case .drop:
             // Bounds mode "guard": a load whose value is dropped must still fault; keep the value alive.
             // An atom is no load: nothing to keep.
@@ -191,15 +200,18 @@ public struct FunctionLowerer: TypedInstructionSink {
         case .globalSet(let global): lowerGlobalSet(global)
         case .load(let load, let memarg): try lowerLoad(load, memarg)
         case .store(let store, let memarg): try lowerStore(store, memarg)
-        case .memorySize: emit("\(output(0)) = kiln_memory_size(\(memory));", "memory.size")
-        case .memoryGrow:
+        case .memorySize(let index):
+            let size = context.space.memory(index)?.isMemory64 == true ? "kiln_memory_size64" : "kiln_memory_size"
+            emit("\(output(0)) = \(size)(\(memory(index)));", index == 0 ? "memory.size" : "memory.size \(index)")
+        case .memoryGrow(let index):
             usesMemory = true
-            emit("\(output(0)) = kiln_memory_grow(ctx, inst->memories[0], \(input(0)));", "memory.grow")
-            refreshMemoryView()
-        case .memoryInit(let data, _): lowerMemoryInit(data)
+            let grow = context.space.memory(index)?.isMemory64 == true ? "kiln_memory_grow64" : "kiln_memory_grow"
+            emit("\(output(0)) = \(grow)(ctx, \(context.memoryPointer(index)), \(input(0)));", index == 0 ? "memory.grow" : "memory.grow \(index)")
+            if index == 0 { refreshMemoryView() }
+        case .memoryInit(let data, let index): lowerMemoryInit(data, memory: index)
         case .dataDrop(let data): emit("inst->data_size[\(data)] = 0;", "data.drop \(data)")
-        case .memoryCopy: lowerMemoryCopy()
-        case .memoryFill: lowerMemoryFill()
+        case .memoryCopy(let destination, let source): lowerMemoryCopy(destination, source)
+        case .memoryFill(let index): lowerMemoryFill(index)
         case .tableInit(let element, let table): lowerTableInit(element, table: table)
         case .elemDrop(let element): emit("inst->elem_size[\(element)] = 0;", "elem.drop \(element)")
         case .tableCopy(let dst, let src): lowerTableCopy(dst, src)

@@ -35,7 +35,19 @@ extension FunctionLowerer {
         out.append(Self.header(context, index, type, bodyOffset: body?.bodyOffset))
         let bytes = frameBytes
         let largeFrame = bytes > Self.reserveFrameBytes
-        if largeFrame {
+        if tailForm {
+            out.append(contentsOf: TailEntries.ordinaryEntry(context, index, type))
+            let entry = context.tailEntryName(index)
+            if largeFrame {
+                out.append(TailEntries.prototype(context, index) + " {")
+                out.append("  KILN_ENTER_FRAME(self->ctx, \(bytes)u); /* a frame of up to \(bytes) bytes must fit above the limit */")
+                out.append("  __attribute__((musttail)) return \(entry)_body(self);")
+                out.append("}")
+                out.append("static __attribute__((noinline)) " + TailEntries.prototype(context, index, name: entry + "_body", linkage: "") + " {")
+            } else {
+                out.append(TailEntries.prototype(context, index) + " {")
+            }
+        } else if largeFrame {
             // The check runs in a small wrapper, before the large frame exists: a check inside the function
             // would run after its prologue moved the stack pointer past the end, and the trap's own call would
             // fault. The body is never inlined into the wrapper, so its frame starts below the checked address.
@@ -52,6 +64,9 @@ extension FunctionLowerer {
             out.append("  KILN_ENTER(ctx);")
         } else {
             out.append("  /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */")
+        }
+        if tailForm {
+            out.append(contentsOf: TailEntries.parameterLoads(type))
         }
         if usesMemory {
             out.append("  kiln_memory mem0_view = *\(context.memory0); /* memory 0's base and size, kept in registers */")
@@ -78,6 +93,7 @@ extension FunctionLowerer {
         out.append(writer.text)
         if !type.results.isEmpty { out.append("  __builtin_unreachable(); /* every path above returned */") }
         out.append("}")
+        if !tailForm, context.hasTailEntry(index) { out.append(contentsOf: TailEntries.wrapper(context, index, type)) }
         return out.joined(separator: "\n")
     }
 

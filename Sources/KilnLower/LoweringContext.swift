@@ -24,8 +24,12 @@ public struct LoweringContext: Sendable {
 
     /// Memory 0's descriptor. A memory the module defines lives inside the instance at a fixed offset, so
     /// reaching its base costs one load instead of two (it matters in small functions called often).
-    var memory0: String {
-        space.memories.count > module.memories.count ? "inst->memories[0]" : "(&inst->memory_storage[0])"
+    var memory0: String { memoryPointer(0) }
+
+    /// Memory `index`'s descriptor: a defined memory inside the instance, an imported one through its pointer.
+    func memoryPointer(_ index: UInt32) -> String {
+        let imported = space.memories.count - module.memories.count
+        return Int(index) < imported ? "inst->memories[\(index)]" : "(&inst->memory_storage[\(Int(index) - imported)])"
     }
 
     /// A global's value. One the module defines lives inside the instance (`inst->globals[i]` points at it
@@ -35,6 +39,9 @@ public struct LoweringContext: Sendable {
         let imported = space.importedGlobalCount
         return Int(index) < imported ? "inst->globals[\(index)]->value" : "inst->global_storage[\(Int(index) - imported)].value"
     }
+
+    /// The type of a table's indices: i64 for a 64-bit table (table64).
+    func tableIndexType(_ table: UInt32) -> ValueType { space.table(table)?.limits.isMemory64 == true ? .i64 : .i32 }
 
     func isImportedFunction(_ index: UInt32) -> Bool { Int(index) < space.importedFunctionCount }
 

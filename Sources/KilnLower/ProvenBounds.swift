@@ -88,7 +88,7 @@ extension FunctionLowerer {
     }
 
     /// The access's address as a pointer into memory 0, for an access proven in bounds.
-    mutating func uncheckedPointer(_ memarg: MemArg) -> String { "\(memory)->data + \(address(input(0), memarg))" }
+    mutating func uncheckedPointer(_ memarg: MemArg) -> String { "\(memory)->data + \(address(input(0), memarg, width: 0))" }
 
     /// An unchecked pointer for an access of `size` bytes proven in bounds here, or nil (it needs its check).
     mutating func provenPointer(_ memarg: MemArg, size: UInt64) -> String? {

@@ -26,6 +26,8 @@ public struct FunctionBody: Sendable {
     public let code: Code
     /// What to add to the decoder's offsets to get offsets in the original module.
     public let offsetDelta: Int
+    /// The edition the body is read by (Wasm 2.0 reserves a zero byte where 3.0 has a memory index).
+    public var version = WasmVersion.v3
 
     /// Run ends (exclusive prefix sums), for the binary search in `localType(at:)`.
     private let runEnds: [UInt64]

@@ -32,6 +32,8 @@ public struct Module: Sendable {
     public var names = Names()
     /// Sizes of the custom sections by name, for `describe`.
     public var customSections: [(name: String, size: Int)] = []
+    /// The edition the module was decoded by, and is validated by.
+    public var version = WasmVersion.v3
 
     public init() {}
 }

@@ -5,6 +5,10 @@ import WasmTypes
 // replaced, this file and KilnDecode are all that change.
 
 public typealias Instruction = WasmParser.Instruction
+/// Instruction families that later stages name in public signatures.
+public typealias LoadInstruction = WasmParser.Instruction.Load
+public typealias StoreInstruction = WasmParser.Instruction.Store
+public typealias SIMDMemLaneInstruction = WasmParser.Instruction.SimdMemLane
 public typealias MemArg = WasmParser.MemArg
 public typealias BlockType = WasmParser.BlockType
 public typealias BrTable = WasmParser.BrTable

@@ -2,12 +2,26 @@ import KilnModel
 
 /// Validates a constant expression (global initializers, segment offsets, element initializers).
 ///
-/// Wasm 2.0 allows `t.const`, `ref.null`, `ref.func` and `global.get` of an imported immutable global,
-/// leaving exactly one value of the expected type.
+/// Wasm 3.0 allows `t.const`, `ref.null`, `ref.func`, `global.get` of an immutable global, and (extended
+/// constant expressions) `i32`/`i64` `add`, `sub` and `mul`, leaving exactly one value of the expected type.
+/// A global's initializer sees the imported globals and the defined ones before it; segments see them all.
 /// > Note: <https://webassembly.github.io/spec/core/valid/instructions.html#constant-expressions>
 enum ConstantExpression {
-    static func validate(_ expression: ConstExpression, expected: ValueType, context: ModuleContext) throws(ValidationError) {
+    /// `visibleGlobals`: how many globals (from index 0) the expression may read.
+    static func validate(
+        _ expression: ConstExpression, expected: ValueType, context: ModuleContext, visibleGlobals: Int
+    ) throws(ValidationError) {
         var stack: [ValueType] = []
+        let extended = context.module.version != .v2
+        // Wasm 2.0: only imported globals.
+        let visibleGlobals = extended ? visibleGlobals : min(visibleGlobals, context.space.importedGlobalCount)
+        func binary(_ type: ValueType) throws(ValidationError) {
+            guard extended else { throw .constantRequired("arithmetic is not constant in Wasm 2.0") }
+            guard stack.count >= 2, stack[stack.count - 1] == type, stack[stack.count - 2] == type else {
+                throw .typeMismatch(expected: "[\(type.name) \(type.name)]", found: "[\(stack.suffix(2).map(\.name).joined(separator: " "))]")
+            }
+            stack.removeLast()
+        }
         for instruction in expression {
             switch instruction {
             case .i32Const: stack.append(.i32)
@@ -22,15 +36,17 @@ enum ConstantExpression {
                 _ = try context.functionType(index)
                 stack.append(.ref(.funcRef))
             case .globalGet(let index):
-                // Only imported globals are visible to constant expressions in Wasm 2.0.
-                guard Int(index) < context.space.importedGlobalCount else {
-                    throw .unknown("global", index, count: context.space.importedGlobalCount)
+                guard Int(index) < visibleGlobals else {
+                    guard Int(index) < context.space.globals.count else { throw .unknown("global", index, count: context.space.globals.count) }
+                    throw ValidationError("unknown global \(index): a constant expression here reads only globals 0..<\(visibleGlobals)")
                 }
                 let global = try context.global(index)
                 guard global.mutability == .constant else {
                     throw .constantRequired("global.get \(index) reads a mutable global")
                 }
                 stack.append(global.valueType)
+            case .binary(.i32Add), .binary(.i32Sub), .binary(.i32Mul): try binary(.i32)
+            case .binary(.i64Add), .binary(.i64Sub), .binary(.i64Mul): try binary(.i64)
             case .end:
                 return try checkResult(stack, expected: expected)
             default:

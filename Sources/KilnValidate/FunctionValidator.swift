@@ -114,6 +114,8 @@ public struct FunctionValidator<Sink: TypedInstructionSink>: ~Copyable {
         // Calls
         case .call(let function): try validateCall(function)
         case .callIndirect(let typeIndex, let table): try validateCallIndirect(typeIndex, table: table)
+        case .returnCall(let function): try validateReturnCall(function)
+        case .returnCallIndirect(let typeIndex, let table): try validateReturnCallIndirect(typeIndex, table: table)
         // Parametric and variables
         case .drop: try validateDrop()
         case .select: try validateSelect()
@@ -164,7 +166,7 @@ public struct FunctionValidator<Sink: TypedInstructionSink>: ~Copyable {
         case .simdLane(let op, let lane): try validateSIMDLane(op, lane: lane)
         case .simdMemLane(let op, let memarg, let lane): try validateSIMDMemLane(op, memarg, lane: lane)
         default:
-            // Tail calls, exceptions, threads, typed function references and GC are later proposals.
+            // Exceptions, threads, typed function references and GC are later proposals.
             throw .unsupported(Self.proposalName(instruction))
         }
     }

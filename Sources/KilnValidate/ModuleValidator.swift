@@ -6,24 +6,29 @@ public struct ValidatedModule: Sendable {
     public let context: ModuleContext
     /// Tables some instruction can write (table.set, grow, fill, init, or the destination of table.copy).
     public let writtenTables: Set<UInt32>
+    /// Defined functions that make a tail call (`return_call*`).
+    public let tailCallers: Set<UInt32>
+    public var usesTailCalls: Bool { !tailCallers.isEmpty }
 }
 
 /// Validates everything outside function bodies, then each body with `FunctionValidator`.
 ///
 /// > Note: <https://webassembly.github.io/spec/core/valid/modules.html>
 public enum ModuleValidator {
-    /// Validates the module; each body goes through `TableWrites`.
+    /// Validates the module; each body goes through `BodyFacts`.
     public static func validate(_ module: Module) throws(ValidationError) -> ValidatedModule {
         let context = ModuleContext(module)
         try validateDeclarations(module, context)
         var written = Set<UInt32>()
+        var tailCallers = Set<UInt32>()
         for index in 0..<module.bodies.count {
             var validator = try FunctionValidator(
-                context: context, function: UInt32(context.space.importedFunctionCount + index), sink: TableWrites())
+                context: context, function: UInt32(context.space.importedFunctionCount + index), sink: BodyFacts())
             try validator.validate()
             written.formUnion(validator.sink.tables)
+            tailCallers.formUnion(validator.sink.tailCallers)
         }
-        return ValidatedModule(module: module, context: context, writtenTables: written)
+        return ValidatedModule(module: module, context: context, writtenTables: written, tailCallers: tailCallers)
     }
 
     /// Validates imports, definitions, exports, the start function and segments, in section order.
@@ -57,12 +62,12 @@ public enum ModuleValidator {
         for (i, memory) in module.memories.enumerated() {
             try check(at(5, "memory \(i)")) { () throws(ValidationError) in try validateMemory(memory) }
         }
-        if context.space.memories.count > 1 { throw ValidationError.multipleMemories.at(at(5, "memory 1")) }
+        if module.version == .v2, context.space.memories.count > 1 { throw ValidationError.multipleMemories.at(at(5, "memory 1")) }
         for (i, global) in module.globals.enumerated() {
             let index = context.space.importedGlobalCount + i
             try check(at(6, "global \(index)")) { () throws(ValidationError) in
                 try validateValueType(global.type.valueType)
-                try ConstantExpression.validate(global.initializer, expected: global.type.valueType, context: context)
+                try ConstantExpression.validate(global.initializer, expected: global.type.valueType, context: context, visibleGlobals: index)
             }
         }
         // Names are compared as bytes: Swift's String equality would merge canonically equivalent names.
@@ -85,19 +90,20 @@ public enum ModuleValidator {
                 guard type.parameters.isEmpty, type.results.isEmpty else { throw .startFunction(type) }
             }
         }
+        let all = context.space.globals.count
         for (i, segment) in module.elements.enumerated() {
             try check(at(9, "elem segment \(i)")) { () throws(ValidationError) in
                 let type = ValueType.ref(segment.type)
                 try validateValueType(type)
                 for expression in segment.initializer {
-                    try ConstantExpression.validate(expression, expected: type, context: context)
+                    try ConstantExpression.validate(expression, expected: type, context: context, visibleGlobals: all)
                 }
                 if case .active(let table, let offset) = segment.mode {
                     let tableType = try context.table(table)
                     guard tableType.elementType == segment.type else {
                         throw .typeMismatch("elem segment of \(segment.type.name) for a table of \(tableType.elementType.name)")
                     }
-                    try ConstantExpression.validate(offset, expected: .i32, context: context)
+                    try ConstantExpression.validate(offset, expected: tableType.limits.addressType, context: context, visibleGlobals: all)
                 }
             }
         }
@@ -105,7 +111,8 @@ public enum ModuleValidator {
             try check(at(11, "data segment \(i)")) { () throws(ValidationError) in
                 if case .active(let active) = segment {
                     _ = try context.memory(active.index)
-                    try ConstantExpression.validate(active.offset, expected: .i32, context: context)
+                    let memory = try context.memory(active.index)
+                    try ConstantExpression.validate(active.offset, expected: memory.addressType, context: context, visibleGlobals: all)
                 }
             }
         }
@@ -127,12 +134,16 @@ public enum ModuleValidator {
     }
 
     static func validateMemory(_ memory: Limits) throws(ValidationError) {
-        guard !memory.isMemory64, !memory.shared else { throw .unsupported("memory64 and shared memory") }
-        try validateLimits(memory, bound: 65536, tooLarge: ValidationError.memorySize)
+        guard !memory.shared else { throw .unsupported("shared memory (threads proposal)") }
+        if memory.isMemory64 {
+            try validateLimits(memory, bound: 1 << 48, tooLarge: ValidationError.memory64Size)
+        } else {
+            try validateLimits(memory, bound: 65536, tooLarge: ValidationError.memorySize)
+        }
     }
 
     static func validateTable(_ table: TableType) throws(ValidationError) {
         try validateValueType(.ref(table.elementType))
-        try validateLimits(table.limits, bound: UInt64(UInt32.max), tooLarge: ValidationError.tableSize)
+        try validateLimits(table.limits, bound: table.limits.isMemory64 ? UInt64.max : UInt64(UInt32.max), tooLarge: ValidationError.tableSize)
     }
 }

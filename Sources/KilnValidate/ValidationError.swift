@@ -77,14 +77,22 @@ public struct ValidationError: KilnError, Equatable {
     static func memorySize(_ pages: UInt64) -> ValidationError {
         ValidationError("memory size must be at most 65536 pages (4GiB): \(pages)")
     }
+    static func memory64Size(_ pages: UInt64) -> ValidationError {
+        ValidationError("memory size must be at most 2^48 pages: \(pages)")
+    }
+    static func offsetOutOfRange(_ offset: UInt64) -> ValidationError {
+        ValidationError("offset out of range: \(offset) does not fit a 32-bit memory's address")
+    }
     static func tableSize(_ size: UInt64) -> ValidationError {
         ValidationError("table size must be at most 2^32-1: \(size)")
     }
     static var dataCountRequired: ValidationError {
         ValidationError("data count section required: memory.init and data.drop need it", isMalformed: true)
     }
+    /// Something valid in a later edition or proposal that Kiln does not compile (yet), or, in a module
+    /// read as Wasm 2.0 (`--spec-version 2.0`), something 2.0 does not have.
     static func unsupported(_ what: String) -> ValidationError {
-        ValidationError("unsupported instruction: \(what) is not part of Wasm 2.0")
+        ValidationError("unsupported: \(what) is not supported by Kiln yet, or not part of the Wasm edition the module is read as")
     }
     static var unexpectedEnd: ValidationError {
         ValidationError("unexpected end of section or function: instructions after the function's final end", isMalformed: true)

@@ -23,11 +23,11 @@ enum Outcome {
 /// Runs one directive of a script through the AOT pipeline.
 enum DirectiveRunner {
     static func run(_ directive: WASTDirective, _ session: WastSession) -> Outcome {
-        guard session.plan != nil else { return validateOnly(directive) }
+        guard session.plan != nil else { return validateOnly(directive, session) }
         switch directive {
         case .module(let module):
             if module.isDefinition {
-                if case .rejected(let error) = load(module.source) { return .failed("module rejected: \(error)") }
+                if case .rejected(let error) = load(module.source, session.version) { return .failed("module rejected: \(error)") }
                 return .passed
             }
             switch session.instantiate(module.source) {
@@ -41,9 +41,9 @@ enum DirectiveRunner {
         case .moduleInstance:
             return .skipped("module instance")
         case .assertMalformed(let module, let message):
-            return expectRejection(load(module.source), message: message, malformed: true)
+            return expectRejection(load(module.source, session.version), message: message, malformed: true)
         case .assertInvalid(let module, let message):
-            return expectRejection(load(module.source), message: message, malformed: false)
+            return expectRejection(load(module.source, session.version), message: message, malformed: false)
         case .assertUnlinkable(let wat, let message):
             switch session.instantiate(.text(wat)) {
             case .success: return .failed("module linked, expected \"\(message)\"")
@@ -86,20 +86,20 @@ enum DirectiveRunner {
     }
 
     /// Without a compiler: settles validity, counts execution as skipped.
-    static func validateOnly(_ directive: WASTDirective) -> Outcome {
+    static func validateOnly(_ directive: WASTDirective, _ session: WastSession) -> Outcome {
         switch directive {
         case .module(let module):
-            if case .rejected(let error) = load(module.source) { return .failed("module rejected: \(error)") }
+            if case .rejected(let error) = load(module.source, session.version) { return .failed("module rejected: \(error)") }
             return .passed
         case .assertMalformed(let module, let message):
-            return expectRejection(load(module.source), message: message, malformed: true)
+            return expectRejection(load(module.source, session.version), message: message, malformed: true)
         case .assertInvalid(let module, let message):
-            return expectRejection(load(module.source), message: message, malformed: false)
+            return expectRejection(load(module.source, session.version), message: message, malformed: false)
         case .assertUnlinkable(let wat, _):
-            if case .rejected(let error) = load(.text(wat)) { return .failed("module rejected: \(error)") }
+            if case .rejected(let error) = load(.text(wat), session.version) { return .failed("module rejected: \(error)") }
             return .skipped("validate only")
         case .assertTrap(.wat(let wat), _), .assertReturn(.wat(let wat), _):
-            if case .rejected(let error) = load(.text(wat)) { return .failed("module rejected: \(error)") }
+            if case .rejected(let error) = load(.text(wat), session.version) { return .failed("module rejected: \(error)") }
             return .skipped("validate only")
         default:
             return .skipped("validate only")
@@ -136,7 +136,7 @@ enum DirectiveRunner {
     }
 
     /// Encodes, decodes and validates a script module.
-    static func load(_ source: WAT.ModuleSource) -> Loaded {
+    static func load(_ source: WAT.ModuleSource, _ version: WasmVersion) -> Loaded {
         let moduleSource: KilnDecode.ModuleSource
         switch source {
         case .text(let wat):
@@ -149,7 +149,7 @@ enum DirectiveRunner {
         case .quote(let bytes): moduleSource = .text(String(decoding: bytes, as: UTF8.self))
         }
         do {
-            return .valid(try Kiln.validate(moduleSource))
+            return .valid(try Kiln.validate(moduleSource, version: version))
         } catch let error as any KilnError {
             return .rejected(error)
         } catch {

@@ -2,7 +2,7 @@ import CKilnHost
 import KilnLoad
 
 /// The `spectest` module the spec scripts import: print functions (which print nothing here), four
-/// globals of value 666, a 10..20 funcref table and a 1..2 page memory.
+/// globals of value 666, a 10..20 funcref table (and a 64-bit one, `table64`) and a 1..2 page memory.
 /// > Note: <https://github.com/WebAssembly/spec/tree/main/interpreter#spectest-host-module>
 final class SpectestHost {
     private var values: [String: ExternalValue] = [:]
@@ -20,6 +20,7 @@ final class SpectestHost {
         values["global_f32"] = store.makeGlobal(.f32(Float(666.6).bitPattern), mutable: false)
         values["global_f64"] = store.makeGlobal(.f64(Double(666.6).bitPattern), mutable: false)
         values["table"] = store.makeTable(funcref: true, min: 10, max: 20)
+        values["table64"] = store.makeTable(funcref: true, min: 10, max: 20, is64: true)
         values["memory"] = store.makeMemory(min: 1, max: 2)
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import KilnBuild
 import KilnDecode
+import KilnModel
 import WAT
 
 /// Runs `.wast` spec scripts through Kiln, one file per job, files in parallel.
@@ -12,9 +13,12 @@ public enum WastRunner {
     public struct Options: Sendable {
         public var plan: BuildPlan?
         public var verbose: Bool
-        public init(plan: BuildPlan?, verbose: Bool = false) {
+        /// The edition modules are decoded and validated by (the 2.0 suite runs as 2.0).
+        public var version: WasmVersion
+        public init(plan: BuildPlan?, verbose: Bool = false, version: WasmVersion = .v3) {
             self.plan = plan
             self.verbose = verbose
+            self.version = version
         }
     }
 
@@ -25,7 +29,7 @@ public enum WastRunner {
         DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, files.count))) { worker in
             var index = worker
             while index < files.count {
-                let report = runFileOnLargeStack(files[index], plan: options.plan)
+                let report = runFileOnLargeStack(files[index], plan: options.plan, version: options.version)
                 reports.set(index, report)
                 printer.done(index, report)
                 index += max(1, min(jobs, files.count))
@@ -36,11 +40,11 @@ public enum WastRunner {
 
     /// Runs a script on a thread of its own with a 256 MiB stack: guest recursion runs on it, and stack
     /// exhaustion is detected against its bounds.
-    public static func runFileOnLargeStack(_ path: String, plan: BuildPlan?) -> WastReport {
+    public static func runFileOnLargeStack(_ path: String, plan: BuildPlan?, version: WasmVersion = .v3) -> WastReport {
         let box = ReportBox()
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
-            box.report = runFile(path, plan: plan)
+            box.report = runFile(path, plan: plan, version: version)
             done.signal()
         }
         thread.stackSize = 256 << 20
@@ -49,7 +53,7 @@ public enum WastRunner {
         return box.report ?? WastReport(file: path)
     }
 
-    public static func runFile(_ path: String, plan: BuildPlan? = nil) -> WastReport {
+    public static func runFile(_ path: String, plan: BuildPlan? = nil, version: WasmVersion = .v3) -> WastReport {
         let name = (path as NSString).lastPathComponent
         var report = WastReport(file: name)
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
@@ -64,7 +68,7 @@ public enum WastRunner {
         }
         var script: WAST
         do {
-            script = try parseWAST(text, features: ModuleDecoder.features)
+            script = try parseWAST(text, features: ModuleDecoder.features(version))
         } catch {
             report.failed += 1
             report.failures.append(.init(line: 0, directive: "file", reason: "\(error)"))
@@ -72,7 +76,7 @@ public enum WastRunner {
         }
         let directory = NSTemporaryDirectory() + "kiln-wast-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let session = WastSession(plan: plan, directory: directory)
+        let session = WastSession(plan: plan, version: version, directory: directory)
         while let (result, location) = script.nextDirectiveResult() {
             switch result {
             case .success(let directive):

@@ -13,14 +13,16 @@ final class WastSession {
     let store = Store()
     let spectest: SpectestHost
     let plan: BuildPlan?
+    let version: WasmVersion
     let directory: String
     var current: Instance?
     var named: [String: Instance] = [:]
     var registered: [String: Instance] = [:]
     var moduleCount = 0
 
-    init(plan: BuildPlan?, directory: String) {
+    init(plan: BuildPlan?, version: WasmVersion, directory: String) {
         self.plan = plan
+        self.version = version
         self.directory = directory
         self.spectest = SpectestHost(store: store)
     }
@@ -33,7 +35,7 @@ final class WastSession {
     /// Decodes, validates, compiles and instantiates a script module.
     func instantiate(_ source: WAT.ModuleSource) -> Result<Instance, Failure> {
         let validated: ValidatedModule
-        switch DirectiveRunner.load(source) {
+        switch DirectiveRunner.load(source, version) {
         case .rejected(let error): return .failure(.rejected(error))
         case .valid(let module): validated = module
         }

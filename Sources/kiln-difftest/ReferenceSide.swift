@@ -10,6 +10,8 @@ final class ReferenceSide {
     static var configuration: EngineConfiguration {
         var configuration = EngineConfiguration()
         configuration.features.insert(.simd)  // WasmParser's default set lacks SIMD
+        // The Wasm 3.0 features Scripts/difftest.py --features generates.
+        configuration.features.formUnion([.tailCall, .memory64])
         return configuration
     }
 

@@ -92,9 +92,10 @@ struct FunctionBodyReaderTests {
         ReservedCase(name: "memory.init 0 1", expression: i32x3 + [0xfc, 0x08, 0x00, 0x01, 0x0b], at: 6, length: 4, reason: "zero byte expected: got 1"),
     ]
 
+    /// Read as Wasm 2.0; in 3.0 the byte is a memory index (multiple memories), see below.
     @Test(arguments: reservedCases)
     func reservedMemoryIndexMustBeZero(_ c: ReservedCase) throws {
-        let module = try ModuleDecoder.decode(WasmBytes.function(memory: true, c.expression))
+        let module = try ModuleDecoder.decode(WasmBytes.function(memory: true, c.expression), version: .v2)
         var reader = FunctionBodyReader(module.bodies[0])
         let error = try #require(throws: DecodeError.self) {
             while try reader.next() != nil {}
@@ -105,6 +106,16 @@ struct FunctionBodyReaderTests {
         let instruction = module.bodies[0].expressionOffset + c.at
         let offset = try #require(error.location.offset)
         #expect((instruction...(instruction + c.length)).contains(offset), "offset \(offset), instruction at \(instruction)")
+    }
+
+    @Test func theReservedByteIsAMemoryIndexInWasm3() throws {
+        let module = try ModuleDecoder.decode(WasmBytes.function(memory: true, [0x3f, 0x01, 0x1a, 0x0b]))
+        var reader = FunctionBodyReader(module.bodies[0])
+        guard case .memorySize(let memory)? = try reader.next()?.instruction else {
+            Issue.record("expected memory.size")
+            return
+        }
+        #expect(memory == 1)
     }
 
     @Test func illegalOpcode() throws {

@@ -5,8 +5,8 @@ import Testing
 /// A module that needs a later proposal says which, at the offset of what needs it, instead of
 /// `malformed section id: 13` or `malformed limits flags: 3`; what the Wasm 2.0 suite asserts keeps its reason.
 struct UnsupportedFeatureTests {
-    static func decodeError(_ bytes: [UInt8]) -> DecodeError? {
-        #expect(throws: DecodeError.self) { try ModuleDecoder.decode(bytes) }
+    static func decodeError(_ bytes: [UInt8], version: WasmVersion = .v3) -> DecodeError? {
+        #expect(throws: DecodeError.self) { try ModuleDecoder.decode(bytes, version: version) }
     }
 
     /// The error from reading the one function's body to its end.
@@ -29,23 +29,29 @@ struct UnsupportedFeatureTests {
         #expect(Self.decodeError(WasmBytes.module(WasmBytes.section(14, [])))?.reason == "malformed section id: 14")
     }
 
-    @Test func sharedMemoryIsThreads() {
-        // memory section: one memory, flags 0x03 (shared, with maximum), min 1, max 1
-        let error = Self.decodeError(WasmBytes.module(WasmBytes.section(5, [0x01, 0x03, 0x01, 0x01])))
+    @Test(arguments: [UInt8(0x03), 0x07])
+    func sharedMemoryIsThreads(_ flags: UInt8) {
+        // memory section: one memory, flags 0x03 (shared, with maximum) or 0x07 (also 64-bit), min 1, max 1
+        let error = Self.decodeError(WasmBytes.module(WasmBytes.section(5, [0x01, flags, 0x01, 0x01])))
         #expect(error?.description == "unsupported feature: at offset 0xb: a shared memory (threads proposal) is not supported yet")
     }
 
-    @Test(arguments: [UInt8(0x04), 0x05, 0x06, 0x07])
-    func sixtyFourBitLimitsAreMemory64(_ flags: UInt8) {
-        let error = Self.decodeError(WasmBytes.module(WasmBytes.section(5, [0x01, flags, 0x01, 0x01])))
+    /// Read as Wasm 2.0, 64-bit limits name memory64; read as 3.0 they are a 64-bit memory or table.
+    @Test(arguments: [UInt8(0x04), 0x05, 0x06])
+    func sixtyFourBitLimitsAreMemory64(_ flags: UInt8) throws {
+        let bytes = WasmBytes.module(WasmBytes.section(5, [0x01, flags, 0x01] + (flags & 1 != 0 ? [0x01] : [])))
+        if flags != 0x06 { #expect(try ModuleDecoder.decode(bytes).memories.first?.isMemory64 == true) }
+        let error = Self.decodeError(bytes, version: .v2)
         #expect(error?.category == .unsupported)
         #expect(error?.location.offset == 11)
         #expect(error?.reason == "64-bit limits (flags 0x0\(flags)) (memory64 proposal) is not supported yet")
     }
 
-    @Test func table64IsMemory64() {
+    @Test func table64IsMemory64() throws {
         // table section: one funcref table, flags 0x04, min 0
-        let error = Self.decodeError(WasmBytes.module(WasmBytes.section(4, [0x01, 0x70, 0x04, 0x00])))
+        let bytes = WasmBytes.module(WasmBytes.section(4, [0x01, 0x70, 0x04, 0x00]))
+        #expect(try ModuleDecoder.decode(bytes).tables.first?.limits.isMemory64 == true)
+        let error = Self.decodeError(bytes, version: .v2)
         #expect(error?.reason == "64-bit limits (flags 0x04) (memory64 proposal) is not supported yet")
     }
 
@@ -56,8 +62,11 @@ struct UnsupportedFeatureTests {
         #expect(error?.reason.hasPrefix("integer too large") == true)
     }
 
-    @Test func twoMemoriesAreMultiMemory() {
-        let error = Self.decodeError(WasmBytes.module(WasmBytes.section(5, [0x02, 0x00, 0x00, 0x00, 0x00])))
+    /// Wasm 3.0 has multiple memories; read as 2.0, a second memory is named as the proposal it needs.
+    @Test func twoMemoriesAreMultiMemory() throws {
+        let bytes = WasmBytes.module(WasmBytes.section(5, [0x02, 0x00, 0x00, 0x00, 0x00]))
+        #expect(try ModuleDecoder.decode(bytes).memories.count == 2)
+        let error = Self.decodeError(bytes, version: .v2)
         #expect(error?.description == "unsupported feature: at offset 0x8: multiple memories (2 declared) (multi-memory proposal) is not supported yet")
         // memory.wast asserts the prefix.
         #expect(error?.reason.hasPrefix("multiple memories") == true)
@@ -87,8 +96,7 @@ struct UnsupportedFeatureTests {
         ([UInt8(0x06), 0x40, 0x0b], "the try instruction (exception handling proposal)"),
         ([0x08, 0x00], "the throw instruction (exception handling proposal)"),
         ([0x1f, 0x40, 0x00, 0x0b], "the try_table instruction (exception handling proposal)"),
-        ([0x12, 0x00], "the return_call instruction (tail call proposal)"),
-        ([0x13, 0x00, 0x00], "the return_call_indirect instruction (tail call proposal)"),
+        ([0x15, 0x00], "the return_call_ref instruction (typed function references proposal)"),
         ([0x14, 0x00], "the call_ref instruction (typed function references proposal)"),
         ([0xfb, 0x00], "GC instructions (prefix 0xfb) (GC proposal)"),
         ([0xfe, 0x03, 0x00], "atomic instructions (prefix 0xfe) (threads proposal)"),

@@ -23,7 +23,7 @@ struct ConstantExpressionTests {
     }
 
     @Test func nonConstantInstructionIsRejected() throws {
-        let bytes = try Validation.wasm("(module (global i32 (i32.const 0)) (global i32 (i32.add (i32.const 1) (i32.const 2))))")
+        let bytes = try Validation.wasm("(module (global i32 (i32.const 0)) (global i32 (i32.div_s (i32.const 1) (i32.const 2))))")
         let module = try ModuleDecoder.decode(bytes)
         let error = try Validation.rejection(bytes: bytes)
         #expect(error.reason.hasPrefix("constant expression required: "))
@@ -36,9 +36,36 @@ struct ConstantExpressionTests {
         #expect(try Validation.outcome(text) == "constant expression required: global.get 0 reads a mutable global")
     }
 
-    @Test func globalGetOfADefinedGlobalIsUnknownInWasm2() throws {
-        let text = "(module (global i32 (i32.const 0)) (global i32 (global.get 0)))"
-        #expect(try Validation.outcome(text) == "unknown global 0: the module has 0")
+    /// Wasm 3.0: an initializer reads the globals before it, segments read them all; 2.0 only imports.
+    @Test func globalGetOfADefinedGlobal() throws {
+        let earlier = "(module (global i32 (i32.const 0)) (global i32 (global.get 0)))"
+        #expect(try Validation.outcome(earlier) == "valid")
+        #expect(try Self.outcome(earlier, version: .v2) == "unknown global 0: a constant expression here reads only globals 0..<0")
+        let later = "(module (global i32 (global.get 1)) (global i32 (i32.const 0)))"
+        #expect(try Validation.outcome(later) == "unknown global 1: a constant expression here reads only globals 0..<0")
+        let segment = "(module (memory 1) (data (global.get 0) \"x\") (global i32 (i32.const 0)))"
+        #expect(try Validation.outcome(segment) == "valid")
+        #expect(try Self.outcome(segment, version: .v2) == "unknown global 0: a constant expression here reads only globals 0..<0")
+        let mutable = "(module (global (mut i32) (i32.const 0)) (global i32 (global.get 0)))"
+        #expect(try Validation.outcome(mutable) == "constant expression required: global.get 0 reads a mutable global")
+    }
+
+    /// Extended constant expressions: i32/i64 add, sub and mul, typed like instructions.
+    @Test func extendedArithmetic() throws {
+        let valid = "(module (global i64 (i64.mul (i64.const 3) (i64.sub (i64.const 9) (i64.const 2)))) (memory 1) (data (i32.add (i32.const 1) (i32.const 2)) \"x\"))"
+        #expect(try Validation.outcome(valid) == "valid")
+        #expect(try Self.outcome(valid, version: .v2) == "constant expression required: arithmetic is not constant in Wasm 2.0")
+        #expect(try Validation.outcome("(module (global i32 (i32.add (i32.const 1) (i64.const 2))))").hasPrefix("type mismatch"))
+        #expect(try Validation.outcome("(module (global i32 (i32.add (i32.const 1))))").hasPrefix("type mismatch"))
+    }
+
+    static func outcome(_ text: String, version: WasmVersion) throws -> String {
+        do {
+            _ = try ModuleValidator.validate(ModuleDecoder.decode(Validation.wasm(text), version: version))
+            return "valid"
+        } catch let error as ValidationError {
+            return error.reason
+        }
     }
 
     @Test(arguments: [

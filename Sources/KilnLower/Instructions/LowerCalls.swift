@@ -18,7 +18,7 @@ extension FunctionLowerer {
 
     mutating func lowerCallIndirect(_ typeIndex: UInt32, table: UInt32) {
         guard let calleeType = context.space.type(typeIndex) else { return }
-        let element = operand(typing.heightBefore - 1, .i32)
+        let element = operand(typing.heightBefore - 1, context.tableIndexType(table))
         let lookup = "const kiln_funcref* c = kiln_funcref_for_call(ctx, inst->tables[\(table)], \(element), &kiln_types[\(typeIndex)]);"
         let arguments = (["c->instance"] + (0..<calleeType.parameters.count).map { input($0) }).joined(separator: ", ")
         let call = "((\(CTypes.functionPointer(calleeType)))c->fn)(\(arguments))"

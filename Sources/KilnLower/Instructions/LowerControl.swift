@@ -115,7 +115,8 @@ extension FunctionLowerer {
     }
 
     func returnStatementText(_ values: [String]) -> String {
-        switch values.count {
+        if tailForm { return tailReturnText(values) }
+        return switch values.count {
         case 0: "return;"
         case 1: "return \(values[0]);"
         default: "return (\(CTypes.resultStruct(type.results))){\(values.joined(separator: ", "))};"

@@ -40,7 +40,8 @@ struct FastAccess {
 extension FunctionLowerer {
     mutating func startLoopRecording(_ frame: ControlFrame, labelLine: Int) {
         let plain = frame.startTypes.isEmpty && frame.endTypes.isEmpty
-        loop = plain && !context.space.memories.isEmpty ? LoopRecording(label: frame.label, labelLine: labelLine, offset: frame.offset) : nil
+        let memory0 = context.space.memories.first
+        loop = plain && memory0 != nil && memory0?.isMemory64 == false ? LoopRecording(label: frame.label, labelLine: labelLine, offset: frame.offset) : nil
     }
 
     /// Called for every instruction before it is lowered.
@@ -51,6 +52,9 @@ extension FunctionLowerer {
         case .block, .loop, .if, .else, .br, .brTable, .return, .unreachable, .call, .callIndirect, .memoryGrow:
             loop = nil
             return
+        case .load(_, let memarg), .store(_, let memarg):
+            // Versioning reasons about memory 0 only.
+            if memarg.memory != 0 { loop = nil; return }
         case .simdMemLane, .memoryCopy, .memoryFill, .memoryInit: loop?.otherMemoryAccess = true
         case .globalSet, .tableSet, .tableFill, .tableCopy, .tableInit, .tableGrow: loop?.carriesState = true
         default: break

@@ -1,4 +1,5 @@
 import KilnModel
+import KilnValidate
 
 /// Loads and stores: every access goes through a checked helper in Runtime/include/kiln_memory.h with
 /// the effective address computed in 64 bits (`(u64)index + offset`), so no address wraps.
@@ -43,18 +44,38 @@ extension FunctionLowerer {
         }
     }
 
-    func address(_ base: String, _ memarg: MemArg) -> String {
-        memarg.offset == 0 ? "(u64)\(base)" : "(u64)\(base) + \(memarg.offset)u"
+    /// The effective address of an access of `width` bytes. For a 32-bit memory `(u64)index + offset`, which
+    /// cannot wrap; for a 64-bit one the sum is checked (it may overflow u64), and so is the range, in every
+    /// bounds mode (kiln_address64 in kiln_memory.h).
+    mutating func address(_ base: String, _ memarg: MemArg, width: Int) -> String {
+        if context.space.memory(memarg.memory)?.isMemory64 == true {
+            return "kiln_address64(ctx, \(memory(memarg.memory)), \(base), \(memarg.offset)u, \(width)u)"
+        }
+        return memarg.offset == 0 ? "(u64)\(base)" : "(u64)\(base) + \(memarg.offset)u"
+    }
+
+    static func width(_ load: Instruction.Load) -> Int { FunctionValidator<NullSink>.loadShape(load)?.width ?? 1 }
+    static func width(_ store: Instruction.Store) -> Int { FunctionValidator<NullSink>.storeShape(store)?.width ?? 1 }
+
+    /// The descriptor an access to memory `index` goes through: memory 0's local view, kept in registers and
+    /// known to the bounds analyses (ProvenBounds, WidenedChecks, ValueRanges, loop versioning); any other
+    /// memory's descriptor itself, every access checked.
+    mutating func memory(_ index: UInt32) -> String {
+        index == 0 ? memory : context.memoryPointer(index)
     }
 
     mutating func lowerLoad(_ load: Instruction.Load, _ memarg: MemArg) throws(LoweringError) {
         guard let helper = Self.loadHelper(load) else { throw LoweringError("\(load) is not lowered yet") }
         let name = "\(helper.dropFirst(5)) offset=\(memarg.offset)"
+        if memarg.memory != 0 {
+            emit("\(output(0)) = \(helper)(ctx, \(memory(memarg.memory)), \(address(input(0), memarg, width: Self.width(load))));", name + " memory=\(memarg.memory)")
+            return
+        }
         let unchecked = Self.fastLoadExpression(load)
         if let (expression, size) = unchecked, let pointer = provenPointer(memarg, size: size) ?? widenedPointer(memarg, size: size) {
             emit("\(output(0)) = \(expression.withPointer(pointer));", name + " (in bounds)")
         } else {
-            let call = "\(helper)(ctx, \(memory), \(address(input(0), memarg)))"
+            let call = "\(helper)(ctx, \(memory), \(address(input(0), memarg, width: Self.width(load))))"
             emit("\(output(0)) = \(call);", name)
             if let (expression, size) = unchecked {
                 noteCheckedAccess(memarg, size: size)
@@ -67,11 +88,16 @@ extension FunctionLowerer {
     mutating func lowerStore(_ store: Instruction.Store, _ memarg: MemArg) throws(LoweringError) {
         guard let helper = Self.storeHelper(store) else { throw LoweringError("\(store) is not lowered yet") }
         let name = "\(helper.dropFirst(5)) offset=\(memarg.offset)"
+        if memarg.memory != 0 {
+            emit("\(helper)(ctx, \(memory(memarg.memory)), \(address(input(0), memarg, width: Self.width(store))), \(input(1)));", name + " memory=\(memarg.memory)")
+            openChecks.removeAll()
+            return
+        }
         let fast = Self.fastStore(store, value: input(1))
         if let fast, let pointer = provenPointer(memarg, size: fast.1) ?? widenedPointer(memarg, size: fast.1) {
             emit(fast.0.withPointer(pointer), name + " (in bounds)")
         } else {
-            emit("\(helper)(ctx, \(memory), \(address(input(0), memarg)), \(input(1)));", name)
+            emit("\(helper)(ctx, \(memory), \(address(input(0), memarg, width: Self.width(store))), \(input(1)));", name)
             if let fast { noteCheckedAccess(memarg, size: fast.1) }
         }
         // A store is seen: no earlier check may now be moved past it (WidenedChecks.swift).

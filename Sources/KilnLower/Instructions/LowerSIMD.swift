@@ -1,4 +1,5 @@
 import KilnModel
+import KilnValidate
 
 /// v128 instructions: each becomes a call of its helper in Runtime/include/kiln_simd.h, named after the
 /// spec (`i16x8.extadd_pairwise_i8x16_s` → `kiln_i16x8_extadd_pairwise_i8x16_s`), with the operands in
@@ -29,7 +30,7 @@ extension FunctionLowerer {
 
     mutating func lowerSIMDMemLane(_ op: Instruction.SimdMemLane, _ memarg: MemArg, lane: UInt8) {
         let name = SIMDNames.spec("\(op)")
-        let call = "kiln_\(name.replacingDots())(ctx, \(memory), \(address(input(0), memarg)), \(input(1)), \(lane))"
+        let call = "kiln_\(name.replacingDots())(ctx, \(memory(memarg.memory)), \(address(input(0), memarg, width: FunctionValidator<NullSink>.memLaneShape(op).width)), \(input(1)), \(lane))"
         if outputTypes.isEmpty {
             emit("\(call);", "\(name) offset=\(memarg.offset) \(lane)")
         } else {

@@ -10,11 +10,13 @@ extension FunctionLowerer {
     }
 
     mutating func lowerTableSize(_ table: UInt32) {
-        emit("\(output(0)) = kiln_table_size(inst->tables[\(table)]);", "table.size \(table)")
+        let size = context.tableIndexType(table) == .i64 ? "kiln_table_size64" : "kiln_table_size"
+        emit("\(output(0)) = \(size)(inst->tables[\(table)]);", "table.size \(table)")
     }
 
     mutating func lowerTableGrow(_ table: UInt32) {
-        emit("\(output(0)) = kiln_table_grow(ctx, inst->tables[\(table)], \(input(0)), \(input(1)));", "table.grow \(table)")
+        let grow = context.tableIndexType(table) == .i64 ? "kiln_table_grow64" : "kiln_table_grow"
+        emit("\(output(0)) = \(grow)(ctx, inst->tables[\(table)], \(input(0)), \(input(1)));", "table.grow \(table)")
     }
 
     mutating func lowerTableFill(_ table: UInt32) {

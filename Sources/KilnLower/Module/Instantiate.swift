@@ -39,28 +39,34 @@ enum Instantiate {
         lines.append("  kiln_ctx* const ctx KILN_UNUSED = self->ctx;")
         for (i, name) in WASIImports.bound(context) {
             let type = space.functionTypeIndices[i]
-            lines.append("  inst->funcs[\(i)] = (kiln_funcref){&kiln_types[\(type)], (void*)kiln_import_\(i)_\(name), self};")
+            lines.append("  inst->funcs[\(i)] = (kiln_funcref){&kiln_types[\(type)], (void*)kiln_import_\(i)_\(name), self, NULL};")
         }
         lines += definedFunctions(context)
-        if context.boundsGuard, space.memories.count > module.memories.count {
-            // Without a guarded reservation an access past the end would not fault: refuse the memory.
-            lines.append("  if (!kiln_memory_is_guarded(inst->memories[0])) {")
-            lines.append("    ctx->trap_detail = \"imported memory 0 is not guarded (built with --bounds guard; use --bounds explicit)\";")
+        // Without a guarded reservation an access past the end would not fault: refuse the memory.
+        // A 64-bit memory has explicit checks in every mode (kiln_address64), so it need not be guarded.
+        for memory in 0..<(context.boundsGuard ? space.memories.count - module.memories.count : 0) where !space.memories[memory].isMemory64 {
+            lines.append("  if (!kiln_memory_is_guarded(inst->memories[\(memory)])) {")
+            lines.append("    ctx->trap_detail = \"imported memory \(memory) is not guarded (built with --bounds guard; use --bounds explicit)\";")
             lines.append("    kiln_trap(ctx, KILN_TRAP_HOST);")
             lines.append("  }")
         }
         // A limit below the minimum, or a reservation the OS refuses, stops instantiation with a message that
         // says how much was asked and which option lowers it (Runtime/src/memory.c).
         for (i, memory) in module.memories.enumerated() {
-            let max = memory.max ?? 65536
+            let max = memory.max ?? (memory.isMemory64 ? 1 << 48 : 65536)
             let index = space.memories.count - module.memories.count + i
-            lines.append("  kiln_memory_define(ctx, &inst->memory_storage[\(i)], \(index)u, \(memory.min)u, \(max)u, \(context.boundsGuard ? 1 : 0));")
+            let guarded = context.boundsGuard && !memory.isMemory64
+            lines.append("  kiln_memory_define(ctx, &inst->memory_storage[\(i)], \(index)u, \(memory.min)u, \(max)u, \(guarded ? 1 : 0));")
             if memory.max != nil { lines.append("  inst->memory_storage[\(i)].has_max = 1;") }
+            if memory.isMemory64 { lines.append("  inst->memory_storage[\(i)].is64 = 1;") }
         }
         for (i, table) in module.tables.enumerated() {
             let kind = table.elementType == .externRef ? "KILN_EXTERNREF" : "KILN_FUNCREF"
-            let max = table.limits.max.map { "\($0)u" } ?? "0xFFFFFFFFu"
-            lines.append("  if (kiln_table_new(&inst->table_storage[\(i)], \(kind), \(table.limits.min)u, \(max)) != 0) kiln_trap(ctx, KILN_TRAP_OUT_OF_MEMORY);")
+            // A table64's limits may exceed 32 bits; no table holds more than KILN_TABLE_ELEMENTS_LIMIT anyway.
+            let max = table.limits.max.map { "\(min($0, UInt64(UInt32.max)))u" } ?? "0xFFFFFFFFu"
+            let minimum = min(table.limits.min, UInt64(UInt32.max))
+            lines.append("  if (kiln_table_new(&inst->table_storage[\(i)], \(kind), \(minimum)u, \(max)) != 0) kiln_trap(ctx, KILN_TRAP_OUT_OF_MEMORY);")
+            if table.limits.isMemory64 { lines.append("  inst->table_storage[\(i)].is64 = 1;") }
         }
         for (i, global) in module.globals.enumerated() {
             let member = CTypes.valueMember(global.type.valueType)
@@ -101,12 +107,22 @@ enum Instantiate {
         let first = space.importedFunctionCount
         let count = space.functionTypeIndices.count - first
         guard count > 0 else { return [] }
-        var lines = ["  static const struct { u32 type; void* fn; } defined[\(count)] = { /* type index, code; from func \(first) */"]
+        guard context.validated.usesTailCalls else {
+            var lines = ["  static const struct { u32 type; void* fn; } defined[\(count)] = { /* type index, code; from func \(first) */"]
+            for i in first..<space.functionTypeIndices.count {
+                lines.append("    {\(space.functionTypeIndices[i])u, (void*)\(context.names.function(UInt32(i)))},")
+            }
+            lines.append("  };")
+            lines.append("  for (u32 i = 0; i < \(count)u; i++) inst->funcs[\(first)u + i] = (kiln_funcref){&kiln_types[defined[i].type], defined[i].fn, self, NULL};")
+            return lines
+        }
+        var lines = ["  static const struct { u32 type; void* fn; void (*tail)(kiln_instance*); } defined[\(count)] = { /* type index, code, tail entry; from func \(first) */"]
         for i in first..<space.functionTypeIndices.count {
-            lines.append("    {\(space.functionTypeIndices[i])u, (void*)\(context.names.function(UInt32(i)))},")
+            let tail = context.hasTailEntry(UInt32(i)) ? context.tailEntryName(UInt32(i)) : "NULL"
+            lines.append("    {\(space.functionTypeIndices[i])u, (void*)\(context.names.function(UInt32(i))), \(tail)},")
         }
         lines.append("  };")
-        lines.append("  for (u32 i = 0; i < \(count)u; i++) inst->funcs[\(first)u + i] = (kiln_funcref){&kiln_types[defined[i].type], defined[i].fn, self};")
+        lines.append("  for (u32 i = 0; i < \(count)u; i++) inst->funcs[\(first)u + i] = (kiln_funcref){&kiln_types[defined[i].type], defined[i].fn, self, defined[i].tail};")
         return lines
     }
 
@@ -153,25 +169,38 @@ enum Instantiate {
     }
 }
 
-/// Constant expressions as C expressions, evaluated in `kiln_init`.
+/// Constant expressions as C expressions, evaluated in `kiln_init`, by running the (validated) expression
+/// over a stack of C expressions. Extended constants wrap: their arithmetic is done in `u32`/`u64`.
 enum ConstantC {
     static func value(_ expression: ConstExpression, _ context: LoweringContext) -> String {
+        var stack: [String] = []
+        func arithmetic(_ type: String, _ op: String) {
+            let b = stack.popLast() ?? "0"
+            let a = stack.popLast() ?? "0"
+            stack.append("(\(type))((\(type))(\(a)) \(op) (\(type))(\(b)))")
+        }
         for instruction in expression {
             switch instruction {
-            case .i32Const(let value): return Literals.i32(value)
-            case .i64Const(let value): return Literals.i64(value)
-            case .f32Const(let value): return Literals.f32(value.bitPattern)
-            case .f64Const(let value): return Literals.f64(value.bitPattern)
-            case .refNull: return "NULL"
-            case .refFunc(let index): return "(void*)&inst->funcs[\(index)]"
+            case .i32Const(let value): stack.append(Literals.i32(value))
+            case .i64Const(let value): stack.append(Literals.i64(value))
+            case .f32Const(let value): stack.append(Literals.f32(value.bitPattern))
+            case .f64Const(let value): stack.append(Literals.f64(value.bitPattern))
+            case .refNull: stack.append("NULL")
+            case .refFunc(let index): stack.append("(void*)&inst->funcs[\(index)]")
             case .globalGet(let index):
                 let member = context.space.global(index).map { CTypes.valueMember($0.valueType) } ?? "i32"
-                return "inst->globals[\(index)]->value.\(member)"
+                stack.append("inst->globals[\(index)]->value.\(member)")
             case .v128Const(let value):
-                return "(kiln_v128){\(value.bytes.map { "\($0)" }.joined(separator: ", "))}"
+                stack.append("(kiln_v128){\(value.bytes.map { "\($0)" }.joined(separator: ", "))}")
+            case .binary(.i32Add): arithmetic("u32", "+")
+            case .binary(.i32Sub): arithmetic("u32", "-")
+            case .binary(.i32Mul): arithmetic("u32", "*")
+            case .binary(.i64Add): arithmetic("u64", "+")
+            case .binary(.i64Sub): arithmetic("u64", "-")
+            case .binary(.i64Mul): arithmetic("u64", "*")
             default: continue
             }
         }
-        return "0"
+        return stack.last ?? "0"
     }
 }

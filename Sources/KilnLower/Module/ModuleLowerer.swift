@@ -76,6 +76,7 @@ public enum ModuleLowerer {
         for i in context.space.importedFunctionCount..<context.space.functionTypeIndices.count {
             guard let type = context.space.functionType(UInt32(i)) else { continue }
             prototypes.append(FunctionLowerer.prototype(context, UInt32(i), type) + ";")
+            if context.hasTailEntry(UInt32(i)) { prototypes.append(TailEntries.prototype(context, UInt32(i)) + ";") }
         }
         parts.append(prototypes.joined(separator: "\n"))
         return parts.filter { !$0.isEmpty }.joined(separator: "\n\n")

@@ -14,7 +14,7 @@ extension FunctionValidator {
             throw .typeMismatch("call_indirect needs a funcref table, table \(table) holds \(tableType.elementType.name)")
         }
         let callee = try context.type(typeIndex)
-        try state.pop(.i32)
+        try state.pop(tableType.limits.addressType)
         try apply(callee.parameters, callee.results)
     }
 }

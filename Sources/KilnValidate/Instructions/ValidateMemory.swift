@@ -5,7 +5,7 @@ import KilnModel
 /// > Note: <https://webassembly.github.io/spec/core/valid/instructions.html#memory-instructions>
 extension FunctionValidator {
     /// The value type and byte width of every load Wasm 2.0 has (v128 loads included).
-    static func loadShape(_ load: Instruction.Load) -> (type: ValueType, width: Int)? {
+    public static func loadShape(_ load: LoadInstruction) -> (type: ValueType, width: Int)? {
         switch load {
         case .i32Load: (.i32, 4)
         case .i64Load: (.i64, 8)
@@ -28,7 +28,7 @@ extension FunctionValidator {
         }
     }
 
-    static func storeShape(_ store: Instruction.Store) -> (type: ValueType, width: Int)? {
+    public static func storeShape(_ store: StoreInstruction) -> (type: ValueType, width: Int)? {
         switch store {
         case .i32Store: (.i32, 4)
         case .i64Store: (.i64, 8)
@@ -46,32 +46,41 @@ extension FunctionValidator {
         }
     }
 
-    func checkMemArg(_ memarg: MemArg, width: Int) throws(ValidationError) {
-        _ = try context.memory(memarg.memory)
+    /// Checks the memory index, alignment and offset; returns the memory's address type (i64 for memory64).
+    @discardableResult
+    func checkMemArg(_ memarg: MemArg, width: Int) throws(ValidationError) -> ValueType {
+        let memory = try context.memory(memarg.memory)
         guard memarg.align < 32, (1 << Int(memarg.align)) <= width else {
             throw .alignment(memarg.align, natural: width)
         }
+        guard memory.isMemory64 || memarg.offset <= UInt64(UInt32.max) else { throw .offsetOutOfRange(memarg.offset) }
+        return memory.addressType
     }
 
     mutating func validateLoad(_ load: Instruction.Load, _ memarg: MemArg) throws(ValidationError) {
         guard let (type, width) = Self.loadShape(load) else { throw .unsupported("atomic \(load)") }
-        try checkMemArg(memarg, width: width)
-        try apply(.i32, type)
+        let address = try checkMemArg(memarg, width: width)
+        try apply(address, type)
     }
 
     mutating func validateStore(_ store: Instruction.Store, _ memarg: MemArg) throws(ValidationError) {
         guard let (type, width) = Self.storeShape(store) else { throw .unsupported("atomic \(store)") }
-        try checkMemArg(memarg, width: width)
-        try apply([.i32, type], [])
+        let address = try checkMemArg(memarg, width: width)
+        try apply([address, type], [])
     }
 
     mutating func validateMemorySize(_ memory: UInt32) throws(ValidationError) {
-        _ = try context.memory(memory)
-        try apply([], [.i32])
+        let address = try context.memory(memory).addressType
+        try apply([], [address])
     }
 
     mutating func validateMemoryGrow(_ memory: UInt32) throws(ValidationError) {
-        _ = try context.memory(memory)
-        try apply(.i32, .i32)
+        let address = try context.memory(memory).addressType
+        try apply(address, address)
     }
+}
+
+extension Limits {
+    /// The type of a memory's addresses and sizes: i64 for a 64-bit memory (memory64), else i32.
+    public var addressType: ValueType { isMemory64 ? .i64 : .i32 }
 }

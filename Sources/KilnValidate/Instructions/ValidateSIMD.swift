@@ -3,7 +3,8 @@ import KilnModel
 /// SIMD (v128) typing: every operation's shape, lane indices and the alignment of lane accesses.
 /// > Note: <https://webassembly.github.io/spec/core/valid/instructions.html#vector-instructions>
 extension FunctionValidator {
-    enum SIMDShape { case splat(ValueType), test, shift, ternary, unary, binary, relaxed }
+    /// `relaxed`: a relaxed SIMD operation (Wasm 3.0) taking `arity` v128 operands to one v128.
+    enum SIMDShape { case splat(ValueType), test, shift, ternary, unary, binary, relaxed(arity: Int) }
 
     static func shape(_ op: Instruction.Simd) -> SIMDShape {
         switch op {
@@ -52,12 +53,15 @@ extension FunctionValidator {
             .i64x2ExtmulHighI32X4U, .i16x8Q15MulrSatS, .i64x2Eq, .i64x2Ne, .i64x2LtS, .i64x2GtS, .i64x2LeS,
             .i64x2GeS:
             .binary
-        case .i8x16RelaxedSwizzle, .i32x4RelaxedTruncF32X4S, .i32x4RelaxedTruncF32X4U,
-            .i32x4RelaxedTruncF64X2SZero, .i32x4RelaxedTruncF64X2UZero, .f32x4RelaxedMadd, .f32x4RelaxedNmadd,
-            .f64x2RelaxedMadd, .f64x2RelaxedNmadd, .i8x16RelaxedLaneselect, .i16x8RelaxedLaneselect,
-            .i32x4RelaxedLaneselect, .i64x2RelaxedLaneselect, .f32x4RelaxedMin, .f32x4RelaxedMax, .f64x2RelaxedMin,
-            .f64x2RelaxedMax, .i16x8RelaxedQ15MulrS, .i16x8RelaxedDotI8X16I7X16S, .i32x4RelaxedDotI8X16I7X16AddS:
-            .relaxed
+        case .i32x4RelaxedTruncF32X4S, .i32x4RelaxedTruncF32X4U, .i32x4RelaxedTruncF64X2SZero,
+            .i32x4RelaxedTruncF64X2UZero:
+            .relaxed(arity: 1)
+        case .i8x16RelaxedSwizzle, .f32x4RelaxedMin, .f32x4RelaxedMax, .f64x2RelaxedMin, .f64x2RelaxedMax,
+            .i16x8RelaxedQ15MulrS, .i16x8RelaxedDotI8X16I7X16S:
+            .relaxed(arity: 2)
+        case .f32x4RelaxedMadd, .f32x4RelaxedNmadd, .f64x2RelaxedMadd, .f64x2RelaxedNmadd, .i8x16RelaxedLaneselect,
+            .i16x8RelaxedLaneselect, .i32x4RelaxedLaneselect, .i64x2RelaxedLaneselect, .i32x4RelaxedDotI8X16I7X16AddS:
+            .relaxed(arity: 3)
         }
     }
 
@@ -69,7 +73,9 @@ extension FunctionValidator {
         case .ternary: try apply([.v128, .v128, .v128], [.v128])
         case .unary: try apply(.v128, .v128)
         case .binary: try apply([.v128, .v128], [.v128])
-        case .relaxed: throw .unsupported("relaxed SIMD \(op)")
+        case .relaxed(let arity):
+            guard context.module.version != .v2 else { throw .unsupported("relaxed SIMD \(op)") }
+            try apply(Array(repeating: .v128, count: arity), [.v128])
         }
     }
 
@@ -107,7 +113,7 @@ extension FunctionValidator {
     }
 
     /// (byte width, is a store) of v128.loadN_lane and v128.storeN_lane.
-    static func memLaneShape(_ op: Instruction.SimdMemLane) -> (width: Int, store: Bool) {
+    public static func memLaneShape(_ op: SIMDMemLaneInstruction) -> (width: Int, store: Bool) {
         switch op {
         case .v128Load8Lane: (1, false)
         case .v128Load16Lane: (2, false)
@@ -122,8 +128,8 @@ extension FunctionValidator {
 
     mutating func validateSIMDMemLane(_ op: Instruction.SimdMemLane, _ memarg: MemArg, lane: UInt8) throws(ValidationError) {
         let (width, store) = Self.memLaneShape(op)
-        try checkMemArg(memarg, width: width)
+        let address = try checkMemArg(memarg, width: width)
         guard Int(lane) < 16 / width else { throw .invalidLane(lane, lanes: 16 / width) }
-        try apply([.i32, .v128], store ? [] : [.v128])
+        try apply([address, .v128], store ? [] : [.v128])
     }
 }

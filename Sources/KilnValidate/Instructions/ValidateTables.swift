@@ -7,25 +7,29 @@ extension FunctionValidator {
         .ref(try context.table(table).elementType)
     }
 
+    /// i64 for a 64-bit table (table64), else i32: the type of its indices and sizes.
+    func indexType(_ table: UInt32) throws(ValidationError) -> ValueType {
+        try context.table(table).limits.addressType
+    }
+
     mutating func validateTableGet(_ table: UInt32) throws(ValidationError) {
-        try apply(.i32, elementType(table))
+        try apply(indexType(table), elementType(table))
     }
 
     mutating func validateTableSet(_ table: UInt32) throws(ValidationError) {
-        try apply([.i32, elementType(table)], [])
+        try apply([indexType(table), elementType(table)], [])
     }
 
     mutating func validateTableSize(_ table: UInt32) throws(ValidationError) {
-        _ = try context.table(table)
-        try apply([], [.i32])
+        try apply([], [indexType(table)])
     }
 
     mutating func validateTableGrow(_ table: UInt32) throws(ValidationError) {
-        try apply([elementType(table), .i32], [.i32])
+        try apply([elementType(table), indexType(table)], [indexType(table)])
     }
 
     mutating func validateTableFill(_ table: UInt32) throws(ValidationError) {
-        try apply([.i32, elementType(table), .i32], [])
+        try apply([indexType(table), elementType(table), indexType(table)], [])
     }
 
     mutating func validateTableCopy(_ dst: UInt32, _ src: UInt32) throws(ValidationError) {
@@ -34,7 +38,8 @@ extension FunctionValidator {
         guard dstType == srcType else {
             throw .typeMismatch("table.copy from a table of \(srcType.name) to a table of \(dstType.name)")
         }
-        try apply([.i32, .i32, .i32], [])
+        let (d, s) = (try indexType(dst), try indexType(src))
+        try apply([d, s, d == .i64 && s == .i64 ? .i64 : .i32], [])
     }
 
     mutating func validateTableInit(_ element: UInt32, table: UInt32) throws(ValidationError) {
@@ -43,7 +48,7 @@ extension FunctionValidator {
         guard ValueType.ref(segment.type) == tableType else {
             throw .typeMismatch("table.init of elem segment \(element) (\(segment.type.name)) into a table of \(tableType.name)")
         }
-        try apply([.i32, .i32, .i32], [])
+        try apply([indexType(table), .i32, .i32], [])
     }
 
     mutating func validateElemDrop(_ element: UInt32) throws(ValidationError) {

@@ -1,0 +1,28 @@
+import KilnModel
+
+/// The sink `ModuleValidator` runs every body through, noting what lowering must know about the whole
+/// module before it lowers any one function:
+/// - which tables an instruction can change, so that lowering knows which tables keep, for the whole life
+///   of an instance, the contents their active element segments gave them (and can turn call_indirect
+///   through them into direct calls);
+/// - which functions make tail calls, so that every function of such a module gets an entry tail calls can
+///   jump to (LowerTailCalls.swift).
+public struct BodyFacts: TypedInstructionSink {
+    public private(set) var tables: Set<UInt32> = []
+    public private(set) var tailCallers: Set<UInt32> = []
+    private var function: UInt32 = 0
+
+    public init() {}
+    public mutating func begin(function index: UInt32, type: FunctionType, body: FunctionBody) { function = index }
+    public mutating func finish() {}
+
+    public mutating func visit(_ instruction: Instruction, _ typing: InstructionTyping, _ state: borrowing FunctionState) {
+        switch instruction {
+        case .tableSet(let table), .tableGrow(let table), .tableFill(let table): tables.insert(table)
+        case .tableCopy(let destination, _): tables.insert(destination)
+        case .tableInit(_, let table): tables.insert(table)
+        case .returnCall, .returnCallIndirect, .returnCallRef: tailCallers.insert(function)
+        default: break
+        }
+    }
+}
