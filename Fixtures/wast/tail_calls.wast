@@ -56,3 +56,33 @@
 (assert_trap (invoke "call" (i32.const 5) (i32.const 1)) "indirect call type mismatch")
 (assert_trap (invoke "call" (i32.const 5) (i32.const 2)) "undefined element")
 (assert_trap (invoke "down" (i32.const 1000000)) "unreachable")
+
+;; A tail call of a function to itself jumps back to its start: the arguments are assigned together (a swap
+;; must not see its own half-done work), the locals start from zero again, and 10^8 of them run in constant
+;; stack. With more locals than are worth resetting, the same call goes through the tail entry.
+(module
+  (func $reset (export "reset") (param $n i32) (result i32) (local $x i32) (local $v v128)
+    (if (i32.eqz (local.get $n))
+      (then (return (i32.add (local.get $x) (i32x4.extract_lane 0 (local.get $v))))))
+    (local.set $x (i32.const 5))
+    (local.set $v (v128.const i32x4 7 7 7 7))
+    (return_call $reset (i32.sub (local.get $n) (i32.const 1))))
+  (func $swap (export "swap") (param $a i32) (param $b i32) (param $n i32) (result i32)
+    (if (i32.eqz (local.get $n)) (then (return (i32.sub (local.get $a) (local.get $b)))))
+    (return_call $swap (local.get $b) (local.get $a) (i32.sub (local.get $n) (i32.const 1))))
+  (func $count (export "count") (param $n i64) (result i64)
+    (if (i64.eqz (local.get $n)) (then (return (i64.const 42))))
+    (return_call $count (i64.sub (local.get $n) (i64.const 1))))
+  (func $many (export "many") (param $n i64) (result i64)
+    (local i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64)
+    (local i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64)
+    (local $last i64)
+    (if (i64.eqz (local.get $n)) (then (return (local.get $last))))
+    (local.set $last (i64.const 9))
+    (return_call $many (i64.sub (local.get $n) (i64.const 1))))
+)
+(assert_return (invoke "reset" (i32.const 3)) (i32.const 0))
+(assert_return (invoke "swap" (i32.const 10) (i32.const 3) (i32.const 1)) (i32.const -7))
+(assert_return (invoke "swap" (i32.const 10) (i32.const 3) (i32.const 2)) (i32.const 7))
+(assert_return (invoke "count" (i64.const 100000000)) (i64.const 42))
+(assert_return (invoke "many" (i64.const 10000000)) (i64.const 0))

@@ -34,6 +34,8 @@ public struct FunctionLowerer: TypedInstructionSink {
     var index: UInt32 = 0
     /// Whether the function is compiled as its tail entry (LowerTailCalls.swift).
     var tailForm = false
+    /// Whether a tail call to itself jumps to `T0`, the label before the first instruction.
+    var selfLoopTargeted = false
     /// Whether the function calls anything (a leaf cannot recurse, so its stack check can go; FunctionRender).
     var makesCalls = false
     /// Bounds facts at the instruction being lowered, and the locals each loop assigns (ProvenBounds.swift).
@@ -73,6 +75,7 @@ public struct FunctionLowerer: TypedInstructionSink {
         self.type = type
         self.body = body
         tailForm = context.isTailForm(index)
+        selfLoopTargeted = false
         frames = [Frame(label: 0, kind: .function, live: true)]
         bounds = ProvenBounds()
         ranges = [:]

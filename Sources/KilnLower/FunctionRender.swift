@@ -90,6 +90,7 @@ extension FunctionLowerer {
             }
         }
         for group in byType { out.append("  KILN_UNUSED \(group.type) \(group.names.joined(separator: ", "));") }
+        if selfLoopTargeted { out.append("T0:; /* a tail call to this function comes back here */") }
         out.append(writer.text)
         if !type.results.isEmpty { out.append("  __builtin_unreachable(); /* every path above returned */") }
         out.append("}")

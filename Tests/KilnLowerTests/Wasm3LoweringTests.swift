@@ -28,6 +28,13 @@ import Testing
         #expect(c.contains("ctx->tail[0].i32 = func2_h(self, ctx->tail[0].i32);"))
     }
 
+    @Test func aTailCallToItselfIsAJumpToTheStart() throws {
+        let c = try lower("(module (func $f (param i32 i32) (result i32) (local i64) (return_call $f (local.get 1) (local.get 0))))")
+        #expect(c.contains("{ u32 a0 = l1; u32 a1 = l0; l0 = a0; l1 = a1; l2 = 0; goto T0; }"))
+        #expect(c.contains("T0:;"))
+        #expect(!c.contains("_tail("))  // no other tail call: no tail entries at all
+    }
+
     @Test func aModuleWithoutTailCallsHasNoTailEntries() throws {
         let c = try lower("(module (func $f (param i32) (result i32) (call $f (local.get 0))))")
         #expect(!c.contains("_tail("))

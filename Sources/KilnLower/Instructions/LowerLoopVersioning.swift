@@ -49,7 +49,8 @@ extension FunctionLowerer {
         guard loop != nil else { return }
         switch instruction {
         case .end: return
-        case .block, .loop, .if, .else, .br, .brTable, .return, .unreachable, .call, .callIndirect, .memoryGrow:
+        case .block, .loop, .if, .else, .br, .brTable, .return, .unreachable, .call, .callIndirect, .memoryGrow,
+            .returnCall, .returnCallIndirect:
             loop = nil
             return
         case .load(_, let memarg), .store(_, let memarg):

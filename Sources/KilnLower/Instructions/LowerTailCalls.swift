@@ -1,4 +1,5 @@
 import KilnModel
+import KilnValidate
 
 /// Tail calls: `return_call` and `return_call_indirect`, with a constant stack at every optimization level.
 ///
@@ -37,6 +38,10 @@ extension FunctionLowerer {
         guard let calleeType = context.space.functionType(function) else { return }
         let arguments = (0..<calleeType.parameters.count).map { input($0) }
         let name = "return_call \(function)"
+        if function == index, let body, BodyFacts.selfTailCallIsLoop(localCount: body.localCount) {
+            emit(selfLoop(arguments, body), name + " (to itself: a jump to its start)")
+            return
+        }
         if tailForm, context.hasTailEntry(function) {
             let stores = Self.tailStores(arguments, calleeType.parameters, buffer: "ctx->tail")
             emit("{ \(stores)__attribute__((musttail)) return \(context.tailEntryName(function))(self); }", name)
@@ -61,6 +66,23 @@ extension FunctionLowerer {
         } else {
             emit("{ \(lookup) \(callAndReturn(Self.funcrefCall("c", calleeType, arguments), calleeType)) }", name)
         }
+    }
+
+    /// A tail call to the function itself: the arguments (through temporaries, as they may read the
+    /// parameters), fresh zeroes in the locals, and a jump to the first instruction. The stack check ran once.
+    mutating func selfLoop(_ arguments: [String], _ body: FunctionBody) -> String {
+        selfLoopTargeted = true
+        var parts = zip(type.parameters, arguments).enumerated().map { i, pair in "\(CTypes.cType(pair.0)) a\(i) = \(pair.1);" }
+        parts += type.parameters.indices.map { "\(CNames.local(UInt32($0))) = a\($0);" }
+        var local = UInt32(type.parameters.count)
+        for run in body.locals {
+            for _ in 0..<run.count {
+                parts.append("\(CNames.local(local)) = \(run.type == .v128 ? "(kiln_v128){0}" : "0");")
+                local += 1
+            }
+        }
+        parts.append("goto T0;")
+        return "{ " + parts.joined(separator: " ") + " }"
     }
 
     /// The tail call through funcref `c`: a jump to its tail entry when it has one, else call and return.
