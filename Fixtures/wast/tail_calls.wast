@@ -31,6 +31,11 @@
   (func $leaf (param i32 i32) (result i32) (i32.sub (local.get 0) (local.get 1)))
   (func (export "to_leaf") (param i32) (result i32) (return_call $leaf (local.get 0) (i32.const 2)))
   (func (export "to_import") (param i32) (return_call $print (local.get 0)))
+  ;; Inside a loop and a block (difftest seed 304, modules 6 and 379: WasmKit 0.4.2's interpreter traps
+  ;; "unreachable" here, running on past its host tail call; the spec says the call returns).
+  (func (export "to_import_in_loop") (param i32) (loop $l (return_call $print (local.get 0))))
+  (func (export "to_import_in_block") (param i32) (result i32)
+    (block $b (return_call $leaf (local.get 0) (i32.const 1))) (i32.const 99))
 )
 
 (assert_return (invoke "even" (i64.const 100000000)) (i32.const 1))
@@ -39,6 +44,8 @@
 (assert_return (invoke "spin" (i64.const 10000000) (i64.const 0)) (i64.const 30000000) (f32.const 1.5) (v128.const i32x4 1 2 3 4))
 (assert_return (invoke "to_leaf" (i32.const 44)) (i32.const 42))
 (assert_return (invoke "to_import" (i32.const 44)))
+(assert_return (invoke "to_import_in_loop" (i32.const 44)))
+(assert_return (invoke "to_import_in_block" (i32.const 44)) (i32.const 43))
 
 ;; A table entry of the wrong type still traps, and a trap unwinds through tail-called frames.
 (module
