@@ -97,7 +97,32 @@ enum UnsupportedFeature {
             return limitsFlags(flags, at: max(0, offset - 1))
         }
         if let flags = number(after: "malformed memop flags: ") { return memargFlags(flags, at: offset) }
+        if let form = number(after: "malformed function type: ").flatMap(UInt8.init(exactly:)) {
+            return typeForm(form, at: max(0, offset - 1))
+        }
+        // A table type is read from its element type: 0x40 starts a table with an initializer, 0x63/0x64 a typed
+        // reference type, both typed function references.
+        if reason.hasPrefix("unexpected byte 0x40. Expected one of [0x6f, 0x70]")
+            || reason.hasPrefix("unexpected byte 0x40. Expected one of [0x70, 0x6f]") {
+            return error("a table with an initializer", "typed function references", at: max(0, offset - 1))
+        }
+        for byte: UInt8 in [0x63, 0x64] where reason.hasPrefix("unexpected byte 0x\(hex(byte)). Expected one of [") {
+            return valueType(byte, at: max(0, offset - 1))
+        }
         return nil
+    }
+
+    /// The type section's forms of GC: where Wasm 2.0 and typed function references have only 0x60.
+    static func typeForm(_ form: UInt8, at offset: Int) -> DecodeError? {
+        let what: String? = switch form {
+        case 0x5e: "an array type"
+        case 0x5f: "a struct type"
+        case 0x50: "a subtype (sub)"
+        case 0x4f: "a final subtype (sub final)"
+        case 0x4e: "a recursion group (rec)"
+        default: nil
+        }
+        return what.map { error($0, "GC", at: offset) }
     }
 
     static func hex(_ byte: UInt8) -> String { String(byte, radix: 16) }

@@ -29,6 +29,24 @@ struct UnsupportedFeatureTests {
         #expect(Self.decodeError(WasmBytes.module(WasmBytes.section(14, [])))?.reason == "malformed section id: 14")
     }
 
+    /// GC's type forms, and the table forms of typed function references, are named, not "malformed".
+    @Test(arguments: [(UInt8(0x5f), "a struct type (GC proposal)"), (0x5e, "an array type (GC proposal)"),
+                      (0x4e, "a recursion group (rec) (GC proposal)"), (0x50, "a subtype (sub) (GC proposal)")])
+    func gcTypeFormsAreNamed(_ form: UInt8, _ what: String) {
+        let error = Self.decodeError(WasmBytes.module(WasmBytes.section(1, [0x01, form, 0x00])))
+        #expect(error?.category == .unsupported)
+        #expect(error?.location.offset == 11)
+        #expect(error?.reason == "\(what) is not supported yet")
+    }
+
+    @Test func aTableWithAnInitializerIsTypedFunctionReferences() {
+        // table section: 0x40 0x00, then the table type and its initializer
+        let error = Self.decodeError(WasmBytes.module(WasmBytes.section(4, [0x01, 0x40, 0x00, 0x70, 0x00, 0x01, 0xd0, 0x70, 0x0b])))
+        #expect(error?.category == .unsupported)
+        #expect(error?.location.offset == 11)
+        #expect(error?.reason == "a table with an initializer (typed function references proposal) is not supported yet")
+    }
+
     @Test(arguments: [UInt8(0x03), 0x07])
     func sharedMemoryIsThreads(_ flags: UInt8) {
         // memory section: one memory, flags 0x03 (shared, with maximum) or 0x07 (also 64-bit), min 1, max 1
