@@ -39,6 +39,7 @@ extension FunctionLowerer {
             out.append(contentsOf: TailEntries.ordinaryEntry(context, index, type))
             let entry = context.tailEntryName(index)
             if largeFrame {
+                out.append(TailEntries.prototype(context, index, name: entry + "_body", linkage: "static ") + ";")
                 out.append(TailEntries.prototype(context, index) + " {")
                 out.append("  KILN_ENTER_FRAME(self->ctx, \(bytes)u); /* a frame of up to \(bytes) bytes must fit above the limit */")
                 out.append("  __attribute__((musttail)) return \(entry)_body(self);")
