@@ -20,7 +20,7 @@ enum CodeSectionReader {
         let expressionEnd: Int
     }
 
-    static func read(_ bytes: [UInt8], section: SectionScanner.Section, features: WasmFeatureSet) throws(DecodeError) -> [FunctionBody] {
+    static func read(_ bytes: [UInt8], section: SectionScanner.Section, version: WasmVersion) throws(DecodeError) -> [FunctionBody] {
         var reader = ByteReader(bytes, from: section.contentStart, to: section.contentEnd)
         let count = try reader.u32()
         var raw: [RawBody] = []
@@ -51,7 +51,7 @@ enum CodeSectionReader {
             reader.offset = bodyEnd
         }
         guard reader.isAtEnd else { throw .sectionSizeMismatch(at: reader.offset) }
-        return try decodeExpressions(bytes, raw, features: features)
+        return try decodeExpressions(bytes, raw, version: version)
     }
 
     private static func valueType(_ reader: inout ByteReader) throws(DecodeError) -> ValueType {
@@ -70,9 +70,9 @@ enum CodeSectionReader {
 
     /// Builds `header + code section` with every body's locals replaced by an empty vector and lets
     /// WasmParser turn it into `Code` values; records how far each expression moved.
-    private static func decodeExpressions(_ bytes: [UInt8], _ raw: [RawBody], features: WasmFeatureSet) throws(DecodeError) -> [FunctionBody] {
+    private static func decodeExpressions(_ bytes: [UInt8], _ raw: [RawBody], version: WasmVersion) throws(DecodeError) -> [FunctionBody] {
         let expressions = raw.map { bytes[$0.expressionStart..<$0.expressionEnd] }
-        guard let codes = codes(for: expressions, features: features) else {
+        guard let codes = codes(for: expressions, features: ModuleDecoder.features(version)) else {
             throw .malformed("code section could not be decoded", at: raw.first?.bodyOffset ?? 0)
         }
         var bodies: [FunctionBody] = []
@@ -80,7 +80,7 @@ enum CodeSectionReader {
             bodies.append(FunctionBody(
                 locals: body.locals, bodyOffset: body.bodyOffset, expressionOffset: body.expressionStart,
                 code: codes[index].code, offsetDelta: body.expressionStart - codes[index].start))
-            bodies[bodies.count - 1].version = features.contains(.multiMemory) ? .v3 : .v2
+            bodies[bodies.count - 1].version = version
         }
         return bodies
     }

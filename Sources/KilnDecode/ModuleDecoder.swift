@@ -59,7 +59,7 @@ public enum ModuleDecoder {
                 importedMemories + module.memories.count, at: module.sectionOffsets[5] ?? module.sectionOffsets[2] ?? 8)
         }
         if let codeSection {
-            module.bodies = try CodeSectionReader.read(bytes, section: codeSection, features: features)
+            module.bodies = try CodeSectionReader.read(bytes, section: codeSection, version: version)
         }
         guard module.functions.count == module.bodies.count else {
             throw .malformed(

@@ -204,11 +204,11 @@ public struct FunctionLowerer: TypedInstructionSink {
         case .load(let load, let memarg): try lowerLoad(load, memarg)
         case .store(let store, let memarg): try lowerStore(store, memarg)
         case .memorySize(let index):
-            let size = context.space.memory(index)?.isMemory64 == true ? "kiln_memory_size64" : "kiln_memory_size"
+            let size = context.isMemory64(index) ? "kiln_memory_size64" : "kiln_memory_size"
             emit("\(output(0)) = \(size)(\(memory(index)));", index == 0 ? "memory.size" : "memory.size \(index)")
         case .memoryGrow(let index):
             usesMemory = true
-            let grow = context.space.memory(index)?.isMemory64 == true ? "kiln_memory_grow64" : "kiln_memory_grow"
+            let grow = context.isMemory64(index) ? "kiln_memory_grow64" : "kiln_memory_grow"
             emit("\(output(0)) = \(grow)(ctx, \(context.memoryPointer(index)), \(input(0)));", index == 0 ? "memory.grow" : "memory.grow \(index)")
             if index == 0 { refreshMemoryView() }
         case .memoryInit(let data, let index): lowerMemoryInit(data, memory: index)

@@ -40,6 +40,9 @@ public struct LoweringContext: Sendable {
         return Int(index) < imported ? "inst->globals[\(index)]->value" : "inst->global_storage[\(Int(index) - imported)].value"
     }
 
+    /// Whether memory `index` is a 64-bit memory (memory64).
+    func isMemory64(_ index: UInt32) -> Bool { space.memory(index)?.isMemory64 == true }
+
     /// The type of a table's indices: i64 for a 64-bit table (table64).
     func tableIndexType(_ table: UInt32) -> ValueType { space.table(table)?.limits.isMemory64 == true ? .i64 : .i32 }
 

@@ -1,5 +1,6 @@
+import Foundation
 import KilnDecode
-import KilnLower
+@testable import KilnLower
 import KilnValidate
 import Testing
 
@@ -33,6 +34,13 @@ import Testing
         #expect(c.contains("{ u32 a0 = l1; u32 a1 = l0; l0 = a0; l1 = a1; l2 = 0; goto T0; }"))
         #expect(c.contains("T0:;"))
         #expect(!c.contains("_tail("))  // no other tail call: no tail entries at all
+    }
+
+    /// The lowering decides which signatures fit the runtime's tail-call buffer: its size must be the runtime's.
+    @Test func theTailBufferSizeIsTheRuntimes() throws {
+        let header = try String(contentsOf: GoldenCTests.root.appendingPathComponent("Runtime/include/kiln_abi.h"), encoding: .utf8)
+        let line = try #require(header.split(separator: "\n").first { $0.hasPrefix("#define KILN_TAIL_SLOTS ") })
+        #expect(Int(line.split(separator: " ").last ?? "") == LoweringContext.tailSlots)
     }
 
     @Test func aModuleWithoutTailCallsHasNoTailEntries() throws {

@@ -48,7 +48,7 @@ extension FunctionLowerer {
     /// cannot wrap; for a 64-bit one the sum is checked (it may overflow u64), and so is the range, in every
     /// bounds mode (kiln_address64 in kiln_memory.h).
     mutating func address(_ base: String, _ memarg: MemArg, width: Int) -> String {
-        if context.space.memory(memarg.memory)?.isMemory64 == true {
+        if context.isMemory64(memarg.memory) {
             return "kiln_address64(ctx, \(memory(memarg.memory)), \(base), \(memarg.offset)u, \(width)u)"
         }
         return memarg.offset == 0 ? "(u64)\(base)" : "(u64)\(base) + \(memarg.offset)u"

@@ -15,6 +15,7 @@ import KilnValidate
 /// without one (a host function, a function of a module without tail calls, more than `KILN_TAIL_SLOTS`
 /// parameters or results) is called and returned from: correct, though not constant in stack.
 extension LoweringContext {
+    /// KILN_TAIL_SLOTS in Runtime/include/kiln_abi.h, the size of `kiln_ctx.tail` (Wasm3LoweringTests checks they agree).
     static let tailSlots = 128
 
     func fitsTailBuffer(_ type: FunctionType) -> Bool {
@@ -108,9 +109,14 @@ extension FunctionLowerer {
         }
     }
 
+    /// Slot `i` of a tail-call buffer, as the member of `kiln_value` that holds a `type`.
+    static func tailSlot(_ i: Int, _ type: ValueType, buffer: String = "ctx->tail") -> String {
+        "\(buffer)[\(i)].\(CTypes.valueMember(type))"
+    }
+
     /// `buffer[i].member = value; ` for each value.
     static func tailStores(_ values: [String], _ types: [ValueType], buffer: String) -> String {
-        zip(values, types).enumerated().map { i, pair in "\(buffer)[\(i)].\(CTypes.valueMember(pair.1)) = \(pair.0); " }.joined()
+        zip(values, types).enumerated().map { i, pair in "\(tailSlot(i, pair.1, buffer: buffer)) = \(pair.0); " }.joined()
     }
 
     /// A tail entry's return: the results into the buffer.
@@ -132,7 +138,7 @@ enum TailEntries {
         lines.append("  kiln_ctx* const ctx KILN_UNUSED = self->ctx;")
         lines.append("  " + FunctionLowerer.tailStores(parameters, type.parameters, buffer: "ctx->tail"))
         lines.append("  \(context.tailEntryName(index))(self);")
-        let values = type.results.enumerated().map { "ctx->tail[\($0.offset)].\(CTypes.valueMember($0.element))" }
+        let values = type.results.enumerated().map { FunctionLowerer.tailSlot($0.offset, $0.element) }
         switch values.count {
         case 0: break
         case 1: lines.append("  return \(values[0]);")
@@ -144,12 +150,12 @@ enum TailEntries {
 
     /// The tail entry of a function that keeps its ordinary body.
     static func wrapper(_ context: LoweringContext, _ index: UInt32, _ type: FunctionType) -> [String] {
-        let arguments = ["self"] + type.parameters.enumerated().map { "ctx->tail[\($0.offset)].\(CTypes.valueMember($0.element))" }
+        let arguments = ["self"] + type.parameters.enumerated().map { FunctionLowerer.tailSlot($0.offset, $0.element) }
         let call = "\(context.names.function(index))(\(arguments.joined(separator: ", ")))"
         var lines = [prototype(context, index) + " {", "  kiln_ctx* const ctx KILN_UNUSED = self->ctx;"]
         switch type.results.count {
         case 0: lines.append("  \(call);")
-        case 1: lines.append("  ctx->tail[0].\(CTypes.valueMember(type.results[0])) = \(call);")
+        case 1: lines.append("  \(FunctionLowerer.tailSlot(0, type.results[0])) = \(call);")
         default:
             lines.append("  \(CTypes.resultStruct(type.results)) r = \(call);")
             lines.append("  " + FunctionLowerer.tailStores(type.results.indices.map { "r.r\($0)" }, type.results, buffer: "ctx->tail"))
@@ -161,7 +167,7 @@ enum TailEntries {
     /// The parameters of a function compiled as its tail entry, read from the buffer on entry.
     static func parameterLoads(_ type: FunctionType) -> [String] {
         type.parameters.enumerated().map { i, parameter in
-            "  KILN_UNUSED \(CTypes.cType(parameter)) \(CNames.local(UInt32(i))) = ctx->tail[\(i)].\(CTypes.valueMember(parameter));"
+            "  KILN_UNUSED \(CTypes.cType(parameter)) \(CNames.local(UInt32(i))) = \(FunctionLowerer.tailSlot(i, parameter));"
         }
     }
 }
