@@ -107,22 +107,17 @@ enum Instantiate {
         let first = space.importedFunctionCount
         let count = space.functionTypeIndices.count - first
         guard count > 0 else { return [] }
-        guard context.validated.usesTailCalls else {
-            var lines = ["  static const struct { u32 type; void* fn; } defined[\(count)] = { /* type index, code; from func \(first) */"]
-            for i in first..<space.functionTypeIndices.count {
-                lines.append("    {\(space.functionTypeIndices[i])u, (void*)\(context.names.function(UInt32(i)))},")
-            }
-            lines.append("  };")
-            lines.append("  for (u32 i = 0; i < \(count)u; i++) inst->funcs[\(first)u + i] = (kiln_funcref){&kiln_types[defined[i].type], defined[i].fn, self, NULL};")
-            return lines
-        }
-        var lines = ["  static const struct { u32 type; void* fn; void (*tail)(kiln_instance*); } defined[\(count)] = { /* type index, code, tail entry; from func \(first) */"]
+        // A module with tail calls also records each function's tail entry (LowerTailCalls.swift).
+        let tails = context.validated.usesTailCalls
+        let fields = tails ? "u32 type; void* fn; void (*tail)(kiln_instance*);" : "u32 type; void* fn;"
+        var lines = ["  static const struct { \(fields) } defined[\(count)] = { /* type index, code\(tails ? ", tail entry" : ""); from func \(first) */"]
         for i in first..<space.functionTypeIndices.count {
-            let tail = context.hasTailEntry(UInt32(i)) ? context.tailEntryName(UInt32(i)) : "NULL"
-            lines.append("    {\(space.functionTypeIndices[i])u, (void*)\(context.names.function(UInt32(i))), \(tail)},")
+            let function = UInt32(i)
+            let tail = !tails ? "" : ", " + (context.hasTailEntry(function) ? context.tailEntryName(function) : "NULL")
+            lines.append("    {\(space.functionTypeIndices[i])u, (void*)\(context.names.function(function))\(tail)},")
         }
         lines.append("  };")
-        lines.append("  for (u32 i = 0; i < \(count)u; i++) inst->funcs[\(first)u + i] = (kiln_funcref){&kiln_types[defined[i].type], defined[i].fn, self, defined[i].tail};")
+        lines.append("  for (u32 i = 0; i < \(count)u; i++) inst->funcs[\(first)u + i] = (kiln_funcref){&kiln_types[defined[i].type], defined[i].fn, self, \(tails ? "defined[i].tail" : "NULL")};")
         return lines
     }
 
