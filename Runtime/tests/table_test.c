@@ -139,10 +139,10 @@ static u32 dummy(kiln_instance* self, u32 x) {
 }
 
 static void test_funcref_for_call(kiln_ctx* ctx) {
-  static const kiln_functype i_i = {"i", "i"};
-  static const kiln_functype i_i_other_module = {"i", "i"};
-  static const kiln_functype ij_f = {"ij", "f"};
-  static const kiln_functype empty = {"", ""};
+  static const kiln_functype i_i = {"i", "i", NULL};
+  static const kiln_functype i_i_other_module = {"i", "i", NULL};
+  static const kiln_functype ij_f = {"ij", "f", NULL};
+  static const kiln_functype empty = {"", "", NULL};
   kiln_funcref f = {&i_i, (void*)dummy, NULL, NULL};
   kiln_funcref g = {&empty, (void*)dummy, NULL, NULL};
   kiln_table t;
@@ -162,12 +162,40 @@ static void test_funcref_for_call(kiln_ctx* ctx) {
   EXPECT_TRAP(ctx, KILN_TRAP_INDIRECT_CALL_TYPE_MISMATCH, kiln_funcref_for_call(ctx, &t, 2, &i_i));
   EXPECT_TRAP(ctx, KILN_TRAP_INDIRECT_CALL_TYPE_MISMATCH, kiln_funcref_for_call(ctx, &t, 0, &empty));
 
-  static const kiln_functype results_differ = {"i", ""};
-  static const kiln_functype prefix = {"ii", "i"};
+  static const kiln_functype results_differ = {"i", "", NULL};
+  static const kiln_functype prefix = {"ii", "i", NULL};
   CHECK(!kiln_functype_equal(&i_i, &results_differ));
   CHECK(!kiln_functype_equal(&i_i, &prefix));
   CHECK(kiln_functype_equal(&i_i, &i_i_other_module));
   kiln_table_free(&t);
+}
+
+/* Typed function references: types that the same strings spell apart are told apart by their keys, and a
+ * typed type never equals a Wasm 2.0 one; call_ref checks only for null. */
+static void test_typed_functypes(kiln_ctx* ctx) {
+  static const kiln_functype plain = {"r", "", NULL};
+  static const kiln_functype to_a = {"r", "", "aaaa"};
+  static const kiln_functype to_a_other_module = {"r", "", "aaaa"};
+  static const kiln_functype to_b = {"r", "", "bbbb"};
+  CHECK(kiln_functype_equal(&to_a, &to_a_other_module));
+  CHECK(!kiln_functype_equal(&to_a, &to_b));
+  CHECK(!kiln_functype_equal(&to_a, &plain));
+  CHECK(!kiln_functype_equal(&plain, &to_a));
+
+  kiln_funcref f = {&to_a, (void*)dummy, NULL, NULL};
+  kiln_table t;
+  CHECK_EQ(kiln_table_new(&t, KILN_FUNCREF, 1, 1), 0);
+  kiln_table_set(ctx, &t, 0, (void*)&f);
+  CHECK(kiln_funcref_for_call(ctx, &t, 0, &to_a_other_module) == &f);
+  EXPECT_TRAP(ctx, KILN_TRAP_INDIRECT_CALL_TYPE_MISMATCH, kiln_funcref_for_call(ctx, &t, 0, &to_b));
+  kiln_table_free(&t);
+
+  CHECK(kiln_funcref_for_call_ref(ctx, &f) == &f);
+  EXPECT_TRAP(ctx, KILN_TRAP_NULL_FUNCTION_REFERENCE, kiln_funcref_for_call_ref(ctx, NULL));
+  CHECK(kiln_ref_as_non_null(ctx, &f) == &f);
+  EXPECT_TRAP(ctx, KILN_TRAP_NULL_REFERENCE, kiln_ref_as_non_null(ctx, NULL));
+  CHECK(strcmp(kiln_trap_message(KILN_TRAP_NULL_FUNCTION_REFERENCE), "null function reference") == 0);
+  CHECK(strcmp(kiln_trap_message(KILN_TRAP_NULL_REFERENCE), "null reference") == 0);
 }
 
 const kt_test kt_table_tests[] = {
@@ -175,5 +203,6 @@ const kt_test kt_table_tests[] = {
     {"table grow", test_grow},
     {"table bulk", test_bulk},
     {"table funcref_for_call", test_funcref_for_call},
+    {"table typed function types", test_typed_functypes},
     {NULL, NULL},
 };

@@ -39,7 +39,7 @@ enum CodeSectionReader {
             for _ in 0..<runCount {
                 let runOffset = body.offset
                 let n = try body.u32()
-                let type = try valueType(&body)
+                let type = try valueType(&body, version: version)
                 total += UInt64(n)
                 guard total <= UInt64(UInt32.max) else { throw .tooManyLocals(total, at: runOffset) }
                 if n > 0 { runs.append(.init(count: n, type: type)) }
@@ -54,9 +54,11 @@ enum CodeSectionReader {
         return try decodeExpressions(bytes, raw, version: version)
     }
 
-    private static func valueType(_ reader: inout ByteReader) throws(DecodeError) -> ValueType {
+    private static func valueType(_ reader: inout ByteReader, version: WasmVersion) throws(DecodeError) -> ValueType {
         let offset = reader.offset
         switch try reader.byte() {
+        case let b where (b == 0x63 || b == 0x64) && version == .v3:
+            return .ref(ReferenceType(isNullable: b == 0x63, heapType: try heapType(&reader)))
         case 0x7f: return .i32
         case 0x7e: return .i64
         case 0x7d: return .f32
@@ -65,6 +67,20 @@ enum CodeSectionReader {
         case 0x70: return .ref(.funcRef)
         case 0x6f: return .ref(.externRef)
         case let b: throw UnsupportedFeature.valueType(b, at: offset) ?? .malformed("malformed value type: 0x\(String(b, radix: 16))", at: offset)
+        }
+    }
+
+    /// func, extern, or a type index; the other abstract heap types belong to proposals Kiln does not compile.
+    /// > Note: <https://webassembly.github.io/spec/core/binary/types.html#heap-types>
+    private static func heapType(_ reader: inout ByteReader) throws(DecodeError) -> HeapType {
+        let offset = reader.offset
+        guard offset < reader.end else { throw .unexpectedEnd(at: offset) }
+        switch reader.bytes[offset] {
+        case 0x70: reader.offset += 1; return .funcRef
+        case 0x6f: reader.offset += 1; return .externRef
+        case let b where b >= 0x40 && b <= 0x7f:
+            throw UnsupportedFeature.valueType(b, at: offset) ?? .malformed("malformed heap type: 0x\(String(b, radix: 16))", at: offset)
+        default: return .concrete(typeIndex: try reader.typeIndexS33())
         }
     }
 

@@ -18,6 +18,7 @@ public struct FunctionBodyReader {
     private var delta: Int
     private var collector = Collector()
     private let features: WasmFeatureSet
+    private let version: WasmVersion
     /// Offset to report for the next instruction when it was re-encoded (see `reencodeOverlongOpcode`).
     private var offsetOverride: Int?
     /// `parser.offset` at the expression's first byte. WasmParser reports errors inside an expression
@@ -29,6 +30,7 @@ public struct FunctionBodyReader {
         self.code = body.code
         self.delta = body.offsetDelta
         self.features = ModuleDecoder.features(body.version)
+        self.version = body.version
         self.expressionBase = parser.offset
     }
 
@@ -39,7 +41,7 @@ public struct FunctionBodyReader {
     public mutating func next() throws(DecodeError) -> Decoded? {
         let start = parser.offset
         // A later proposal's opcode is named whether or not WasmParser decodes it (it decodes some ungated).
-        if start < code.expression.endIndex, let unsupported = UnsupportedFeature.opcode(code.expression[start], at: start + delta) {
+        if start < code.expression.endIndex, let unsupported = UnsupportedFeature.opcode(code.expression[start], at: start + delta, version: version) {
             throw unsupported
         }
         collector.instruction = nil

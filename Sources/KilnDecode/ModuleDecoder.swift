@@ -9,10 +9,11 @@ import WasmParser
 /// > Note: <https://webassembly.github.io/spec/core/binary/modules.html>
 public enum ModuleDecoder {
     /// Wasm 2.0 (reference types and SIMD are gated in WasmParser; bulk memory, sign extension, saturating
-    /// conversions and multi-value are not) and the parts of 3.0 Kiln compiles: tail calls, multiple memories, 64-bit memories. Extended
+    /// conversions and multi-value are not) and the parts of 3.0 Kiln compiles: tail calls, multiple memories, 64-bit memories,
+    /// typed function references. Extended
     /// constant expressions need no flag (WasmParser reads any instruction in a constant expression).
     /// `.default` would add exception handling.
-    public static let features: WasmFeatureSet = [.referenceTypes, .simd, .tailCall, .multiMemory, .memory64]
+    public static let features: WasmFeatureSet = [.referenceTypes, .simd, .tailCall, .multiMemory, .memory64, .functionReferences]
 
     public static func features(_ version: WasmVersion) -> WasmFeatureSet {
         version == .v2 ? [.referenceTypes, .simd] : features
@@ -95,8 +96,8 @@ public enum ModuleDecoder {
             module.imports = imports
         case .functionSection(let types): module.functions = types
         case .tableSection(let tables):
-            for table in tables where table.initializer != nil {
-                throw .malformed("malformed table: initializer expressions are not part of Wasm 2.0", at: sectionStart)
+            for (index, table) in tables.enumerated() {
+                if let initializer = table.initializer { module.tableInitializers[index] = initializer }
             }
             module.tables = tables.map(\.type)
         case .memorySection(let memories): module.memories = memories.map(\.type)

@@ -46,9 +46,11 @@ enum UnsupportedFeature {
         }
     }
 
-    /// Instruction opcodes of later proposals (`opcode` is the first byte of the instruction).
-    static func opcode(_ opcode: UInt8, at offset: Int) -> DecodeError? {
-        switch opcode {
+    /// Instruction opcodes of later proposals (`opcode` is the first byte of the instruction); typed function
+    /// references are part of Wasm 3.0.
+    static func opcode(_ opcode: UInt8, at offset: Int, version: WasmVersion) -> DecodeError? {
+        if version == .v3, [0x14, 0x15, 0xd4, 0xd5, 0xd6].contains(opcode) { return nil }
+        return switch opcode {
         case 0x06: error("the try instruction", "exception handling", at: offset)
         case 0x07: error("the catch instruction", "exception handling", at: offset)
         case 0x08: error("the throw instruction", "exception handling", at: offset)
@@ -106,7 +108,15 @@ enum UnsupportedFeature {
             || reason.hasPrefix("unexpected byte 0x40. Expected one of [0x70, 0x6f]") {
             return error("a table with an initializer", "typed function references", at: max(0, offset - 1))
         }
-        for byte: UInt8 in [0x63, 0x64] where reason.hasPrefix("unexpected byte 0x\(hex(byte)). Expected one of [") {
+        // A later proposal's reference type where a table's element type (funcref or externref) was expected.
+        for byte: UInt8 in [0x63, 0x64, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x71, 0x72, 0x73]
+        where reason.hasPrefix("unexpected byte 0x\(hex(byte)). Expected one of [") {
+            return valueType(byte, at: max(0, offset - 1))
+        }
+        // A heap type is an s33: WasmParser reads the abstract heap types it does not know (GC's `any`, `none`,
+        // `nofunc` …) as negative type indices. -13 is the byte 0x73.
+        if reason.hasPrefix("invalid function type index: -"), let value = number(after: "invalid function type index: -"),
+            value <= 64, let byte = UInt8(exactly: 128 - Int(value)) {
             return valueType(byte, at: max(0, offset - 1))
         }
         return nil

@@ -30,7 +30,7 @@ extension Store {
 
     public func makeGlobal(_ value: Value, mutable: Bool) -> ExternalValue {
         let global = UnsafeMutablePointer<kiln_global>.allocate(capacity: 1)
-        global.initialize(to: kiln_global(value: value.raw(), type: UInt8(value.typeCharacter.asciiValue ?? 0), is_mutable: mutable ? 1 : 0))
+        global.initialize(to: kiln_global(value: value.raw(), type: UInt8(value.typeCharacter.asciiValue ?? 0), is_mutable: mutable ? 1 : 0, ref_type: nil))
         hostObjects.append(.global(global))
         return .global(global)
     }

@@ -46,11 +46,15 @@ public enum Linker {
         switch (Int(entry.kind), value) {
         case (Int(KILN_EXTERN_FUNC.rawValue), .function(let funcref, let params, let results)):
             let type = artifact.type(entry.type_index)
-            guard type.params == params, type.results == results else { throw incompatible("func \(params)->\(results)") }
+            let key = artifact.module.types[Int(entry.type_index)].key.map { String(cString: $0) }
+            guard type.params == params, type.results == results, funcref.type.pointee.key.map({ String(cString: $0) }) == key else {
+                throw incompatible("func \(params)->\(results)")
+            }
             raw.pointee.funcs[Int(entry.index)] = funcref
         case (Int(KILN_EXTERN_FUNC.rawValue), .hostFunction(let host)):
             let type = artifact.type(entry.type_index)
-            guard type.params == host.params, type.results == host.results else {
+            // Host functions take and give Wasm 2.0's value types: a typed function type has a key.
+            guard type.params == host.params, type.results == host.results, artifact.module.types[Int(entry.type_index)].key == nil else {
                 throw incompatible("func \(host.params)->\(host.results)")
             }
             let record = UnsafeMutablePointer<kiln_host_func>.allocate(capacity: 1)
@@ -62,7 +66,9 @@ public enum Linker {
                 instance: UnsafeMutableRawPointer(record).assumingMemoryBound(to: kiln_instance.self), tail: nil)
         case (Int(KILN_EXTERN_TABLE.rawValue), .table(let table)):
             let t = table.pointee
-            guard t.elem_type == entry.value_type, t.is64 == entry.is64,
+            // Table types are invariant in their element type.
+            let exported = RefType(t.ref_type, t.elem_type), imported = RefType(entry.ref_type, entry.value_type)
+            guard t.elem_type == entry.value_type, exported == imported, t.is64 == entry.is64,
                 limitsMatch(min: UInt64(t.size), max: t.max == UInt32.max ? nil : UInt64(t.max), entry)
             else { throw incompatible("table \(t.size)..\(t.max)") }
             raw.pointee.tables[Int(entry.index)] = table
@@ -75,12 +81,39 @@ public enum Linker {
             }
             raw.pointee.memories[Int(entry.index)] = memory
         case (Int(KILN_EXTERN_GLOBAL.rawValue), .global(let global)):
-            guard global.pointee.type == entry.value_type, global.pointee.is_mutable == entry.is_mutable else {
+            // A mutable global's type must be the import's; an immutable one's may be a subtype.
+            let exported = RefType(global.pointee.ref_type, global.pointee.type), imported = RefType(entry.ref_type, entry.value_type)
+            let typeMatches = entry.is_mutable != 0 ? exported == imported : exported.isSubtype(of: imported)
+            guard global.pointee.type == entry.value_type, typeMatches, global.pointee.is_mutable == entry.is_mutable else {
                 throw incompatible("global \(global.pointee.is_mutable != 0 ? "mut " : "")\(Character(UnicodeScalar(global.pointee.type)))")
             }
             raw.pointee.globals[Int(entry.index)] = global
         default:
             throw incompatible(value.kindName)
+        }
+    }
+
+    /// A reference type as the runtime spells it (kiln_import.ref_type): nullability, then `func`, `extern` or
+    /// a type's key. Anything else (a number type) is compared by its signature character alone.
+    struct RefType: Equatable {
+        let nullable: Bool
+        let heap: String
+
+        init(_ spelled: UnsafePointer<CChar>?, _ character: UInt8) {
+            if let spelled {
+                let text = String(cString: spelled)
+                nullable = text.first == "?"
+                heap = String(text.dropFirst())
+            } else {
+                nullable = true
+                heap = character == UInt8(KILN_EXTERNREF) ? "extern" : character == UInt8(KILN_FUNCREF) ? "func" : "value \(character)"
+            }
+        }
+
+        /// Every defined type is a function type, so a reference to one is also a `func` reference.
+        func isSubtype(of other: RefType) -> Bool {
+            guard !nullable || other.nullable else { return false }
+            return heap == other.heap || (other.heap == "func" && heap != "extern" && heap.count == 64)
         }
     }
 

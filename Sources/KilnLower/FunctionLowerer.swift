@@ -226,6 +226,15 @@ public struct FunctionLowerer: TypedInstructionSink {
         case .refNull: emit("\(output(0)) = NULL;", "ref.null")
         case .refIsNull: emit("\(output(0)) = \(input(0)) == NULL;", "ref.is_null")
         case .refFunc(let function): emit("\(output(0)) = &inst->funcs[\(function)];", "ref.func \(function)")
+        case .refAsNonNull: lowerRefAsNonNull()
+        case .brOnNull: lowerBrOnNull()
+        case .brOnNonNull: lowerBrOnNonNull()
+        case .callRef(let typeIndex):
+            makesCalls = true
+            lowerCallRef(typeIndex)
+        case .returnCallRef(let typeIndex):
+            makesCalls = true
+            lowerReturnCallRef(typeIndex)
         case .i32Const(let value): pend(Literals.i32(value), "i32.const")
         case .i64Const(let value): pend(Literals.i64(value), "i64.const")
         case .f32Const(let value): pend(Literals.f32Operand(value.bitPattern), "f32.const")
@@ -242,7 +251,7 @@ public struct FunctionLowerer: TypedInstructionSink {
         case .simdLane(let op, let lane): lowerSIMDLane(op, lane: lane)
         case .simdMemLane(let op, let memarg, let lane): lowerSIMDMemLane(op, memarg, lane: lane)
         default:
-            throw LoweringError("\(instruction) is not part of Wasm 2.0")
+            throw LoweringError("\(instruction) is not supported by the lowering")
         }
     }
 }

@@ -11,6 +11,7 @@ public struct LoweringContext: Sendable {
     /// Tables whose entries never change (SealedTables.swift).
     let sealedTables: [UInt32: [UInt32?]]
     let boundsGuard: Bool
+    let typeKeys: TypeKeys
     var module: Module { validated.module }
     var space: IndexSpace { validated.context.space }
 
@@ -19,6 +20,7 @@ public struct LoweringContext: Sendable {
         self.validated = validated
         self.split = split
         self.sealedTables = SealedTables.contents(validated)
+        self.typeKeys = TypeKeys(validated.module.types)
         self.names = CNames(validated.module, functionCount: validated.context.space.functionTypeIndices.count)
     }
 

@@ -52,6 +52,9 @@ extension FunctionLowerer {
         switch instruction {
         case .block, .loop, .else:
             materializeAll()
+        case .brOnNull, .brOnNonNull:
+            // The reference is a label value (br_on_non_null) or stays on the stack (br_on_null): in its slot.
+            materializeAll()
         case .end:
             // A function's end returns its operands; the rest go nowhere.
             if frames.last?.kind != .function { materializeAll() }

@@ -21,6 +21,9 @@ public struct Module: Sendable {
     /// Type indices of the functions this module defines (imported functions come first in the index space).
     public var functions: [UInt32] = []
     public var tables: [TableType] = []
+    /// The initializer of each defined table that has one (typed function references), by defined-table index;
+    /// the others start filled with null.
+    public var tableInitializers: [Int: ConstExpression] = [:]
     public var memories: [Limits] = []
     public var globals: [Global] = []
     public var exports: [Export] = []

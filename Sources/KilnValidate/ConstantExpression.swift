@@ -30,11 +30,10 @@ enum ConstantExpression {
             case .f64Const: stack.append(.f64)
             case .v128Const: stack.append(.v128)
             case .refNull(let heapType):
-                guard heapType == .funcRef || heapType == .externRef else { throw .unsupported("ref.null of \(heapType)") }
+                try context.validate(heapType)
                 stack.append(.ref(ReferenceType(isNullable: true, heapType: heapType)))
             case .refFunc(let index):
-                _ = try context.functionType(index)
-                stack.append(.ref(.funcRef))
+                stack.append(try context.functionReferenceType(index))
             case .globalGet(let index):
                 guard Int(index) < visibleGlobals else {
                     guard Int(index) < context.space.globals.count else { throw .unknown("global", index, count: context.space.globals.count) }
@@ -48,17 +47,17 @@ enum ConstantExpression {
             case .binary(.i32Add), .binary(.i32Sub), .binary(.i32Mul): try binary(.i32)
             case .binary(.i64Add), .binary(.i64Sub), .binary(.i64Mul): try binary(.i64)
             case .end:
-                return try checkResult(stack, expected: expected)
+                return try checkResult(stack, expected: expected, context.identities)
             default:
                 throw .constantRequired("\(FunctionValidator<NullSink>.proposalName(instruction)) is not constant")
             }
         }
         // Element segments given as function indices arrive as `[ref.func i]`, without an `end`.
-        try checkResult(stack, expected: expected)
+        try checkResult(stack, expected: expected, context.identities)
     }
 
-    private static func checkResult(_ stack: [ValueType], expected: ValueType) throws(ValidationError) {
-        guard stack.count == 1, stack[0] == expected else {
+    private static func checkResult(_ stack: [ValueType], expected: ValueType, _ identities: TypeIdentities) throws(ValidationError) {
+        guard stack.count == 1, identities.isSubtype(stack[0], of: expected) else {
             let found = stack.isEmpty ? "nothing" : "[\(stack.map(\.name).joined(separator: " "))]"
             throw .typeMismatch(expected: expected.name, found: found)
         }

@@ -17,6 +17,8 @@ public struct ControlFrame: Sendable {
     public let label: Int
     /// Offset of the instruction that opened the frame.
     public let offset: Int
+    /// `initializationLog.count` when the frame was entered.
+    let initializations: Int
 
     /// A branch to a loop goes to its start and carries its parameters; to anything else, its end and results.
     public var labelTypes: [ValueType] { kind == .loop ? startTypes : endTypes }
@@ -41,7 +43,7 @@ extension FunctionState {
     mutating func pushControl(_ kind: ControlFrame.Kind, start: [ValueType], end: [ValueType], offset: Int, label: Int? = nil) -> ControlFrame {
         let frame = ControlFrame(
             kind: kind, startTypes: start, endTypes: end, height: operands.count,
-            unreachable: false, label: label ?? nextLabel, offset: offset)
+            unreachable: false, label: label ?? nextLabel, offset: offset, initializations: initializationLog.count)
         if label == nil { nextLabel += 1 }
         controls.append(frame)
         pushOperands(start)
@@ -55,6 +57,9 @@ extension FunctionState {
             throw .typeMismatch("\(operands.count - frame.height) value\(operands.count - frame.height == 1 ? "" : "s") left on the stack at the end of the block, which returns [\(frame.endTypes.map(\.name).joined(separator: " "))]")
         }
         controls.removeLast()
+        while initializationLog.count > frame.initializations {
+            initializedLocals.remove(initializationLog.removeLast())
+        }
         return frame
     }
 

@@ -13,7 +13,9 @@ public struct FunctionValidator<Sink: TypedInstructionSink>: ~Copyable {
     let index: UInt32
     let type: FunctionType
     let body: FunctionBody
-    var state = FunctionState()
+    var state: FunctionState
+    /// Ranges of local indices (parameters included) whose type has no default value.
+    let nonDefaultableLocals: [Range<UInt64>]
     public var sink: Sink
     /// Height after the current instruction's pops, before its pushes.
     var base = 0
@@ -32,6 +34,14 @@ public struct FunctionValidator<Sink: TypedInstructionSink>: ~Copyable {
         self.type = try context.functionType(index)
         self.body = context.module.bodies[defined]
         self.sink = sink
+        self.state = FunctionState(identities: context.identities)
+        var ranges: [Range<UInt64>] = []
+        var next = UInt64(type.parameters.count)
+        for run in body.locals {
+            if case .ref(let ref) = run.type, !ref.isNullable { ranges.append(next..<next + UInt64(run.count)) }
+            next += UInt64(run.count)
+        }
+        self.nonDefaultableLocals = ranges
     }
 
     var location: ErrorLocation {
@@ -42,6 +52,7 @@ public struct FunctionValidator<Sink: TypedInstructionSink>: ~Copyable {
     public mutating func validate() throws(ValidationError) {
         var offset = body.expressionOffset
         do throws(ValidationError) {
+            for run in body.locals { try context.validate(run.type) }
             try sink.begin(function: index, type: type, body: body)
             _ = state.pushControl(.function, start: [], end: type.results, offset: offset)
             var reader = FunctionBodyReader(body)
@@ -148,6 +159,11 @@ public struct FunctionValidator<Sink: TypedInstructionSink>: ~Copyable {
         case .refNull(let heapType): try validateRefNull(heapType)
         case .refIsNull: try validateRefIsNull()
         case .refFunc(let function): try validateRefFunc(function)
+        case .refAsNonNull: try validateRefAsNonNull()
+        case .brOnNull(let depth): try validateBrOnNull(depth)
+        case .brOnNonNull(let depth): try validateBrOnNonNull(depth)
+        case .callRef(let typeIndex): try validateCallRef(typeIndex)
+        case .returnCallRef(let typeIndex): try validateReturnCallRef(typeIndex)
         // Numeric
         case .i32Const: try apply([], [.i32])
         case .i64Const: try apply([], [.i64])

@@ -9,10 +9,12 @@ public struct ModuleContext: Sendable {
     public let space: IndexSpace
     /// Functions named outside function bodies: in element segments, global initializers and exports.
     public let declaredReferences: Set<UInt32>
+    public let identities: TypeIdentities
 
     public init(_ module: Module) {
         self.module = module
         self.space = IndexSpace(module)
+        self.identities = TypeIdentities(module.types)
         var refs = Set<UInt32>()
         func collect(_ expression: ConstExpression) {
             for instruction in expression {
@@ -20,11 +22,31 @@ public struct ModuleContext: Sendable {
             }
         }
         for segment in module.elements { segment.initializer.forEach(collect) }
+        for initializer in module.tableInitializers.values { collect(initializer) }
         for global in module.globals { collect(global.initializer) }
         for entry in module.exports {
             if case .function(let index) = entry.descriptor { refs.insert(index) }
         }
         self.declaredReferences = refs
+    }
+
+    /// A value type names defined types only by valid indices (below `typeBound` in the type section, where a
+    /// type may refer to itself and the types before it), and of the abstract heap types only func and extern:
+    /// the others belong to GC and exception handling.
+    func validate(_ type: ValueType, typeBound: Int? = nil) throws(ValidationError) {
+        guard case .ref(let ref) = type else { return }
+        try validate(ref.heapType, typeBound: typeBound)
+    }
+
+    func validate(_ heapType: HeapType, typeBound: Int? = nil) throws(ValidationError) {
+        switch heapType {
+        case .abstract(.funcRef), .abstract(.externRef): return
+        case .abstract(.exnRef), .abstract(.noExn): throw .unsupported("the heap type \(heapType) (exception handling proposal)")
+        case .abstract(let other): throw .unsupported("the heap type \(other) (GC proposal)")
+        case .concrete(let index):
+            let bound = typeBound ?? module.types.count
+            guard Int(index) < bound else { throw .unknown("type", index, count: bound) }
+        }
     }
 
     func type(_ index: UInt32) throws(ValidationError) -> FunctionType {
@@ -37,6 +59,13 @@ public struct ModuleContext: Sendable {
             throw .unknown("function", index, count: space.functionTypeIndices.count)
         }
         return type
+    }
+
+    /// What `ref.func` gives: a non-null reference to the function's own type (a 2.0 module reads it as funcref).
+    func functionReferenceType(_ index: UInt32) throws(ValidationError) -> ValueType {
+        _ = try functionType(index)
+        guard module.version != .v2 else { return .ref(.funcRef) }
+        return .ref(ReferenceType(isNullable: false, heapType: .concrete(typeIndex: space.functionTypeIndices[Int(index)])))
     }
 
     func table(_ index: UInt32) throws(ValidationError) -> TableType {
@@ -69,7 +98,9 @@ public struct ModuleContext: Sendable {
     func blockType(_ type: BlockType) throws(ValidationError) -> (params: [ValueType], results: [ValueType]) {
         switch type {
         case .empty: return ([], [])
-        case .type(let value): return ([], [value])
+        case .type(let value):
+            try validate(value)
+            return ([], [value])
         case .funcType(let index):
             let type = try self.type(index)
             return (type.parameters, type.results)

@@ -40,13 +40,18 @@ public enum ModuleValidator {
             do { try body() } catch { throw error.at(location) }
         }
 
+        for (i, type) in module.types.enumerated() {
+            try check(at(1, "type \(i)")) { () throws(ValidationError) in
+                for value in type.parameters + type.results { try context.validate(value, typeBound: i + 1) }
+            }
+        }
         for (i, entry) in module.imports.enumerated() {
             try check(at(2, "import \(i) \"\(entry.module)\" \"\(entry.name)\"")) { () throws(ValidationError) in
                 switch entry.descriptor {
                 case .function(let type): _ = try context.type(type)
-                case .table(let table): try validateTable(table)
+                case .table(let table): try validateTable(table, context)
                 case .memory(let memory): try validateMemory(memory)
-                case .global(let global): try validateValueType(global.valueType)
+                case .global(let global): try context.validate(global.valueType)
                 case .tag: throw .unsupported("tag import")
                 }
             }
@@ -56,8 +61,18 @@ public enum ModuleValidator {
                 _ = try context.type(type)
             }
         }
+        // The table section comes before the global section: an initializer reads only imported globals.
         for (i, table) in module.tables.enumerated() {
-            try check(at(4, "table \(i)")) { () throws(ValidationError) in try validateTable(table) }
+            try check(at(4, "table \(context.space.tables.count - module.tables.count + i)")) { () throws(ValidationError) in
+                try validateTable(table, context)
+                let elementType = ValueType.ref(table.elementType)
+                if let initializer = module.tableInitializers[i] {
+                    try ConstantExpression.validate(
+                        initializer, expected: elementType, context: context, visibleGlobals: context.space.importedGlobalCount)
+                } else if !table.elementType.isNullable {
+                    throw .typeMismatch("a table of \(elementType.name) needs an initializer: it cannot start null")
+                }
+            }
         }
         for (i, memory) in module.memories.enumerated() {
             try check(at(5, "memory \(i)")) { () throws(ValidationError) in try validateMemory(memory) }
@@ -66,7 +81,7 @@ public enum ModuleValidator {
         for (i, global) in module.globals.enumerated() {
             let index = context.space.importedGlobalCount + i
             try check(at(6, "global \(index)")) { () throws(ValidationError) in
-                try validateValueType(global.type.valueType)
+                try context.validate(global.type.valueType)
                 try ConstantExpression.validate(global.initializer, expected: global.type.valueType, context: context, visibleGlobals: index)
             }
         }
@@ -94,13 +109,13 @@ public enum ModuleValidator {
         for (i, segment) in module.elements.enumerated() {
             try check(at(9, "elem segment \(i)")) { () throws(ValidationError) in
                 let type = ValueType.ref(segment.type)
-                try validateValueType(type)
+                try context.validate(type)
                 for expression in segment.initializer {
                     try ConstantExpression.validate(expression, expected: type, context: context, visibleGlobals: all)
                 }
                 if case .active(let table, let offset) = segment.mode {
                     let tableType = try context.table(table)
-                    guard tableType.elementType == segment.type else {
+                    guard context.identities.isSubtype(segment.type, of: tableType.elementType) else {
                         throw .typeMismatch("elem segment of \(segment.type.name) for a table of \(tableType.elementType.name)")
                     }
                     try ConstantExpression.validate(offset, expected: tableType.limits.addressType, context: context, visibleGlobals: all)
@@ -115,12 +130,6 @@ public enum ModuleValidator {
                     try ConstantExpression.validate(active.offset, expected: memory.addressType, context: context, visibleGlobals: all)
                 }
             }
-        }
-    }
-
-    static func validateValueType(_ type: ValueType) throws(ValidationError) {
-        if case .ref(let ref) = type, ref != .funcRef, ref != .externRef {
-            throw .unsupported("reference type \(ref.name)")
         }
     }
 
@@ -142,8 +151,8 @@ public enum ModuleValidator {
         }
     }
 
-    static func validateTable(_ table: TableType) throws(ValidationError) {
-        try validateValueType(.ref(table.elementType))
+    static func validateTable(_ table: TableType, _ context: ModuleContext) throws(ValidationError) {
+        try context.validate(.ref(table.elementType))
         try validateLimits(table.limits, bound: table.limits.isMemory64 ? UInt64.max : UInt64(UInt32.max), tooLarge: ValidationError.tableSize)
     }
 }

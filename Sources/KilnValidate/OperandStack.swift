@@ -10,8 +10,17 @@ public struct FunctionState: ~Copyable {
     /// The types the current instruction consumed, bottom of the stack first.
     public internal(set) var popped: [ValueType?] = []
     var nextLabel = 0
+    /// Subtyping, for operands checked against an expected type.
+    let identities: TypeIdentities
+    /// Locals without a default value (non-nullable references) that a `local.set` or `local.tee` has
+    /// initialized in the current block or an enclosing one, and the order they were set in, so that the end of
+    /// a block forgets those it set (the spec's `inits`).
+    var initializedLocals: Set<UInt32> = []
+    var initializationLog: [UInt32] = []
 
-    init() {}
+    init(identities: TypeIdentities = TypeIdentities([])) {
+        self.identities = identities
+    }
 
     public var height: Int { operands.count }
 
@@ -53,7 +62,9 @@ public struct FunctionState: ~Copyable {
         }
         let actual = operands.removeLast()
         popped.insert(actual ?? expected, at: 0)
-        if let actual, actual != expected { throw .typeMismatch(expected: expected.name, found: actual.name) }
+        if let actual, actual != expected, !identities.isSubtype(actual, of: expected) {
+            throw .typeMismatch(expected: expected.name, found: actual.name)
+        }
         return actual ?? expected
     }
 

@@ -10,8 +10,8 @@ struct UnsupportedFeatureTests {
     }
 
     /// The error from reading the one function's body to its end.
-    static func bodyError(_ expression: [UInt8]) throws -> DecodeError? {
-        let module = try ModuleDecoder.decode(WasmBytes.function(expression))
+    static func bodyError(_ expression: [UInt8], version: WasmVersion = .v3) throws -> DecodeError? {
+        let module = try ModuleDecoder.decode(WasmBytes.function(expression), version: version)
         var reader = FunctionBodyReader(module.bodies[0])
         return #expect(throws: DecodeError.self) { while try reader.next() != nil {} }
     }
@@ -39,9 +39,12 @@ struct UnsupportedFeatureTests {
         #expect(error?.reason == "\(what) is not supported yet")
     }
 
-    @Test func aTableWithAnInitializerIsTypedFunctionReferences() {
+    /// Typed function references are part of Wasm 3.0; a module read as 2.0 is told which proposal it needs.
+    @Test func aTableWithAnInitializerIsTypedFunctionReferences() throws {
         // table section: 0x40 0x00, then the table type and its initializer
-        let error = Self.decodeError(WasmBytes.module(WasmBytes.section(4, [0x01, 0x40, 0x00, 0x70, 0x00, 0x01, 0xd0, 0x70, 0x0b])))
+        let bytes = WasmBytes.module(WasmBytes.section(4, [0x01, 0x40, 0x00, 0x70, 0x00, 0x01, 0xd0, 0x70, 0x0b]))
+        #expect(try ModuleDecoder.decode(bytes).tableInitializers[0] != nil)
+        let error = Self.decodeError(bytes, version: .v2)
         #expect(error?.category == .unsupported)
         #expect(error?.location.offset == 11)
         #expect(error?.reason == "a table with an initializer (typed function references proposal) is not supported yet")
@@ -90,21 +93,29 @@ struct UnsupportedFeatureTests {
         #expect(error?.reason.hasPrefix("multiple memories") == true)
     }
 
-    @Test(arguments: [(UInt8(0x63), "a typed reference type (0x63) (typed function references proposal)"),
-                      (0x64, "a typed reference type (0x64) (typed function references proposal)"),
-                      (0x69, "the exnref type (exception handling proposal)"),
-                      (0x6e, "a GC reference type (0x6e) (GC proposal)")])
-    func laterReferenceTypesInLocalsAreNamed(_ byte: UInt8, _ what: String) {
+    @Test(arguments: [(UInt8(0x63), "a typed reference type (0x63) (typed function references proposal)", WasmVersion.v2),
+                      (0x64, "a typed reference type (0x64) (typed function references proposal)", .v2),
+                      (0x69, "the exnref type (exception handling proposal)", .v3),
+                      (0x6e, "a GC reference type (0x6e) (GC proposal)", .v3)])
+    func laterReferenceTypesInLocalsAreNamed(_ byte: UInt8, _ what: String, _ version: WasmVersion) {
         let bytes = WasmBytes.module(
             WasmBytes.voidType, WasmBytes.functions(1), WasmBytes.code(WasmBytes.body(locals: [(1, byte)], [0x0b])))
-        let error = Self.decodeError(bytes)
+        let error = Self.decodeError(bytes, version: version)
         #expect(error?.reason == "\(what) is not supported yet")
         #expect(error?.location.offset == WasmBytes.offset(of: [0x01, byte], in: bytes).map { $0 + 1 })
     }
 
+    /// A GC heap type after 0x63 in a local is named; so is the heap type of `ref.null`.
+    @Test func gcHeapTypesInLocalsAreNamed() throws {
+        let bytes = WasmBytes.module(
+            WasmBytes.voidType, WasmBytes.functions(1), WasmBytes.code(WasmBytes.body(locals: [(1, 0x63)], [0x73, 0x0b])))
+        #expect(Self.decodeError(bytes)?.reason == "a GC reference type (0x73) (GC proposal) is not supported yet")
+        #expect(try Self.bodyError([0xd0, 0x6e, 0x1a, 0x0b])?.reason == "a GC reference type (0x6e) (GC proposal) is not supported yet")
+    }
+
     @Test func laterValueTypesInTheTypeSectionAreNamed() {
         // type [] -> [(ref null 0)]: 0x63 then a concrete type index
-        let error = Self.decodeError(WasmBytes.module(WasmBytes.section(1, [0x01, 0x60, 0x00, 0x01, 0x63, 0x00])))
+        let error = Self.decodeError(WasmBytes.module(WasmBytes.section(1, [0x01, 0x60, 0x00, 0x01, 0x63, 0x00])), version: .v2)
         #expect(error?.category == .unsupported)
         #expect(error?.location.offset == 14)  // the 0x63, not the heap type WasmParser read after it
         #expect(error?.reason.hasPrefix("a typed reference type (0x63)") == true)
@@ -114,15 +125,26 @@ struct UnsupportedFeatureTests {
         ([UInt8(0x06), 0x40, 0x0b], "the try instruction (exception handling proposal)"),
         ([0x08, 0x00], "the throw instruction (exception handling proposal)"),
         ([0x1f, 0x40, 0x00, 0x0b], "the try_table instruction (exception handling proposal)"),
-        ([0x15, 0x00], "the return_call_ref instruction (typed function references proposal)"),
-        ([0x14, 0x00], "the call_ref instruction (typed function references proposal)"),
         ([0xfb, 0x00], "GC instructions (prefix 0xfb) (GC proposal)"),
         ([0xfe, 0x03, 0x00], "atomic instructions (prefix 0xfe) (threads proposal)"),
     ])
     func laterOpcodesAreNamedAtTheirOffset(_ instruction: [UInt8], _ what: String) throws {
+        try expectNamed(instruction, what, version: .v3)
+    }
+
+    @Test(arguments: [
+        ([UInt8(0x15), 0x00], "the return_call_ref instruction (typed function references proposal)"),
+        ([0x14, 0x00], "the call_ref instruction (typed function references proposal)"),
+        ([0xd4], "the ref.as_non_null instruction (typed function references proposal)"),
+    ])
+    func typedReferenceOpcodesAreNamedInA20Module(_ instruction: [UInt8], _ what: String) throws {
+        try expectNamed(instruction, what, version: .v2)
+    }
+
+    private func expectNamed(_ instruction: [UInt8], _ what: String, version: WasmVersion) throws {
         let expression = [0x01] + instruction + [0x0b]  // nop first, so the offset is not the body's start
         let bytes = WasmBytes.function(expression)
-        let error = try Self.bodyError(expression)
+        let error = try Self.bodyError(expression, version: version)
         #expect(error?.description.hasPrefix("unsupported feature: at offset 0x") == true)
         #expect(error?.reason == "\(what) is not supported yet")
         let nop = try #require(WasmBytes.offset(of: [0x01] + instruction, in: bytes))

@@ -94,7 +94,7 @@ struct ModuleValidatorTests {
 
     @Test func elemSegmentMustMatchItsTable() throws {
         let text = "(module (table 1 externref) (func $f) (elem (table 0) (i32.const 0) func $f))"
-        #expect(try Validation.outcome(text) == "type mismatch: elem segment of funcref for a table of externref")
+        #expect(try Validation.outcome(text) == "type mismatch: elem segment of (ref func) for a table of externref")
     }
 
     @Test func activeDataNeedsAMemory() throws {

@@ -50,7 +50,7 @@ extension FunctionLowerer {
         switch instruction {
         case .end: return
         case .block, .loop, .if, .else, .br, .brTable, .return, .unreachable, .call, .callIndirect, .memoryGrow,
-            .returnCall, .returnCallIndirect:
+            .returnCall, .returnCallIndirect, .callRef, .returnCallRef, .brOnNull, .brOnNonNull:
             loop = nil
             return
         case .load(_, let memarg), .store(_, let memarg):

@@ -67,6 +67,8 @@ enum Instantiate {
             let minimum = min(table.limits.min, UInt64(UInt32.max))
             lines.append("  if (kiln_table_new(&inst->table_storage[\(i)], \(kind), \(minimum)u, \(max)) != 0) kiln_trap(ctx, KILN_TRAP_OUT_OF_MEMORY);")
             if table.limits.isMemory64 { lines.append("  inst->table_storage[\(i)].is64 = 1;") }
+            let refType = context.typeKeys.refTypeLiteral(.ref(table.elementType))
+            if refType != "NULL" { lines.append("  inst->table_storage[\(i)].ref_type = \(refType);") }
         }
         for (i, global) in module.globals.enumerated() {
             let member = CTypes.valueMember(global.type.valueType)
@@ -74,6 +76,13 @@ enum Instantiate {
             lines.append("  inst->global_storage[\(i)].type = '\(char)';")
             lines.append("  inst->global_storage[\(i)].is_mutable = \(global.type.mutability == .variable ? 1 : 0);")
             lines.append("  inst->global_storage[\(i)].value.\(member) = \(ConstantC.value(global.initializer, context));")
+            let refType = context.typeKeys.refTypeLiteral(global.type.valueType)
+            if refType != "NULL" { lines.append("  inst->global_storage[\(i)].ref_type = \(refType);") }
+        }
+        // Table initializers (typed function references) read only imported globals; the spec evaluates them
+        // after the globals' initializers, as here.
+        for (i, initializer) in module.tableInitializers.sorted(by: { $0.key < $1.key }) {
+            lines.append("  kiln_table_fill(ctx, &inst->table_storage[\(i)], 0u, \(ConstantC.value(initializer, context)), inst->table_storage[\(i)].size);")
         }
         for (i, segment) in module.elements.enumerated() {
             lines += elementItems(i, segment, context)

@@ -86,7 +86,7 @@ public enum ModuleLowerer {
     static func instanceParts(_ context: LoweringContext, options: Options) -> [String] {
         var parts: [String] = []
         if context.split {
-            parts.append(typeTable(context.module.types, linkage: "KILN_HIDDEN "))
+            parts.append(typeTable(context.module.types, context.typeKeys, linkage: "KILN_HIDDEN "))
             parts.append(DataSection.render(context.module, linkage: "KILN_HIDDEN "))
         }
         let wasi = WASIImports.bound(context)
@@ -110,14 +110,16 @@ public enum ModuleLowerer {
         if context.split {
             lines.append("extern const kiln_functype kiln_types[\(max(1, types.count))];")
         } else {
-            lines.append(typeTable(types, linkage: "static "))
+            lines.append(typeTable(types, context.typeKeys, linkage: "static "))
         }
         return lines.joined(separator: "\n")
     }
 
-    static func typeTable(_ types: [FunctionType], linkage: String) -> String {
-        let entries = types.map { "{\"\(CTypes.signature($0.parameters))\", \"\(CTypes.signature($0.results))\"}" }
-        return "\(linkage)const kiln_functype kiln_types[\(max(1, types.count))] = {\(entries.isEmpty ? "{\"\", \"\"}" : entries.joined(separator: ", "))};"
+    static func typeTable(_ types: [FunctionType], _ keys: TypeKeys, linkage: String) -> String {
+        let entries = types.enumerated().map { i, type in
+            "{\"\(CTypes.signature(type.parameters))\", \"\(CTypes.signature(type.results))\", \(keys.functypeKey(i))}"
+        }
+        return "\(linkage)const kiln_functype kiln_types[\(max(1, types.count))] = {\(entries.isEmpty ? "{\"\", \"\", NULL}" : entries.joined(separator: ", "))};"
     }
 }
 

@@ -22,7 +22,7 @@ enum SealedTables {
         var sealed: [UInt32: [UInt32?]] = [:]
         for (i, table) in module.tables.enumerated() {
             let index = UInt32(imported + i)
-            guard !exported.contains(index), !validated.writtenTables.contains(index),
+            guard !exported.contains(index), !validated.writtenTables.contains(index), module.tableInitializers[i] == nil,
                 table.limits.min <= UInt64(maximumEntries)
             else { continue }
             sealed[index] = Array(repeating: nil, count: Int(table.limits.min))

@@ -10,7 +10,7 @@ extension FunctionValidator {
 
     mutating func validateCallIndirect(_ typeIndex: UInt32, table: UInt32) throws(ValidationError) {
         let tableType = try context.table(table)
-        guard tableType.elementType == .funcRef else {
+        guard state.identities.isSubtype(tableType.elementType, of: .funcRef) else {
             throw .typeMismatch("call_indirect needs a funcref table, table \(table) holds \(tableType.elementType.name)")
         }
         let callee = try context.type(typeIndex)

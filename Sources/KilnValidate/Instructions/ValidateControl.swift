@@ -33,7 +33,7 @@ extension FunctionValidator {
 
     mutating func validateEnd() throws(ValidationError) {
         let ended = try state.popControl()
-        if ended.kind == .if, ended.startTypes != ended.endTypes {
+        if ended.kind == .if, !state.identities.areSubtypes(ended.startTypes, of: ended.endTypes) {
             throw .typeMismatch("if without else must leave its parameters as its results: \(FunctionType(parameters: ended.startTypes, results: ended.endTypes).signature)")
         }
         base = ended.height

@@ -4,9 +4,7 @@ import KilnModel
 /// > Note: <https://webassembly.github.io/spec/core/valid/instructions.html#reference-instructions>
 extension FunctionValidator {
     mutating func validateRefNull(_ heapType: HeapType) throws(ValidationError) {
-        guard heapType == .funcRef || heapType == .externRef else {
-            throw .unsupported("ref.null of \(heapType)")
-        }
+        try context.validate(heapType)
         try apply([], [.ref(ReferenceType(isNullable: true, heapType: heapType))])
     }
 
@@ -19,8 +17,8 @@ extension FunctionValidator {
     /// The function must be declared outside function bodies (C.refs), so that an engine knows from the
     /// module's header which functions may escape as references.
     mutating func validateRefFunc(_ function: UInt32) throws(ValidationError) {
-        _ = try context.functionType(function)
+        let type = try context.functionReferenceType(function)
         guard context.declaredReferences.contains(function) else { throw .undeclaredFunctionReference(function) }
-        try apply([], [.ref(.funcRef)])
+        try apply([], [type])
     }
 }

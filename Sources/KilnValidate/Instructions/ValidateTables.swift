@@ -35,7 +35,7 @@ extension FunctionValidator {
     mutating func validateTableCopy(_ dst: UInt32, _ src: UInt32) throws(ValidationError) {
         let dstType = try elementType(dst)
         let srcType = try elementType(src)
-        guard dstType == srcType else {
+        guard state.identities.isSubtype(srcType, of: dstType) else {
             throw .typeMismatch("table.copy from a table of \(srcType.name) to a table of \(dstType.name)")
         }
         let (d, s) = (try indexType(dst), try indexType(src))
@@ -45,7 +45,7 @@ extension FunctionValidator {
     mutating func validateTableInit(_ element: UInt32, table: UInt32) throws(ValidationError) {
         let tableType = try elementType(table)
         let segment = try context.element(element)
-        guard ValueType.ref(segment.type) == tableType else {
+        guard state.identities.isSubtype(.ref(segment.type), of: tableType) else {
             throw .typeMismatch("table.init of elem segment \(element) (\(segment.type.name)) into a table of \(tableType.name)")
         }
         try apply([indexType(table), .i32, .i32], [])

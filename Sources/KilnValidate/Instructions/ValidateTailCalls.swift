@@ -13,7 +13,7 @@ extension FunctionValidator {
 
     mutating func validateReturnCallIndirect(_ typeIndex: UInt32, table: UInt32) throws(ValidationError) {
         let tableType = try context.table(table)
-        guard tableType.elementType == .funcRef else {
+        guard state.identities.isSubtype(tableType.elementType, of: .funcRef) else {
             throw .typeMismatch("return_call_indirect needs a funcref table, table \(table) holds \(tableType.elementType.name)")
         }
         let callee = try context.type(typeIndex)
@@ -23,15 +23,15 @@ extension FunctionValidator {
         endTailCall()
     }
 
-    private func checkTailCallResults(_ callee: FunctionType) throws(ValidationError) {
-        guard callee.results == type.results else {
+    func checkTailCallResults(_ callee: FunctionType) throws(ValidationError) {
+        guard state.identities.areSubtypes(callee.results, of: type.results) else {
             throw .typeMismatch(
                 expected: "[\(type.results.map(\.name).joined(separator: " "))]",
                 found: "a callee returning [\(callee.results.map(\.name).joined(separator: " "))]")
         }
     }
 
-    private mutating func endTailCall() {
+    mutating func endTailCall() {
         base = state.height
         state.markUnreachable()
     }

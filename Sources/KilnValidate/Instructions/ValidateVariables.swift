@@ -26,6 +26,7 @@ extension FunctionValidator {
     }
 
     mutating func validateTypedSelect(_ type: ValueType) throws(ValidationError) {
+        try context.validate(type)
         try state.pop(.i32)
         try apply([type, type], [type])
     }
@@ -39,17 +40,34 @@ extension FunctionValidator {
         return local
     }
 
+    /// A local without a default value (a non-nullable reference) is read only where a `local.set` or
+    /// `local.tee` in the same block or an enclosing one has given it one.
     mutating func validateLocalGet(_ index: UInt32) throws(ValidationError) {
-        try apply([], [localType(index)])
+        let type = try localType(index)
+        if isNonDefaultable(index), !state.initializedLocals.contains(index) {
+            throw ValidationError("uninitialized local \(index): its type \(type.name) has no default value and no local.set or local.tee before this read sets it")
+        }
+        try apply([], [type])
     }
 
     mutating func validateLocalSet(_ index: UInt32) throws(ValidationError) {
         try apply([localType(index)], [])
+        initialize(index)
     }
 
     mutating func validateLocalTee(_ index: UInt32) throws(ValidationError) {
         let type = try localType(index)
         try apply(type, type)
+        initialize(index)
+    }
+
+    private func isNonDefaultable(_ index: UInt32) -> Bool {
+        nonDefaultableLocals.contains { $0.contains(UInt64(index)) }
+    }
+
+    private mutating func initialize(_ index: UInt32) {
+        guard isNonDefaultable(index), state.initializedLocals.insert(index).inserted else { return }
+        state.initializationLog.append(index)
     }
 
     mutating func validateGlobalGet(_ index: UInt32) throws(ValidationError) {
