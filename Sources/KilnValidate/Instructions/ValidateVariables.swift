@@ -61,8 +61,15 @@ extension FunctionValidator {
         initialize(index)
     }
 
+    /// A binary search: the ranges are in order, and a body may declare as many runs as it has bytes.
     private func isNonDefaultable(_ index: UInt32) -> Bool {
-        nonDefaultableLocals.contains { $0.contains(UInt64(index)) }
+        let local = UInt64(index)
+        var low = 0, high = nonDefaultableLocals.count
+        while low < high {
+            let middle = (low + high) / 2
+            if nonDefaultableLocals[middle].upperBound <= local { low = middle + 1 } else { high = middle }
+        }
+        return low < nonDefaultableLocals.count && nonDefaultableLocals[low].contains(local)
     }
 
     private mutating func initialize(_ index: UInt32) {
