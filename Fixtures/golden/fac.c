@@ -14,6 +14,8 @@ typedef struct Instance {
   kiln_memory* memories[1];
   kiln_table* tables[1];
   kiln_global* globals[1];
+  kiln_tag* tags[1];
+  kiln_tag tag_storage[1];
   kiln_memory memory_storage[1];
   kiln_table table_storage[1];
   kiln_global global_storage[1];
@@ -88,6 +90,7 @@ static kiln_instance* kiln_alloc(kiln_ctx* ctx) {
   inst->base.memories = inst->memories;
   inst->base.tables = inst->tables;
   inst->base.globals = inst->globals;
+  inst->base.tags = inst->tags;
   return &inst->base;
 }
 
@@ -147,5 +150,6 @@ const kiln_module kiln_module_descriptor = {
   .init = kiln_init,
   .start = NULL,
   .free = kiln_free,
+  .num_tags = 0u,
   .metadata = kiln_metadata_record.text,
 };

@@ -18,6 +18,8 @@ typedef struct Instance {
   kiln_memory* memories[1];
   kiln_table* tables[1];
   kiln_global* globals[1];
+  kiln_tag* tags[1];
+  kiln_tag tag_storage[1];
   kiln_memory memory_storage[1];
   kiln_table table_storage[1];
   kiln_global global_storage[1];
@@ -563,6 +565,7 @@ static kiln_instance* kiln_alloc(kiln_ctx* ctx) {
   inst->base.memories = inst->memories;
   inst->base.tables = inst->tables;
   inst->base.globals = inst->globals;
+  inst->base.tags = inst->tags;
   inst->memories[0] = &inst->memory_storage[0];
   return &inst->base;
 }
@@ -641,5 +644,6 @@ const kiln_module kiln_module_descriptor = {
   .init = kiln_init,
   .start = NULL,
   .free = kiln_free,
+  .num_tags = 0u,
   .metadata = kiln_metadata_record.text,
 };

@@ -125,6 +125,9 @@ static void kiln_prepare_guard(void) {
 static int kiln_guard(kiln_ctx* ctx, void (*body)(void* arg), void* arg) {
   jmp_buf* const saved_jmp = ctx->jmp;
   char* const saved_limit = ctx->stack_limit;
+  /* Guest code entered from here throws to its own handlers or to this boundary, never across the host
+   * frames in between to an outer guest's handler. */
+  struct kiln_handler* const saved_handler = ctx->handler;
   kiln_ctx* const saved_running = kiln_running;
   jmp_buf env;
   if (ctx->guarded != NULL) kiln_prepare_guard();
@@ -132,16 +135,19 @@ static int kiln_guard(kiln_ctx* ctx, void (*body)(void* arg), void* arg) {
   ctx->trap_detail = NULL;
   if (setjmp(env) != 0) {
     ctx->jmp = saved_jmp;
+    ctx->handler = saved_handler;
     ctx->stack_limit = saved_limit;
     kiln_running = saved_running;
     return ctx->trap_code != KILN_TRAP_NONE ? ctx->trap_code : KILN_TRAP_HOST;
   }
   ctx->jmp = &env;
+  ctx->handler = NULL;
   kiln_running = ctx;
   /* A nested entry (guest → host function → guest) runs on the same thread: keep the outer limit. */
   if (saved_limit == NULL) ctx->stack_limit = kiln_thread_stack_limit();
   body(arg);
   ctx->jmp = saved_jmp;
+  ctx->handler = saved_handler;
   ctx->stack_limit = saved_limit;
   kiln_running = saved_running;
   return KILN_TRAP_NONE;

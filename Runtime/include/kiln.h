@@ -8,6 +8,7 @@
 #include "kiln_memory.h"
 #include "kiln_loop.h"
 #include "kiln_table.h"
+#include "kiln_exception.h"
 #include "kiln_numeric.h"
 #include "kiln_simd.h"
 #include "kiln_relaxed_simd.h"

@@ -89,6 +89,9 @@ typedef enum kiln_trap_code {
   KILN_TRAP_INSTANTIATION,
   KILN_TRAP_NULL_REFERENCE,          /* ref.as_non_null of null */
   KILN_TRAP_NULL_FUNCTION_REFERENCE, /* call_ref or return_call_ref of null */
+  KILN_TRAP_NULL_EXCEPTION_REFERENCE, /* throw_ref of null */
+  /* Not a trap: a Wasm exception no handler caught, arriving at the host boundary. ctx->exception holds it. */
+  KILN_TRAP_EXCEPTION,
   KILN_TRAP_COUNT
 } kiln_trap_code;
 
@@ -112,6 +115,13 @@ typedef struct kiln_ctx {
    * identical prototypes). Only used between a write and the callee's first statements, never across a
    * call, so one buffer per store serves any depth and any instance of the store. */
   kiln_value tail[KILN_TAIL_SLOTS];
+  /* Exception handling (kiln_exception.h): the innermost try_table's handler in the guest code running
+   * now (NULL at every entry from the host, which saves and restores it), and the exception being thrown. */
+  struct kiln_handler* handler;
+  struct kiln_exception* exception;
+  /* Exceptions caught with a reference (catch_ref, catch_all_ref), which may live on in any local, global
+   * or table: kept until the store goes (kiln_ctx_release_exceptions). */
+  struct kiln_exception* kept_exceptions;
 } kiln_ctx;
 
 struct kiln_instance;
@@ -166,6 +176,11 @@ typedef struct kiln_global {
 
 /* The part of every instance the runtime and the host understand; the generated `Instance` starts with
  * it and points the arrays at its own storage. Imports are written into these arrays by the linker. */
+/* An exception tag (exception handling): its identity is its address; imports share the exporter's. */
+typedef struct kiln_tag {
+  const kiln_functype* type; /* the payload's types are its parameters */
+} kiln_tag;
+
 typedef struct kiln_instance {
   kiln_ctx* ctx;
   const struct kiln_module* module;
@@ -173,6 +188,7 @@ typedef struct kiln_instance {
   kiln_memory** memories;     /* [num_memories] */
   kiln_table** tables;        /* [num_tables] */
   kiln_global** globals;      /* [num_globals] */
+  kiln_tag** tags;            /* [num_tags] */
 } kiln_instance;
 
 typedef enum kiln_extern_kind {
@@ -180,6 +196,7 @@ typedef enum kiln_extern_kind {
   KILN_EXTERN_TABLE = 1,
   KILN_EXTERN_MEMORY = 2,
   KILN_EXTERN_GLOBAL = 3,
+  KILN_EXTERN_TAG = 4,
 } kiln_extern_kind;
 
 typedef struct kiln_import {
@@ -187,7 +204,7 @@ typedef struct kiln_import {
   const char* name;
   u8 kind;           /* kiln_extern_kind */
   u32 index;         /* into the kind's index space (imports come first) */
-  u32 type_index;    /* func: its type */
+  u32 type_index;    /* func, tag: its type */
   u8 value_type;     /* table: element type; global: value type */
   u8 is_mutable;     /* global */
   u8 has_max;        /* table, memory */
@@ -245,6 +262,7 @@ typedef struct kiln_module {
   /* JSON: kiln version, the source module's SHA-256, the build options and C compiler identity, the
    * target triple, and the import/export signatures. The loader refuses an artifact for another target. */
   const char* metadata;
+  u32 num_tags;
 } kiln_module;
 
 #ifdef __cplusplus

@@ -35,6 +35,8 @@ const char* kiln_trap_message(int code) {
     case KILN_TRAP_INSTANTIATION: return "cannot instantiate";
     case KILN_TRAP_NULL_REFERENCE: return "null reference";
     case KILN_TRAP_NULL_FUNCTION_REFERENCE: return "null function reference";
+    case KILN_TRAP_NULL_EXCEPTION_REFERENCE: return "null exception reference";
+    case KILN_TRAP_EXCEPTION: return "uncaught exception";
     default: return "unknown trap";
   }
 }

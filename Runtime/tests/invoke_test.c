@@ -206,7 +206,7 @@ static void test_messages(kiln_ctx* unused) {
   (void)unused;
   kiln_ctx ctx;
   kiln_ctx_init(&ctx);
-  kiln_instance inst = {&ctx, NULL, NULL, NULL, NULL, NULL};
+  kiln_instance inst = {&ctx, NULL, NULL, NULL, NULL, NULL, NULL};
   CHECK_EQ(kiln_invoke_init(&ctx, f_host_trap, &inst), KILN_TRAP_HOST);
   CHECK(ctx.trap_detail != NULL && strcmp(ctx.trap_detail, "env.abort called") == 0);
   CHECK_EQ(kiln_invoke_init(&ctx, init_noop, &inst), 0);

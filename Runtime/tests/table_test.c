@@ -198,11 +198,48 @@ static void test_typed_functypes(kiln_ctx* ctx) {
   CHECK(strcmp(kiln_trap_message(KILN_TRAP_NULL_REFERENCE), "null reference") == 0);
 }
 
+/* Exceptions: a throw lands at the innermost handler with its payload; with none it ends at the entry
+ * boundary as KILN_TRAP_EXCEPTION; throw_ref of null traps; a kept exception survives its catch. */
+static void test_exceptions(kiln_ctx* ctx) {
+  static const kiln_functype payload = {"i", "", NULL};
+  kiln_tag tag = {&payload};
+  kiln_handler outer, inner;
+  volatile int caught = 0;
+  outer.prev = ctx->handler;
+  ctx->handler = &outer;
+  if (setjmp(outer.jmp) == 0) {
+    inner.prev = ctx->handler;
+    ctx->handler = &inner;
+    if (setjmp(inner.jmp) == 0) {
+      kiln_exception* e = kiln_exception_new(ctx, &tag, 1);
+      e->values[0].i32 = 77;
+      kiln_throw(ctx, e);
+    }
+    /* The inner handler caught it; pass it on to the outer one, as an unmatched try_table does. */
+    ctx->handler = inner.prev;
+    CHECK(ctx->exception->tag == &tag);
+    kiln_throw(ctx, ctx->exception);
+  }
+  ctx->handler = outer.prev;
+  caught = ctx->exception->values[0].i32;
+  CHECK_EQ(caught, 77);
+  kiln_exception* kept = kiln_exception_keep(ctx, ctx->exception);
+  kiln_exception_done(ctx, kept); /* kept: not freed */
+  CHECK_EQ(kept->values[0].i32, 77);
+
+  EXPECT_TRAP(ctx, KILN_TRAP_EXCEPTION, kiln_throw(ctx, kiln_exception_new(ctx, &tag, 1)));
+  kiln_exception_done(ctx, ctx->exception);
+  EXPECT_TRAP(ctx, KILN_TRAP_NULL_EXCEPTION_REFERENCE, kiln_throw_ref(ctx, NULL));
+  kiln_ctx_release_exceptions(ctx);
+  CHECK(ctx->kept_exceptions == NULL);
+}
+
 const kt_test kt_table_tests[] = {
     {"table new/get/set", test_new_get_set},
     {"table grow", test_grow},
     {"table bulk", test_bulk},
     {"table funcref_for_call", test_funcref_for_call},
     {"table typed function types", test_typed_functypes},
+    {"exceptions", test_exceptions},
     {NULL, NULL},
 };

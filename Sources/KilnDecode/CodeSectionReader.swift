@@ -57,6 +57,7 @@ enum CodeSectionReader {
     private static func valueType(_ reader: inout ByteReader, version: WasmVersion) throws(DecodeError) -> ValueType {
         let offset = reader.offset
         switch try reader.byte() {
+        case 0x69 where version == .v3: return .ref(.exnRef)
         case let b where (b == 0x63 || b == 0x64) && version == .v3:
             return .ref(ReferenceType(isNullable: b == 0x63, heapType: try heapType(&reader)))
         case 0x7f: return .i32
@@ -78,6 +79,7 @@ enum CodeSectionReader {
         switch reader.bytes[offset] {
         case 0x70: reader.offset += 1; return .funcRef
         case 0x6f: reader.offset += 1; return .externRef
+        case 0x69: reader.offset += 1; return .exnRef
         case let b where b >= 0x40 && b <= 0x7f:
             throw UnsupportedFeature.valueType(b, at: offset) ?? .malformed("malformed heap type: 0x\(String(b, radix: 16))", at: offset)
         default: return .concrete(typeIndex: try reader.typeIndexS33())

@@ -10,10 +10,10 @@ import WasmParser
 public enum ModuleDecoder {
     /// Wasm 2.0 (reference types and SIMD are gated in WasmParser; bulk memory, sign extension, saturating
     /// conversions and multi-value are not) and the parts of 3.0 Kiln compiles: tail calls, multiple memories, 64-bit memories,
-    /// typed function references. Extended
+    /// typed function references, exception handling (`try_table`; its legacy instructions are refused by name). Extended
     /// constant expressions need no flag (WasmParser reads any instruction in a constant expression).
     /// `.default` would add exception handling.
-    public static let features: WasmFeatureSet = [.referenceTypes, .simd, .tailCall, .multiMemory, .memory64, .functionReferences]
+    public static let features: WasmFeatureSet = [.referenceTypes, .simd, .tailCall, .multiMemory, .memory64, .functionReferences, .exceptionHandling]
 
     public static func features(_ version: WasmVersion) -> WasmFeatureSet {
         version == .v2 ? [.referenceTypes, .simd] : features
@@ -21,7 +21,7 @@ public enum ModuleDecoder {
 
     public static func decode(_ bytes: [UInt8], version: WasmVersion = .v3) throws(DecodeError) -> Module {
         let features = features(version)
-        let sections = try SectionScanner.scan(bytes)
+        let sections = try SectionScanner.scan(bytes, version: version)
         var module = Module()
         module.version = version
         var disguised = bytes
@@ -89,11 +89,7 @@ public enum ModuleDecoder {
                 else { throw .malformed("malformed type: only function types are supported", at: sectionStart) }
                 module.types.append(type)
             }
-        case .importSection(let imports):
-            for entry in imports {
-                if case .tag = entry.descriptor { throw .malformed("malformed import kind", at: sectionStart) }
-            }
-            module.imports = imports
+        case .importSection(let imports): module.imports = imports
         case .functionSection(let types): module.functions = types
         case .tableSection(let tables):
             for (index, table) in tables.enumerated() {
@@ -102,12 +98,8 @@ public enum ModuleDecoder {
             module.tables = tables.map(\.type)
         case .memorySection(let memories): module.memories = memories.map(\.type)
         case .globalSection(let globals): module.globals = globals.map { Module.Global(type: $0.type, initializer: $0.initializer) }
-        case .tagSection: throw UnsupportedFeature.section(13, at: sectionStart) ?? .malformed("malformed section id: 13", at: sectionStart)
-        case .exportSection(let exports):
-            for entry in exports {
-                if case .tag = entry.descriptor { throw .malformed("malformed export kind", at: sectionStart) }
-            }
-            module.exports = exports
+        case .tagSection(let tags): module.tags = tags.map(\.type)
+        case .exportSection(let exports): module.exports = exports
         case .startSection(let index): module.start = index
         case .elementSection(let elements): module.elements = elements
         case .codeSection: throw .malformed("unexpected code section", at: sectionStart)

@@ -18,9 +18,10 @@ struct SectionScanner {
     }
 
     /// Position of each known section id in the required order (custom sections, id 0, may appear anywhere).
-    private static let order: [UInt8: Int] = [1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 6: 6, 7: 7, 8: 8, 9: 9, 12: 10, 10: 11, 11: 12]
+    /// The tag section (13, exception handling) sits between the memory and global sections.
+    private static let order: [UInt8: Int] = [1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 13: 6, 6: 7, 7: 8, 8: 9, 9: 10, 12: 11, 10: 12, 11: 13]
 
-    static func scan(_ bytes: [UInt8]) throws(DecodeError) -> [Section] {
+    static func scan(_ bytes: [UInt8], version: WasmVersion = .v3) throws(DecodeError) -> [Section] {
         guard bytes.count >= 4 else { throw .malformed("unexpected end: magic header not detected", at: 0) }
         guard bytes[0..<4] == [0x00, 0x61, 0x73, 0x6d] else { throw .malformed("magic header not detected", at: 0) }
         guard bytes.count >= 8 else { throw .malformed("unexpected end: unknown binary version", at: 4) }
@@ -33,7 +34,7 @@ struct SectionScanner {
         while !reader.isAtEnd {
             let offset = reader.offset
             let id = try reader.byte()
-            if let unsupported = UnsupportedFeature.section(id, at: offset) { throw unsupported }
+            if version == .v2, let unsupported = UnsupportedFeature.section(id, at: offset) { throw unsupported }
             guard id == 0 || order[id] != nil else {
                 throw .malformed("malformed section id: \(id)", at: offset)
             }

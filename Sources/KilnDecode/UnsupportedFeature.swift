@@ -41,6 +41,7 @@ enum UnsupportedFeature {
         switch byte {
         case 0x63, 0x64: error("a typed reference type (0x\(hex(byte)))", "typed function references", at: offset)
         case 0x69: error("the exnref type", "exception handling", at: offset)
+        case 0x74: error("the noexn heap type", "GC", at: offset)
         case 0x6a...0x6e, 0x71...0x73: error("a GC reference type (0x\(hex(byte)))", "GC", at: offset)
         default: nil
         }
@@ -49,7 +50,18 @@ enum UnsupportedFeature {
     /// Instruction opcodes of later proposals (`opcode` is the first byte of the instruction); typed function
     /// references are part of Wasm 3.0.
     static func opcode(_ opcode: UInt8, at offset: Int, version: WasmVersion) -> DecodeError? {
-        if version == .v3, [0x14, 0x15, 0xd4, 0xd5, 0xd6].contains(opcode) { return nil }
+        if version == .v3, [0x14, 0x15, 0xd4, 0xd5, 0xd6, 0x08, 0x0a, 0x1f].contains(opcode) { return nil }
+        let legacy = "legacy exception handling"
+        if version == .v3 {
+            switch opcode {
+            case 0x06: return error("the try instruction", legacy, at: offset)
+            case 0x07: return error("the catch instruction", legacy, at: offset)
+            case 0x09: return error("the rethrow instruction", legacy, at: offset)
+            case 0x18: return error("the delegate instruction", legacy, at: offset)
+            case 0x19: return error("the catch_all instruction", legacy, at: offset)
+            default: break
+            }
+        }
         return switch opcode {
         case 0x06: error("the try instruction", "exception handling", at: offset)
         case 0x07: error("the catch instruction", "exception handling", at: offset)

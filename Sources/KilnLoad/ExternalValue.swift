@@ -8,6 +8,8 @@ public enum ExternalValue: @unchecked Sendable {
     case table(UnsafeMutablePointer<kiln_table>)
     case memory(UnsafeMutablePointer<kiln_memory>)
     case global(UnsafeMutablePointer<kiln_global>)
+    /// An exception tag: importers share the exporter's, which is its identity.
+    case tag(UnsafeMutablePointer<kiln_tag>)
 
     var kindName: String {
         switch self {
@@ -15,6 +17,7 @@ public enum ExternalValue: @unchecked Sendable {
         case .table: "table"
         case .memory: "memory"
         case .global: "global"
+        case .tag: "tag"
         }
     }
 }

@@ -50,6 +50,7 @@ public final class Instance: @unchecked Sendable {
         case UInt8(KILN_EXTERN_TABLE.rawValue): return pointer.pointee.tables[Int(index)].map { .table($0) }
         case UInt8(KILN_EXTERN_MEMORY.rawValue): return pointer.pointee.memories[Int(index)].map { .memory($0) }
         case UInt8(KILN_EXTERN_GLOBAL.rawValue): return pointer.pointee.globals[Int(index)].map { .global($0) }
+        case UInt8(KILN_EXTERN_TAG.rawValue): return pointer.pointee.tags[Int(index)].map { .tag($0) }
         default: return nil
         }
     }

@@ -88,6 +88,14 @@ public enum Linker {
                 throw incompatible("global \(global.pointee.is_mutable != 0 ? "mut " : "")\(Character(UnicodeScalar(global.pointee.type)))")
             }
             raw.pointee.globals[Int(entry.index)] = global
+        case (Int(KILN_EXTERN_TAG.rawValue), .tag(let tag)):
+            // Tag types must be equal: the payload's types, and their keys where they are typed.
+            let expected = artifact.module.types[Int(entry.type_index)]
+            let found = tag.pointee.type.pointee
+            guard String(cString: found.params) == String(cString: expected.params), String(cString: found.results) == String(cString: expected.results),
+                found.key.map({ String(cString: $0) }) == expected.key.map({ String(cString: $0) })
+            else { throw incompatible("tag \(String(cString: found.params))") }
+            raw.pointee.tags[Int(entry.index)] = tag
         default:
             throw incompatible(value.kindName)
         }
@@ -133,6 +141,7 @@ public enum Linker {
             return "func \(type.params)->\(type.results)"
         case Int(KILN_EXTERN_TABLE.rawValue): return "table"
         case Int(KILN_EXTERN_MEMORY.rawValue): return "memory"
+        case Int(KILN_EXTERN_TAG.rawValue): return "tag"
         default: return "global"
         }
     }

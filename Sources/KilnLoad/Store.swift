@@ -24,6 +24,7 @@ public final class Store: @unchecked Sendable {
         }
         for object in hostObjects { object.free() }
         if let wasi { kiln_wasi_free(wasi) }
+        kiln_ctx_release_exceptions(ctx)
         ctx.deallocate()
     }
 }

@@ -51,4 +51,6 @@ public struct LoadError: KilnError, Equatable {
 extension Trap {
     /// WASI proc_exit unwinding, not a failure: the status is `Store.exitCode`.
     public var isExit: Bool { code == Int32(KILN_TRAP_EXIT.rawValue) }
+    /// A Wasm exception that no handler caught (exception handling), not a trap.
+    public var isException: Bool { code == Int32(KILN_TRAP_EXCEPTION.rawValue) }
 }

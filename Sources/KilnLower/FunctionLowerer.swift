@@ -38,6 +38,10 @@ public struct FunctionLowerer: TypedInstructionSink {
     var selfLoopTargeted = false
     /// Whether the function calls anything (a leaf cannot recurse, so its stack check can go; FunctionRender).
     var makesCalls = false
+    /// Whether the function has a try_table (LowerExceptions.swift): its locals are then `volatile`.
+    var usesHandlers = false
+    var handlerDecls: [String] = []
+    var declaredHandlers: Set<String> = []
     /// Bounds facts at the instruction being lowered, and the locals each loop assigns (ProvenBounds.swift).
     var bounds = ProvenBounds()
     var loopAssignments: [Int: Set<UInt32>]?
@@ -157,7 +161,7 @@ public struct FunctionLowerer: TypedInstructionSink {
             consumePending(instruction)
         }
         switch instruction {
-        case .block, .loop, .if: lowerEnter(instruction)
+        case .block, .loop, .if, .tryTable: lowerEnter(instruction, state)
         case .else: lowerElse()
         case .end: lowerEnd()
         default:
@@ -184,9 +188,11 @@ public struct FunctionLowerer: TypedInstructionSink {
             lowerCallIndirect(typeIndex, table: table)
         case .returnCall(let function):
             makesCalls = true
+            emitHandlerExitForTailCall()
             lowerReturnCall(function)
         case .returnCallIndirect(let typeIndex, let table):
             makesCalls = true
+            emitHandlerExitForTailCall()
             lowerReturnCallIndirect(typeIndex, table: table)
         case .drop:
             // Bounds mode "guard": a load whose value is dropped must still fault; keep the value alive.
@@ -234,7 +240,14 @@ public struct FunctionLowerer: TypedInstructionSink {
             lowerCallRef(typeIndex)
         case .returnCallRef(let typeIndex):
             makesCalls = true
+            emitHandlerExitForTailCall()
             lowerReturnCallRef(typeIndex)
+        case .throw(let tag):
+            makesCalls = true
+            lowerThrow(tag)
+        case .throwRef:
+            makesCalls = true
+            lowerThrowRef()
         case .i32Const(let value): pend(Literals.i32(value), "i32.const")
         case .i64Const(let value): pend(Literals.i64(value), "i64.const")
         case .f32Const(let value): pend(Literals.f32Operand(value.bitPattern), "f32.const")

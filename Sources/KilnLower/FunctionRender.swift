@@ -9,8 +9,13 @@ extension FunctionLowerer {
         return "/* func \(index)\(name): \(type.signature), type \(typeIndex)\(at) */"
     }
 
-    static func prototype(_ context: LoweringContext, _ index: UInt32, _ type: FunctionType, name: String? = nil, linkage: String? = nil) -> String {
-        let params = (["kiln_instance* self"] + type.parameters.enumerated().map { "\(CTypes.cType($0.element)) \(CNames.local(UInt32($0.offset)))" })
+    /// `parameterPrefix`: what the parameters are called instead of `l0`, `l1` … (a function with a try_table
+    /// copies them into `volatile` locals of those names).
+    static func prototype(_ context: LoweringContext, _ index: UInt32, _ type: FunctionType, name: String? = nil, linkage: String? = nil,
+                          parameterPrefix: String? = nil) -> String {
+        let params = (["kiln_instance* self"] + type.parameters.enumerated().map { i, parameter in
+            "\(CTypes.cType(parameter)) \(parameterPrefix.map { "\($0)\(i)" } ?? CNames.local(UInt32(i)))"
+        })
         return "\(linkage ?? context.linkage)\(CTypes.returnType(type)) \(name ?? context.names.function(index))(\(params.joined(separator: ", ")))"
     }
 
@@ -53,9 +58,18 @@ extension FunctionLowerer {
             // would run after its prologue moved the stack pointer past the end, and the trap's own call would
             // fault. The body is never inlined into the wrapper, so its frame starts below the checked address.
             out.append(contentsOf: largeFrameWrapper(bytes))
-            out.append("static __attribute__((noinline)) " + Self.prototype(context, index, type, name: bodyName, linkage: "") + " {")
+            out.append("static __attribute__((noinline)) " + Self.prototype(context, index, type, name: bodyName, linkage: "",
+                                                                             parameterPrefix: usesHandlers ? "p" : nil) + " {")
         } else {
-            out.append(Self.prototype(context, index, type) + " {")
+            out.append(Self.prototype(context, index, type, parameterPrefix: usesHandlers && !tailForm ? "p" : nil) + " {")
+        }
+        // A longjmp to a try_table's handler restores registers as setjmp saw them: the locals must live in
+        // memory (C11 7.13.2.1).
+        let qualifier = usesHandlers ? "volatile " : ""
+        if usesHandlers, !tailForm {
+            for (i, parameter) in type.parameters.enumerated() {
+                out.append("  volatile \(CTypes.cType(parameter)) \(CNames.local(UInt32(i))) = p\(i);")
+            }
         }
         out.append("  Instance* const inst KILN_UNUSED = (Instance*)self;")
         out.append("  kiln_ctx* const ctx KILN_UNUSED = self->ctx;")
@@ -67,8 +81,9 @@ extension FunctionLowerer {
             out.append("  /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */")
         }
         if tailForm {
-            out.append(contentsOf: TailEntries.parameterLoads(type))
+            out.append(contentsOf: TailEntries.parameterLoads(type).map { usesHandlers ? $0.replacingFirst("KILN_UNUSED ", with: "KILN_UNUSED volatile ") : $0 })
         }
+        for handler in handlerDecls { out.append("  kiln_handler \(handler);") }
         if usesMemory {
             out.append("  kiln_memory mem0_view = *\(context.memory0); /* memory 0's base and size, kept in registers */")
             out.append("  kiln_memory* const mem0 KILN_UNUSED = &mem0_view;")
@@ -77,7 +92,7 @@ extension FunctionLowerer {
             var local = UInt32(type.parameters.count)
             for run in body.locals {
                 let names = (0..<run.count).map { CNames.local(local + $0) + " = \(Self.zero(run.type))" }
-                out.append("  KILN_UNUSED \(CTypes.cType(run.type)) \(names.joined(separator: ", "));")
+                out.append("  KILN_UNUSED \(qualifier)\(CTypes.cType(run.type)) \(names.joined(separator: ", "));")
                 local += run.count
             }
         }

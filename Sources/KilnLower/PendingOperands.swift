@@ -50,7 +50,7 @@ extension FunctionLowerer {
     mutating func settlePending(_ instruction: Instruction) {
         guard !pending.isEmpty else { return }
         switch instruction {
-        case .block, .loop, .else:
+        case .block, .loop, .else, .tryTable:
             materializeAll()
         case .brOnNull, .brOnNonNull:
             // The reference is a label value (br_on_non_null) or stays on the stack (br_on_null): in its slot.
@@ -74,7 +74,7 @@ extension FunctionLowerer {
     /// After an instruction: its inputs are consumed, and its result may be a new atom.
     mutating func consumePending(_ instruction: Instruction) {
         switch instruction {
-        case .br, .brTable, .return, .unreachable:
+        case .br, .brTable, .return, .unreachable, .throw, .throwRef:
             // What is left on the stack is never read: the code after these is unreachable.
             pending.removeAll()
         default:

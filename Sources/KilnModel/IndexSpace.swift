@@ -7,6 +7,9 @@ public struct IndexSpace: Sendable {
     public let tables: [TableType]
     public let memories: [Limits]
     public let globals: [GlobalType]
+    /// Type index of every exception tag, imported then defined.
+    public let tagTypeIndices: [UInt32]
+    public let importedTagCount: Int
     public let importedFunctionCount: Int
     public let importedGlobalCount: Int
     public let types: [FunctionType]
@@ -16,17 +19,20 @@ public struct IndexSpace: Sendable {
         var tables: [TableType] = []
         var memories: [Limits] = []
         var globals: [GlobalType] = []
+        var tags: [UInt32] = []
         for entry in module.imports {
             switch entry.descriptor {
             case .function(let type): functions.append(type)
             case .table(let type): tables.append(type)
             case .memory(let type): memories.append(type)
             case .global(let type): globals.append(type)
-            case .tag: break
+            case .tag(let type): tags.append(type)
             }
         }
         importedFunctionCount = functions.count
         importedGlobalCount = globals.count
+        importedTagCount = tags.count
+        self.tagTypeIndices = tags + module.tags
         functions += module.functions
         tables += module.tables
         memories += module.memories
@@ -45,6 +51,12 @@ public struct IndexSpace: Sendable {
     public func functionType(_ index: UInt32) -> FunctionType? {
         guard index < functionTypeIndices.count else { return nil }
         return type(functionTypeIndices[Int(index)])
+    }
+
+    /// The type of tag `index` (its parameters are the payload).
+    public func tagType(_ index: UInt32) -> FunctionType? {
+        guard index < tagTypeIndices.count else { return nil }
+        return type(tagTypeIndices[Int(index)])
     }
 
     public func table(_ index: UInt32) -> TableType? {

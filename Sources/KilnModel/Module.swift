@@ -26,6 +26,8 @@ public struct Module: Sendable {
     public var tableInitializers: [Int: ConstExpression] = [:]
     public var memories: [Limits] = []
     public var globals: [Global] = []
+    /// Type indices of the exception tags this module defines (exception handling).
+    public var tags: [UInt32] = []
     public var exports: [Export] = []
     public var start: UInt32?
     public var elements: [ElementSegment] = []

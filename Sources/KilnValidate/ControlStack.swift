@@ -4,7 +4,7 @@ import KilnModel
 ///
 /// > Note: <https://webassembly.github.io/spec/core/appendix/algorithm.html>
 public struct ControlFrame: Sendable {
-    public enum Kind: Sendable, Equatable { case function, block, loop, `if`, `else` }
+    public enum Kind: Sendable, Equatable { case function, block, loop, `if`, `else`, tryTable }
 
     public let kind: Kind
     public let startTypes: [ValueType]

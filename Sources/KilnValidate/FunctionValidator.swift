@@ -164,6 +164,10 @@ public struct FunctionValidator<Sink: TypedInstructionSink>: ~Copyable {
         case .brOnNonNull(let depth): try validateBrOnNonNull(depth)
         case .callRef(let typeIndex): try validateCallRef(typeIndex)
         case .returnCallRef(let typeIndex): try validateReturnCallRef(typeIndex)
+        // Exception handling
+        case .throw(let tag): try validateThrow(tag)
+        case .throwRef: try validateThrowRef()
+        case .tryTable(let blockType, let catches): try validateTryTable(blockType, catches)
         // Numeric
         case .i32Const: try apply([], [.i32])
         case .i64Const: try apply([], [.i64])

@@ -41,7 +41,9 @@ public struct ModuleContext: Sendable {
     func validate(_ heapType: HeapType, typeBound: Int? = nil) throws(ValidationError) {
         switch heapType {
         case .abstract(.funcRef), .abstract(.externRef): return
-        case .abstract(.exnRef), .abstract(.noExn): throw .unsupported("the heap type \(heapType) (exception handling proposal)")
+        case .abstract(.exnRef) where module.version != .v2: return
+        case .abstract(.exnRef): throw .unsupported("the heap type exn (exception handling proposal)")
+        case .abstract(.noExn): throw .unsupported("the heap type noexn (GC proposal)")
         case .abstract(let other): throw .unsupported("the heap type \(other) (GC proposal)")
         case .concrete(let index):
             let bound = typeBound ?? module.types.count
@@ -66,6 +68,12 @@ public struct ModuleContext: Sendable {
         _ = try functionType(index)
         guard module.version != .v2 else { return .ref(.funcRef) }
         return .ref(ReferenceType(isNullable: false, heapType: .concrete(typeIndex: space.functionTypeIndices[Int(index)])))
+    }
+
+    /// An exception tag's type: its parameters are the payload.
+    func tag(_ index: UInt32) throws(ValidationError) -> FunctionType {
+        guard let type = space.tagType(index) else { throw .unknown("tag", index, count: space.tagTypeIndices.count) }
+        return type
     }
 
     func table(_ index: UInt32) throws(ValidationError) -> TableType {

@@ -52,7 +52,7 @@ public enum ModuleValidator {
                 case .table(let table): try validateTable(table, context)
                 case .memory(let memory): try validateMemory(memory)
                 case .global(let global): try context.validate(global.valueType)
-                case .tag: throw .unsupported("tag import")
+                case .tag(let type): try validateTagType(type, context)
                 }
             }
         }
@@ -77,6 +77,11 @@ public enum ModuleValidator {
         for (i, memory) in module.memories.enumerated() {
             try check(at(5, "memory \(i)")) { () throws(ValidationError) in try validateMemory(memory) }
         }
+        for (i, type) in module.tags.enumerated() {
+            try check(at(13, "tag \(context.space.importedTagCount + i)")) { () throws(ValidationError) in
+                try validateTagType(type, context)
+            }
+        }
         if module.version == .v2, context.space.memories.count > 1 { throw ValidationError.multipleMemories.at(at(5, "memory 1")) }
         for (i, global) in module.globals.enumerated() {
             let index = context.space.importedGlobalCount + i
@@ -95,7 +100,7 @@ public enum ModuleValidator {
                 case .table(let index): _ = try context.table(index)
                 case .memory(let index): _ = try context.memory(index)
                 case .global(let index): _ = try context.global(index)
-                case .tag: throw .unsupported("tag export")
+                case .tag(let index): _ = try context.tag(index)
                 }
             }
         }
@@ -131,6 +136,13 @@ public enum ModuleValidator {
                 }
             }
         }
+    }
+
+    /// A tag's type is a function type without results.
+    static func validateTagType(_ index: UInt32, _ context: ModuleContext) throws(ValidationError) {
+        guard context.module.version != .v2 else { throw .unsupported("a tag (exception handling proposal)") }
+        let type = try context.type(index)
+        guard type.results.isEmpty else { throw .typeMismatch("non-empty tag result type: \(type.signature)") }
     }
 
     /// > Note: <https://webassembly.github.io/spec/core/valid/types.html#limits>

@@ -28,6 +28,8 @@ enum DirectiveRunner {
         case .module(let module):
             if module.isDefinition {
                 if case .rejected(let error) = load(module.source, session.version) { return .failed("module rejected: \(error)") }
+                if let id = module.id { session.definitions[id] = module.source }
+                session.lastDefinition = module.source
                 return .passed
             }
             switch session.instantiate(module.source) {
@@ -38,8 +40,18 @@ enum DirectiveRunner {
             case .failure(let failure):
                 return .failed("module failed: \(describe(failure))")
             }
-        case .moduleInstance:
-            return .skipped("module instance")
+        case .moduleInstance(let name, let definition):
+            guard let source = definition.map({ session.definitions[$0] }) ?? session.lastDefinition else {
+                return .failed("module instance: no module definition \(definition ?? "")")
+            }
+            switch session.instantiate(source) {
+            case .success(let instance):
+                session.current = instance
+                if let name { session.named[name] = instance }
+                return .passed
+            case .failure(let failure):
+                return .failed("module instance failed: \(describe(failure))")
+            }
         case .assertMalformed(let module, let message):
             return expectRejection(load(module.source, session.version), message: message, malformed: true)
         case .assertInvalid(let module, let message):
@@ -80,8 +92,20 @@ enum DirectiveRunner {
             }
         case .assertExhaustion(let invoke, let message):
             return expectTrap(call(invoke, session).map { _ in () }, message)
-        case .assertException, .assertFuel, .assertOutOfFuel:
-            return .skipped("not part of Wasm 2.0")
+        case .assertException(let execute):
+            // A Wasm exception no handler caught: it reaches the host as its own kind of failure, never a trap.
+            let result: Result<Void, WastSession.Failure> = switch execute {
+            case .invoke(let invoke): call(invoke, session).map { _ in () }
+            case .wat(let wat): session.instantiate(.text(wat)).map { _ in () }
+            case .get: .failure(.other("assert_exception of get"))
+            }
+            switch result {
+            case .success: return .failed("returned, expected an exception")
+            case .failure(.rejected(let error)) where (error as? Trap)?.isException == true: return .passed
+            case .failure(let failure): return .failed("expected an exception, got \(describe(failure))")
+            }
+        case .assertFuel, .assertOutOfFuel:
+            return .skipped("fuel is not supported")
         }
     }
 

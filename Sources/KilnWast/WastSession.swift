@@ -17,6 +17,10 @@ final class WastSession {
     let directory: String
     var current: Instance?
     var named: [String: Instance] = [:]
+    /// `(module definition $M …)`: validated, instantiated by each `(module instance $I $M)` (generative:
+    /// every instance its own).
+    var definitions: [String: WAT.ModuleSource] = [:]
+    var lastDefinition: WAT.ModuleSource?
     var registered: [String: Instance] = [:]
     var moduleCount = 0
 

@@ -5,8 +5,17 @@ import KilnValidate
 ///
 /// A block's results and a loop's parameters live in the slots just above the frame's height, so falling
 /// through needs no copy; a branch copies the top values into those slots, then jumps.
+extension String {
+    var trimmingSuffixSpace: String { hasSuffix(" ") ? String(dropLast()) : self }
+
+    func replacingFirst(_ target: String, with replacement: String) -> String {
+        guard let range = firstRange(of: target) else { return self }
+        return String(self[..<range.lowerBound]) + replacement + String(self[range.upperBound...])
+    }
+}
+
 extension FunctionLowerer {
-    mutating func lowerEnter(_ instruction: Instruction) {
+    mutating func lowerEnter(_ instruction: Instruction, _ state: borrowing FunctionState) {
         let live = typing.reachable && (frames.last?.live ?? true)
         guard let frame = typing.frame else { return }
         frames.append(Frame(label: frame.label, kind: frame.kind, live: live, entryBounds: bounds))
@@ -24,6 +33,8 @@ extension FunctionLowerer {
             let condition = operand(typing.heightBefore - 1, .i32)
             targeted.insert("E\(frame.label)")
             emit("if (!\(condition)) goto E\(frame.label);", "if")
+        case .tryTable:
+            if case .tryTable(_, let catches) = instruction { lowerTryTableEntry(catches, label: frame.label, state) }
         default:
             writer.line("/* block B\(frame.label) \(comment) */")
         }
@@ -52,6 +63,10 @@ extension FunctionLowerer {
             if typing.reachable { lowerReturn(from: typing.heightAfter, "end") }
             return
         }
+        if frame.kind == .tryTable, typing.reachable {
+            // Falling out of the body; branches to the end took the handler off on their way.
+            emit("ctx->handler = \(Self.handlerName(frame.label)).prev;", "end of try_table")
+        }
         if frame.kind != .loop {
             labelLines["B\(frame.label)"] = writer.label("B\(frame.label)", "end \(comment)")
             // The code after `end`: what held on every path reaching it (the fall-through, the branches, and
@@ -77,6 +92,13 @@ extension FunctionLowerer {
         let name = (target.kind == .loop ? "L" : "B") + "\(target.label)"
         targeted.insert(name)
         branchBounds(to: target.label)
+        if let index = frameIndex(label: target.label), target.kind != .loop {
+            let exit = handlerExit(toFrameAt: index)
+            if !exit.isEmpty { parts.append(exit.trimmingSuffixSpace) }
+        } else if let index = frameIndex(label: target.label) {
+            let exit = handlerExit(toFrameAt: index + 1)
+            if !exit.isEmpty { parts.append(exit.trimmingSuffixSpace) }
+        }
         parts.append("goto \(name);")
         return parts.joined(separator: " ")
     }
@@ -115,12 +137,21 @@ extension FunctionLowerer {
     }
 
     func returnStatementText(_ values: [String]) -> String {
-        if tailForm { return tailReturnText(values) }
-        return switch values.count {
+        // A return from inside try_tables takes their handlers off the chain.
+        let exit = handlerExit(toFrameAt: 0)
+        if tailForm { return exit + tailReturnText(values) }
+        let statement = switch values.count {
         case 0: "return;"
         case 1: "return \(values[0]);"
         default: "return (\(CTypes.resultStruct(type.results))){\(values.joined(separator: ", "))};"
         }
+        return exit + statement
+    }
+
+    /// A tail call from inside try_tables leaves them: their handlers come off the chain first.
+    mutating func emitHandlerExitForTailCall() {
+        let exit = handlerExit(toFrameAt: 0)
+        if !exit.isEmpty { emit(exit.trimmingSuffixSpace, "leaving try_table for a tail call") }
     }
 
     mutating func returnStatement(from top: Int) -> String {

@@ -50,7 +50,8 @@ extension FunctionLowerer {
         switch instruction {
         case .end: return
         case .block, .loop, .if, .else, .br, .brTable, .return, .unreachable, .call, .callIndirect, .memoryGrow,
-            .returnCall, .returnCallIndirect, .callRef, .returnCallRef, .brOnNull, .brOnNonNull:
+            .returnCall, .returnCallIndirect, .callRef, .returnCallRef, .brOnNull, .brOnNonNull,
+            .tryTable, .throw, .throwRef:
             loop = nil
             return
         case .load(_, let memarg), .store(_, let memarg):

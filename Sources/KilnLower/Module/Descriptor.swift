@@ -17,7 +17,7 @@ enum Descriptor {
         let funcTypes = space.functionTypeIndices.map { "\($0)u" }
         lines.append("static const u32 kiln_func_types[\(max(1, funcTypes.count))] = {\(funcTypes.isEmpty ? "0" : funcTypes.joined(separator: ", "))};")
 
-        var counters = [0, 0, 0, 0]
+        var counters = [0, 0, 0, 0, 0]
         var imports: [String] = []
         // WASI imports are bound inside the artifact (kiln_init), so the linker never sees them.
         let bound = Set(WASIImports.bound(context).map(\.index))
@@ -45,8 +45,9 @@ enum Descriptor {
                 let char = CTypes.signatureChar(global.valueType)
                 imports.append("{\(names), KILN_EXTERN_GLOBAL, \(counters[3])u, 0, '\(char)', \(global.mutability == .variable ? 1 : 0), 0, 0, 0, \(lengths), 0, \(context.typeKeys.refTypeLiteral(global.valueType))}")
                 counters[3] += 1
-            case .tag:
-                continue
+            case .tag(let type):
+                imports.append("{\(names), KILN_EXTERN_TAG, \(counters[4])u, \(type)u, 0, 0, 0, 0, 0, \(lengths), 0, NULL}")
+                counters[4] += 1
             }
         }
         lines.append("static const kiln_import kiln_imports[\(max(1, imports.count))] = {\n  \(imports.isEmpty ? "{0}" : imports.joined(separator: ",\n  "))\n};")
@@ -60,7 +61,7 @@ enum Descriptor {
             case .table(let i): (kind, index) = ("KILN_EXTERN_TABLE", i)
             case .memory(let i): (kind, index) = ("KILN_EXTERN_MEMORY", i)
             case .global(let i): (kind, index) = ("KILN_EXTERN_GLOBAL", i)
-            case .tag: continue
+            case .tag(let i): (kind, index) = ("KILN_EXTERN_TAG", i)
             }
             exports.append("{\(cStringLiteral(name)), \(kind), \(index)u, \(name.count)u}")
         }
@@ -108,6 +109,7 @@ enum Descriptor {
           .init = kiln_init,
           .start = \(module.start == nil ? "NULL" : "kiln_start"),
           .free = kiln_free,
+          .num_tags = \(space.tagTypeIndices.count)u,
           .metadata = kiln_metadata_record.text,
         };
         """)

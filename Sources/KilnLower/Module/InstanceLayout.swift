@@ -12,6 +12,8 @@ enum InstanceLayout {
         lines.append("  kiln_memory* memories[\(n(space.memories.count))];")
         lines.append("  kiln_table* tables[\(n(space.tables.count))];")
         lines.append("  kiln_global* globals[\(n(space.globals.count))];")
+        lines.append("  kiln_tag* tags[\(n(space.tagTypeIndices.count))];")
+        lines.append("  kiln_tag tag_storage[\(n(module.tags.count))];")
         lines.append("  kiln_memory memory_storage[\(n(module.memories.count))];")
         lines.append("  kiln_table table_storage[\(n(module.tables.count))];")
         lines.append("  kiln_global global_storage[\(n(module.globals.count))];")

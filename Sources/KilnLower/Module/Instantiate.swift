@@ -20,11 +20,16 @@ enum Instantiate {
         lines.append("  inst->base.memories = inst->memories;")
         lines.append("  inst->base.tables = inst->tables;")
         lines.append("  inst->base.globals = inst->globals;")
+        lines.append("  inst->base.tags = inst->tags;")
         let importedMemories = space.memories.count - module.memories.count
         for i in 0..<module.memories.count { lines.append("  inst->memories[\(importedMemories + i)] = &inst->memory_storage[\(i)];") }
         let importedTables = space.tables.count - module.tables.count
         for i in 0..<module.tables.count { lines.append("  inst->tables[\(importedTables + i)] = &inst->table_storage[\(i)];") }
         for i in 0..<module.globals.count { lines.append("  inst->globals[\(space.importedGlobalCount + i)] = &inst->global_storage[\(i)];") }
+        for (i, type) in module.tags.enumerated() {
+            lines.append("  inst->tag_storage[\(i)].type = &kiln_types[\(type)];")
+            lines.append("  inst->tags[\(space.importedTagCount + i)] = &inst->tag_storage[\(i)];")
+        }
         for (i, segment) in module.data.enumerated() { lines.append("  inst->data_size[\(i)] = \(DataSection.bytes(segment).count)u;") }
         lines.append("  return &inst->base;")
         lines.append("}")

@@ -1,0 +1,51 @@
+/* Exceptions: allocation, throwing, and the exceptions a store keeps alive. */
+#include <stdlib.h>
+
+#include "kiln_exception.h"
+
+kiln_exception* kiln_exception_new(kiln_ctx* ctx, const kiln_tag* tag, u32 count) {
+  kiln_exception* e = malloc(sizeof(kiln_exception) + (size_t)count * sizeof(kiln_value));
+  if (e == NULL) kiln_trap(ctx, KILN_TRAP_OUT_OF_MEMORY);
+  e->tag = tag;
+  e->next_kept = NULL;
+  e->kept = 0;
+  e->count = count;
+  return e;
+}
+
+_Noreturn void kiln_throw(kiln_ctx* ctx, kiln_exception* e) {
+  ctx->exception = e;
+  kiln_handler* h = ctx->handler;
+  if (h == NULL) kiln_trap(ctx, KILN_TRAP_EXCEPTION);
+  longjmp(h->jmp, 1);
+}
+
+_Noreturn void kiln_throw_ref(kiln_ctx* ctx, void* exnref) {
+  if (exnref == NULL) kiln_trap(ctx, KILN_TRAP_NULL_EXCEPTION_REFERENCE);
+  kiln_throw(ctx, (kiln_exception*)exnref);
+}
+
+kiln_exception* kiln_exception_keep(kiln_ctx* ctx, kiln_exception* e) {
+  if (!e->kept) {
+    e->kept = 1;
+    e->next_kept = ctx->kept_exceptions;
+    ctx->kept_exceptions = e;
+  }
+  return e;
+}
+
+void kiln_exception_done(kiln_ctx* ctx, kiln_exception* e) {
+  /* A rethrown exnref is a kept exception: it stays for whoever else holds the reference. */
+  (void)ctx;
+  if (!e->kept) free(e);
+}
+
+void kiln_ctx_release_exceptions(kiln_ctx* ctx) {
+  kiln_exception* e = ctx->kept_exceptions;
+  while (e != NULL) {
+    kiln_exception* next = e->next_kept;
+    free(e);
+    e = next;
+  }
+  ctx->kept_exceptions = NULL;
+}
