@@ -38,7 +38,7 @@ SIMD = ["--enable-simd"]
 EXTRA_FEATURES = {"tail-call": "--enable-tail-call", "memory64": "--enable-memory64",
                   "extended-const": "--enable-extended-const"}
 # Features made by rewriting the module binaryen generated (Scripts/typed_references.py, with wasm-tools).
-REWRITTEN_FEATURES = {"typed-function-references"}
+REWRITTEN_FEATURES = {"typed-function-references", "exceptions"}
 
 
 def plan_module(seed, index, mix):
@@ -74,10 +74,11 @@ def generate(wasm_opt, directory, seed, index, mix, features=(), wasm_tools=None
             break
     os.unlink(source)
     applied = [f for f in features if f in EXTRA_FEATURES]
-    if "typed-function-references" in features:
+    if "typed-function-references" in features or "exceptions" in features:
         # A module without a call to rewrite stays as generated, and says so in its tags.
-        if typed_references.apply(wasm_tools, output, rng) is None:
-            applied.append("typed-function-references")
+        exceptions = "exceptions" in features
+        if typed_references.apply(wasm_tools, output, rng, exceptions=exceptions) is None:
+            applied += ["typed-function-references"] + (["exceptions"] if exceptions else [])
     tags = ["large" if large else "small"] + (["simd"] if simd else []) + (["reftypes"] if reftypes else []) \
         + applied + (["denan"] if denan else [])
     return output, " ".join(tags)

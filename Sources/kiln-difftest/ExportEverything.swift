@@ -39,6 +39,7 @@ enum ExportEverything {
                     case 1: _ = try inner.byte(); try inner.skipLimits()
                     case 2: try inner.skipLimits(); memoryCount += 1
                     case 3: _ = try inner.byte(); _ = try inner.byte(); globalCount += 1
+                    case 4: _ = try inner.byte(); _ = try inner.u32()  // a tag: attribute, type
                     default: throw DiffError("unknown import kind")
                     }
                 }
@@ -96,9 +97,14 @@ enum ExportEverything {
         return result
     }
 
-    /// The order sections must appear in (the data count section sits between elements and code).
+    /// The order sections must appear in (the data count section sits between elements and code, the tag
+    /// section between memory and global).
     static func rank(_ id: UInt8) -> Double {
-        id == 12 ? 9.5 : Double(id)
+        switch id {
+        case 12: 9.5
+        case 13: 5.5
+        default: Double(id)
+        }
     }
 
     static func appendLEB(_ value: UInt64, to out: inout [UInt8]) {

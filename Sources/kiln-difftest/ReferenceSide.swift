@@ -11,7 +11,7 @@ final class ReferenceSide {
         var configuration = EngineConfiguration()
         configuration.features.insert(.simd)  // WasmParser's default set lacks SIMD
         // The Wasm 3.0 features Scripts/difftest.py --features generates.
-        configuration.features.formUnion([.tailCall, .memory64, .functionReferences])
+        configuration.features.formUnion([.tailCall, .memory64, .functionReferences, .exceptionHandling])
         return configuration
     }
 
