@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kiln_exception.h"
 #include "kiln_host.h"
 #include "kiln_trap.h"
 
@@ -126,6 +127,13 @@ kiln_command_status kiln_command_prepare(kiln_command_run* run, const kiln_modul
 static void finish(kiln_command_run* run, int code, const char* place, const char* module) {
   if (code == 0) return;
   if (code == KILN_TRAP_EXIT) exit(run->ctx.exit_code);
+  if (code == KILN_TRAP_EXCEPTION && run->ctx.exception != NULL) {
+    char payload[256];
+    kiln_exception_format(run->ctx.exception, payload, sizeof payload);
+    fprintf(stderr, "error: uncaught wasm exception: payload %s\n  while running %s%s%s\n", payload, place,
+            module ? " of " : "", module ? module : "");
+    exit(134);
+  }
   fprintf(stderr, "error: wasm trap: %s\n  while running %s%s%s\n", kiln_trap_message(code), place,
           module ? " of " : "", module ? module : "");
   exit(134);

@@ -11,6 +11,7 @@
 #define KILN_EXCEPTION_H
 
 #include <setjmp.h>
+#include <stddef.h>
 
 #include "kiln_abi.h"
 #include "kiln_attrs.h"
@@ -45,6 +46,9 @@ KILN_HIDDEN _Noreturn void kiln_throw_ref(kiln_ctx* ctx, void* exnref);
 KILN_HIDDEN kiln_exception* kiln_exception_keep(kiln_ctx* ctx, kiln_exception* e);
 /* A caught exception nothing refers to any more (catch, catch_all): freed, unless the store keeps it. */
 KILN_HIDDEN void kiln_exception_done(kiln_ctx* ctx, kiln_exception* e);
+/* Writes `[i32 3, f64 2.5]`, the payload of `e`, into out (at most n bytes, NUL-terminated): what an uncaught
+ * exception carries, for the host's message. */
+KILN_HIDDEN void kiln_exception_format(const kiln_exception* e, char* out, size_t n);
 /* Frees every kept exception (when the store goes). */
 KILN_HIDDEN void kiln_ctx_release_exceptions(kiln_ctx* ctx);
 

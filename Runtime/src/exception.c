@@ -1,4 +1,6 @@
 /* Exceptions: allocation, throwing, and the exceptions a store keeps alive. */
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "kiln_exception.h"
@@ -48,4 +50,26 @@ void kiln_ctx_release_exceptions(kiln_ctx* ctx) {
     e = next;
   }
   ctx->kept_exceptions = NULL;
+}
+
+void kiln_exception_format(const kiln_exception* e, char* out, size_t n) {
+  if (n == 0) return;
+  const char* types = e->tag != NULL && e->tag->type != NULL ? e->tag->type->params : "";
+  size_t used = (size_t)snprintf(out, n, "[");
+  for (u32 i = 0; i < e->count && types[i] != '\0' && used < n; i++) {
+    const kiln_value* v = &e->values[i];
+    const char* sep = i == 0 ? "" : ", ";
+    int w = 0;
+    switch (types[i]) {
+      case KILN_I32: w = snprintf(out + used, n - used, "%si32 %" PRId32, sep, (s32)v->i32); break;
+      case KILN_I64: w = snprintf(out + used, n - used, "%si64 %" PRId64, sep, (s64)v->i64); break;
+      case KILN_F32: w = snprintf(out + used, n - used, "%sf32 %g", sep, (double)v->f32); break;
+      case KILN_F64: w = snprintf(out + used, n - used, "%sf64 %g", sep, v->f64); break;
+      case KILN_V128: w = snprintf(out + used, n - used, "%sv128", sep); break;
+      default: w = snprintf(out + used, n - used, "%s%s", sep, v->ref == NULL ? "ref.null" : "ref"); break;
+    }
+    if (w < 0) break;
+    used += (size_t)w;
+  }
+  if (used < n) snprintf(out + used, n - used, "]");
 }

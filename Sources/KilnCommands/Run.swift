@@ -153,7 +153,7 @@ struct Run: ParsableCommand {
         if trap.isExit { return ExitCode(store.exitCode) }
         var place = "\"\(function)\""
         if let index = instance?.exportedFunctionIndex(function) { place = Self.place(function, index: index, names: names) }
-        printStandardError("error: wasm trap: \(trap.message)\n  while running \(place) of \(module)")
+        printStandardError("error: \(trap.kind): \(trap.message)\n  while running \(place) of \(module)")
         return ExitCode(134)
     }
 }

@@ -5,13 +5,27 @@ import KilnModel
 public struct Trap: KilnError, Equatable {
     public let code: Int32
     public let message: String
-    public var kind: String { "wasm trap" }
+    public var kind: String { code == Int32(KILN_TRAP_EXCEPTION.rawValue) ? "uncaught wasm exception" : "wasm trap" }
     public var reason: String { message }
     public var location: ErrorLocation { ErrorLocation() }
 
-    init(code: Int32) {
+    init(code: Int32, message: String? = nil) {
         self.code = code
-        self.message = String(cString: kiln_trap_message(code))
+        self.message = message ?? String(cString: kiln_trap_message(code))
+    }
+
+    /// The failure of a call into `ctx`'s guest code: an uncaught exception says what it carries (and is
+    /// freed: nothing in the guest refers to it unless it was kept).
+    init(code: Int32, ctx: UnsafeMutablePointer<kiln_ctx>) {
+        guard code == Int32(KILN_TRAP_EXCEPTION.rawValue), let exception = ctx.pointee.exception else {
+            self.init(code: code)
+            return
+        }
+        var buffer = [CChar](repeating: 0, count: 256)
+        kiln_exception_format(exception, &buffer, buffer.count)
+        kiln_exception_done(ctx, exception)
+        ctx.pointee.exception = nil
+        self.init(code: code, message: "payload " + String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
     }
 }
 

@@ -41,6 +41,11 @@ import Testing
         (module (func $s unreachable) (start $s) (func (export "_start")))
         """
 
+    /// An exception nothing catches ends the run as a trap does, but says it is one and what it carries.
+    static let throwing = """
+        (module (tag $e (param i32 f64)) (func $go (export "_start") (throw $e (i32.const -3) (f64.const 2.5))))
+        """
+
     struct Fixture {
         let directory: TemporaryDirectory
         var environment: [String: String]
@@ -85,7 +90,8 @@ import Testing
     }
 
     @Test(arguments: [(trapping, "before\n", "error: wasm trap: integer divide by zero\n  while running export \"_start\" (func 1 ($boom)) of "),
-                      (trappingStart, "", "error: wasm trap: unreachable\n  while running \"instantiation\" of ")])
+                      (trappingStart, "", "error: wasm trap: unreachable\n  while running \"instantiation\" of "),
+                      (throwing, "", "error: uncaught wasm exception: payload [i32 -3, f64 2.5]\n  while running export \"_start\" (func 0 ($go)) of ")])
     func trapsAreReportedAsTheDriverReportsThem(text: String, stdout: String, message: String) throws {
         let fixture = try Fixture()
         defer { fixture.directory.remove() }
