@@ -40,24 +40,12 @@ struct ByteReader {
     }
 
     /// A type index written as the non-negative s33 of a heap type (negative values are the abstract heap types,
-    /// which the caller reads first): as `u32`, except that bit 6 of a last byte before the fifth is the sign.
+    /// which the caller reads first): a `u32` whose last byte, unless it is the fifth, has the sign bit (6) clear.
     mutating func typeIndexS33() throws(DecodeError) -> UInt32 {
         let start = offset
-        var result: UInt32 = 0
-        var shift: UInt32 = 0
-        while true {
-            let b = try byte()
-            if shift == 28 {
-                guard b & 0x80 == 0 else { throw .integerTooLong(at: start) }
-                guard b & 0x70 == 0 else { throw .integerTooLarge(at: start) }
-            }
-            result |= UInt32(b & 0x7f) << shift
-            if b & 0x80 == 0 {
-                guard shift == 28 || b & 0x40 == 0 else { throw .malformed("malformed heap type", at: start) }
-                return result
-            }
-            shift += 7
-        }
+        let value = try u32()
+        guard offset - start == 5 || bytes[offset - 1] & 0x40 == 0 else { throw .malformed("malformed heap type", at: start) }
+        return value
     }
 
     mutating func skip(_ count: Int) throws(DecodeError) {

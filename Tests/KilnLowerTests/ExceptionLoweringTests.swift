@@ -1,17 +1,9 @@
-import KilnDecode
-import KilnModel
-@testable import KilnLower
-import KilnValidate
 import Testing
 
 /// What try_table compiles to: a handler installed at its entry and taken off on every way out, and
 /// `volatile` locals in its function (a longjmp restores registers as setjmp saw them).
 @Suite struct ExceptionLoweringTests {
-    func lower(_ text: String) throws -> String {
-        let validated = try ModuleValidator.validate(ModuleSource.text(text).decode())
-        let program = try ModuleLowerer.lower(validated, options: .init(name: "t.wat", kilnVersion: "0.1.0"))
-        return try #require(program.files["module.c"])
-    }
+    func lower(_ text: String) throws -> String { try Lowered.moduleC(text) }
 
     @Test func aTryTableInstallsAndRemovesItsHandler() throws {
         let c = try lower("""

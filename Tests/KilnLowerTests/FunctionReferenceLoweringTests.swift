@@ -7,11 +7,7 @@ import Testing
 /// Typed function references in C: type keys that tell types apart across modules, and the null checks
 /// that are all `call_ref` needs.
 @Suite struct FunctionReferenceLoweringTests {
-    func lower(_ text: String) throws -> String {
-        let validated = try ModuleValidator.validate(ModuleSource.text(text).decode())
-        let program = try ModuleLowerer.lower(validated, options: .init(name: "t.wat", kilnVersion: "0.1.0"))
-        return try #require(program.files["module.c"])
-    }
+    func lower(_ text: String) throws -> String { try Lowered.moduleC(text) }
 
     func keys(_ text: String) throws -> TypeKeys {
         TypeKeys(try ModuleSource.text(text).decode().types)

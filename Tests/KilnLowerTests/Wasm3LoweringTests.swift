@@ -8,11 +8,7 @@ import Testing
 /// calls are `musttail` jumps between tail entries of one prototype, accesses to memories other than 0
 /// never use memory 0's view or the bounds analyses, and a 64-bit memory is checked even with guard pages.
 @Suite struct Wasm3LoweringTests {
-    func lower(_ text: String, guardPages: Bool = false) throws -> String {
-        let validated = try ModuleValidator.validate(ModuleSource.text(text).decode())
-        let program = try ModuleLowerer.lower(validated, options: .init(name: "t.wat", kilnVersion: "0.1.0", boundsGuard: guardPages))
-        return try #require(program.files["module.c"])
-    }
+    func lower(_ text: String, guardPages: Bool = false) throws -> String { try Lowered.moduleC(text, guardPages: guardPages) }
 
     @Test func tailCallsAreMusttailJumpsBetweenTailEntries() throws {
         let c = try lower("""
