@@ -81,7 +81,7 @@ extension FunctionLowerer {
             out.append("  /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */")
         }
         if tailForm {
-            out.append(contentsOf: TailEntries.parameterLoads(type).map { usesHandlers ? $0.replacingFirst("KILN_UNUSED ", with: "KILN_UNUSED volatile ") : $0 })
+            out.append(contentsOf: TailEntries.parameterLoads(type, qualifier: qualifier))
         }
         for handler in handlerDecls { out.append("  kiln_handler \(handler);") }
         if usesMemory {

@@ -5,15 +5,6 @@ import KilnValidate
 ///
 /// A block's results and a loop's parameters live in the slots just above the frame's height, so falling
 /// through needs no copy; a branch copies the top values into those slots, then jumps.
-extension String {
-    var trimmingSuffixSpace: String { hasSuffix(" ") ? String(dropLast()) : self }
-
-    func replacingFirst(_ target: String, with replacement: String) -> String {
-        guard let range = firstRange(of: target) else { return self }
-        return String(self[..<range.lowerBound]) + replacement + String(self[range.upperBound...])
-    }
-}
-
 extension FunctionLowerer {
     mutating func lowerEnter(_ instruction: Instruction, _ state: borrowing FunctionState) {
         let live = typing.reachable && (frames.last?.live ?? true)
@@ -92,12 +83,9 @@ extension FunctionLowerer {
         let name = (target.kind == .loop ? "L" : "B") + "\(target.label)"
         targeted.insert(name)
         branchBounds(to: target.label)
-        if let index = frameIndex(label: target.label), target.kind != .loop {
-            let exit = handlerExit(toFrameAt: index)
-            if !exit.isEmpty { parts.append(exit.trimmingSuffixSpace) }
-        } else if let index = frameIndex(label: target.label) {
-            let exit = handlerExit(toFrameAt: index + 1)
-            if !exit.isEmpty { parts.append(exit.trimmingSuffixSpace) }
+        // A loop's label is its start, inside it: only the try_tables within the loop are left.
+        if let index = frameIndex(label: target.label), let exit = handlerExit(toFrameAt: target.kind == .loop ? index + 1 : index) {
+            parts.append(exit)
         }
         parts.append("goto \(name);")
         return parts.joined(separator: " ")
@@ -138,7 +126,7 @@ extension FunctionLowerer {
 
     func returnStatementText(_ values: [String]) -> String {
         // A return from inside try_tables takes their handlers off the chain.
-        let exit = handlerExit(toFrameAt: 0)
+        let exit = handlerExit(toFrameAt: 0).map { $0 + " " } ?? ""
         if tailForm { return exit + tailReturnText(values) }
         let statement = switch values.count {
         case 0: "return;"
@@ -150,8 +138,7 @@ extension FunctionLowerer {
 
     /// A tail call from inside try_tables leaves them: their handlers come off the chain first.
     mutating func emitHandlerExitForTailCall() {
-        let exit = handlerExit(toFrameAt: 0)
-        if !exit.isEmpty { emit(exit.trimmingSuffixSpace, "leaving try_table for a tail call") }
+        if let exit = handlerExit(toFrameAt: 0) { emit(exit, "leaving try_table for a tail call") }
     }
 
     mutating func returnStatement(from top: Int) -> String {

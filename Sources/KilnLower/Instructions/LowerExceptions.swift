@@ -14,13 +14,13 @@ extension FunctionLowerer {
 
     /// The statement that takes off the chain the handlers of every try_table a jump from here to the frame
     /// at `targetIndex` of `frames` leaves (the target included, when it is a try_table: its label is its
-    /// end); "" when it leaves none.
-    func handlerExit(toFrameAt targetIndex: Int, from top: Int? = nil) -> String {
+    /// end); nil when it leaves none.
+    func handlerExit(toFrameAt targetIndex: Int, from top: Int? = nil) -> String? {
         let end = top ?? frames.count
         guard targetIndex < end,
             let outermost = frames[targetIndex..<end].first(where: { $0.kind == .tryTable && $0.live })
-        else { return "" }
-        return "ctx->handler = \(Self.handlerName(outermost.label)).prev; "
+        else { return nil }
+        return "ctx->handler = \(Self.handlerName(outermost.label)).prev;"
     }
 
     /// The index in `frames` of the frame with `label` (the innermost such: an else shares its if's).
@@ -51,7 +51,7 @@ extension FunctionLowerer {
             }
             // Catch labels count from outside the try_table.
             guard let target = state.target(relativeDepth: depth + 1), let targetIndex = frameIndex(label: target.label) else { continue }
-            var parts: [String] = [handlerExit(toFrameAt: targetIndex, from: tryIndex)]
+            var parts: [String] = handlerExit(toFrameAt: targetIndex, from: tryIndex).map { [$0] } ?? []
             var values: [String] = []
             if let tag, let payload = context.space.tagType(tag)?.parameters {
                 for (i, type) in payload.enumerated() {
@@ -76,7 +76,7 @@ extension FunctionLowerer {
                 parts.append("goto \(name);")
             }
             let test = tag.map { "\(e)->tag == inst->tags[\($0)]" }
-            let body = parts.filter { !$0.isEmpty }.joined(separator: " ")
+            let body = parts.joined(separator: " ")
             writer.line(test.map { "  if (\($0)) { \(body) }" } ?? "  { \(body) }")
         }
         writer.line("  kiln_throw(ctx, \(e)); /* no clause matched: on to the next handler */")

@@ -165,9 +165,10 @@ enum TailEntries {
     }
 
     /// The parameters of a function compiled as its tail entry, read from the buffer on entry.
-    static func parameterLoads(_ type: FunctionType) -> [String] {
+    /// `qualifier`: "volatile " in a function with a try_table (LowerExceptions.swift).
+    static func parameterLoads(_ type: FunctionType, qualifier: String = "") -> [String] {
         type.parameters.enumerated().map { i, parameter in
-            "  KILN_UNUSED \(CTypes.cType(parameter)) \(CNames.local(UInt32(i))) = \(FunctionLowerer.tailSlot(i, parameter));"
+            "  KILN_UNUSED \(qualifier)\(CTypes.cType(parameter)) \(CNames.local(UInt32(i))) = \(FunctionLowerer.tailSlot(i, parameter));"
         }
     }
 }
