@@ -24,8 +24,11 @@ build_lua() {
   # the library and the `lua` command.
   local src; src="$(pypi_sdist lupa 2.8 d8022641b9ec8ecf2c5ecbe9f47e5a70e0b87c4b5ae921b92cb02a638e0acd08)/third-party/lua54"
   grep -q '#define LUA_VERSION_RELEASE	"8"' "$src/lua.h"
-  zigcc -O2 -include "$here/src/lua_wasi.h" "${emulated[@]}" -I"$src" \
-    -o "$here/lua.wasm" "$src/onelua.c" "$here/src/lua_wasi.c" "${emulated_libs[@]}"
+  # Errors and coroutines unwind with setjmp/longjmp: wasi-libc's, on exception handling (the try_table
+  # form; without -wasm-use-legacy-eh=false LLVM writes the legacy try/catch).
+  zigcc -O2 -mcpu=generic+exception_handling -mllvm -wasm-enable-sjlj -mllvm -wasm-use-legacy-eh=false \
+    -include "$here/src/lua_wasi.h" "${emulated[@]}" -I"$src" \
+    -o "$here/lua.wasm" "$src/onelua.c" "$here/src/lua_wasi.c" "$here/src/wasm_sjlj_tag.c" "${emulated_libs[@]}"
 }
 
 build_qjs() {

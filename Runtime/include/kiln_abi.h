@@ -19,7 +19,7 @@ extern "C" {
  * metadata record, behind the magic "KILNMETA" and this version, in an ELF section named .kiln_metadata,
  * which kiln reads from the file before dlopen (Sources/KilnLoad/ArtifactFile.swift); memories are defined
  * through kiln_memory_define, which reports instantiation limits in ctx->detail_buffer. */
-#define KILN_ABI_VERSION 6u
+#define KILN_ABI_VERSION 7u
 
 typedef uint8_t u8;
 typedef uint16_t u16;

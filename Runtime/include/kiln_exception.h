@@ -31,6 +31,7 @@ typedef struct kiln_exception {
   const kiln_tag* tag;
   struct kiln_exception* next_kept; /* ctx->kept_exceptions */
   u32 kept;                         /* on that list */
+  u32 holds;                        /* legacy catch clauses that may rethrow it (kiln_exception_hold) */
   u32 count;
   kiln_value values[];
 } kiln_exception;
@@ -44,8 +45,15 @@ KILN_HIDDEN _Noreturn void kiln_throw_ref(kiln_ctx* ctx, void* exnref);
 /* A caught exception whose reference the catching code keeps (catch_ref, catch_all_ref): owned by the
  * store from now on. Returns `e`. */
 KILN_HIDDEN kiln_exception* kiln_exception_keep(kiln_ctx* ctx, kiln_exception* e);
-/* A caught exception nothing refers to any more (catch, catch_all): freed, unless the store keeps it. */
+/* A caught exception nothing refers to any more (catch, catch_all): freed, unless the store keeps it or a
+ * legacy catch clause holds it. */
 KILN_HIDDEN void kiln_exception_done(kiln_ctx* ctx, kiln_exception* e);
+/* A legacy catch clause that a rethrow names holds its exception until the clause ends, however it ends
+ * (normally, by a branch or return: kiln_exception_release(ctx, e, NULL); by an exception leaving it: the
+ * clause's cleanup handler passes that exception as in_flight, which is not freed when it is `e` itself).
+ * Counted, because one exception can be held by several clauses at once (caught again after a rethrow). */
+KILN_HIDDEN void kiln_exception_hold(kiln_exception* e);
+KILN_HIDDEN void kiln_exception_release(kiln_ctx* ctx, kiln_exception* e, const kiln_exception* in_flight);
 /* Writes `[i32 3, f64 2.5]`, the payload of `e`, into out (at most n bytes, NUL-terminated): what an uncaught
  * exception carries, for the host's message. */
 KILN_HIDDEN void kiln_exception_format(const kiln_exception* e, char* out, size_t n);

@@ -11,6 +11,7 @@ kiln_exception* kiln_exception_new(kiln_ctx* ctx, const kiln_tag* tag, u32 count
   e->tag = tag;
   e->next_kept = NULL;
   e->kept = 0;
+  e->holds = 0;
   e->count = count;
   return e;
 }
@@ -39,7 +40,14 @@ kiln_exception* kiln_exception_keep(kiln_ctx* ctx, kiln_exception* e) {
 void kiln_exception_done(kiln_ctx* ctx, kiln_exception* e) {
   /* A rethrown exnref is a kept exception: it stays for whoever else holds the reference. */
   (void)ctx;
-  if (!e->kept) free(e);
+  if (!e->kept && e->holds == 0) free(e);
+}
+
+void kiln_exception_hold(kiln_exception* e) { e->holds++; }
+
+void kiln_exception_release(kiln_ctx* ctx, kiln_exception* e, const kiln_exception* in_flight) {
+  e->holds--;
+  if (e != in_flight) kiln_exception_done(ctx, e);
 }
 
 void kiln_ctx_release_exceptions(kiln_ctx* ctx) {

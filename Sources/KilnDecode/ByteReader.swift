@@ -5,14 +5,19 @@ import KilnModel
 /// LEB128 is decoded strictly: at most ceil(N/7) bytes, and the unused bits of the last byte must match
 /// the value's sign (zero for unsigned), as binary-leb128.wast requires.
 struct ByteReader {
-    let bytes: [UInt8]
+    let bytes: ArraySlice<UInt8>
     var offset: Int
     let end: Int
 
     init(_ bytes: [UInt8], from offset: Int = 0, to end: Int? = nil) {
+        self.init(bytes[...], from: offset, to: end)
+    }
+
+    /// Offsets are the slice's own indices.
+    init(_ bytes: ArraySlice<UInt8>, from offset: Int, to end: Int? = nil) {
         self.bytes = bytes
         self.offset = offset
-        self.end = end ?? bytes.count
+        self.end = end ?? bytes.endIndex
     }
 
     var isAtEnd: Bool { offset >= end }

@@ -54,7 +54,7 @@ enum CodeSectionReader {
         return try decodeExpressions(bytes, raw, version: version)
     }
 
-    private static func valueType(_ reader: inout ByteReader, version: WasmVersion) throws(DecodeError) -> ValueType {
+    static func valueType(_ reader: inout ByteReader, version: WasmVersion) throws(DecodeError) -> ValueType {
         let offset = reader.offset
         switch try reader.byte() {
         case 0x69 where version == .v3: return .ref(.exnRef)

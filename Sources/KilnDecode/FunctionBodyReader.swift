@@ -3,19 +3,33 @@ import WasmParser
 
 /// Pulls a function body's instructions one at a time, with their byte offsets in the original module.
 ///
-/// Wraps WasmParser's `ExpressionParser` and adds the checks it lets through for Wasm 2.0 (read as 2.0): the reserved
-/// memory-index immediates of `memory.size`, `memory.grow`, `memory.init`, `memory.copy` and `memory.fill`
-/// must be a single zero byte (binary.wast: "zero byte expected").
+/// Wraps WasmParser's `ExpressionParser` and adds what it lacks: the checks it lets through for Wasm 2.0
+/// (read as 2.0): the reserved memory-index immediates of `memory.size`, `memory.grow`, `memory.init`,
+/// `memory.copy` and `memory.fill` must be a single zero byte (binary.wast: "zero byte expected"); over-long
+/// sub-opcodes; and the legacy exception-handling instructions, which Kiln decodes itself (`LegacyException`).
+/// At the last two WasmParser cannot go on, so the reader resumes it after them (`resume(at:after:)`).
 public struct FunctionBodyReader {
     public struct Decoded {
-        public let instruction: Instruction
+        public enum Operation: Equatable {
+            case instruction(Instruction)
+            case legacyException(LegacyException)
+        }
+        public let operation: Operation
         /// Offset of the opcode in the module.
         public let offset: Int
+
+        /// The instruction, unless this is a legacy exception-handling one.
+        public var instruction: Instruction? {
+            if case .instruction(let instruction) = operation { instruction } else { nil }
+        }
     }
 
     private var parser: ExpressionParser
     private var code: Code
+    /// What to add to a parser offset to get the offset in the original module.
     private var delta: Int
+    /// What to add to a parser offset to get the index of its byte in `code.expression`.
+    private var indexShift = 0
     private var collector = Collector()
     private let features: WasmFeatureSet
     private let version: WasmVersion
@@ -24,6 +38,14 @@ public struct FunctionBodyReader {
     /// `parser.offset` at the expression's first byte. WasmParser reports errors inside an expression
     /// relative to that byte, not in the module's coordinates that `parser.offset` uses.
     private var expressionBase: Int
+    /// The rest of the body, copied once at the first resumption, that later resumptions write their
+    /// synthetic module header into (see `resume(at:after:)`).
+    private var scratch: [UInt8] = []
+    /// Whether `code.expression` is a slice of `scratch`.
+    private var readingScratch = false
+    /// Bytes copied into `scratch` so far: at most the body's size plus `scratchRoom`, however often the
+    /// reader resumes (a quadratic copy let a 1 MB body of over-long opcodes take minutes).
+    public private(set) var bytesCopied = 0
 
     public init(_ body: FunctionBody) {
         self.parser = ExpressionParser(code: body.code)
@@ -32,6 +54,7 @@ public struct FunctionBodyReader {
         self.features = ModuleDecoder.features(body.version)
         self.version = body.version
         self.expressionBase = parser.offset
+        self.indexShift = body.code.expression.startIndex - parser.offset
     }
 
     /// Where the next instruction starts, in the original module.
@@ -40,9 +63,14 @@ public struct FunctionBodyReader {
     /// The next instruction, or nil after the body's final `end`.
     public mutating func next() throws(DecodeError) -> Decoded? {
         let start = parser.offset
-        // A later proposal's opcode is named whether or not WasmParser decodes it (it decodes some ungated).
-        if start < code.expression.endIndex, let unsupported = UnsupportedFeature.opcode(code.expression[start], at: start + delta, version: version) {
-            throw unsupported
+        let index = start + indexShift
+        let bytes = code.expression
+        if index < bytes.endIndex {
+            if version == .v3, let legacy = try legacyException(at: index) { return legacy }
+            // A later proposal's opcode is named whether or not WasmParser decodes it (it decodes some ungated).
+            if let unsupported = UnsupportedFeature.opcode(bytes[index], at: start + delta, version: version) {
+                throw unsupported
+            }
         }
         collector.instruction = nil
         let visit: ExpressionParser.Visit?
@@ -63,7 +91,47 @@ public struct FunctionBodyReader {
         try checkReservedBytes(instruction, from: start, to: parser.offset)
         let offset = offsetOverride ?? start + delta
         offsetOverride = nil
-        return Decoded(instruction: instruction, offset: offset)
+        return Decoded(operation: .instruction(instruction), offset: offset)
+    }
+
+    /// The legacy instruction at `index` of `code.expression`, read with its immediates; decoding resumes after it.
+    private mutating func legacyException(at index: Int) throws(DecodeError) -> Decoded? {
+        let bytes = code.expression
+        let opcode = bytes[index]
+        guard [0x06, 0x07, 0x09, 0x18, 0x19].contains(opcode) else { return nil }
+        let moduleOffset = index - indexShift + delta
+        // The reader's offsets are module offsets, so errors point into the module.
+        var reader = ByteReader(bytes, from: index + 1)
+        let instruction: LegacyException
+        do throws(DecodeError) {
+            switch opcode {
+            case 0x06: instruction = .try(try Self.blockType(&reader, version: version))
+            case 0x07: instruction = .catch(tag: try reader.u32())
+            case 0x09: instruction = .rethrow(relativeDepth: try reader.u32())
+            case 0x18: instruction = .delegate(relativeDepth: try reader.u32())
+            default: instruction = .catchAll
+            }
+        } catch {
+            let at = (error.location.offset ?? index) - indexShift + delta
+            throw DecodeError(error.category, error.reason, offset: at)
+        }
+        let end = reader.offset - indexShift + delta
+        guard resume(at: end, after: []) else { throw .malformed("cannot decode the rest of the body", at: end) }
+        return Decoded(operation: .legacyException(instruction), offset: moduleOffset)
+    }
+
+    /// A block type: empty (0x40), one value type, or a type index as a non-negative s33.
+    /// > Note: <https://webassembly.github.io/spec/core/binary/instructions.html#control-instructions>
+    private static func blockType(_ reader: inout ByteReader, version: WasmVersion) throws(DecodeError) -> BlockType {
+        guard reader.offset < reader.end else { throw .unexpectedEnd(at: reader.offset) }
+        let first = reader.bytes[reader.offset]
+        if first == 0x40 {
+            reader.offset += 1
+            return .empty
+        }
+        // One-byte negative s33 values are the value types (0x40...0x7f); a type index has bit 6 clear.
+        if first & 0xc0 == 0x40 { return .type(try CodeSectionReader.valueType(&reader, version: version)) }
+        return .funcType(try reader.typeIndexS33())
     }
 
     /// WasmParser reads the sub-opcode after the 0xFC and 0xFD prefixes as fixed bytes, but the binary
@@ -72,10 +140,11 @@ public struct FunctionBodyReader {
     /// body in which that LEB128 is written minimally.
     private mutating func reencodeOverlongOpcode(at start: Int) -> Bool {
         let bytes = code.expression
-        guard start < bytes.endIndex, bytes[start] == 0xfc || bytes[start] == 0xfd else { return false }
+        let first = start + indexShift
+        guard first < bytes.endIndex, bytes[first] == 0xfc || bytes[first] == 0xfd else { return false }
         var value: UInt32 = 0
         var shift: UInt32 = 0
-        var index = start + 1
+        var index = first + 1
         while true {
             guard index < bytes.endIndex, shift <= 28 else { return false }
             let b = bytes[index]
@@ -84,19 +153,73 @@ public struct FunctionBodyReader {
             if b & 0x80 == 0 { break }
             shift += 7
         }
-        var minimal: [UInt8] = [bytes[start]]
+        var minimal: [UInt8] = [bytes[first]]
         CodeSectionReader.appendLEB(&minimal, value)
-        guard minimal.count < index - start else { return false }
-        let rest = ArraySlice(minimal + bytes[index...])
-        guard let (newCode, newStart) = CodeSectionReader.codes(for: [rest], features: features)?.first else { return false }
-        let originalRest = index + delta  // where the bytes after the LEB sit in the module
-        offsetOverride = start + delta
-        delta = originalRest - (newStart + minimal.count)
-        code = newCode
-        parser = ExpressionParser(code: newCode)
-        expressionBase = parser.offset
+        guard minimal.count < index - first else { return false }
+        let instructionOffset = start + delta
+        guard resume(at: index - indexShift + delta, after: minimal) else { return false }
+        offsetOverride = instructionOffset
         return true
     }
+
+    /// Bytes kept free before the rest of the body in `scratch`: a synthetic module header (magic, version,
+    /// code section id and size, one body, its size, no locals: 21 bytes) and a re-encoded opcode (at most 6).
+    private static let scratchRoom = 32
+
+    /// Makes WasmParser go on at `moduleOffset` (an instruction boundary of the original module), decoding
+    /// `prefix` first. WasmParser's `Code` can only be made by parsing a module, and it cannot skip bytes,
+    /// so the rest of the body becomes a one-body code section: the header is written just before the bytes
+    /// still to decode, over bytes already decoded, in a copy made once. Each resumption thus costs a
+    /// constant, however many a body has.
+    private mutating func resume(at moduleOffset: Int, after prefix: [UInt8]) -> Bool {
+        let restIndex = moduleOffset - delta + indexShift  // in code.expression
+        let bytes = code.expression
+        guard restIndex <= bytes.endIndex, prefix.count <= 6 else { return false }
+        var rest: Int
+        if readingScratch {
+            rest = restIndex
+        } else {
+            scratch = [UInt8](repeating: 0, count: Self.scratchRoom) + bytes[restIndex...]
+            bytesCopied += scratch.count
+            rest = Self.scratchRoom
+            readingScratch = true
+        }
+        // Drop every reference to `scratch`'s storage so that the writes below do not copy it.
+        parser = ExpressionParser(code: Self.emptyCode)
+        code = Self.emptyCode
+        var header: [UInt8] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x0a]
+        let bodySize = UInt32(1 + prefix.count + scratch.count - rest)
+        header += Self.paddedLEB(1 + 5 + bodySize) + [0x01] + Self.paddedLEB(bodySize) + [0x00]
+        let moduleStart = rest - prefix.count - header.count
+        guard moduleStart >= 0 else { return false }
+        scratch.withUnsafeMutableBufferPointer { buffer in
+            for (i, b) in (header + prefix).enumerated() { buffer[moduleStart + i] = b }
+        }
+        var moduleParser = Parser(bytes: scratch[moduleStart...], features: features)
+        var parsed: Code?
+        do {
+            while let payload = try moduleParser.parseNext() {
+                if case .codeSection(let codes) = payload { parsed = codes.first }
+            }
+        } catch {
+            return false
+        }
+        guard let parsed else { return false }
+        code = parsed
+        parser = ExpressionParser(code: parsed)
+        expressionBase = parser.offset
+        indexShift = parsed.expression.startIndex - parser.offset
+        delta = moduleOffset - (parser.offset + prefix.count)
+        return true
+    }
+
+    /// A u32 LEB128 in exactly five bytes, so the header's size does not depend on the value.
+    private static func paddedLEB(_ value: UInt32) -> [UInt8] {
+        (0..<5).map { i in UInt8((value >> (7 * UInt32(i))) & 0x7f) | (i < 4 ? 0x80 : 0) }
+    }
+
+    /// The body `end` alone: what the parser holds while `scratch` is written.
+    private static let emptyCode: Code = CodeSectionReader.codes(for: [[0x0b]], features: [])![0].code
 
     private func checkReservedBytes(_ instruction: Instruction, from start: Int, to end: Int) throws(DecodeError) {
         // Multiple memories (3.0) turn the reserved bytes into memory indices, decoded by WasmParser.
@@ -110,6 +233,9 @@ public struct FunctionBodyReader {
         // The memory indices are the last `zeros` bytes; each must be exactly 0x00, and the opcode before
         // them must be what remains (so that `0x80 0x00` is not read as a two-byte zero).
         let bytes = code.expression
+        let start = start + indexShift
+        let end = end + indexShift
+        let delta = delta - indexShift
         guard end - zeros > start, bytes[(end - zeros)..<end].allSatisfy({ $0 == 0 }) else {
             throw .malformed("zero byte expected", at: start + delta)
         }

@@ -50,18 +50,7 @@ enum UnsupportedFeature {
     /// Instruction opcodes of later proposals (`opcode` is the first byte of the instruction); typed function
     /// references are part of Wasm 3.0.
     static func opcode(_ opcode: UInt8, at offset: Int, version: WasmVersion) -> DecodeError? {
-        if version == .v3, [0x14, 0x15, 0xd4, 0xd5, 0xd6, 0x08, 0x0a, 0x1f].contains(opcode) { return nil }
-        let legacy = "legacy exception handling"
-        if version == .v3 {
-            switch opcode {
-            case 0x06: return error("the try instruction", legacy, at: offset)
-            case 0x07: return error("the catch instruction", legacy, at: offset)
-            case 0x09: return error("the rethrow instruction", legacy, at: offset)
-            case 0x18: return error("the delegate instruction", legacy, at: offset)
-            case 0x19: return error("the catch_all instruction", legacy, at: offset)
-            default: break
-            }
-        }
+        if version == .v3, [0x14, 0x15, 0xd4, 0xd5, 0xd6, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x18, 0x19, 0x1f].contains(opcode) { return nil }
         return switch opcode {
         case 0x06: error("the try instruction", "exception handling", at: offset)
         case 0x07: error("the catch instruction", "exception handling", at: offset)

@@ -10,10 +10,14 @@ import KilnValidate
 public struct FunctionLowerer: TypedInstructionSink {
     struct Frame {
         let label: Int
-        let kind: ControlFrame.Kind
+        /// A legacy try's frame becomes its clauses' (LowerLegacyExceptions.swift).
+        var kind: ControlFrame.Kind
         /// Whether the frame was entered in reachable code (a dead frame emits nothing, not even labels).
         let live: Bool
         var sawElse = false
+        /// Legacy catch clauses so far, and whether the current one holds its exception.
+        var clauses = 0
+        var holdsException = false
         /// Bounds facts where the frame was entered (an if's else starts from them) and where its `end`
         /// is reached by branches (ProvenBounds.swift); nil while no branch has reached it.
         var entryBounds = ProvenBounds()
@@ -41,6 +45,8 @@ public struct FunctionLowerer: TypedInstructionSink {
     /// Whether the function has a try_table (LowerExceptions.swift): its locals are then `volatile`.
     var usesHandlers = false
     var handlerDecls: [String] = []
+    /// The variables legacy catch clauses keep their exception in.
+    var caughtDecls: [String] = []
     var declaredHandlers: Set<String> = []
     /// Bounds facts at the instruction being lowered, and the locals each loop assigns (ProvenBounds.swift).
     var bounds = ProvenBounds()
@@ -96,6 +102,13 @@ public struct FunctionLowerer: TypedInstructionSink {
         } catch {
             throw ValidationError("cannot compile: \(error.reason)")
         }
+    }
+
+    public mutating func visit(legacy instruction: LegacyException, _ typing: InstructionTyping, _ state: borrowing FunctionState) {
+        self.typing = typing
+        inputTypes = state.popped.map { $0 ?? .i32 }
+        outputTypes = typing.heightAfter > typing.base ? (typing.base..<typing.heightAfter).map { state.operand(at: $0) ?? .i32 } : []
+        lowerLegacy(instruction, state)
     }
 
     public mutating func finish() {

@@ -84,6 +84,7 @@ extension FunctionLowerer {
             out.append(contentsOf: TailEntries.parameterLoads(type, qualifier: qualifier))
         }
         for handler in handlerDecls { out.append("  kiln_handler \(handler);") }
+        for caught in caughtDecls { out.append("  kiln_exception* volatile \(caught) = NULL;") }
         if usesMemory {
             out.append("  kiln_memory mem0_view = *\(context.memory0); /* memory 0's base and size, kept in registers */")
             out.append("  kiln_memory* const mem0 KILN_UNUSED = &mem0_view;")

@@ -51,12 +51,12 @@ struct ProvenBounds {
         var result: [Int: Set<UInt32>] = [:]
         do {
             while let decoded = try reader.next() {
-                switch decoded.instruction {
-                case .block, .if, .tryTable: open.append((nil, []))
-                case .loop: open.append((decoded.offset, []))
-                case .localSet(let local), .localTee(let local):
+                switch decoded.operation {
+                case .instruction(.block), .instruction(.if), .instruction(.tryTable), .legacyException(.try): open.append((nil, []))
+                case .instruction(.loop): open.append((decoded.offset, []))
+                case .instruction(.localSet(let local)), .instruction(.localTee(let local)):
                     if !open.isEmpty { open[open.count - 1].assigned.insert(local) }
-                case .end:
+                case .instruction(.end), .legacyException(.delegate):
                     guard let frame = open.popLast() else { continue }
                     if let offset = frame.offset { result[offset] = frame.assigned }
                     if !open.isEmpty { open[open.count - 1].assigned.formUnion(frame.assigned) }

@@ -11,6 +11,9 @@ import KilnModel
 public struct BodyFacts: TypedInstructionSink {
     public private(set) var tables: Set<UInt32> = []
     public private(set) var tailCallers: Set<UInt32> = []
+    /// Offsets of the legacy catch clauses some `rethrow` names: they keep their exception until they end
+    /// (LowerLegacyExceptions.swift); every other clause lets it go as it starts.
+    public private(set) var rethrownCatches: Set<Int> = []
     private var function: UInt32 = 0
     private var localCount: UInt64 = 0
 
@@ -34,5 +37,9 @@ public struct BodyFacts: TypedInstructionSink {
         case .returnCall, .returnCallIndirect, .returnCallRef: tailCallers.insert(function)
         default: break
         }
+    }
+
+    public mutating func visit(legacy instruction: LegacyException, _ typing: InstructionTyping, _ state: borrowing FunctionState) {
+        if case .rethrow = instruction, let clause = typing.frame { rethrownCatches.insert(clause.offset) }
     }
 }

@@ -4,7 +4,8 @@ import KilnModel
 ///
 /// > Note: <https://webassembly.github.io/spec/core/appendix/algorithm.html>
 public struct ControlFrame: Sendable {
-    public enum Kind: Sendable, Equatable { case function, block, loop, `if`, `else`, tryTable }
+    /// The legacy try's body is `legacyTry`; each of its catch clauses a frame of its own with the try's label.
+    public enum Kind: Sendable, Equatable { case function, block, loop, `if`, `else`, tryTable, legacyTry, legacyCatch, legacyCatchAll }
 
     public let kind: Kind
     public let startTypes: [ValueType]

@@ -73,11 +73,17 @@ public struct FunctionValidator<Sink: TypedInstructionSink>: ~Copyable {
                 let reachable = state.isReachable
                 base = heightBefore
                 frame = nil
-                try visit(decoded.instruction)
+                switch decoded.operation {
+                case .instruction(let instruction): try visit(instruction)
+                case .legacyException(let instruction): try visitLegacy(instruction)
+                }
                 let typing = InstructionTyping(
                     offset: decoded.offset, reachable: reachable, heightBefore: heightBefore, base: base,
                     heightAfter: state.height, frame: frame)
-                try sink.visit(decoded.instruction, typing, state)
+                switch decoded.operation {
+                case .instruction(let instruction): try sink.visit(instruction, typing, state)
+                case .legacyException(let instruction): try sink.visit(legacy: instruction, typing, state)
+                }
             }
             offset = reader.offset
             guard state.depth == 0 else {

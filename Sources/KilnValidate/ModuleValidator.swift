@@ -9,6 +9,8 @@ public struct ValidatedModule: Sendable {
     /// Defined functions that make a tail call (`return_call*`).
     public let tailCallers: Set<UInt32>
     public var usesTailCalls: Bool { !tailCallers.isEmpty }
+    /// Offsets of the legacy catch clauses a `rethrow` names (`BodyFacts.rethrownCatches`).
+    public var rethrownCatches: Set<Int> = []
 }
 
 /// Validates everything outside function bodies, then each body with `FunctionValidator`.
@@ -21,14 +23,18 @@ public enum ModuleValidator {
         try validateDeclarations(module, context)
         var written = Set<UInt32>()
         var tailCallers = Set<UInt32>()
+        var rethrown = Set<Int>()
         for index in 0..<module.bodies.count {
             var validator = try FunctionValidator(
                 context: context, function: UInt32(context.space.importedFunctionCount + index), sink: BodyFacts())
             try validator.validate()
             written.formUnion(validator.sink.tables)
             tailCallers.formUnion(validator.sink.tailCallers)
+            rethrown.formUnion(validator.sink.rethrownCatches)
         }
-        return ValidatedModule(module: module, context: context, writtenTables: written, tailCallers: tailCallers)
+        var validated = ValidatedModule(module: module, context: context, writtenTables: written, tailCallers: tailCallers)
+        validated.rethrownCatches = rethrown
+        return validated
     }
 
     /// Validates imports, definitions, exports, the start function and segments, in section order.

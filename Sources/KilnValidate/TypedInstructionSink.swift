@@ -33,6 +33,9 @@ public protocol TypedInstructionSink {
     mutating func begin(function index: UInt32, type: FunctionType, body: FunctionBody) throws(ValidationError)
     /// Called after `instruction` has been type-checked; `state` is the stacks after it.
     mutating func visit(_ instruction: Instruction, _ typing: InstructionTyping, _ state: borrowing FunctionState) throws(ValidationError)
+    /// The same for a legacy exception-handling instruction (catch and catch_all: `typing.frame` is the frame
+    /// they ended, the clause they start is on top of `state`; delegate: the try it ended; rethrow: the clause).
+    mutating func visit(legacy instruction: LegacyException, _ typing: InstructionTyping, _ state: borrowing FunctionState) throws(ValidationError)
     /// Called after the function's final `end`.
     mutating func finish() throws(ValidationError)
 }
@@ -42,5 +45,6 @@ public struct NullSink: TypedInstructionSink {
     public init() {}
     @inline(__always) public mutating func begin(function index: UInt32, type: FunctionType, body: FunctionBody) {}
     @inline(__always) public mutating func visit(_ instruction: Instruction, _ typing: InstructionTyping, _ state: borrowing FunctionState) {}
+    @inline(__always) public mutating func visit(legacy instruction: LegacyException, _ typing: InstructionTyping, _ state: borrowing FunctionState) {}
     @inline(__always) public mutating func finish() {}
 }

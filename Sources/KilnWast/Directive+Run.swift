@@ -27,7 +27,7 @@ enum DirectiveRunner {
         switch directive {
         case .module(let module):
             if module.isDefinition {
-                if case .rejected(let error) = load(module.source, session.version) { return .failed("module rejected: \(error)") }
+                if case .rejected(let error) = load(module.source, session) { return .failed("module rejected: \(error)") }
                 if let id = module.id { session.definitions[id] = module.source }
                 session.lastDefinition = module.source
                 return .passed
@@ -53,9 +53,9 @@ enum DirectiveRunner {
                 return .failed("module instance failed: \(describe(failure))")
             }
         case .assertMalformed(let module, let message):
-            return expectRejection(load(module.source, session.version), message: message, malformed: true)
+            return expectRejection(load(module.source, session), message: message, malformed: true)
         case .assertInvalid(let module, let message):
-            return expectRejection(load(module.source, session.version), message: message, malformed: false)
+            return expectRejection(load(module.source, session), message: message, malformed: false)
         case .assertUnlinkable(let wat, let message):
             switch session.instantiate(.text(wat)) {
             case .success: return .failed("module linked, expected \"\(message)\"")
@@ -113,17 +113,17 @@ enum DirectiveRunner {
     static func validateOnly(_ directive: WASTDirective, _ session: WastSession) -> Outcome {
         switch directive {
         case .module(let module):
-            if case .rejected(let error) = load(module.source, session.version) { return .failed("module rejected: \(error)") }
+            if case .rejected(let error) = load(module.source, session) { return .failed("module rejected: \(error)") }
             return .passed
         case .assertMalformed(let module, let message):
-            return expectRejection(load(module.source, session.version), message: message, malformed: true)
+            return expectRejection(load(module.source, session), message: message, malformed: true)
         case .assertInvalid(let module, let message):
-            return expectRejection(load(module.source, session.version), message: message, malformed: false)
+            return expectRejection(load(module.source, session), message: message, malformed: false)
         case .assertUnlinkable(let wat, _):
-            if case .rejected(let error) = load(.text(wat), session.version) { return .failed("module rejected: \(error)") }
+            if case .rejected(let error) = load(.text(wat), session) { return .failed("module rejected: \(error)") }
             return .skipped("validate only")
         case .assertTrap(.wat(let wat), _), .assertReturn(.wat(let wat), _):
-            if case .rejected(let error) = load(.text(wat), session.version) { return .failed("module rejected: \(error)") }
+            if case .rejected(let error) = load(.text(wat), session) { return .failed("module rejected: \(error)") }
             return .skipped("validate only")
         default:
             return .skipped("validate only")
@@ -160,14 +160,19 @@ enum DirectiveRunner {
     }
 
     /// Encodes, decodes and validates a script module.
-    static func load(_ source: WAT.ModuleSource, _ version: WasmVersion) -> Loaded {
+    static func load(_ source: WAT.ModuleSource, _ session: WastSession) -> Loaded {
+        let version = session.version
         let moduleSource: KilnDecode.ModuleSource
         switch source {
         case .text(let wat):
             do {
                 moduleSource = .binary(try wat.encode(options: EncodeOptions(nameSection: true)))
             } catch {
-                return .rejected(DecodeError(.text, "\(error)"))
+                guard version == .v3, LegacyText.isLegacyFailure("\(error)") else { return .rejected(DecodeError(.text, "\(error)")) }
+                switch session.legacyModuleBinary() {
+                case .success(let bytes): moduleSource = .binary(bytes)
+                case .failure(let error): return .rejected(error)
+                }
             }
         case .binary(let bytes): moduleSource = .binary(bytes)
         case .quote(let bytes): moduleSource = .text(String(decoding: bytes, as: UTF8.self))

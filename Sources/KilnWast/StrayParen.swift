@@ -26,20 +26,7 @@ enum StrayParen {
                 while i < bytes.count, bytes[i] != UInt8(ascii: "\n") { i += 1 }
                 continue
             case UInt8(ascii: "(") where i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: ";"):
-                var nesting = 0
-                while i + 1 < bytes.count {
-                    if bytes[i] == UInt8(ascii: "("), bytes[i + 1] == UInt8(ascii: ";") {
-                        nesting += 1
-                        i += 2
-                    } else if bytes[i] == UInt8(ascii: ";"), bytes[i + 1] == UInt8(ascii: ")") {
-                        nesting -= 1
-                        i += 2
-                        if nesting == 0 { break }
-                    } else {
-                        if bytes[i] == UInt8(ascii: "\n") { line += 1 }
-                        i += 1
-                    }
-                }
+                StrayParen.skipBlockComment(bytes, &i, line: &line)
                 continue
             case UInt8(ascii: "("):
                 depth += 1
@@ -52,5 +39,24 @@ enum StrayParen {
             i += 1
         }
         return nil
+    }
+
+    /// Moves `i` past the nested block comment `(; … ;)` that starts there (to the end if it is not closed),
+    /// counting the newlines in it.
+    static func skipBlockComment(_ bytes: [UInt8], _ i: inout Int, line: inout Int) {
+        var nesting = 0
+        while i + 1 < bytes.count {
+            if bytes[i] == UInt8(ascii: "("), bytes[i + 1] == UInt8(ascii: ";") {
+                nesting += 1
+                i += 2
+            } else if bytes[i] == UInt8(ascii: ";"), bytes[i + 1] == UInt8(ascii: ")") {
+                nesting -= 1
+                i += 2
+                if nesting == 0 { break }
+            } else {
+                if bytes[i] == UInt8(ascii: "\n") { line += 1 }
+                i += 1
+            }
+        }
     }
 }

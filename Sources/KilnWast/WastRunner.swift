@@ -77,9 +77,11 @@ public enum WastRunner {
         let directory = NSTemporaryDirectory() + "kiln-wast-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let session = WastSession(plan: plan, version: version, directory: directory)
+        session.script = text
         while let (result, location) = script.nextDirectiveResult() {
             switch result {
             case .success(let directive):
+                session.directiveLocation = location
                 record(DirectiveRunner.run(directive, session), name: directiveName(directive), location: location, into: &report)
             case .failure(let error):
                 // A directive WasmKit could not parse. For assert_malformed that is the expected outcome:

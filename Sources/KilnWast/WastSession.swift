@@ -23,6 +23,10 @@ final class WastSession {
     var lastDefinition: WAT.ModuleSource?
     var registered: [String: Instance] = [:]
     var moduleCount = 0
+    /// The script's text and where the running directive starts, for the modules WasmKit cannot read
+    /// (LegacyText.swift).
+    var script = ""
+    var directiveLocation: Location?
 
     init(plan: BuildPlan?, version: WasmVersion, directory: String) {
         self.plan = plan
@@ -39,7 +43,7 @@ final class WastSession {
     /// Decodes, validates, compiles and instantiates a script module.
     func instantiate(_ source: WAT.ModuleSource) -> Result<Instance, Failure> {
         let validated: ValidatedModule
-        switch DirectiveRunner.load(source, version) {
+        switch DirectiveRunner.load(source, self) {
         case .rejected(let error): return .failure(.rejected(error))
         case .valid(let module): validated = module
         }
@@ -59,6 +63,14 @@ final class WastSession {
         } catch {
             return .failure(.other("\(error)"))
         }
+    }
+
+    /// The running directive's module, encoded by wasm-tools after its legacy try blocks are unfolded.
+    func legacyModuleBinary() -> Result<[UInt8], DecodeError> {
+        guard let line = directiveLocation?.computeLineAndColumn().line,
+            let text = LegacyText.moduleText(in: script, line: line)
+        else { return .failure(DecodeError(.text, "cannot find the module's text")) }
+        return LegacyText.encode(text)
     }
 
     func instance(_ id: String?) -> Instance? {

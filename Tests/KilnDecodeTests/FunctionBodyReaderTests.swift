@@ -12,10 +12,63 @@ struct FunctionBodyReaderTests {
         var instructions: [Instruction] = []
         var offsets: [Int] = []
         while let decoded = try reader.next() {
-            instructions.append(decoded.instruction)
+            guard let instruction = decoded.instruction else { continue }
+            instructions.append(instruction)
             offsets.append(decoded.offset)
         }
         return (instructions, offsets, body.expressionOffset)
+    }
+
+    /// Every operation of a one-function module's body, legacy exception handling included.
+    static func operations(_ expression: [UInt8]) throws(DecodeError) -> (operations: [FunctionBodyReader.Decoded.Operation], offsets: [Int], start: Int, copied: Int) {
+        let module = try ModuleDecoder.decode(WasmBytes.function(expression))
+        var reader = FunctionBodyReader(module.bodies[0])
+        var operations: [FunctionBodyReader.Decoded.Operation] = []
+        var offsets: [Int] = []
+        while let decoded = try reader.next() {
+            operations.append(decoded.operation)
+            offsets.append(decoded.offset)
+        }
+        return (operations, offsets, module.bodies[0].expressionOffset, reader.bytesCopied)
+    }
+
+    /// try (result i32) / i32.const 1 / catch 0 / catch_all / i32.const 2 / end; try / rethrow 0 / delegate 1.
+    @Test func legacyExceptionInstructionsAreDecodedWithTheirImmediates() throws {
+        let expression: [UInt8] = [0x06, 0x7f, 0x41, 0x01, 0x07, 0x00, 0x19, 0x41, 0x02, 0x0b, 0x1a,
+                                   0x06, 0x40, 0x09, 0x00, 0x18, 0x81, 0x00, 0x0b]
+        let (operations, offsets, start, _) = try Self.operations(expression)
+        #expect(operations == [
+            .legacyException(.try(.type(.i32))), .instruction(.i32Const(value: 1)), .legacyException(.catch(tag: 0)),
+            .legacyException(.catchAll), .instruction(.i32Const(value: 2)), .instruction(.end), .instruction(.drop),
+            .legacyException(.try(.empty)), .legacyException(.rethrow(relativeDepth: 0)),
+            .legacyException(.delegate(relativeDepth: 1)), .instruction(.end),
+        ])
+        #expect(offsets == [0, 2, 4, 6, 7, 9, 10, 11, 13, 15, 18].map { start + $0 })
+    }
+
+    @Test func legacyTryTakesATypeIndexAsBlockType() throws {
+        let (operations, _, _, _) = try Self.operations([0x06, 0x00, 0x0b, 0x0b])
+        #expect(operations.first == .legacyException(.try(.funcType(0))))
+    }
+
+    @Test func truncatedLegacyImmediateIsMalformedAtItsOffset() throws {
+        let error = try #require(throws: DecodeError.self) { try Self.operations([0x01, 0x07, 0x80]) }
+        #expect(error.category == .malformed)
+        let module = try ModuleDecoder.decode(WasmBytes.function([0x01, 0x07, 0x80, 0x80]))
+        let start = module.bodies[0].expressionOffset
+        #expect((start + 1...start + 3).contains(error.location.offset ?? -1))
+    }
+
+    /// Resuming WasmParser after each of many over-long opcodes or legacy instructions copies the body
+    /// once, not once per resumption (which took minutes for a 1 MB body).
+    @Test(arguments: [[UInt8(0x43), 0, 0, 0, 0, 0xfc, 0x80, 0x00, 0x1a], [0x06, 0x40, 0x0b]])
+    func manyResumptionsCopyTheBodyOnce(_ unit: [UInt8]) throws {
+        let count = 5_000
+        let expression = Array([[UInt8]](repeating: unit, count: count).joined()) + [0x0b]
+        let (operations, offsets, start, copied) = try Self.operations(expression)
+        #expect(operations.count == count * (unit.count == 9 ? 3 : 2) + 1)
+        #expect(offsets.last == start + expression.count - 1)
+        #expect(copied <= expression.count + 32)
     }
 
     @Test func instructionsComeWithTheirOffsetsInTheModule() throws {

@@ -3,8 +3,8 @@ import Kiln
 import Testing
 
 /// Real interpreters from `Fixtures/large` (Lua 5.4, QuickJS, the SQLite shell; see its README) under
-/// WasmKit's interpreter and under `kiln run`: the same stdout, stderr and exit status. The Lua script
-/// avoids coroutines: without setjmp/longjmp in WASI this Lua cannot yield (see the README).
+/// WasmKit's interpreter and under `kiln run`: the same stdout, stderr and exit status. Lua's errors and
+/// coroutines unwind with setjmp/longjmp, on exception handling (`try_table`, which WasmKit runs too).
 @Suite(.serialized) struct LargeProgramTests {
     static let lua = """
         local t = {}
@@ -17,6 +17,11 @@ import Testing
         local words = {}
         for w in ("the quick brown fox jumps"):gmatch("%a+") do words[#words + 1] = w:reverse() end
         print(table.concat(words, ","), utf8.char(72, 228, 8364), math.maxinteger, 7 // 2, 7.0 // 2, 3 % -2)
+        local function deep(n) if n == 0 then error({ code = 42 }) end return deep(n - 1) + 1 end
+        local gen = coroutine.wrap(function() for i = 1, 3 do coroutine.yield(i * 10) end end)
+        print(pcall(deep, 30), select(2, pcall(deep, 5)).code, pcall(error, "caught", 0), gen(), gen(), gen())
+        local co = coroutine.create(function(a) coroutine.yield(a + 1); error("in coroutine", 0) end)
+        print(coroutine.resume(co, 1), coroutine.resume(co), coroutine.status(co))
         error("stops here")
         """
 
@@ -50,9 +55,11 @@ import Testing
 
     @Test func luaRunsTheSameUnderBothEngines() throws {
         let result = try Self.compare(Command(fixture: "large/lua.wasm", arguments: ["-e", Self.lua]))
-        #expect(result.status == 2)  // LUA_ERRRUN: this build exits where Lua would unwind
+        #expect(result.status == 1)
         #expect(result.stdout.hasPrefix("Lua 5.4\t9\t509\t1005\t200\t1\t4\t9\t3\n"), "\(result)")
-        #expect(result.stderr.hasPrefix("lua: (command line):11: stops here"), "\(result)")
+        // Errors unwound to pcall (a table 30 frames down), a generator, a coroutine that failed.
+        #expect(result.stdout.hasSuffix("\nfalse\t42\tfalse\t10\t20\t30\ntrue\tfalse\tdead\n"), "\(result)")
+        #expect(result.stderr.hasPrefix("lua.wasm: (command line):16: stops here\nstack traceback:"), "\(result)")
     }
 
     @Test func quickJSRunsTheSameUnderBothEngines() throws {

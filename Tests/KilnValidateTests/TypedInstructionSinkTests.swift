@@ -35,6 +35,9 @@ struct TypedInstructionSinkTests {
         var steps: [Step] = []
         var offsets: [Int] = []
         var finished = 0
+        /// Legacy exception handling: the instruction, the kind of `typing.frame`, and the kind and start types
+        /// of the frame on top after it.
+        var legacy: [(LegacyException, ControlFrame.Kind?, ControlFrame.Kind?, [ValueType])] = []
         /// Throw from `visit` at this step, to check that a sink's error stops validation.
         var failAt: Int?
 
@@ -52,6 +55,10 @@ struct TypedInstructionSinkTests {
                     Step.Frame(kind: $0.kind, label: $0.label, height: $0.height, start: $0.startTypes, end: $0.endTypes)
                 }))
             offsets.append(typing.offset)
+        }
+
+        mutating func visit(legacy instruction: LegacyException, _ typing: InstructionTyping, _ state: borrowing FunctionState) throws(ValidationError) {
+            legacy.append((instruction, typing.frame?.kind, state.target(relativeDepth: 0)?.kind, state.target(relativeDepth: 0)?.startTypes ?? []))
         }
 
         mutating func finish() throws(ValidationError) { finished += 1 }
@@ -198,5 +205,18 @@ struct TypedInstructionSinkTests {
         }
         #expect(error.reason.hasPrefix("unknown function 0"))
         #expect(throws: Never.self) { _ = try FunctionValidator(context: ModuleContext(module), function: 1, sink: RecordingSink()) }
+    }
+
+    @Test func legacyClausesReportTheFrameTheyEndAndStartWithThePayload() throws {
+        let module = try ModuleDecoder.decode(LegacyExceptionValidationTests.module(LegacyExceptionValidationTests.tryCatch))
+        var validator = try FunctionValidator(context: ModuleContext(module), function: 0, sink: RecordingSink())
+        try validator.validate()
+        let legacy = validator.sink.legacy
+        #expect(legacy.map(\.0) == [.try(.empty), .catch(tag: 0), .catchAll])
+        #expect(legacy.map(\.1) == [.legacyTry, .legacyTry, .legacyCatch])
+        #expect(legacy.map(\.2) == [.legacyTry, .legacyCatch, .legacyCatchAll])
+        #expect(legacy.map(\.3) == [[], [.i32], []])
+        // The steps the sink saw as instructions: drop after the catch, and the two ends.
+        #expect(validator.sink.steps.map(\.instruction) == [.drop, .end, .end])
     }
 }

@@ -3,9 +3,11 @@ local N = N or 24 -- rounds (this line comes first: lua rejects an -e argument t
 -- Run as `lua -e N=24 -e "$(cat lua_bench.lua)"`: N is the number of rounds (default 24). Each round runs
 -- table-heavy code (records built, sorted, grouped), string building (format, concat, gsub, find), closures
 -- (map/filter/reduce, counters), a small object system (metatables, inheritance, metamethods), numeric
--- loops (sieve, Mandelbrot in floats, recursion) and a JSON-like serializer. Deterministic: no clocks, no
--- os/io calls, no pcall or coroutines (the WASI build cannot unwind). Ends with `checksum: <16 hex>`,
--- a 64-bit FNV-1a-style hash (integer arithmetic wraps) over everything computed.
+-- loops (sieve, Mandelbrot in floats, recursion), a JSON-like serializer, and errors and coroutines (an
+-- expression evaluator whose errors unwind several frames to pcall/xpcall, generators and a pipeline of
+-- coroutines: both unwind with setjmp/longjmp, on wasm through exception handling). Deterministic: no
+-- clocks, no os/io calls. Ends with `checksum: <16 hex>`, a 64-bit FNV-1a-style hash (integer arithmetic
+-- wraps) over everything computed.
 
 local h = -3750763034362895579 -- 0xCBF29CE484222325 as a signed 64-bit integer
 local function mix(v)
@@ -258,7 +260,94 @@ local function documents(round)
   mix(#text); mix(tokens); mix(text:sub(1, 200))
 end
 
+-- A recursive-descent evaluator of integer expressions; a bad token, a division by zero or too deep a
+-- nesting raises an error (a string, or a table with a code) from deep inside the recursion.
+local function evaluate(text)
+  local pos = 1
+  local expr
+  local function peek() return text:sub(pos, pos) end
+  local function atom(depth)
+    if depth > 40 then error({ code = 3, at = pos }) end
+    local c = peek()
+    if c == "(" then
+      pos = pos + 1
+      local v = expr(depth + 1)
+      if peek() ~= ")" then error("missing ) at " .. pos) end
+      pos = pos + 1
+      return v
+    end
+    local digits = text:match("^%d+", pos)
+    if not digits then error({ code = 1, at = pos }) end
+    pos = pos + #digits
+    return tonumber(digits)
+  end
+  local function term(depth)
+    local v = atom(depth)
+    while peek() == "*" or peek() == "/" do
+      local op = peek()
+      pos = pos + 1
+      local r = atom(depth)
+      if op == "*" then v = v * r elseif r == 0 then error("division by zero", 0) else v = v // r end
+    end
+    return v
+  end
+  function expr(depth)
+    local v = term(depth)
+    while peek() == "+" or peek() == "-" do
+      local op = peek()
+      pos = pos + 1
+      local r = term(depth)
+      v = op == "+" and v + r or v - r
+    end
+    return v
+  end
+  local v = expr(0)
+  if pos <= #text then error({ code = 2, at = pos }) end
+  return v
+end
+local function randomExpression(depth)
+  local r = rand(10)
+  if depth > 6 or r < 3 then
+    return tostring(rand(50))
+  elseif r == 3 then
+    return "(" .. randomExpression(depth + 1) .. ")"
+  end
+  local ops = { "+", "-", "*", "/", "+", "?" }
+  return randomExpression(depth + 1) .. ops[rand(#ops) + 1] .. randomExpression(depth + 1)
+end
+local function protected(round)
+  local ok, failed = 0, 0
+  for i = 1, 150 do
+    local text = randomExpression(0)
+    if i % 25 == 0 then text = string.rep("(", 50) .. "1" .. string.rep(")", 50) end
+    local success, result = pcall(evaluate, text)
+    if success then
+      ok = ok + 1; mix(result)
+    else
+      failed = failed + 1
+      if type(result) == "table" then mix(result.code * 1000 + result.at) else mix(result) end
+    end
+    local _, length = xpcall(evaluate, function(e) return type(e) == "string" and #e or -e.code end, text .. ")")
+    mix(length)
+  end
+  mix(ok); mix(failed)
+  -- Generators, and a pipeline of coroutines: numbers, a filter, a running sum.
+  local function numbers(n) return coroutine.wrap(function() for k = 1, n do coroutine.yield(k * round) end end) end
+  local function keep(source, p)
+    return coroutine.wrap(function() for v in source do if p(v) then coroutine.yield(v) end end end)
+  end
+  local sum = 0
+  for v in keep(numbers(400), function(v) return v % 3 ~= 0 end) do sum = sum + v end
+  mix(sum)
+  -- A coroutine that fails part-way: resume reports the error, the coroutine is dead.
+  local co = coroutine.create(function(a) local b = coroutine.yield(a * 2); error("bad " .. b, 0) end)
+  local _, first = coroutine.resume(co, round)
+  local okay, message = coroutine.resume(co, first)
+  mix(first); mix(okay); mix(message); mix(coroutine.status(co))
+end
+
 for round = 1, N do
+  protected(round)
   tables(round)
   strings(round)
   closures(round)

@@ -58,6 +58,7 @@ extension FunctionLowerer {
             // Falling out of the body; branches to the end took the handler off on their way.
             emit("ctx->handler = \(Self.handlerName(frame.label)).prev;", "end of try_table")
         }
+        if [.legacyTry, .legacyCatch, .legacyCatchAll].contains(frame.kind) { lowerLegacyEnd(frame) }
         if frame.kind != .loop {
             labelLines["B\(frame.label)"] = writer.label("B\(frame.label)", "end \(comment)")
             // The code after `end`: what held on every path reaching it (the fall-through, the branches, and

@@ -12,15 +12,19 @@ import KilnValidate
 extension FunctionLowerer {
     static func handlerName(_ label: Int) -> String { "h\(label)" }
 
-    /// The statement that takes off the chain the handlers of every try_table a jump from here to the frame
-    /// at `targetIndex` of `frames` leaves (the target included, when it is a try_table: its label is its
-    /// end); nil when it leaves none.
+    /// The statements that take off the chain the handlers of every frame a jump from here to the frame at
+    /// `targetIndex` of `frames` leaves (the target included: its label is its end), and let go the
+    /// exceptions of the legacy catch clauses it leaves; nil when it leaves none.
     func handlerExit(toFrameAt targetIndex: Int, from top: Int? = nil) -> String? {
         let end = top ?? frames.count
-        guard targetIndex < end,
-            let outermost = frames[targetIndex..<end].first(where: { $0.kind == .tryTable && $0.live })
-        else { return nil }
-        return "ctx->handler = \(Self.handlerName(outermost.label)).prev;"
+        guard targetIndex < end else { return nil }
+        let left = frames[targetIndex..<end]
+        var parts: [String] = []
+        if let outermost = left.first(where: installsHandler) { parts.append("ctx->handler = \(Self.handlerName(outermost.label)).prev;") }
+        for frame in left.reversed() where frame.live && frame.holdsException {
+            parts.append("kiln_exception_release(ctx, \(Self.caughtName(frame.label)), NULL);")
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: " ")
     }
 
     /// The index in `frames` of the frame with `label` (the innermost such: an else shares its if's).
