@@ -43,8 +43,9 @@ public struct FunctionBodyReader {
     private var scratch: [UInt8] = []
     /// Whether `code.expression` is a slice of `scratch`.
     private var readingScratch = false
-    /// Bytes copied into `scratch` so far: at most the body's size plus `scratchRoom`, however often the
-    /// reader resumes (a quadratic copy let a 1 MB body of over-long opcodes take minutes).
+    /// Bytes copied into `scratch` so far, by the reader or by copy-on-write: at most the body's size plus
+    /// `scratchRoom`, however often the reader resumes (a copy per resumption let a 3.6 MB body of over-long
+    /// opcodes take 108 s).
     public private(set) var bytesCopied = 0
 
     public init(_ body: FunctionBody) {
@@ -64,11 +65,12 @@ public struct FunctionBodyReader {
     public mutating func next() throws(DecodeError) -> Decoded? {
         let start = parser.offset
         let index = start + indexShift
-        let bytes = code.expression
-        if index < bytes.endIndex {
-            if version == .v3, let legacy = try legacyException(at: index) { return legacy }
+        // No local copy of `code.expression` may live across a resumption: `scratch` would be copied.
+        if index < code.expression.endIndex {
+            let opcode = code.expression[index]
+            if version == .v3, let legacy = try legacyException(opcode, at: index) { return legacy }
             // A later proposal's opcode is named whether or not WasmParser decodes it (it decodes some ungated).
-            if let unsupported = UnsupportedFeature.opcode(bytes[index], at: start + delta, version: version) {
+            if let unsupported = UnsupportedFeature.opcode(opcode, at: start + delta, version: version) {
                 throw unsupported
             }
         }
@@ -95,29 +97,32 @@ public struct FunctionBodyReader {
     }
 
     /// The legacy instruction at `index` of `code.expression`, read with its immediates; decoding resumes after it.
-    private mutating func legacyException(at index: Int) throws(DecodeError) -> Decoded? {
-        let bytes = code.expression
-        let opcode = bytes[index]
+    private mutating func legacyException(_ opcode: UInt8, at index: Int) throws(DecodeError) -> Decoded? {
         guard [0x06, 0x07, 0x09, 0x18, 0x19].contains(opcode) else { return nil }
         let moduleOffset = index - indexShift + delta
-        // The reader's offsets are module offsets, so errors point into the module.
-        var reader = ByteReader(bytes, from: index + 1)
-        let instruction: LegacyException
-        do throws(DecodeError) {
-            switch opcode {
-            case 0x06: instruction = .try(try Self.blockType(&reader, version: version))
-            case 0x07: instruction = .catch(tag: try reader.u32())
-            case 0x09: instruction = .rethrow(relativeDepth: try reader.u32())
-            case 0x18: instruction = .delegate(relativeDepth: try reader.u32())
-            default: instruction = .catchAll
-            }
-        } catch {
-            let at = (error.location.offset ?? index) - indexShift + delta
-            throw DecodeError(error.category, error.reason, offset: at)
-        }
-        let end = reader.offset - indexShift + delta
+        let (instruction, next) = try Self.legacyImmediates(opcode, code.expression, at: index + 1, version: version, delta: delta - indexShift)
+        let end = next - indexShift + delta
         guard resume(at: end, after: []) else { throw .malformed("cannot decode the rest of the body", at: end) }
         return Decoded(operation: .legacyException(instruction), offset: moduleOffset)
+    }
+
+    /// The instruction and the index after its immediates; errors at module offsets (index + `delta`).
+    private static func legacyImmediates(
+        _ opcode: UInt8, _ bytes: ArraySlice<UInt8>, at index: Int, version: WasmVersion, delta: Int
+    ) throws(DecodeError) -> (LegacyException, Int) {
+        var reader = ByteReader(bytes, from: index)
+        do throws(DecodeError) {
+            let instruction: LegacyException = switch opcode {
+            case 0x06: .try(try blockType(&reader, version: version))
+            case 0x07: .catch(tag: try reader.u32())
+            case 0x09: .rethrow(relativeDepth: try reader.u32())
+            case 0x18: .delegate(relativeDepth: try reader.u32())
+            default: .catchAll
+            }
+            return (instruction, reader.offset)
+        } catch {
+            throw DecodeError(error.category, error.reason, offset: (error.location.offset ?? index) + delta)
+        }
     }
 
     /// A block type: empty (0x40), one value type, or a type index as a non-negative s33.
@@ -139,14 +144,23 @@ public struct FunctionBodyReader {
     /// binary-leb128.wast). On a decoding error at such a prefix, continue with a copy of the rest of the
     /// body in which that LEB128 is written minimally.
     private mutating func reencodeOverlongOpcode(at start: Int) -> Bool {
-        let bytes = code.expression
         let first = start + indexShift
-        guard first < bytes.endIndex, bytes[first] == 0xfc || bytes[first] == 0xfd else { return false }
+        guard let (minimal, index) = Self.minimalPrefixedOpcode(code.expression, at: first) else { return false }
+        let instructionOffset = start + delta
+        guard resume(at: index - indexShift + delta, after: minimal) else { return false }
+        offsetOverride = instructionOffset
+        return true
+    }
+
+    /// The 0xFC/0xFD opcode at `first` with its sub-opcode LEB128 written minimally, and the index after the
+    /// original LEB128; nil unless it was over-long.
+    private static func minimalPrefixedOpcode(_ bytes: ArraySlice<UInt8>, at first: Int) -> ([UInt8], Int)? {
+        guard first < bytes.endIndex, bytes[first] == 0xfc || bytes[first] == 0xfd else { return nil }
         var value: UInt32 = 0
         var shift: UInt32 = 0
         var index = first + 1
         while true {
-            guard index < bytes.endIndex, shift <= 28 else { return false }
+            guard index < bytes.endIndex, shift <= 28 else { return nil }
             let b = bytes[index]
             value |= UInt32(b & 0x7f) << shift
             index += 1
@@ -155,11 +169,7 @@ public struct FunctionBodyReader {
         }
         var minimal: [UInt8] = [bytes[first]]
         CodeSectionReader.appendLEB(&minimal, value)
-        guard minimal.count < index - first else { return false }
-        let instructionOffset = start + delta
-        guard resume(at: index - indexShift + delta, after: minimal) else { return false }
-        offsetOverride = instructionOffset
-        return true
+        return minimal.count < index - first ? (minimal, index) : nil
     }
 
     /// Bytes kept free before the rest of the body in `scratch`: a synthetic module header (magic, version,
@@ -173,13 +183,12 @@ public struct FunctionBodyReader {
     /// constant, however many a body has.
     private mutating func resume(at moduleOffset: Int, after prefix: [UInt8]) -> Bool {
         let restIndex = moduleOffset - delta + indexShift  // in code.expression
-        let bytes = code.expression
-        guard restIndex <= bytes.endIndex, prefix.count <= 6 else { return false }
+        guard restIndex <= code.expression.endIndex, prefix.count <= 6 else { return false }
         var rest: Int
         if readingScratch {
             rest = restIndex
         } else {
-            scratch = [UInt8](repeating: 0, count: Self.scratchRoom) + bytes[restIndex...]
+            scratch = [UInt8](repeating: 0, count: Self.scratchRoom) + code.expression[restIndex...]
             bytesCopied += scratch.count
             rest = Self.scratchRoom
             readingScratch = true
@@ -192,9 +201,13 @@ public struct FunctionBodyReader {
         header += Self.paddedLEB(1 + 5 + bodySize) + [0x01] + Self.paddedLEB(bodySize) + [0x00]
         let moduleStart = rest - prefix.count - header.count
         guard moduleStart >= 0 else { return false }
-        scratch.withUnsafeMutableBufferPointer { buffer in
+        // A write that finds the storage shared copies it first: counted, so that tests see it.
+        let storage = scratch.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+        let written = scratch.withUnsafeMutableBufferPointer { buffer in
             for (i, b) in (header + prefix).enumerated() { buffer[moduleStart + i] = b }
+            return UnsafeRawPointer(buffer.baseAddress)
         }
+        if written != storage { bytesCopied += scratch.count }
         var moduleParser = Parser(bytes: scratch[moduleStart...], features: features)
         var parsed: Code?
         do {
