@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds Fixtures/bench/real: real programs from public sources (see README.md).
-#   build.sh [wasm [NAME...]]   rebuilds wasm/NAME.wasm (yyjson, monocypher, rapidjson; default all) with
+#   build.sh [wasm [NAME...]]   rebuilds wasm/NAME.wasm (yyjson, monocypher, rapidjson, exceptions; default all) with
 #                               PyPI `ziglang`: zig cc / zig c++ -target wasm32-wasi -O2 -s
-#   build.sh native NAME OUT    builds the native executable of NAME (yyjson, monocypher, rapidjson, lua,
+#   build.sh native NAME OUT    builds the native executable of NAME (yyjson, monocypher, rapidjson, exceptions, lua,
 #                               qjs, sqlite3) at OUT with ${CC:-clang} / ${CXX:-clang++} -O2
 # lua, qjs and sqlite3 run as wasm from ../../large/*.wasm (built by Fixtures/large/build.sh); natively they
 # are built here from the same sources, the same way. Downloads (checked by sha256) and extracted trees are
@@ -51,10 +51,26 @@ build() {
       # path (what x86-64 takes). No SSE paths (RAPIDJSON_SSE2/SSE42/NEON are off unless defined), so both
       # builds run the same C++.
       "${cxx[@]}" -std=c++17 -DRAPIDJSON_64BIT=1 -I"$src" -o "$out" "$here/rapidjson_bench.cpp" ;;
+    exceptions)
+      # C++ exceptions on wasm: zig builds libc++abi without them, so libc++abi's throw/catch and personality
+      # (cxa_exception.cpp, cxa_personality.cpp) and libunwind's wasm unwinder come from the LLVM sources zig
+      # ships (PyPI ziglang 0.17.1, Apache-2.0 WITH LLVM-exception), built with -fwasm-exceptions, plus the
+      # tag of wasm_cxx_eh.c. LLVM writes the legacy try/catch/delegate/rethrow, its default.
+      if [ "$mode" = wasm ]; then
+        local zig; zig="$(python3 -c 'import os, ziglang; print(os.path.dirname(ziglang.__file__))')/lib"
+        python3 -m ziglang c++ -target wasm32-wasi -mcpu=generic+exception_handling -O2 -s -fwasm-exceptions \
+          -D_LIBCXXABI_BUILDING_LIBRARY -D_LIBCPP_ENABLE_CXX17_REMOVED_UNEXPECTED_FUNCTIONS -DHAS_THREAD_LOCAL \
+          -D_LIBUNWIND_HIDE_SYMBOLS -I"$zig/libcxx/src" -I"$zig/libcxxabi/include" -I"$zig/libunwind/include" \
+          -o "$out" "$here/exceptions_bench.cpp" "$zig/libcxxabi/src/cxa_exception.cpp" \
+          "$zig/libcxxabi/src/cxa_personality.cpp" "$zig/libunwind/src/Unwind-wasm.c" "$here/wasm_cxx_eh.c"
+      else
+        # shellcheck disable=SC2206
+        ${CXX:-clang++} -O2 -std=c++17 -o "$out" "$here/exceptions_bench.cpp"
+      fi ;;
     lua|qjs|sqlite3)
       [ "$mode" = native ] || { echo "build.sh: $name runs as ../../large/$name.wasm (Fixtures/large/build.sh builds it)" >&2; exit 2; }
       native_interpreter "$name" "$out" ;;
-    *) echo "build.sh: unknown program $name (yyjson, monocypher, rapidjson, lua, qjs, sqlite3)" >&2; exit 2 ;;
+    *) echo "build.sh: unknown program $name (yyjson, monocypher, rapidjson, exceptions, lua, qjs, sqlite3)" >&2; exit 2 ;;
   esac
 }
 
@@ -87,7 +103,7 @@ mode="${1:-wasm}"
 case "$mode" in
   wasm)
     shift $(( $# > 0 ? 1 : 0 ))
-    [ $# -gt 0 ] || set -- yyjson monocypher rapidjson
+    [ $# -gt 0 ] || set -- yyjson monocypher rapidjson exceptions
     mkdir -p "$here/wasm"
     for name in "$@"; do build "$name" wasm "$here/wasm/$name.wasm"; done
     (cd "$here/wasm" && ls -l ./*.wasm) ;;
