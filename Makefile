@@ -130,9 +130,14 @@ difftest-reduce: difftest-tools
 
 # The fixed-seed sample `make test` runs: small modules, about 3 minutes on 2 cores.
 TEST_DIFFTEST_COUNT ?= 150
+# Then Wasm 3.0 modules: tail calls, typed references, and legacy exception handling (which the reference
+# runs as the equivalent try_table module, Scripts/typed_references.py).
 test-difftest: difftest-tools
 	python3 Scripts/difftest.py --count $(TEST_DIFFTEST_COUNT) --seed 20261206 --mix small --jobs $(JOBS) --runner $(DIFFTEST) \
 	  --work .build/test-difftest/modules --keep .build/test-difftest/divergent
+	python3 Scripts/difftest.py --count 40 --seed 20261206 --mix small --jobs $(JOBS) --runner $(DIFFTEST) \
+	  --features tail-call,typed-function-references,legacy-exceptions \
+	  --work .build/test-difftest/modules3 --keep .build/test-difftest/divergent
 
 # The main job on a bundled program: precompile it, run it, run it through the cache twice, with the
 # cost of each step.

@@ -38,7 +38,7 @@ SIMD = ["--enable-simd"]
 EXTRA_FEATURES = {"tail-call": "--enable-tail-call", "memory64": "--enable-memory64",
                   "extended-const": "--enable-extended-const"}
 # Features made by rewriting the module binaryen generated (Scripts/typed_references.py, with wasm-tools).
-REWRITTEN_FEATURES = {"typed-function-references", "exceptions"}
+REWRITTEN_FEATURES = {"typed-function-references", "exceptions", "legacy-exceptions"}
 
 
 def plan_module(seed, index, mix):
@@ -74,11 +74,12 @@ def generate(wasm_opt, directory, seed, index, mix, features=(), wasm_tools=None
             break
     os.unlink(source)
     applied = [f for f in features if f in EXTRA_FEATURES]
-    if "typed-function-references" in features or "exceptions" in features:
+    if REWRITTEN_FEATURES & set(features):
         # A module without a call to rewrite stays as generated, and says so in its tags.
-        exceptions = "exceptions" in features
-        if typed_references.apply(wasm_tools, output, rng, exceptions=exceptions) is None:
-            applied += ["typed-function-references"] + (["exceptions"] if exceptions else [])
+        legacy = "legacy-exceptions" in features
+        exceptions = legacy or "exceptions" in features
+        if typed_references.apply(wasm_tools, output, rng, exceptions=exceptions, legacy=legacy) is None:
+            applied += ["typed-function-references"] + (["exceptions"] if exceptions else []) + (["legacy-exceptions"] if legacy else [])
     tags = ["large" if large else "small"] + (["simd"] if simd else []) + (["reftypes"] if reftypes else []) \
         + applied + (["denan"] if denan else [])
     return output, " ".join(tags)
@@ -222,6 +223,8 @@ def main():
             classes[kind] += 1
             base = os.path.basename(path)
             shutil.copy(path, os.path.join(args.keep, base))
+            if os.path.exists(path[:-5] + ".reference.wasm"):
+                shutil.copy(path[:-5] + ".reference.wasm", os.path.join(args.keep, base[:-5] + ".reference.wasm"))
             with open(os.path.join(args.keep, base[:-5] + ".txt"), "w") as f:
                 f.write(f"{tags.get(path, '')}\n{line}\n")
             print(f"kept {base} [{tags.get(path, '')}] {detail[:600]}", flush=True)
@@ -231,6 +234,8 @@ def main():
             skipped[detail[:120]] += 1
         if word in ("PASS", "KNOWN", "SKIP"):
             os.unlink(path)
+            if os.path.exists(path[:-5] + ".reference.wasm"):
+                os.unlink(path[:-5] + ".reference.wasm")
 
     minutes = max(run_time, 1e-9) / 60
     print(f"generated {len(generated)} modules in {generation_time:.1f} s; failed to generate: {sum(gen_failures.values())}"

@@ -11,7 +11,13 @@ function, `call_ref`, `return_call_ref`, `ref.as_non_null`, `br_on_null`, `br_on
 `(ref $t)`, and tables of `(ref $t)` with an initializer. With exceptions, a call also runs inside a
 `try_table` (no clause: the handler is installed and taken off again), or its callee's reference travels as
 the payload of a thrown exception (a tag of `(param (ref $t))`) to a `catch` that calls it.
+
+With `legacy`, the same rewriting is written a second time with legacy exception handling (`try`, `catch`,
+`catch_all`, `rethrow`, `delegate`), which WasmKit cannot run: Kiln runs that module and the reference the
+try_table one (`NAME.reference.wasm` beside it; `kiln-difftest` picks it up). The two differ only in how
+the same exceptions are caught, and their index spaces are the same.
 """
+import random
 import re
 import subprocess
 
@@ -22,8 +28,10 @@ GLOBAL = re.compile(r"^\s*(\(global \(;|\(import .*\(global )")
 TABLE = re.compile(r"^\s*(\(table \(;|\(import .*\(table )")
 
 
-def rewrite(text, rng, share=0.7, exceptions=False):
-    """The module's text with about `share` of its calls made through references; None if it has no call."""
+def rewrite(text, rng, share=0.7, exceptions=False, legacy=None):
+    """The module's text with about `share` of its calls made through references; None if it has no call.
+    `legacy`, a random.Random, writes the exception forms with legacy exception handling instead (its own
+    choices come from it, so that `rng` makes the same choices as for the try_table form)."""
     lines = text.splitlines()
     types, imported = {}, set()
     globals_count = tables_count = 0
@@ -37,7 +45,7 @@ def rewrite(text, rng, share=0.7, exceptions=False):
             globals_count += 1
         if TABLE.match(line):
             tables_count += 1
-    out, declared, new_globals, new_tables, new_tags = [], set(), {}, {}, {}
+    out, declared, new_globals, new_tables, new_tags, throwers = [], set(), {}, {}, {}, {}
     rewritten = 0
     for line in lines:
         m = CALL.match(line)
@@ -57,11 +65,20 @@ def rewrite(text, rng, share=0.7, exceptions=False):
         via = "return_call_ref" if call == "return_call" else "call_ref"
         forms = ["ref.func", "as_non_null", "br_on_non_null", "br_on_null", "global", "table"]
         if exceptions and via == "call_ref":
-            forms += ["try_table", "throw", "throw"]
+            forms += ["try_table", "throw", "throw", "thrown-by-callee"]
+            # Rarely, an exception no handler of the module catches: the export ends with it, past every
+            # handler the functions on the stack installed and took off again.
+            if rng.random() < 0.05:
+                forms.append("escape")
         form = rng.choice(forms)
         if form == "try_table":
             # The call itself inside a try_table of the callee's type: its arguments go in, its results out.
-            out += [f"{pad}try_table (type {t})", f"{pad}  call {f}", f"{pad}end"]
+            # Legacy: a try without clauses, one whose catch_all rethrows, or one that delegates outwards.
+            if legacy is None:
+                out += [f"{pad}try_table (type {t})", f"{pad}  call {f}", f"{pad}end"]
+            else:
+                ending = legacy.choice([["end"], ["catch_all", "  rethrow 0", "end"], ["delegate 0"]])
+                out += [f"{pad}try (type {t})", f"{pad}  call {f}"] + [pad + e for e in ending]
             continue
         if form == "ref.func":
             seq = [f"ref.func {f}"]
@@ -77,11 +94,32 @@ def rewrite(text, rng, share=0.7, exceptions=False):
             if f not in new_globals:
                 new_globals[f] = globals_count + len(new_globals)
             seq = [f"global.get {new_globals[f]}"]
+        elif form in ("thrown-by-callee", "escape"):
+            # A function of the module's throws the reference; the caller catches it, or nothing does.
+            if t not in new_tags:
+                new_tags[t] = len(new_tags)
+            if t not in throwers:
+                throwers[t] = max(types) + 1 + len(throwers)
+            if form == "escape":
+                seq = [f"ref.func {f}", f"call {throwers[t]}", "unreachable"]
+            elif legacy is None:
+                seq = [f"block (result (ref {t}))", f"  try_table (catch {new_tags[t]} 0)", f"    ref.func {f}",
+                       f"    call {throwers[t]}", "  end", "  unreachable", "end"]
+            else:
+                seq = [f"try (result (ref {t}))", f"  ref.func {f}", f"  call {throwers[t]}", "  unreachable",
+                       f"catch {new_tags[t]}", "end"]
         elif form == "throw":
             if t not in new_tags:
                 new_tags[t] = len(new_tags)
-            seq = [f"block (result (ref {t}))", f"  try_table (catch {new_tags[t]} 0)", f"    ref.func {f}",
-                   f"    throw {new_tags[t]}", "  end", "  unreachable", "end"]
+            if legacy is None:
+                seq = [f"block (result (ref {t}))", f"  try_table (catch {new_tags[t]} 0)", f"    ref.func {f}",
+                       f"    throw {new_tags[t]}", "  end", "  unreachable", "end"]
+            elif legacy.random() < 0.5:
+                seq = [f"try (result (ref {t}))", f"  ref.func {f}", f"  throw {new_tags[t]}", f"catch {new_tags[t]}", "end"]
+            else:
+                # Caught by an outer try after an inner one rethrew it.
+                seq = [f"try (result (ref {t}))", "  try", f"    ref.func {f}", f"    throw {new_tags[t]}",
+                       "  catch_all", "    rethrow 0", "  end", "  unreachable", f"catch {new_tags[t]}", "end"]
         else:
             if f not in new_tables:
                 new_tables[f] = tables_count + len(new_tables)
@@ -94,22 +132,33 @@ def rewrite(text, rng, share=0.7, exceptions=False):
     tail = [f"  (global (;{g};) (ref {types[f]}) ref.func {f})" for f, g in new_globals.items()]
     tail += [f"  (table (;{i};) 1 1 (ref {types[f]}) ref.func {f})" for f, i in new_tables.items()]
     tail += [f"  (tag (;{k};) (param (ref {t})))" for t, k in new_tags.items()]
+    tail += [f"  (func (;{i};) (param (ref {t})) local.get 0 throw {new_tags[t]})" for t, i in throwers.items()]
     tail.append("  (elem declare func " + " ".join(str(f) for f in sorted(declared)) + ")")
     return "\n".join(out[:-1] + tail + [")"]) + "\n"
 
 
-def apply(wasm_tools, path, rng, exceptions=False):
-    """Rewrites the module at `path` in place; returns an error line, or None when it was rewritten."""
+def apply(wasm_tools, path, rng, exceptions=False, legacy=False):
+    """Rewrites the module at `path` in place; returns an error line, or None when it was rewritten. With
+    `legacy`, `path` gets the legacy form and `NAME.reference.wasm` the try_table form."""
     stripped = subprocess.run([wasm_tools, "strip", "--all", path], capture_output=True)
     if stripped.returncode != 0:
         return "wasm-tools strip failed"
     printed = subprocess.run([wasm_tools, "print", "-"], input=stripped.stdout, capture_output=True)
     if printed.returncode != 0:
         return "wasm-tools print failed"
+    state = rng.getstate()
     text = rewrite(printed.stdout.decode(), rng, exceptions=exceptions)
     if text is None:
         return "no call to rewrite"
-    parsed = subprocess.run([wasm_tools, "parse", "-", "-o", path], input=text.encode(), capture_output=True)
-    if parsed.returncode != 0:
-        return "wasm-tools parse failed: " + parsed.stderr.decode().strip().splitlines()[0]
+    outputs = [(text, path)]
+    if legacy:
+        after = rng.getstate()
+        rng.setstate(state)
+        legacy_text = rewrite(printed.stdout.decode(), rng, exceptions=True, legacy=random.Random(path))
+        rng.setstate(after)
+        outputs = [(legacy_text, path), (text, path[:-5] + ".reference.wasm")]
+    for source, destination in outputs:
+        parsed = subprocess.run([wasm_tools, "parse", "-", "-o", destination], input=source.encode(), capture_output=True)
+        if parsed.returncode != 0:
+            return "wasm-tools parse failed: " + parsed.stderr.decode().strip().splitlines()[0]
     return None

@@ -22,6 +22,16 @@
   (func (export "after-return") (result i32)
     (drop (call $return-from-try))
     (try (result i32) (do (call $throw) (i32.const 0)) (catch $e0 (i32.const 5))))
+  ;; A body that falls through, then an exception nothing in the module catches: had the handler stayed
+  ;; on, the throw would jump into the frame of a function that has returned.
+  (func $fall-through (result i32)
+    (try (result i32) (do (i32.const 1)) (catch_all (i32.const 2))))
+  (func $fall-through-no-clause (result i32)
+    (try (result i32) (do (i32.const 3))))
+  (func (export "escape-after-fall-through")
+    (drop (call $fall-through))
+    (drop (call $fall-through-no-clause))
+    (call $throw))
   (func (export "after-br-from-clause") (param $n i32) (result i32)
     (local $count i32)
     (loop $again
@@ -118,6 +128,7 @@
 (assert_return (invoke "after-br") (i32.const 2))
 (assert_return (invoke "after-return") (i32.const 5))
 (assert_return (invoke "after-br-from-clause" (i32.const 10)) (i32.const 10))
+(assert_exception (invoke "escape-after-fall-through"))
 (assert_return (invoke "hold-and-recatch") (i32.const 7))
 (assert_return (invoke "rethrow-outer") (i32.const 1))
 (assert_return (invoke "replace-loop" (i32.const 1000)) (i32.const 50000500))

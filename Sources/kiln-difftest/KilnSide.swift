@@ -46,7 +46,7 @@ final class KilnSide {
             }
             return .ready(KilnSide(configuration: configuration, store: store, instance: instance, log: log, names: names))
         } catch let trap as Trap {
-            return .trapped(TrapClass(message: trap.message))
+            return .trapped(TrapClass(message: trap.kind + ": " + trap.message))
         }
     }
 
@@ -66,7 +66,7 @@ final class KilnSide {
         do {
             return .values(try instance.invoke(export, values).map(Val.init))
         } catch let trap as Trap {
-            return .trap(TrapClass(message: trap.message))
+            return .trap(TrapClass(message: trap.kind + ": " + trap.message))
         } catch {
             return .trap(.other)
         }

@@ -45,9 +45,16 @@ struct ModuleRun {
         let names: ExportEverything.Result
         do { names = try ExportEverything.rewrite(original) } catch { return .skip("malformed: \(error)") }
         let binary = names.binary
+        // A module with `NAME.reference.wasm` beside it (difftest's legacy exception handling, which WasmKit
+        // cannot run): the reference runs that equivalent module, made with the same index spaces, so the
+        // same export names reach the same functions.
+        var referenceBinary = binary
+        if path.hasSuffix(".wasm"), let other = FileManager.default.contents(atPath: String(path.dropLast(5)) + ".reference.wasm") {
+            do { referenceBinary = try ExportEverything.rewrite([UInt8](other)).binary } catch { return .skip("malformed reference module: \(error)") }
+        }
 
         let reference: Instantiation<ReferenceSide>
-        do { reference = try ReferenceSide.instantiate(binary, names: names) } catch {
+        do { reference = try ReferenceSide.instantiate(referenceBinary, names: names) } catch {
             return .skip("invalid (the reference rejects it): \(String(describing: error).prefix(200))")
         }
         let validated: ValidatedModule

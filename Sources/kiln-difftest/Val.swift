@@ -96,7 +96,7 @@ enum Outcome: Equatable, CustomStringConvertible {
 /// mapped onto these classes and the classes are compared.
 enum TrapClass: String {
     case unreachable, memory, table, uninitialized, signature, divideByZero = "divide-by-zero", overflow
-    case conversion, stack, nullReference = "null-reference", host, other
+    case conversion, stack, nullReference = "null-reference", exception, host, other
 
     init(message: String) {
         let m = message.lowercased()
@@ -109,6 +109,7 @@ enum TrapClass: String {
         else if m.contains("divide by zero") { self = .divideByZero }
         else if m.contains("integer overflow") { self = .overflow }
         else if m.contains("invalid conversion") { self = .conversion }
+        else if m.contains("exception"), !m.contains("null") { self = .exception }
         else if m.contains("null") { self = .nullReference }
         else if m.contains("host") { self = .host }
         else { self = .other }

@@ -54,7 +54,7 @@ struct Options {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return [path] }
             let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-            return names.filter { $0.hasSuffix(".wasm") }.sorted().map { path + "/" + $0 }
+            return names.filter { $0.hasSuffix(".wasm") && !$0.hasSuffix(".reference.wasm") }.sorted().map { path + "/" + $0 }
         }
     }
 }
