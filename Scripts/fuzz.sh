@@ -18,10 +18,12 @@ per=$(( total / ${#targets[@]} ))
 # starts from a sample of the valid ones plus a few random files for wasm-opt -ttf.
 if [[ ! -d $dir/seeds/fuzz-decode ]]; then
   "$seeds_tool" "$dir/seeds/fuzz-decode" "$dir/seeds/all-valid" "$spec"/*.wast "$spec3"/*.wast Fixtures/wast/*.wast \
-    Fixtures/wasm/*.wasm || exit 1
+    Fixtures/wasm/*.wasm Fixtures/bench/real/wasm/exceptions.wasm || exit 1
   mkdir -p "$dir/seeds/fuzz-pipeline"
   ls "$dir/seeds/all-valid" | awk 'NR % 25 == 0' | while read -r f; do cp "$dir/seeds/all-valid/$f" "$dir/seeds/fuzz-pipeline/"; done
   for i in $(seq 1 16); do head -c $(( 64 * i )) /dev/urandom > "$dir/seeds/fuzz-pipeline/ttf-$i.bin"; done
+  # Legacy exception handling, which no script module WasmKit can encode has: a C++ program's.
+  cp Fixtures/bench/real/wasm/exceptions.wasm "$dir/seeds/fuzz-pipeline/"
 fi
 
 summary=()

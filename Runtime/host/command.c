@@ -128,9 +128,10 @@ static void finish(kiln_command_run* run, int code, const char* place, const cha
   if (code == 0) return;
   if (code == KILN_TRAP_EXIT) exit(run->ctx.exit_code);
   if (code == KILN_TRAP_EXCEPTION && run->ctx.exception != NULL) {
-    char payload[256];
+    char payload[256], tag[160];
     kiln_exception_format(run->ctx.exception, payload, sizeof payload);
-    fprintf(stderr, "error: uncaught wasm exception: payload %s\n  while running %s%s%s\n", payload, place,
+    kiln_exception_tag_name(run->instance, run->ctx.exception, tag, sizeof tag);
+    fprintf(stderr, "error: uncaught wasm exception: %s, payload %s\n  while running %s%s%s\n", tag, payload, place,
             module ? " of " : "", module ? module : "");
     exit(134);
   }

@@ -122,6 +122,9 @@ typedef struct kiln_ctx {
   /* Exceptions caught with a reference (catch_ref, catch_all_ref), which may live on in any local, global
    * or table: kept until the store goes (kiln_ctx_release_exceptions). */
   struct kiln_exception* kept_exceptions;
+  /* An exception a host function throws: set by the host, thrown by the adapter that called it once the
+   * host function has returned (no longjmp through the host's frames). */
+  struct kiln_exception* host_exception;
 } kiln_ctx;
 
 struct kiln_instance;

@@ -38,6 +38,10 @@ typedef struct kiln_exception {
 
 /* A new exception of `count` payload values (traps out of memory). */
 KILN_HIDDEN kiln_exception* kiln_exception_new(kiln_ctx* ctx, const kiln_tag* tag, u32 count);
+/* The same without trapping: NULL when out of memory (for the host, which must not longjmp). */
+KILN_HIDDEN kiln_exception* kiln_exception_alloc(const kiln_tag* tag, u32 count);
+/* The payload's values (for the host, which cannot reach a flexible array member). */
+KILN_HIDDEN kiln_value* kiln_exception_payload(kiln_exception* e);
 /* Throws `e` to the innermost handler, or to the host boundary when there is none. */
 KILN_HIDDEN _Noreturn void kiln_throw(kiln_ctx* ctx, kiln_exception* e);
 /* throw_ref: traps on null. */
@@ -57,6 +61,11 @@ KILN_HIDDEN void kiln_exception_release(kiln_ctx* ctx, kiln_exception* e, const 
 /* Writes `[i32 3, f64 2.5]`, the payload of `e`, into out (at most n bytes, NUL-terminated): what an uncaught
  * exception carries, for the host's message. */
 KILN_HIDDEN void kiln_exception_format(const kiln_exception* e, char* out, size_t n);
+/* Writes what names e's tag as seen from `inst` into out (at most n bytes, NUL-terminated): `tag 1 (export
+ * "e")`, `tag 1` when not exported, `a tag of another instance` when inst has no such tag. */
+KILN_HIDDEN void kiln_exception_tag_name(const kiln_instance* inst, const kiln_exception* e, char* out, size_t n);
+/* A host function's exception: the adapter that called the host function throws it (kiln_host_throw). */
+KILN_HIDDEN _Noreturn void kiln_host_throw(kiln_ctx* ctx);
 /* Frees every kept exception (when the store goes). */
 KILN_HIDDEN void kiln_ctx_release_exceptions(kiln_ctx* ctx);
 

@@ -2,12 +2,13 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "kiln_exception.h"
 
-kiln_exception* kiln_exception_new(kiln_ctx* ctx, const kiln_tag* tag, u32 count) {
+kiln_exception* kiln_exception_alloc(const kiln_tag* tag, u32 count) {
   kiln_exception* e = malloc(sizeof(kiln_exception) + (size_t)count * sizeof(kiln_value));
-  if (e == NULL) kiln_trap(ctx, KILN_TRAP_OUT_OF_MEMORY);
+  if (e == NULL) return NULL;
   e->tag = tag;
   e->next_kept = NULL;
   e->kept = 0;
@@ -15,6 +16,14 @@ kiln_exception* kiln_exception_new(kiln_ctx* ctx, const kiln_tag* tag, u32 count
   e->count = count;
   return e;
 }
+
+kiln_exception* kiln_exception_new(kiln_ctx* ctx, const kiln_tag* tag, u32 count) {
+  kiln_exception* e = kiln_exception_alloc(tag, count);
+  if (e == NULL) kiln_trap(ctx, KILN_TRAP_OUT_OF_MEMORY);
+  return e;
+}
+
+kiln_value* kiln_exception_payload(kiln_exception* e) { return e->values; }
 
 _Noreturn void kiln_throw(kiln_ctx* ctx, kiln_exception* e) {
   ctx->exception = e;
@@ -80,4 +89,29 @@ void kiln_exception_format(const kiln_exception* e, char* out, size_t n) {
     used += (size_t)w;
   }
   if (used < n) snprintf(out + used, n - used, "]");
+}
+
+void kiln_exception_tag_name(const kiln_instance* inst, const kiln_exception* e, char* out, size_t n) {
+  if (n == 0) return;
+  const kiln_module* m = inst != NULL ? inst->module : NULL;
+  u32 count = m != NULL ? m->num_tags : 0;
+  for (u32 i = 0; i < count; i++) {
+    if (inst->tags[i] != e->tag) continue;
+    for (u32 k = 0; k < m->num_exports; k++) {
+      const kiln_export* x = &m->exports[k];
+      if (x->kind == KILN_EXTERN_TAG && x->index == i && memchr(x->name, 0, x->name_length) == NULL) {
+        snprintf(out, n, "tag %" PRIu32 " (export \"%.*s\")", i, (int)x->name_length, x->name);
+        return;
+      }
+    }
+    snprintf(out, n, "tag %" PRIu32, i);
+    return;
+  }
+  snprintf(out, n, "a tag of another instance");
+}
+
+_Noreturn void kiln_host_throw(kiln_ctx* ctx) {
+  kiln_exception* e = ctx->host_exception;
+  ctx->host_exception = NULL;
+  kiln_throw(ctx, e);
 }

@@ -79,7 +79,7 @@ public final class Instance: @unchecked Sendable {
                 kiln_invoke(store.ctx, trampoline, funcref, a.baseAddress, r.baseAddress)
             }
         }
-        if code != 0 { throw Trap(code: code, ctx: store.ctx) }
+        if code != 0 { throw Trap(code: code, ctx: store.ctx, instance: pointer) }
         return results.enumerated().map { Value(out[$0.offset], type: $0.element) }
     }
 

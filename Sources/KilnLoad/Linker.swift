@@ -25,7 +25,7 @@ public enum Linker {
         if code == Int32(KILN_TRAP_INSTANTIATION.rawValue) {
             throw InstantiationError(reason: store.ctx.pointee.trap_detail.map { String(cString: $0) } ?? "out of memory")
         }
-        if code != 0 { throw Trap(code: code, ctx: store.ctx) }
+        if code != 0 { throw Trap(code: code, ctx: store.ctx, instance: raw) }
         return instance
     }
 

@@ -1,31 +1,63 @@
 import CKilnHost
 import KilnModel
 
-/// Guest code trapped: the spec's message ("integer divide by zero") and the code.
+/// Guest code trapped: the spec's message ("integer divide by zero") and the code; or a Wasm exception no
+/// handler caught reached the host (`kind` "uncaught wasm exception"), with its tag and payload in `exception`.
 public struct Trap: KilnError, Equatable {
     public let code: Int32
     public let message: String
+    /// The uncaught exception, when that is what ended the call.
+    public let exception: WasmException?
     public var kind: String { code == Int32(KILN_TRAP_EXCEPTION.rawValue) ? "uncaught wasm exception" : "wasm trap" }
     public var reason: String { message }
     public var location: ErrorLocation { ErrorLocation() }
 
-    init(code: Int32, message: String? = nil) {
+    init(code: Int32, message: String? = nil, exception: WasmException? = nil) {
         self.code = code
         self.message = message ?? String(cString: kiln_trap_message(code))
+        self.exception = exception
     }
 
-    /// The failure of a call into `ctx`'s guest code: an uncaught exception says what it carries (and is
-    /// freed: nothing in the guest refers to it unless it was kept).
-    init(code: Int32, ctx: UnsafeMutablePointer<kiln_ctx>) {
-        guard code == Int32(KILN_TRAP_EXCEPTION.rawValue), let exception = ctx.pointee.exception else {
+    /// The failure of a call into `ctx`'s guest code, entered through `instance`: an uncaught exception says
+    /// which tag (as `instance` knows it) and what it carries, and is freed (nothing in the guest refers to it
+    /// unless it was kept).
+    init(code: Int32, ctx: UnsafeMutablePointer<kiln_ctx>, instance: UnsafeMutablePointer<kiln_instance>?) {
+        guard code == Int32(KILN_TRAP_EXCEPTION.rawValue), let raw = ctx.pointee.exception else {
             self.init(code: code)
             return
         }
         var buffer = [CChar](repeating: 0, count: 256)
-        kiln_exception_format(exception, &buffer, buffer.count)
-        kiln_exception_done(ctx, exception)
+        kiln_exception_tag_name(instance, raw, &buffer, buffer.count)
+        let tagName = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        kiln_exception_format(raw, &buffer, buffer.count)
+        let payloadText = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let types = raw.pointee.tag?.pointee.type.map { Array(String(cString: $0.pointee.params)) } ?? []
+        let values = kiln_exception_payload(raw)!
+        let payload = types.enumerated().map { Value(values[$0.offset], type: $0.element) }
+        let exception = WasmException(tag: raw.pointee.tag.map { UnsafeMutablePointer(mutating: $0) }, payload: payload, tagName: tagName)
+        kiln_exception_done(ctx, raw)
         ctx.pointee.exception = nil
-        self.init(code: code, message: "payload " + String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        self.init(code: code, message: "\(tagName), payload \(payloadText)", exception: exception)
+    }
+}
+
+/// A Wasm exception on the host side: its tag (whose address is its identity; an instance exports it as
+/// `ExternalValue.tag`) and payload. A host function throws one to raise it in the guest that called it; a
+/// `Trap` carries one that no handler caught.
+public struct WasmException: Error, Equatable, @unchecked Sendable {
+    public let tag: UnsafeMutablePointer<kiln_tag>?
+    public let payload: [Value]
+    /// How the instance the call entered names the tag: `tag 1 (export "e")`.
+    public let tagName: String
+
+    public init(tag: UnsafeMutablePointer<kiln_tag>, payload: [Value]) {
+        self.init(tag: tag, payload: payload, tagName: "")
+    }
+
+    init(tag: UnsafeMutablePointer<kiln_tag>?, payload: [Value], tagName: String) {
+        self.tag = tag
+        self.payload = payload
+        self.tagName = tagName
     }
 }
 

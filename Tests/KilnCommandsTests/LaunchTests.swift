@@ -91,7 +91,7 @@ import Testing
 
     @Test(arguments: [(trapping, "before\n", "error: wasm trap: integer divide by zero\n  while running export \"_start\" (func 1 ($boom)) of "),
                       (trappingStart, "", "error: wasm trap: unreachable\n  while running \"instantiation\" of "),
-                      (throwing, "", "error: uncaught wasm exception: payload [i32 -3, f64 2.5]\n  while running export \"_start\" (func 0 ($go)) of ")])
+                      (throwing, "", "error: uncaught wasm exception: tag 0, payload [i32 -3, f64 2.5]\n  while running export \"_start\" (func 0 ($go)) of ")])
     func trapsAreReportedAsTheDriverReportsThem(text: String, stdout: String, message: String) throws {
         let fixture = try Fixture()
         defer { fixture.directory.remove() }

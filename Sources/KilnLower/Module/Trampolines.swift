@@ -39,6 +39,8 @@ enum Trampolines {
         lines.append("  kiln_value results[\(max(1, type.results.count))] = {{0}};")
         for (i, param) in type.parameters.enumerated() { lines.append("  args[\(i)].\(CTypes.valueMember(param)) = p\(i);") }
         lines.append("  host->call(host, args, results);")
+        // A host function throws a Wasm exception by leaving it here; thrown once the host's frames are gone.
+        lines.append("  if (host->ctx->host_exception != NULL) kiln_host_throw(host->ctx);")
         switch type.results.count {
         case 0: lines.append("  (void)results;")
         case 1: lines.append("  return results[0].\(CTypes.valueMember(type.results[0]));")
