@@ -19,21 +19,33 @@ public enum ModuleDecoder {
         version == .v2 ? [.referenceTypes, .simd] : features
     }
 
-    public static func decode(_ bytes: [UInt8], version: WasmVersion = .v3) throws(DecodeError) -> Module {
+    /// `recursionGroups`: read the type section with WasmParser's `.gc`, for its recursion groups and subtypes
+    /// (only there: elsewhere GC's heap types and instructions stay refused by name as they are decoded).
+    /// Kiln first decodes without, and again with it when WasmParser stops at `rec` or `sub` in that section.
+    public static func decode(_ bytes: [UInt8], version: WasmVersion = .v3, recursionGroups: Bool = false) throws(DecodeError) -> Module {
         let features = features(version)
         let sections = try SectionScanner.scan(bytes, version: version)
         var module = Module()
         module.version = version
         var disguised = bytes
         var codeSection: SectionScanner.Section?
+        var typeSection: SectionScanner.Section?
         for section in sections where section.id != 0 {
             module.sectionOffsets[section.id] = section.offset
-            if section.id == 10 {
+            if section.id == 10 || (section.id == 1 && recursionGroups) {
                 guard section.contentEnd > section.contentStart else { throw .unexpectedEnd(at: section.contentStart) }
-                codeSection = section
+                if section.id == 10 { codeSection = section } else { typeSection = section }
                 disguised[section.offset] = 0  // custom section id
                 disguised[section.contentStart] = 0  // with an empty name
             }
+        }
+        if let typeSection {
+            let alone = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00] + bytes[typeSection.offset..<typeSection.contentEnd]
+            var parser = Parser(bytes: alone, features: features.union(.gc))
+            guard case .typeSection(let groups)?? = try? parser.parseNext().flatMap({ _ in try parser.parseNext() }) else {
+                throw .malformed("malformed type section", at: typeSection.offset)
+            }
+            try apply(.typeSection(groups), to: &module, sectionStart: typeSection.offset, isCode: false)
         }
 
         var parser = Parser(bytes: disguised, features: features)
@@ -42,14 +54,23 @@ public enum ModuleDecoder {
             while true {
                 sectionStart = parser.offset
                 guard let payload = try parser.parseNext() else { break }
-                try apply(payload, to: &module, sectionStart: sectionStart, isCode: sectionStart == codeSection?.offset)
+                let isDisguised = sectionStart == codeSection?.offset || sectionStart == typeSection?.offset
+                try apply(payload, to: &module, sectionStart: sectionStart, isCode: isDisguised)
             }
         } catch let error as DecodeError {
             throw error
         } catch let error as WasmParserError {
             let (reason, offset) = WasmParserErrorText.split(error)
-            if let unsupported = UnsupportedFeature.fromParser(reason, at: offset ?? parser.offset, bytes: bytes) { throw unsupported }
-            throw .malformed(reason, at: offset ?? parser.offset)
+            let at = offset ?? parser.offset
+            // `rec` (0x4e) or `sub` (0x50, 0x4f) where WasmParser without GC wants a function type (0x60).
+            if version == .v3, !recursionGroups, sectionStart == module.sectionOffsets[1],
+                ["0x4e", "0x50", "0x4f", "78", "80", "79"].contains(where: { reason == "malformed function type: \($0)" }),
+                let again = try? decode(bytes, version: version, recursionGroups: true)
+            {
+                return again
+            }
+            if let unsupported = UnsupportedFeature.fromParser(reason, at: at, bytes: bytes) { throw unsupported }
+            throw .malformed(reason, at: at)
         } catch {
             throw .malformed("\(error)", at: parser.offset)
         }
@@ -84,10 +105,20 @@ public enum ModuleDecoder {
             module.customSections.append((custom.name, custom.bytes.count))
         case .typeSection(let groups):
             for group in groups {
-                guard group.types.count == 1, let sub = group.types.first, sub.isFinal, sub.supertypes.isEmpty,
-                    case .function(let type) = sub.body
-                else { throw .malformed("malformed type: only function types are supported", at: sectionStart) }
-                module.types.append(type)
+                let start = module.types.count
+                for sub in group.types {
+                    let type: FunctionType
+                    switch sub.body {
+                    case .function(let function): type = function
+                    case .structType: throw UnsupportedFeature.error("a struct type", "GC", at: sectionStart)
+                    case .arrayType: throw UnsupportedFeature.error("an array type", "GC", at: sectionStart)
+                    }
+                    guard sub.isFinal, sub.supertypes.isEmpty else {
+                        throw UnsupportedFeature.error(sub.isFinal ? "a subtype (sub final) with a supertype" : "a subtype (sub)", "GC", at: sectionStart)
+                    }
+                    module.types.append(type)
+                }
+                if group.types.count > 1 { module.recursionGroups.append(start..<module.types.count) }
             }
         case .importSection(let imports): module.imports = imports
         case .functionSection(let types): module.functions = types

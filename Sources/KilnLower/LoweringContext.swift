@@ -20,7 +20,7 @@ public struct LoweringContext: Sendable {
         self.validated = validated
         self.split = split
         self.sealedTables = SealedTables.contents(validated)
-        self.typeKeys = TypeKeys(validated.module.types)
+        self.typeKeys = TypeKeys(validated.module.types, groups: validated.module.allRecursionGroups)
         self.names = CNames(validated.module, functionCount: validated.context.space.functionTypeIndices.count)
     }
 

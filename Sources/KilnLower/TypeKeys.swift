@@ -6,8 +6,9 @@ import KilnModel
 ///
 /// A key is the SHA-256 of a type's structure in which each reference to another type is that type's key
 /// and a reference to the type itself is `@` (the iso-recursive identity of a type alone in its recursion
-/// group; `TypeIdentities` is the same rule within one module). A type may refer only to itself and to types
-/// before it, so keys are computed in index order, each in time proportional to its own size: nesting cannot
+/// group; `TypeIdentities` is the same rule within one module; groups of several: `init`). A type may refer
+/// only to its group and to types before it, so keys are computed in index order, each in time proportional
+/// to its own size: nesting cannot
 /// make them grow, as writing the structure out would. A cryptographic hash, because call_indirect trusts
 /// an equal key to mean an equal C signature: a collision a module could choose would let it call a function
 /// through the wrong type.
@@ -17,16 +18,33 @@ struct TypeKeys: Sendable {
     /// Whether the type mentions a reference type Wasm 2.0 lacks, and so needs its key to be told apart.
     let isTyped: [Bool]
 
-    init(_ types: [FunctionType]) {
+    /// `groups`: every recursion group as a range of type indices, in order (`Module.allRecursionGroups`). A
+    /// type of a group of several has the key of its group's structure (references into the group written
+    /// `@position`) and its position, and always needs it: `(rec (type (func)) (type (func)))` holds two types
+    /// that differ from each other and from a lone `(func)`.
+    init(_ types: [FunctionType], groups: [Range<Int>]? = nil) {
         var keys: [String] = []
         var isTyped: [Bool] = []
-        for (index, type) in types.enumerated() {
-            var text = ""
-            for value in type.parameters { text += Self.spell(value, owner: index, keys: keys) + "," }
-            text += "->"
-            for value in type.results { text += Self.spell(value, owner: index, keys: keys) + "," }
-            keys.append(Self.hex(SHA256.hash(data: Array(text.utf8))))
-            isTyped.append((type.parameters + type.results).contains { Self.refType($0) != nil })
+        for group in groups ?? types.indices.map({ $0..<($0 + 1) }) {
+            var text = group.count > 1 ? "rec \(group.count):" : ""
+            for index in group {
+                let type = types[index]
+                for value in type.parameters { text += Self.spell(value, group: group, keys: keys) + "," }
+                text += "->"
+                for value in type.results { text += Self.spell(value, group: group, keys: keys) + "," }
+                text += ";"
+            }
+            if group.count == 1 {
+                let type = types[group.lowerBound]
+                keys.append(Self.hex(SHA256.hash(data: Array(text.dropLast().utf8))))
+                isTyped.append((type.parameters + type.results).contains { Self.refType($0) != nil })
+                continue
+            }
+            let groupKey = Self.hex(SHA256.hash(data: Array(text.utf8)))
+            for position in 0..<group.count {
+                keys.append(Self.hex(SHA256.hash(data: Array("\(groupKey)/\(position)".utf8))))
+                isTyped.append(true)
+            }
         }
         self.keys = keys
         self.isTyped = isTyped
@@ -39,10 +57,11 @@ struct TypeKeys: Sendable {
         return out
     }
 
-    private static func spell(_ type: ValueType, owner: Int, keys: [String]) -> String {
+    private static func spell(_ type: ValueType, group: Range<Int>, keys: [String]) -> String {
         guard case .ref(let ref) = type else { return String(CTypes.signatureChar(type)) }
         let heap: String = switch ref.heapType {
-        case .concrete(let index) where Int(index) == owner: "@"
+        case .concrete(let index) where group.count == 1 && Int(index) == group.lowerBound: "@"
+        case .concrete(let index) where group.contains(Int(index)): "@\(Int(index) - group.lowerBound)"
         case .concrete(let index) where Int(index) < keys.count: keys[Int(index)]
         case .concrete(let index): "#\(index)"  // invalid, never validated
         case .abstract(let abstract): "\(abstract)"

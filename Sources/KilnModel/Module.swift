@@ -17,6 +17,9 @@ public struct Module: Sendable {
     public var sectionOffsets: [UInt8: Int] = [:]
 
     public var types: [FunctionType] = []
+    /// The recursion groups of more than one type, as ranges of type indices (GC's `rec`; Kiln takes groups of
+    /// final function types). A type outside them is alone in its group.
+    public var recursionGroups: [Range<Int>] = []
     public var imports: [Import] = []
     /// Type indices of the functions this module defines (imported functions come first in the index space).
     public var functions: [UInt32] = []
@@ -44,6 +47,18 @@ public struct Module: Sendable {
 }
 
 extension Module {
+    /// The recursion groups of all types, in order, singletons included.
+    public var allRecursionGroups: [Range<Int>] {
+        var groups: [Range<Int>] = []
+        var next = 0
+        for group in recursionGroups {
+            groups += (next..<group.lowerBound).map { $0..<($0 + 1) }
+            groups.append(group)
+            next = group.upperBound
+        }
+        return groups + (next..<types.count).map { $0..<($0 + 1) }
+    }
+
     /// The offset of section `id` (1 type … 12 data count), if the module has one.
     public func sectionOffset(_ id: UInt8) -> Int? { sectionOffsets[id] }
 }

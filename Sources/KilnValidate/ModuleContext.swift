@@ -14,7 +14,7 @@ public struct ModuleContext: Sendable {
     public init(_ module: Module) {
         self.module = module
         self.space = IndexSpace(module)
-        self.identities = TypeIdentities(module.types)
+        self.identities = TypeIdentities(module.types, groups: module.allRecursionGroups)
         var refs = Set<UInt32>()
         func collect(_ expression: ConstExpression) {
             for instruction in expression {

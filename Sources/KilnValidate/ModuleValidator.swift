@@ -47,8 +47,10 @@ public enum ModuleValidator {
         }
 
         for (i, type) in module.types.enumerated() {
+            // A type refers to itself, the types before it, and the others of its recursion group.
+            let bound = module.recursionGroups.first { $0.contains(i) }?.upperBound ?? i + 1
             try check(at(1, "type \(i)")) { () throws(ValidationError) in
-                for value in type.parameters + type.results { try context.validate(value, typeBound: i + 1) }
+                for value in type.parameters + type.results { try context.validate(value, typeBound: bound) }
             }
         }
         for (i, entry) in module.imports.enumerated() {

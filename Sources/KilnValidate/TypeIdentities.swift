@@ -2,39 +2,49 @@ import KilnModel
 
 /// When two type indices denote the same type, and when one reference type is a subtype of another.
 ///
-/// Without GC every defined type is a function type alone in its recursion group, final and without declared
-/// supertypes. Two such types are the same when their structures are equal once every reference to another
-/// defined type is replaced by that type's identity, and a reference to the type itself stays a
-/// self-reference (the iso-recursive equivalence of singleton groups); between two function types subtyping
-/// is then equality. A type may refer only to itself and to types before it, so one pass in index order
-/// numbers them all.
+/// Without GC's struct and array types, every defined type is a final function type without declared
+/// supertypes, alone in its recursion group or in a group of several (`rec`). Two types are the same when
+/// their groups are structurally equal, every reference to a type outside the group replaced by that type's
+/// identity and every reference into the group kept as a position in it, and they sit at the same position
+/// (iso-recursive equivalence); between two function types subtyping is then equality. A type may refer only
+/// to the types of its group and to those before it, so one pass over the groups in order numbers them all.
 /// > Note: <https://webassembly.github.io/spec/core/valid/conventions.html#defined-types>,
 /// > <https://webassembly.github.io/spec/core/valid/matching.html#reference-types>
 public struct TypeIdentities: Sendable {
     /// Equal numbers for equal types, by type index.
     public let ids: [Int]
 
-    public init(_ types: [FunctionType]) {
+    /// `groups`: every recursion group as a range of type indices, in order (`Module.allRecursionGroups`).
+    public init(_ types: [FunctionType], groups: [Range<Int>]? = nil) {
         var canonical: [[Int]: Int] = [:]
         var ids: [Int] = []
         ids.reserveCapacity(types.count)
-        for (index, type) in types.enumerated() {
-            var shape: [Int] = [type.parameters.count]
-            for value in type.parameters + type.results {
-                shape += Self.shape(value, owner: index, ids: ids)
+        // Types in a group of several are the same as others only when their whole groups are, position
+        // for position: a group's shape refers to its own types by position.
+        for group in groups ?? types.indices.map({ $0..<($0 + 1) }) {
+            var groupShape: [Int] = [group.count]
+            for index in group {
+                let type = types[index]
+                groupShape.append(type.parameters.count)
+                for value in type.parameters + type.results {
+                    groupShape += Self.shape(value, group: group, ids: ids)
+                }
             }
-            if let id = canonical[shape] {
-                ids.append(id)
-            } else {
-                canonical[shape] = canonical.count
-                ids.append(canonical.count - 1)
+            for position in 0..<group.count {
+                let shape = groupShape + [position]
+                if let id = canonical[shape] {
+                    ids.append(id)
+                } else {
+                    canonical[shape] = canonical.count
+                    ids.append(canonical.count - 1)
+                }
             }
         }
         self.ids = ids
     }
 
     /// Two numbers per value type: its kind, and for a reference what it refers to.
-    private static func shape(_ type: ValueType, owner: Int, ids: [Int]) -> [Int] {
+    private static func shape(_ type: ValueType, group: Range<Int>, ids: [Int]) -> [Int] {
         switch type {
         case .i32: return [0, 0]
         case .i64: return [1, 0]
@@ -45,10 +55,10 @@ public struct TypeIdentities: Sendable {
             let kind = ref.isNullable ? 5 : 6
             switch ref.heapType {
             case .abstract(let abstract): return [kind, -1 - Int(abstract.rawValue)]
-            case .concrete(let index) where Int(index) == owner: return [kind, Int.min]
-            case .concrete(let index) where Int(index) < owner: return [kind, ids[Int(index)]]
+            case .concrete(let index) where group.contains(Int(index)): return [kind, Int.min + Int(index) - group.lowerBound]
+            case .concrete(let index) where Int(index) < group.lowerBound: return [kind, ids[Int(index)]]
             // A forward reference is invalid (the module validator says so); keep it distinct meanwhile.
-            case .concrete(let index): return [kind, Int.min + 1 + Int(index)]
+            case .concrete(let index): return [kind, Int.min / 2 + Int(index)]
             }
         }
     }

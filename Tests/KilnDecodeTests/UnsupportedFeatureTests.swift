@@ -32,14 +32,25 @@ struct UnsupportedFeatureTests {
         #expect(Self.decodeError(WasmBytes.module(WasmBytes.section(14, [])))?.reason == "malformed section id: 14")
     }
 
-    /// GC's type forms, and the table forms of typed function references, are named, not "malformed".
-    @Test(arguments: [(UInt8(0x5f), "a struct type (GC proposal)"), (0x5e, "an array type (GC proposal)"),
-                      (0x4e, "a recursion group (rec) (GC proposal)"), (0x50, "a subtype (sub) (GC proposal)")])
-    func gcTypeFormsAreNamed(_ form: UInt8, _ what: String) {
-        let error = Self.decodeError(WasmBytes.module(WasmBytes.section(1, [0x01, form, 0x00])))
+    /// GC's type forms, and the table forms of typed function references, are named, not "malformed". A
+    /// recursion group of function types is read; one with a struct type is named at the group.
+    @Test(arguments: [([UInt8(0x5f), 0x00], "a struct type (GC proposal)"), ([0x5e, 0x00], "an array type (GC proposal)"),
+                      ([0x4e, 0x01, 0x5f, 0x00], "a recursion group (rec) (GC proposal)"), ([0x50, 0x00], "a subtype (sub) (GC proposal)")])
+    func gcTypeFormsAreNamed(_ form: [UInt8], _ what: String) {
+        let error = Self.decodeError(WasmBytes.module(WasmBytes.section(1, [0x01] + form)))
         #expect(error?.category == .unsupported)
         #expect(error?.location.offset == 11)
         #expect(error?.reason == "\(what) is not supported yet")
+    }
+
+    /// `(rec (type (func)) (type (func (param i32))))` then a lone `(func)`.
+    @Test func recursionGroupsOfFunctionTypesAreRead() throws {
+        let bytes = WasmBytes.module(WasmBytes.section(1, [0x02, 0x4e, 0x02, 0x60, 0x00, 0x00, 0x60, 0x01, 0x7f, 0x00, 0x60, 0x00, 0x00]))
+        let module = try ModuleDecoder.decode(bytes)
+        #expect(module.types.count == 3)
+        #expect(module.recursionGroups == [0..<2])
+        #expect(module.allRecursionGroups == [0..<2, 2..<3])
+        #expect(module.customSections.isEmpty)
     }
 
     /// Typed function references are part of Wasm 3.0; a module read as 2.0 is told which proposal it needs.

@@ -106,3 +106,28 @@ struct FunctionReferenceValidationTests {
         #expect(error.reason.contains("GC proposal"))
     }
 }
+
+/// Type identity with recursion groups: a group's types are the same as another group's at the same
+/// position when the groups are structurally the same, and never the same as a lone type.
+struct RecursionGroupIdentityTests {
+    @Test func groupsAreComparedWholeAndByPosition() throws {
+        let f: FunctionType = FunctionType(parameters: [], results: [.i32])
+        // 0, 1: a group of two; 2, 3: the same group again; 4: a lone type of the same signature.
+        let identities = TypeIdentities([f, f, f, f, f], groups: [0..<2, 2..<4, 4..<5])
+        #expect(identities.same(0, 2))
+        #expect(identities.same(1, 3))
+        #expect(!identities.same(0, 1))
+        #expect(!identities.same(0, 4))
+        #expect(!identities.same(1, 4))
+    }
+
+    @Test func referencesIntoTheGroupAreByPosition() throws {
+        func refers(_ index: UInt32) -> FunctionType {
+            FunctionType(parameters: [.ref(ReferenceType(isNullable: true, heapType: .concrete(typeIndex: index)))], results: [])
+        }
+        // Group A: 0 refers to 1, 1 to 0. Group B the same. Group C: each refers to itself.
+        let identities = TypeIdentities([refers(1), refers(0), refers(3), refers(2), refers(4), refers(5)], groups: [0..<2, 2..<4, 4..<6])
+        #expect(identities.same(0, 2))
+        #expect(!identities.same(0, 4))
+    }
+}
