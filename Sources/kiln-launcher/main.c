@@ -193,10 +193,36 @@ static void run_cached(int argc, char** argv, const char** record) {
   kiln_command_exec(&run, &places);
 }
 
+/* Whether `word`, the first argument, names a module rather than a subcommand: `kiln app.wasm ARGS` runs
+ * like `kiln run app.wasm ARGS`, as `wasmtime app.wasm` does. Subcommands win; then an existing file, or a
+ * name ending in .wasm or .wat (so that a missing one gets run's "cannot read" rather than "unknown
+ * subcommand"). */
+static int names_module(const char* word) {
+  static const char* const subcommands[] = {"run", "compile", "bench", "validate", "describe", "wast", "cache", "help"};
+  if (word[0] == '-' || word[0] == '\0') return 0;
+  for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++) {
+    if (strcmp(word, subcommands[i]) == 0) return 0;
+  }
+  size_t n = strlen(word);
+  if (n > 5 && strcmp(word + n - 5, ".wasm") == 0) return 1;
+  if (n > 4 && strcmp(word + n - 4, ".wat") == 0) return 1;
+  struct stat st;
+  return stat(word, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 int main(int argc, char** argv) {
   const char* flag = getenv("KILN_LAUNCH_DEBUG");
   debugging = flag && *flag;
   const char* record = NULL;
+  if (argc >= 2 && names_module(argv[1])) {
+    char** with_run = malloc(((size_t)argc + 2) * sizeof *with_run);
+    if (!with_run) return 1;
+    with_run[0] = argv[0];
+    with_run[1] = "run";
+    memcpy(with_run + 2, argv + 1, (size_t)argc * sizeof *argv); /* argv[1..argc], its NULL included */
+    argc++;
+    argv = with_run;
+  }
   if (argc >= 3 && strcmp(argv[1], "run") == 0) run_cached(argc, argv, &record);
   run_driver(argv, record);
 }

@@ -70,6 +70,25 @@ import Testing
         }
     }
 
+    /// `kiln m.wasm ARGS` is `kiln run m.wasm ARGS`, as `wasmtime app.wasm` is `wasmtime run app.wasm`:
+    /// the driver's run first, then the launcher's cached one; a subcommand's name is still the subcommand.
+    @Test func aModuleInPlaceOfTheSubcommandIsRun() throws {
+        let fixture = try Fixture()
+        defer { fixture.directory.remove() }
+        let module = try fixture.module(Self.command)
+        let first = try KilnProcess.run([module, "abc"], environment: fixture.environment)
+        let second = try KilnProcess.run([module, "abc"], environment: fixture.environment)
+        for run in [first, second] {
+            #expect(run.stdout == "launched\n")
+            #expect(run.status == 4)  // "abc\0"
+        }
+        #expect(second.stderrLines.contains { $0.hasPrefix("kiln: launch: hit") }, "\(second.stderrLines)")
+        let missing = try KilnProcess.run([fixture.directory.url.appendingPathComponent("missing.wasm").path], environment: fixture.environment)
+        #expect(missing.status == 1)
+        #expect(missing.stderrLines.contains { $0.hasSuffix("missing.wasm: cannot read module: no such file") }, "\(missing.stderrLines)")
+        #expect(try KilnProcess.run(["validate", module], environment: fixture.environment).stdout == "valid\n")
+    }
+
     @Test func theSecondRunIsServedByTheLauncherAndBehavesTheSame() throws {
         let fixture = try Fixture()
         defer { fixture.directory.remove() }
