@@ -11,7 +11,7 @@ struct Compile: ParsableCommand {
     @Argument(help: "The module to compile.")
     var module: String
 
-    @Option(name: .shortAndLong, help: "The shared object to write.")
+    @Option(name: .shortAndLong, help: "The shared object (or with --exe, the executable) to write (default: beside the module, named after it: app.so, or app).")
     var output: String?
 
     @Option(help: "Also write the generated C into this directory.")
@@ -37,7 +37,16 @@ struct Compile: ParsableCommand {
                 try FileManager.default.createDirectory(atPath: emitC, withIntermediateDirectories: true)
                 for (file, text) in program.files { try text.write(toFile: emitC + "/" + file, atomically: true, encoding: .utf8) }
             }
-            guard let output else { return }
+            // Only C was asked for.
+            if emitC != nil, output == nil { return }
+            let hasStart = validated.module.exports.contains { export in
+                if case .function = export.descriptor { export.name == "_start" } else { false }
+            }
+            if exe, !hasStart {
+                throw BuildError("cannot build an executable: the module exports no function \"_start\" (a WASI command's entry point); build a shared object and call its exports with kiln run --invoke")
+            }
+            let output = output ?? Self.defaultOutput(for: module, exe: exe)
+            let announce = self.output == nil
             try Self.checkReplaceable(output)
             CompilerProcesses.installSignalHandlers()
             defer { CompilerProcesses.uninstallSignalHandlers() }
@@ -73,10 +82,20 @@ struct Compile: ParsableCommand {
             // Again just before the rename, which would replace whatever is there now.
             try Self.checkReplaceable(output)
             guard rename(staging, output) == 0 else { throw BuildError("cannot write \(output): \(String(cString: strerror(errno)))") }
+            if announce { print("wrote \(output)") }
         } catch {
             printError(error, module: module)
             throw ExitCode(1)
         }
+    }
+
+    /// Beside the module, named after it without its .wasm or .wat: `app.so`, or `app` for an executable
+    /// (`app.exe` when the module has no such extension to drop, so as not to write over it).
+    static func defaultOutput(for module: String, exe: Bool) -> String {
+        let url = URL(fileURLWithPath: module)
+        let known = ["wasm", "wat"].contains(url.pathExtension)
+        let base = known ? url.deletingPathExtension().path : url.path
+        return exe ? (known ? base : base + ".exe") : base + ".so"
     }
 
     /// The output is replaced by a rename, which would turn a device node or a FIFO (`-o /dev/null` as root) into

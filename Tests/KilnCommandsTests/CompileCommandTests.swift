@@ -20,6 +20,31 @@ import Testing
         #expect(text.contains("\"exports\":[\"fac: func [i64] -> [i64]\",\"fac_iter: func [i64] -> [i64]\"]"))
     }
 
+    /// Without -o, the artifact goes beside the module, named after it, and the command says where; --exe
+    /// wants a module with `_start` and says so at compile time rather than at run time.
+    @Test func withoutAnOutputTheArtifactGoesBesideTheModule() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let module = directory.url.appendingPathComponent("fac.wat").path
+        try FileManager.default.copyItem(atPath: KilnProcess.fixture("wat/fac.wat"), toPath: module)
+        let compile = try KilnProcess.run(["compile", module, "--opt", "0"])
+        let artifact = directory.url.appendingPathComponent("fac.so").path
+        #expect(compile.status == 0, "\(compile.stderr)")
+        #expect(compile.stdout == "wrote \(artifact)\n")
+        #expect(try KilnProcess.run(["run", artifact, "--invoke", "fac", "5"]).stdout == "120\n")
+
+        let exe = try KilnProcess.run(["compile", "--exe", module, "--opt", "0"])
+        #expect(exe.status == 1)
+        #expect(exe.stderr.contains("the module exports no function \"_start\""), "\(exe.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("fac").path))
+
+        let command = try directory.write("hello.wat", text: "(module (func (export \"_start\")))")
+        let built = try KilnProcess.run(["compile", "--exe", command, "--opt", "0"])
+        let executable = directory.url.appendingPathComponent("hello").path
+        #expect(built.stdout == "wrote \(executable)\n", "\(built.stderr)")
+        #expect(FileManager.default.isExecutableFile(atPath: executable))
+    }
+
     /// What a killed compile left (its work directory and its staging file) is removed by the next compile
     /// once its process is gone; a live process's are left alone.
     @Test func leftoversOfAKilledCompileAreRemoved() throws {
