@@ -1,4 +1,5 @@
 import CKilnHost
+import KilnModel
 
 /// Instantiates an artifact: resolves every import by (module, name), checks its type, writes it into the
 /// instance, then runs `init` (definitions and segments, in order) and the start function.
@@ -38,6 +39,12 @@ public enum Linker {
         let fieldName = name(entry.name, entry.name_length)
         let expected = describe(entry, artifact)
         guard let value = resolve(moduleName, fieldName) else {
+            // A WASI function the runtime implements, imported with another type, was not bound to it.
+            if moduleName == WASIPreview1.namespace, Int(entry.kind) == Int(KILN_EXTERN_FUNC.rawValue),
+                let wasi = WASIPreview1.signatures[fieldName]
+            {
+                throw LinkError(reason: "wrong type for WASI import \"\(moduleName)\" \"\(fieldName)\": the module imports it as \(expected), WASI's is \(TypeText.function(params: wasi.params, results: wasi.results))")
+            }
             throw LinkError.unknownImport(moduleName, fieldName, expected: expected)
         }
         func incompatible(_ found: String) -> LinkError {
@@ -48,14 +55,14 @@ public enum Linker {
             let type = artifact.type(entry.type_index)
             let key = artifact.module.types[Int(entry.type_index)].key.map { String(cString: $0) }
             guard type.params == params, type.results == results, funcref.type.pointee.key.map({ String(cString: $0) }) == key else {
-                throw incompatible("func \(params)->\(results)")
+                throw incompatible(TypeText.function(params: params, results: results, typed: funcref.type.pointee.key != nil))
             }
             raw.pointee.funcs[Int(entry.index)] = funcref
         case (Int(KILN_EXTERN_FUNC.rawValue), .hostFunction(let host)):
             let type = artifact.type(entry.type_index)
             // Host functions take and give Wasm 2.0's value types: a typed function type has a key.
             guard type.params == host.params, type.results == host.results, artifact.module.types[Int(entry.type_index)].key == nil else {
-                throw incompatible("func \(host.params)->\(host.results)")
+                throw incompatible("a host function " + TypeText.function(params: host.params, results: host.results))
             }
             let record = UnsafeMutablePointer<kiln_host_func>.allocate(capacity: 1)
             record.initialize(to: kiln_host_func(ctx: store.ctx, call: hostFunctionEntry, userdata: Unmanaged.passRetained(host).toOpaque()))
@@ -70,14 +77,14 @@ public enum Linker {
             let exported = RefType(t.ref_type, t.elem_type), imported = RefType(entry.ref_type, entry.value_type)
             guard t.elem_type == entry.value_type, exported == imported, t.is64 == entry.is64,
                 limitsMatch(min: UInt64(t.size), max: t.max == UInt32.max ? nil : UInt64(t.max), entry)
-            else { throw incompatible("table \(t.size)..\(t.max)") }
+            else { throw incompatible(TypeText.limits("table", min: UInt64(t.size), max: t.max == UInt32.max ? nil : UInt64(t.max), is64: t.is64 != 0, element: TypeText.value(Character(UnicodeScalar(t.elem_type))))) }
             raw.pointee.tables[Int(entry.index)] = table
         case (Int(KILN_EXTERN_MEMORY.rawValue), .memory(let memory)):
             let m = memory.pointee
             guard m.is64 == entry.is64,
                 limitsMatch(min: m.pages, max: m.has_max == 0 ? nil : m.max_pages, entry)
             else {
-                throw incompatible("memory \(m.pages)..\(m.max_pages)")
+                throw incompatible(TypeText.limits("memory", min: m.pages, max: m.has_max == 0 ? nil : m.max_pages, is64: m.is64 != 0))
             }
             raw.pointee.memories[Int(entry.index)] = memory
         case (Int(KILN_EXTERN_GLOBAL.rawValue), .global(let global)):
@@ -85,7 +92,7 @@ public enum Linker {
             let exported = RefType(global.pointee.ref_type, global.pointee.type), imported = RefType(entry.ref_type, entry.value_type)
             let typeMatches = entry.is_mutable != 0 ? exported == imported : exported.isSubtype(of: imported)
             guard global.pointee.type == entry.value_type, typeMatches, global.pointee.is_mutable == entry.is_mutable else {
-                throw incompatible("global \(global.pointee.is_mutable != 0 ? "mut " : "")\(Character(UnicodeScalar(global.pointee.type)))")
+                throw incompatible(TypeText.global(Character(UnicodeScalar(global.pointee.type)), mutable: global.pointee.is_mutable != 0))
             }
             raw.pointee.globals[Int(entry.index)] = global
         case (Int(KILN_EXTERN_TAG.rawValue), .tag(let tag)):
@@ -94,7 +101,7 @@ public enum Linker {
             let found = tag.pointee.type.pointee
             guard String(cString: found.params) == String(cString: expected.params), String(cString: found.results) == String(cString: expected.results),
                 found.key.map({ String(cString: $0) }) == expected.key.map({ String(cString: $0) })
-            else { throw incompatible("tag \(String(cString: found.params))") }
+            else { throw incompatible(TypeText.tag(params: String(cString: found.params))) }
             raw.pointee.tags[Int(entry.index)] = tag
         default:
             throw incompatible(value.kindName)
@@ -138,11 +145,12 @@ public enum Linker {
         switch Int(entry.kind) {
         case Int(KILN_EXTERN_FUNC.rawValue):
             let type = artifact.type(entry.type_index)
-            return "func \(type.params)->\(type.results)"
-        case Int(KILN_EXTERN_TABLE.rawValue): return "table"
-        case Int(KILN_EXTERN_MEMORY.rawValue): return "memory"
-        case Int(KILN_EXTERN_TAG.rawValue): return "tag"
-        default: return "global"
+            return TypeText.function(params: type.params, results: type.results, typed: artifact.module.types[Int(entry.type_index)].key != nil)
+        case Int(KILN_EXTERN_TABLE.rawValue): return "a table"
+        case Int(KILN_EXTERN_MEMORY.rawValue): return "a memory"
+        case Int(KILN_EXTERN_TAG.rawValue):
+            return TypeText.tag(params: artifact.type(entry.type_index).params)
+        default: return TypeText.global(Character(UnicodeScalar(entry.value_type)), mutable: entry.is_mutable != 0)
         }
     }
 }

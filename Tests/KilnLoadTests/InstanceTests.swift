@@ -141,14 +141,30 @@ import Testing
             _ = try Linker.instantiate(artifact, in: store) { _, _ in nil }
             Issue.record("linked without its import")
         } catch let error as LinkError {
-            #expect(error.reason.hasPrefix("unknown import: \"host\" \"log\""))
+            #expect(error.reason == "unknown import: \"host\" \"log\" (expected (func (param i32)))")
         }
         let wrong = HostFunction(params: "j", results: "") { _ in [] }
         do {
             _ = try Linker.instantiate(artifact, in: store) { _, _ in .hostFunction(wrong) }
             Issue.record("linked an import of the wrong type")
         } catch let error as LinkError {
-            #expect(error.reason.hasPrefix("incompatible import type: \"host\" \"log\""))
+            #expect(error.reason == "incompatible import type: \"host\" \"log\": expected (func (param i32)), found a host function (func (param i64))")
+        }
+    }
+
+    /// A WASI function imported with a type other than WASI's is not bound to the runtime's: the message says
+    /// the type is wrong, in Wasm text, rather than that the import is unknown.
+    @Test func aWASIImportOfTheWrongTypeSaysSo() throws {
+        let text = """
+            (module (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32) (result i32))) (func (export "_start")))
+            """
+        let validated = try Kiln.validate(ModuleSource.text(text))
+        let path = try Kiln.buildSharedObject(validated, name: "wasi-wrong.wat", plan: BuildPlan(runtime: try RuntimeSources()), directory: directory + "/wasi-wrong")
+        do {
+            _ = try Linker.instantiate(try SharedObject(path: path), in: store) { _, _ in nil }
+            Issue.record("linked a WASI import of the wrong type")
+        } catch let error as LinkError {
+            #expect(error.reason == "wrong type for WASI import \"wasi_snapshot_preview1\" \"fd_write\": the module imports it as (func (param i32 i32) (result i32)), WASI's is (func (param i32 i32 i32 i32) (result i32))")
         }
     }
 

@@ -1,0 +1,56 @@
+/// wasi_snapshot_preview1: the functions Kiln's runtime implements (Runtime/src/wasi/), with their Wasm
+/// signatures as signature characters (`i` i32, `j` i64). Lowering binds a module's imports of these to the
+/// runtime; linking says "wrong type" for one imported with another signature.
+/// > Note: <https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md>
+public enum WASIPreview1 {
+    public static let namespace = "wasi_snapshot_preview1"
+
+    public static let signatures: [String: (params: String, results: String)] = [
+        "args_get": ("ii", "i"),
+        "args_sizes_get": ("ii", "i"),
+        "environ_get": ("ii", "i"),
+        "environ_sizes_get": ("ii", "i"),
+        "clock_res_get": ("ii", "i"),
+        "clock_time_get": ("iji", "i"),
+        "fd_advise": ("ijji", "i"),
+        "fd_allocate": ("ijj", "i"),
+        "fd_close": ("i", "i"),
+        "fd_datasync": ("i", "i"),
+        "fd_fdstat_get": ("ii", "i"),
+        "fd_fdstat_set_flags": ("ii", "i"),
+        "fd_fdstat_set_rights": ("ijj", "i"),
+        "fd_filestat_get": ("ii", "i"),
+        "fd_filestat_set_size": ("ij", "i"),
+        "fd_filestat_set_times": ("ijji", "i"),
+        "fd_pread": ("iiiji", "i"),
+        "fd_prestat_get": ("ii", "i"),
+        "fd_prestat_dir_name": ("iii", "i"),
+        "fd_pwrite": ("iiiji", "i"),
+        "fd_read": ("iiii", "i"),
+        "fd_readdir": ("iiiji", "i"),
+        "fd_renumber": ("ii", "i"),
+        "fd_seek": ("ijii", "i"),
+        "fd_sync": ("i", "i"),
+        "fd_tell": ("ii", "i"),
+        "fd_write": ("iiii", "i"),
+        "path_create_directory": ("iii", "i"),
+        "path_filestat_get": ("iiiii", "i"),
+        "path_filestat_set_times": ("iiiijji", "i"),
+        "path_link": ("iiiiiii", "i"),
+        "path_open": ("iiiiijjii", "i"),
+        "path_readlink": ("iiiiii", "i"),
+        "path_remove_directory": ("iii", "i"),
+        "path_rename": ("iiiiii", "i"),
+        "path_symlink": ("iiiii", "i"),
+        "path_unlink_file": ("iii", "i"),
+        "poll_oneoff": ("iiii", "i"),
+        "proc_exit": ("i", ""),
+        "proc_raise": ("i", "i"),
+        "sched_yield": ("", "i"),
+        "random_get": ("ii", "i"),
+        "sock_accept": ("iii", "i"),
+        "sock_recv": ("iiiiii", "i"),
+        "sock_send": ("iiiii", "i"),
+        "sock_shutdown": ("ii", "i"),
+    ]
+}
