@@ -65,7 +65,8 @@ public final class Instance: @unchecked Sendable {
         let params = Array(String(cString: type.params))
         let results = Array(String(cString: type.results))
         guard arguments.count == params.count, zip(arguments, params).allSatisfy({ $0.typeCharacter == $1 }) else {
-            throw LinkError(reason: "\"\(name)\" takes [\(String(params))], given \(arguments.map(\.description))")
+            let given = arguments.map { "(\(TypeText.value($0.typeCharacter)) \($0.description.split(separator: ":", maxSplits: 1).last ?? ""))" }
+            throw LinkError(reason: "\"\(name)\" is \(TypeText.function(params: String(params), results: String(results))), called with [\(given.joined(separator: " "))]")
         }
         // This module's trampoline for the export's type: an imported function re-exported has the same
         // signature, whoever implements it.
