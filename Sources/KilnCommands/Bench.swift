@@ -3,7 +3,7 @@ import Foundation
 import Kiln
 import KilnCache
 
-/// `kiln bench MODULE [--runs N] [--warmup N] [--engines aot,interp] [--json FILE] [--dir D] [--env E] [-- ARGS]`: times a WASI
+/// `kiln bench [--runs N] [--warmup N] [--engines aot,interp] [--json FILE] [--dir D] [--env E] MODULE [ARGS]`: times a WASI
 /// command under Kiln's AOT (`kiln run` from the artifact cache) and WasmKit's interpreter (`kiln-interp`),
 /// each run a child process, and reports median, min and max wall time and peak RSS per engine.
 ///
@@ -45,8 +45,11 @@ struct Bench: ParsableCommand {
 
     @OptionGroup var build: BuildOptions
 
-    @Argument(parsing: .postTerminator, help: "Arguments for the guest, after --.")
-    var arguments: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: "Arguments for the guest: everything after the module, as with `kiln run` (options go before it).")
+    var passthrough: [String] = []
+
+    /// The guest's arguments, without a leading `--`.
+    var arguments: [String] { passthrough.first == "--" ? Array(passthrough.dropFirst()) : passthrough }
 
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }

@@ -19,7 +19,7 @@ import Testing
         let fake = try Self.fakeInterpreter(in: directory, "echo 'checksum: not the one'\n")
         let json = directory.url.appendingPathComponent("bench.json").path
         let result = try KilnProcess.run([
-            "bench", Self.crc32, "--opt", "0", "--runs", "2", "--warmup", "1", "--interp", fake, "--json", json, "--", "1", "1",
+            "bench", "--opt", "0", "--runs", "2", "--warmup", "1", "--interp", fake, "--json", json, Self.crc32, "1", "1",
         ])
         #expect(result.status == 1)
         #expect(result.stdout == "")
@@ -42,7 +42,7 @@ import Testing
         let fake = try Self.fakeInterpreter(in: directory, "cat <<'KILN_END'\n\(run.stdout)KILN_END\nexit 3\n")
         let json = directory.url.appendingPathComponent("bench.json").path
         let result = try KilnProcess.run(
-            ["bench", Self.crc32, "--opt", "0", "--runs", "1", "--warmup", "0", "--json", json, "--", "1", "1"],
+            ["bench", "--opt", "0", "--runs", "1", "--warmup", "0", "--json", json, Self.crc32, "1", "1"],
             environment: ["KILN_INTERP": fake])
         #expect(result.status == 1)
         #expect(result.stdout == "")
@@ -62,7 +62,7 @@ import Testing
         defer { directory.remove() }
         let json = directory.url.appendingPathComponent("bench.json").path
         let result = try KilnProcess.run([
-            "bench", Self.crc32, "--opt", "0", "--runs", "3", "--warmup", "1", "--json", json, "--", "1", "1",
+            "bench", "--opt", "0", "--runs", "3", "--warmup", "1", "--json", json, Self.crc32, "--", "1", "1",
         ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("aot / interp: "))
@@ -110,8 +110,9 @@ import Testing
         try Data("bench input\n".utf8).write(to: data.appendingPathComponent("input.txt"))
         let json = directory.url.appendingPathComponent("bench.json").path
         let result = try KilnProcess.run([
-            "bench", KilnProcess.fixture("wasm/wasi_demo.wasm"), "--opt", "0", "--runs", "1", "--warmup", "0", "--json", json,
-            "--dir", data.path + "::/data", "--env", "KILN_DEMO_GREETING=from bench", "--env", "KILN_DEMO_EMPTY", "--", "/data", "3",
+            "bench", "--opt", "0", "--runs", "1", "--warmup", "0", "--json", json,
+            "--dir", data.path + "::/data", "--env", "KILN_DEMO_GREETING=from bench", "--env", "KILN_DEMO_EMPTY",
+            KilnProcess.fixture("wasm/wasi_demo.wasm"), "/data", "3",
         ], environment: ["KILN_DEMO_EMPTY": ""])
         #expect(result.status == 0, "\(result.stderr)")
         let report = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
@@ -119,7 +120,8 @@ import Testing
     }
 
     @Test func oneEngineHasNoRatio() throws {
-        let result = try KilnProcess.run(["bench", Self.crc32, "--engines", "aot", "--opt", "0", "--runs", "1", "--warmup", "0", "--", "1", "1"])
+        // Options before the module, the guest's arguments after it, as with `kiln run`.
+        let result = try KilnProcess.run(["bench", "--engines", "aot", "--opt", "0", "--runs", "1", "--warmup", "0", Self.crc32, "1", "1"])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdoutLines
         try #require(lines.count == 5, "\(result.stdout)")
@@ -132,13 +134,13 @@ import Testing
     }
 
     @Test func aMissingInterpreterIsNamed() throws {
-        let result = try KilnProcess.run(["bench", Self.crc32, "--interp", "/nonexistent/kiln-interp", "--", "1", "1"])
+        let result = try KilnProcess.run(["bench", "--interp", "/nonexistent/kiln-interp", Self.crc32, "1", "1"])
         #expect(result.status == 1)
         #expect(result.stderr == "error: --interp /nonexistent/kiln-interp: not an executable file\n")
     }
 
     @Test func unknownEnginesAreRefused() throws {
-        let result = try KilnProcess.run(["bench", Self.crc32, "--engines", "aot,jit"])
+        let result = try KilnProcess.run(["bench", "--engines", "aot,jit", Self.crc32])
         #expect(result.status == 64)
         #expect(result.stderr.contains("--engines: unknown engine \"jit\" (the engines are aot and interp)"))
     }
