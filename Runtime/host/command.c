@@ -79,6 +79,9 @@ int kiln_command_option(kiln_command* c, int argc, char** argv, int* i) {
     if (add_dir(c, value) < 0) return -1;
   } else if ((value = option_value("--env", argc, argv, i, &missing))) {
     if (add_env(c, value) < 0) return -1;
+  } else if ((value = option_value("--argv0", argc, argv, i, &missing))) {
+    c->argv0 = value;
+    c->args[0] = value;
   } else if ((value = option_value("--max-memory-pages", argc, argv, i, &missing))) {
     /* Decimal digits only, as `kiln run` reads a UInt64: no sign, no spaces, no overflow. */
     if (*value == 0 || strspn(value, "0123456789") != strlen(value)) return -1;

@@ -1,4 +1,4 @@
-/* Running a WASI command module the way `kiln run` does: its options (--dir, --env, --max-memory-pages),
+/* Running a WASI command module the way `kiln run` does: its options (--dir, --env, --argv0, --max-memory-pages),
  * instantiation, `_start`, and the exit status (0, the guest's proc_exit status, or 134 after a trap).
  * Host side only: compiled into kiln's launcher and into `kiln compile --exe` executables, never into
  * artifacts. */
@@ -19,6 +19,7 @@ typedef struct kiln_command {
   const char** hosts;
   const char** guests;
   u64 max_pages;
+  const char* argv0; /* --argv0, or NULL: the program name the guest sees instead of the module's */
 } kiln_command;
 
 /* Room for every option in an argv of argc words; the guest's program name; 65536 pages at most.

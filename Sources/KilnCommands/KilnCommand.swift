@@ -5,7 +5,7 @@ public struct KilnCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "kiln",
         abstract: "An ahead-of-time WebAssembly compiler by way of C.",
-        discussion: "`kiln MODULE [ARGS...]` runs MODULE as `kiln run MODULE [ARGS...]` does.",
+        discussion: "`kiln [OPTIONS] MODULE [ARGS...]` runs MODULE as `kiln run [OPTIONS] MODULE [ARGS...]` does.",
         version: KilnVersion.string,
         subcommands: [Run.self, Compile.self, Bench.self, Validate.self, Describe.self, Wast.self, CacheCommand.self]
     )

@@ -83,7 +83,7 @@ struct Run: ParsableCommand {
                 let words = RawArguments.words
                 let options = words.dropFirst().dropLast(min(passthrough.count, max(0, words.count - 1)))
                 try store.setUpWASI(
-                    arguments: [Array(name.utf8)] + RawArguments.trailing(arguments, of: words),
+                    arguments: [Array((wasi.argv0 ?? name).utf8)] + RawArguments.trailing(arguments, of: words),
                     environment: wasi.rawEnvironment(words: options), preopens: wasi.preopens)
             }
             instance = try Linker.instantiate(artifact, in: store) { _, _ in nil }

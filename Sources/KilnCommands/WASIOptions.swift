@@ -4,7 +4,7 @@ import Foundation
     import Glibc
 #endif
 
-/// `--dir` and `--env`, as `kiln run` and `kiln bench` take them (and as the C launcher and `--exe`
+/// `--dir`, `--env` and `--argv0`, as `kiln run` and `kiln bench` take them (and as the C launcher and `--exe`
 /// executables parse them in Runtime/host/command.c).
 struct WASIOptions: ParsableArguments {
     @Option(name: .customLong("dir"), help: "Preopen HOST[::GUEST] for the guest (GUEST defaults to HOST).")
@@ -12,6 +12,9 @@ struct WASIOptions: ParsableArguments {
 
     @Option(name: .customLong("env"), help: "NAME=VALUE for the guest, or NAME to pass the host's value (none when the host has none).")
     var environment: [String] = []
+
+    @Option(name: .customLong("argv0"), help: "The program name the guest sees as argv[0] (default: the module's file name).")
+    var argv0: String?
 
     /// A `--dir` that cannot be opened is a usage error before anything is compiled, with the path and the
     /// reason (the same open(2) the runtime's preopen makes, Runtime/src/wasi/state.c).
@@ -74,6 +77,6 @@ struct WASIOptions: ParsableArguments {
 
     /// The same options as words for another program (`kiln run`, kiln-interp), variables resolved.
     var arguments: [String] {
-        dirs.flatMap { ["--dir", $0] } + resolvedEnvironment.flatMap { ["--env", $0] }
+        dirs.flatMap { ["--dir", $0] } + resolvedEnvironment.flatMap { ["--env", $0] } + (argv0.map { ["--argv0", $0] } ?? [])
     }
 }

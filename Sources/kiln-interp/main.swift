@@ -4,7 +4,7 @@
 // Kiln library target (only this tool and the differential tests link it), and so that every timed run is
 // a process of its own whose peak RSS the parent reads from wait4.
 //
-//   kiln-interp [--dir HOST[::GUEST]]… [--env NAME=VALUE]… MODULE.wasm [ARGS…]
+//   kiln-interp [--dir HOST[::GUEST]]… [--env NAME=VALUE]… [--argv0 NAME] MODULE.wasm [ARGS…]
 //
 // Exit status: the guest's proc_exit status (low 8 bits, as the OS keeps them), 0 when `_start` returns,
 // 134 after a trap, 2 for a usage error or a module that cannot be loaded.
@@ -20,6 +20,7 @@ func fail(_ message: String, status: Int32) -> Never {
 var arguments = Array(CommandLine.arguments.dropFirst())
 var preopens: [WASIBridgeToHost.Preopen] = []
 var environment: [String: String] = [:]
+var argv0: String?
 while let first = arguments.first, first.hasPrefix("--") {
     arguments.removeFirst()
     if first == "--" { break }
@@ -32,14 +33,16 @@ while let first = arguments.first, first.hasPrefix("--") {
     case "--env":
         guard let equals = value.firstIndex(of: "=") else { fail("--env expects NAME=VALUE, got \(value)", status: 2) }
         environment[String(value[..<equals])] = String(value[value.index(after: equals)...])
+    case "--argv0":
+        argv0 = value
     default:
         fail("unknown option \(first)", status: 2)
     }
 }
 guard let path = arguments.first else {
-    fail("usage: kiln-interp [--dir HOST[::GUEST]]… [--env NAME=VALUE]… MODULE.wasm [ARGS…]", status: 2)
+    fail("usage: kiln-interp [--dir HOST[::GUEST]]… [--env NAME=VALUE]… [--argv0 NAME] MODULE.wasm [ARGS…]", status: 2)
 }
-let programName = URL(fileURLWithPath: path).lastPathComponent
+let programName = argv0 ?? URL(fileURLWithPath: path).lastPathComponent
 
 var features = EngineConfiguration().features  // WasmParser's default set lacks SIMD
 features.insert(.simd)

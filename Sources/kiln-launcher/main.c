@@ -166,7 +166,7 @@ static void run_cached(int argc, char** argv, const char** record) {
   if (i < argc && strcmp(argv[i], "--invoke") == 0) return debug("not for the launcher", "--invoke");
   if (i < argc && strcmp(argv[i], "--") == 0) i++;
   const char* slash = strrchr(module, '/');
-  command.args[0] = slash ? slash + 1 : module;
+  command.args[0] = command.argv0 ? command.argv0 : slash ? slash + 1 : module;
   for (; i < argc; i++) kiln_command_argument(&command, argv[i]);
 
   char module_sha[65], cache[PATH_MAX], artifact[PATH_MAX + 512];
@@ -193,13 +193,21 @@ static void run_cached(int argc, char** argv, const char** record) {
   kiln_command_exec(&run, &places);
 }
 
-/* Whether `word`, the first argument, names a module rather than a subcommand: `kiln app.wasm ARGS` runs
- * like `kiln run app.wasm ARGS`, as `wasmtime app.wasm` does. Subcommands win; then an existing file, or a
- * name ending in .wasm or .wat (so that a missing one gets run's "cannot read" rather than "unknown
- * subcommand"). */
+/* Whether `word`, the first argument, starts a run rather than a subcommand: `kiln [OPTIONS] app.wasm ARGS`
+ * runs like `kiln run [OPTIONS] app.wasm ARGS`, as `wasmtime app.wasm` does. Subcommands and kiln's own
+ * options win; then any other option, an existing file, or a name ending in .wasm or .wat (so that a
+ * missing one gets run's "cannot read" rather than "unknown subcommand"). */
 static int names_module(const char* word) {
   static const char* const subcommands[] = {"run", "compile", "bench", "validate", "describe", "wast", "cache", "help"};
-  if (word[0] == '-' || word[0] == '\0') return 0;
+  static const char* const own[] = {"-h", "--help", "--version", "--generate-completion-script", "--experimental-dump-help"};
+  if (word[0] == '\0') return 0;
+  /* `kiln --dir . app.wasm`: an option that is not kiln's own is run's. */
+  if (word[0] == '-') {
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
+      if (strncmp(word, own[i], strlen(own[i])) == 0 && (word[strlen(own[i])] == '\0' || word[strlen(own[i])] == '=')) return 0;
+    }
+    return 1;
+  }
   for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++) {
     if (strcmp(word, subcommands[i]) == 0) return 0;
   }

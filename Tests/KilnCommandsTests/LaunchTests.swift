@@ -87,6 +87,26 @@ import Testing
         #expect(missing.status == 1)
         #expect(missing.stderrLines.contains { $0.hasSuffix("missing.wasm: cannot read module: no such file") }, "\(missing.stderrLines)")
         #expect(try KilnProcess.run(["validate", module], environment: fixture.environment).stdout == "valid\n")
+        // Options of run's before the module: a run too.
+        let withOption = try KilnProcess.run(["--argv0", "abcdefghij", module], environment: fixture.environment)
+        #expect(withOption.status == 4, "\(withOption.stderr)")
+        #expect(try KilnProcess.run(["--version"], environment: fixture.environment).stdout == "0.1.0\n")
+    }
+
+    /// `--argv0` is what the guest sees as its program name, in the driver's run and the launcher's alike.
+    @Test func argv0NamesTheProgram() throws {
+        let fixture = try Fixture()
+        defer { fixture.directory.remove() }
+        let module = try fixture.module(Self.command)
+        // argv is "abcdefghij\0" (11 bytes) instead of "m.wasm\0" (7): the exit status is 4.
+        let first = try fixture.run(["--argv0", "abcdefghij", module])
+        let second = try fixture.run(["--argv0=abcdefghij", module])
+        #expect(second.launch.hasPrefix("kiln: launch: hit"), "\(second.launch)")
+        for run in [first, second] {
+            #expect(run.0.status == 4, "\(run.stderr)")
+            #expect(run.0.stdout == "launched\n")
+        }
+        #expect(try fixture.run([module]).0.status == 0)
     }
 
     @Test func theSecondRunIsServedByTheLauncherAndBehavesTheSame() throws {
