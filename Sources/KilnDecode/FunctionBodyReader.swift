@@ -98,7 +98,10 @@ public struct FunctionBodyReader {
 
     /// The legacy instruction at `index` of `code.expression`, read with its immediates; decoding resumes after it.
     private mutating func legacyException(_ opcode: UInt8, at index: Int) throws(DecodeError) -> Decoded? {
-        guard [0x06, 0x07, 0x09, 0x18, 0x19].contains(opcode) else { return nil }
+        switch opcode {
+        case 0x06, 0x07, 0x09, 0x18, 0x19: break
+        default: return nil  // every other instruction, on the decoder's hot path: no array built
+        }
         let moduleOffset = index - indexShift + delta
         let (instruction, next) = try Self.legacyImmediates(opcode, code.expression, at: index + 1, version: version, delta: delta - indexShift)
         let end = next - indexShift + delta

@@ -94,9 +94,7 @@ public struct FunctionLowerer: TypedInstructionSink {
     }
 
     public mutating func visit(_ instruction: Instruction, _ typing: InstructionTyping, _ state: borrowing FunctionState) throws(ValidationError) {
-        self.typing = typing
-        inputTypes = state.popped.map { $0 ?? .i32 }
-        outputTypes = typing.heightAfter > typing.base ? (typing.base..<typing.heightAfter).map { state.operand(at: $0) ?? .i32 } : []
+        take(typing, state)
         do {
             try lower(instruction, state)
         } catch {
@@ -105,10 +103,15 @@ public struct FunctionLowerer: TypedInstructionSink {
     }
 
     public mutating func visit(legacy instruction: LegacyException, _ typing: InstructionTyping, _ state: borrowing FunctionState) {
+        take(typing, state)
+        lowerLegacy(instruction, state)
+    }
+
+    /// The validator's report on the instruction about to be lowered.
+    private mutating func take(_ typing: InstructionTyping, _ state: borrowing FunctionState) {
         self.typing = typing
         inputTypes = state.popped.map { $0 ?? .i32 }
         outputTypes = typing.heightAfter > typing.base ? (typing.base..<typing.heightAfter).map { state.operand(at: $0) ?? .i32 } : []
-        lowerLegacy(instruction, state)
     }
 
     public mutating func finish() {
@@ -163,16 +166,25 @@ public struct FunctionLowerer: TypedInstructionSink {
 
     // MARK: the one switch
 
-    mutating func lower(_ instruction: Instruction, _ state: borrowing FunctionState) throws(LoweringError) {
+    /// What every instruction does around its own lowering: what the previous one produced, loop recording,
+    /// widened checks and pending operands before, known ranges and pending operands after. A legacy
+    /// exception instruction passes the instruction with the same effect on them (LowerLegacyExceptions.swift).
+    mutating func beginInstruction(_ instruction: Instruction) {
         previousResult = result
         result = nil
         recordLoopStep(instruction)
         if Self.endsStraightLine(instruction) { openChecks.removeAll() }
         settlePending(instruction)
-        defer {
-            updateRanges(instruction)
-            consumePending(instruction)
-        }
+    }
+
+    mutating func endInstruction(_ instruction: Instruction) {
+        updateRanges(instruction)
+        consumePending(instruction)
+    }
+
+    mutating func lower(_ instruction: Instruction, _ state: borrowing FunctionState) throws(LoweringError) {
+        beginInstruction(instruction)
+        defer { endInstruction(instruction) }
         switch instruction {
         case .block, .loop, .if, .tryTable: lowerEnter(instruction, state)
         case .else: lowerElse()

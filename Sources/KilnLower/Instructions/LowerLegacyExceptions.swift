@@ -29,15 +29,8 @@ extension FunctionLowerer {
         case .delegate: .end
         case .rethrow: .throwRef
         }
-        previousResult = result
-        result = nil
-        recordLoopStep(analogue)
-        openChecks.removeAll()
-        settlePending(analogue)
-        defer {
-            updateRanges(analogue)
-            consumePending(analogue)
-        }
+        beginInstruction(analogue)
+        defer { endInstruction(analogue) }
         switch instruction {
         case .try: lowerLegacyTry()
         case .catch(let tag): lowerCatchClause(tag: tag, state)
