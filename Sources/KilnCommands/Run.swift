@@ -78,14 +78,15 @@ struct Run: ParsableCommand {
                     writeLaunchRecord(launchRecord, cache: cache, key: key, plan: plan, artifact: artifact.path, module: validated.module)
                 }
             }
-            if export == nil {
-                // The guest's words and variables byte for byte, not as ArgumentParser repaired them.
-                let words = RawArguments.words
-                let options = words.dropFirst().dropLast(min(passthrough.count, max(0, words.count - 1)))
-                try store.setUpWASI(
-                    arguments: [Array((wasi.argv0 ?? name).utf8)] + RawArguments.trailing(arguments, of: words),
-                    environment: wasi.rawEnvironment(words: options), preopens: wasi.preopens)
-            }
+            // The guest's words and variables byte for byte, not as ArgumentParser repaired them. An invoked
+            // export gets WASI too (a reactor prints and reads files like a command), with only its name as
+            // argv: the words after the module are the export's arguments.
+            let words = RawArguments.words
+            let options = words.dropFirst().dropLast(min(passthrough.count, max(0, words.count - 1)))
+            let guestArguments = export == nil ? RawArguments.trailing(arguments, of: words) : []
+            try store.setUpWASI(
+                arguments: [Array((wasi.argv0 ?? name).utf8)] + guestArguments,
+                environment: wasi.rawEnvironment(words: options), preopens: wasi.preopens)
             instance = try Linker.instantiate(artifact, in: store) { _, _ in nil }
         } catch let trap as Trap {
             throw exit(for: trap, store: store, function: "instantiation")
@@ -113,17 +114,24 @@ struct Run: ParsableCommand {
             printStandardError("\(module): no exported function \"\(name)\"")
             throw ExitCode(1)
         }
-        guard params.count == arguments.count else {
-            printStandardError("\(module): \"\(name)\" takes \(params.count) argument\(params.count == 1 ? "" : "s"), given \(arguments.count)")
+        let values: [Value]
+        switch ValueParser.parseArguments(arguments, types: params) {
+        case .success(let parsed): values = parsed
+        case .failure(.count(let given)):
+            printStandardError("\(module): \"\(name)\" takes \(params.count) argument\(params.count == 1 ? "" : "s"), given \(given)")
+            throw ExitCode(1)
+        case .failure(.unreadable(let text, let type)):
+            printStandardError("\(module): cannot read \"\(text)\" as \(ValueParser.typeName(type))")
             throw ExitCode(1)
         }
-        var values: [Value] = []
-        for (text, type) in zip(arguments, params) {
-            guard let value = ValueParser.parse(text, type: type) else {
-                printStandardError("\(module): cannot read \"\(text)\" as \(ValueParser.typeName(type))")
-                throw ExitCode(1)
+        // A reactor sets itself up (its C constructors, its WASI preopens) in _initialize, which it expects
+        // to run once before any other export, as wasmtime calls it.
+        if name != "_initialize", instance.parameterTypes("_initialize") == [] {
+            do {
+                _ = try instance.invoke("_initialize", [])
+            } catch let trap as Trap {
+                throw exit(for: trap, store: store, function: "_initialize", instance: instance, names: names)
             }
-            values.append(value)
         }
         do {
             for result in try instance.invoke(name, values) { print(ValueParser.format(result)) }

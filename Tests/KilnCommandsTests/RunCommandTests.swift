@@ -62,6 +62,80 @@ import Testing
         #expect(result.stderr.hasPrefix("error: wasm trap: out of bounds memory access"), "\(result.stderr)")
     }
 
+    /// A reactor: WASI is set up for an invoked export and `_initialize` runs first, so its output and its
+    /// initialised state are not lost (as wasmtime does).
+    static let reactor = """
+        (module
+          (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+          (memory (export "memory") 1)
+          (global $ready (mut i32) (i32.const 0))
+          (global $calls (mut i32) (i32.const 0))
+          (data (i32.const 16) "ready\\n")
+          (func (export "_initialize")
+            (global.set $calls (i32.add (global.get $calls) (i32.const 1)))
+            (global.set $ready (i32.const 41)))
+          (func (export "hello") (result i32 i32)
+            (i32.store (i32.const 0) (i32.const 16))
+            (i32.store (i32.const 4) (i32.const 6))
+            (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+            (i32.add (global.get $ready) (i32.const 1))
+            (global.get $calls))
+          (func (export "double") (param v128) (result v128) (i32x4.add (local.get 0) (local.get 0)))
+          (func (export "nulls") (param externref funcref) (result i32)
+            (i32.add (ref.is_null (local.get 0)) (ref.is_null (local.get 1))))
+          (func (export "nullf") (result funcref externref) (ref.null func) (ref.null extern)))
+        """
+
+    @Test func invokeOnAReactorSetsUpWASIAndInitializesFirst() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try directory.write("r.wat", text: Self.reactor)
+        let result = try KilnProcess.run(["run", "--no-cache", "--opt", "0", path, "--invoke", "hello"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "ready\n42\n1\n")
+        // _initialize invoked by name runs once, not twice.
+        let initialize = try KilnProcess.run(["run", "--no-cache", "--opt", "0", path, "--invoke", "_initialize"])
+        #expect(initialize.status == 0, "\(initialize.stderr)")
+        #expect(initialize.stdout == "")
+    }
+
+    /// v128 arguments as a shape and lanes (one word or several) or a 128-bit number; v128 results as i32x4;
+    /// null references both ways.
+    @Test func invokeReadsAndPrintsVectorsAndNullReferences() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try directory.write("r.wat", text: Self.reactor)
+        func invoke(_ words: [String]) throws -> KilnProcess.Result {
+            try KilnProcess.run(["run", "--no-cache", "--opt", "0", path, "--invoke"] + words)
+        }
+        let cases: [([String], String)] = [
+            (["double", "i32x4", "1", "2", "-3", "4"], "i32x4 2 4 -6 8\n"),
+            (["double", "i32x4 1 2 -3 0x7fffffff"], "i32x4 2 4 -6 -2\n"),
+            (["double", "i8x16", "1", "0", "0", "0", "255", "255", "255", "255", "0", "0", "0", "0", "0", "0", "0", "128"],
+             "i32x4 2 -2 0 0\n"),
+            (["double", "i64x2 -1 3"], "i32x4 -2 -2 6 0\n"),
+            (["double", "f32x4 1.0 -2.0 0 0"], "i32x4 2130706432 -2147483648 0 0\n"),
+            (["double", "0x3_00000002"], "i32x4 4 6 0 0\n"),
+            (["nulls", "null", "null"], "2\n"),
+            (["nullf"], "null\nnull\n"),
+        ]
+        for (words, output) in cases {
+            let result = try invoke(words)
+            #expect(result.status == 0, "\(words): \(result.stderr)")
+            #expect(result.stdout == output, "\(words)")
+        }
+        let short = try invoke(["double", "i32x4", "1", "2"])
+        #expect(short.status == 1)
+        #expect(short.stderr == "\(path): cannot read \"i32x4 1 2\" as v128\n")
+        let extra = try invoke(["double", "i32x4", "1", "2", "3", "4", "5"])
+        #expect(extra.stderr == "\(path): \"double\" takes 1 argument, given 2\n")
+        let lane = try invoke(["double", "i8x16 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 256"])
+        #expect(lane.stderr == "\(path): cannot read \"i8x16 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 256\" as v128\n")
+        let reference = try invoke(["nulls", "0", "null"])
+        #expect(reference.status == 1)
+        #expect(reference.stderr == "\(path): cannot read \"0\" as externref\n")
+    }
+
     @Test func badArgumentsAndMissingExportsAreRefused() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
