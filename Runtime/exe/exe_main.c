@@ -17,7 +17,8 @@ extern const kiln_module kiln_module_descriptor;
 
 static void usage(const char* self) {
   fprintf(stderr,
-          "usage: %s [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--max-memory-pages N] [--] [ARGS...]\n",
+          "usage: %s [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--max-memory-pages N] [--fuel N] [--timeout "
+          "DURATION] [--] [ARGS...]\n",
           self);
   exit(2);
 }
@@ -66,6 +67,15 @@ int main(int argc, char** argv) {
       fprintf(stderr, "%s: not a command: no _start export\n", program);
       return 1;
     case KILN_COMMAND_NO_MEMORY:
+      return 1;
+    case KILN_COMMAND_NO_FUEL_CHECKS:
+      fprintf(stderr, "%s: --fuel: this executable was compiled without fuel checks (compile it with --consume-fuel)\n",
+              program);
+      return 1;
+    case KILN_COMMAND_NO_EPOCH_CHECKS:
+      fprintf(stderr,
+              "%s: --timeout: this executable was compiled without epoch checks (compile it with --epoch-interruption)\n",
+              program);
       return 1;
   }
   kiln_command_places places = {"\"instantiation\"", "\"start\"", "\"_start\"", NULL};

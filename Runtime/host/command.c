@@ -3,9 +3,11 @@
 #include "kiln_command.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "kiln_exception.h"
 #include "kiln_host.h"
@@ -72,6 +74,40 @@ static int add_env(kiln_command* c, const char* entry) {
   return 1;
 }
 
+/* Decimal digits only, as `kiln run` reads a UInt64: no sign, no spaces, no overflow. */
+static int read_u64(const char* text, u64* value) {
+  if (*text == 0 || strspn(text, "0123456789") != strlen(text)) return -1;
+  errno = 0;
+  *value = strtoull(text, NULL, 10);
+  return errno == ERANGE ? -1 : 0;
+}
+
+/* A number with an optional unit, ms, s (the default), m or h, as `kiln run --timeout` reads it. */
+static int read_duration(const char* text, double* seconds) {
+  static const struct {
+    const char* unit;
+    double scale;
+  } units[] = {{"ms", 0.001}, {"s", 1}, {"m", 60}, {"h", 3600}};
+  size_t n = strlen(text), digits = strspn(text, "0123456789.");
+  double scale = 1;
+  if (digits == 0) return -1;
+  if (digits < n) {
+    size_t k = 0;
+    while (k < sizeof units / sizeof *units && strcmp(text + digits, units[k].unit) != 0) k++;
+    if (k == sizeof units / sizeof *units) return -1;
+    scale = units[k].scale;
+  }
+  char number[64];
+  if (digits >= sizeof number) return -1;
+  memcpy(number, text, digits);
+  number[digits] = 0;
+  char* end;
+  double value = strtod(number, &end);
+  if (*end != 0 || !(value * scale > 0) || value * scale > 1e9) return -1;
+  *seconds = value * scale;
+  return 0;
+}
+
 int kiln_command_option(kiln_command* c, int argc, char** argv, int* i) {
   int start = *i, missing = 0;
   const char* value;
@@ -83,11 +119,13 @@ int kiln_command_option(kiln_command* c, int argc, char** argv, int* i) {
     c->argv0 = value;
     c->args[0] = value;
   } else if ((value = option_value("--max-memory-pages", argc, argv, i, &missing))) {
-    /* Decimal digits only, as `kiln run` reads a UInt64: no sign, no spaces, no overflow. */
-    if (*value == 0 || strspn(value, "0123456789") != strlen(value)) return -1;
-    errno = 0;
-    c->max_pages = strtoull(value, NULL, 10);
-    if (errno == ERANGE) return -1;
+    if (read_u64(value, &c->max_pages) < 0) return -1;
+  } else if ((value = option_value("--fuel", argc, argv, i, &missing))) {
+    if (read_u64(value, &c->fuel) < 0) return -1;
+    c->fuel_text = value;
+  } else if ((value = option_value("--timeout", argc, argv, i, &missing))) {
+    if (read_duration(value, &c->timeout_seconds) < 0) return -1;
+    c->timeout_text = value;
   } else {
     return missing ? -1 : 0;
   }
@@ -107,8 +145,13 @@ static const kiln_export* find_export(const kiln_module* m, const char* name) {
 kiln_command_status kiln_command_prepare(kiln_command_run* run, const kiln_module* m, const kiln_command* c) {
   memset(run, 0, sizeof *run);
   run->module = m;
+  run->command = c;
   kiln_ctx_init(&run->ctx);
   run->ctx.max_memory_pages = c->max_pages;
+  /* A budget the code cannot enforce is refused rather than ignored. */
+  if (c->fuel_text && !(m->interruption & KILN_INTERRUPT_FUEL)) return KILN_COMMAND_NO_FUEL_CHECKS;
+  if (c->timeout_text && !(m->interruption & KILN_INTERRUPT_EPOCH)) return KILN_COMMAND_NO_EPOCH_CHECKS;
+  if (c->fuel_text) run->ctx.fuel = c->fuel;
   /* WASI imports are bound when the module is compiled; anything left is unknown to a command. */
   if (m->num_imports > 0) return KILN_COMMAND_IMPORTS;
   run->start = find_export(m, "_start");
@@ -138,13 +181,45 @@ static void finish(kiln_command_run* run, int code, const char* place, const cha
             module ? " of " : "", module ? module : "");
     exit(134);
   }
-  fprintf(stderr, "error: wasm trap: %s\n  while running %s%s%s\n", kiln_trap_message(code), place,
+  const kiln_command* c = run->command;
+  char why[160] = "";
+  if (code == KILN_TRAP_INTERRUPT && c->timeout_text) snprintf(why, sizeof why, " (--timeout %s reached)", c->timeout_text);
+  if (code == KILN_TRAP_OUT_OF_FUEL && c->fuel_text) snprintf(why, sizeof why, " (--fuel %s)", c->fuel_text);
+  fprintf(stderr, "error: wasm trap: %s%s\n  while running %s%s%s\n", kiln_trap_message(code), why, place,
           module ? " of " : "", module ? module : "");
   exit(134);
 }
 
+/* The epoch --timeout advances: one command runs per process. */
+static u64 command_epoch;
+
+static void* timeout_thread(void* arg) {
+  double seconds = *(const double*)arg;
+  struct timespec left = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
+  while (nanosleep(&left, &left) != 0 && errno == EINTR) {
+  }
+  kiln_epoch_advance(&command_epoch);
+  return NULL;
+}
+
+/* The guest traps with "interrupt" at its first check once `seconds` have passed (the deadline is one tick
+ * away). Without a timer thread the run could not be stopped, so failing to start one ends the command. */
+static void start_timeout(kiln_command_run* run) {
+  run->ctx.epoch = &command_epoch;
+  run->ctx.epoch_deadline = kiln_epoch_now(&command_epoch) + 1;
+  pthread_attr_t attributes;
+  pthread_t thread;
+  if (pthread_attr_init(&attributes) != 0 || pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED) != 0 ||
+      pthread_create(&thread, &attributes, timeout_thread, (void*)&run->command->timeout_seconds) != 0) {
+    fprintf(stderr, "error: --timeout: cannot start a timer thread\n");
+    exit(1);
+  }
+  pthread_attr_destroy(&attributes);
+}
+
 void kiln_command_exec(kiln_command_run* run, const kiln_command_places* places) {
   const kiln_module* m = run->module;
+  if (run->command->timeout_text) start_timeout(run);
   int code = kiln_invoke_init(&run->ctx, m->init, run->instance);
   if (code == KILN_TRAP_INSTANTIATION) { /* a limit, not a trap: reported as `kiln run` reports it */
     const char* detail = run->ctx.trap_detail ? run->ctx.trap_detail : "out of memory";

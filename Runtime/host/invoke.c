@@ -26,9 +26,15 @@
 #endif
 #define KILN_FAULT_STACK (64u * 1024u)
 
+/* The epoch of a store nobody gave one: it never advances, so the deadline never passes. */
+static const u64 kiln_still_epoch = 0;
+
 void kiln_ctx_init(kiln_ctx* ctx) {
   memset(ctx, 0, sizeof *ctx);
   ctx->max_memory_pages = KILN_MAX_PAGES;
+  ctx->fuel = UINT64_MAX;
+  ctx->epoch = &kiln_still_epoch;
+  ctx->epoch_deadline = UINT64_MAX;
 }
 
 /* The lowest address KILN_ENTER lets guest frames reach on the calling thread. A thread's stack never

@@ -5,6 +5,7 @@
 #include "kiln_attrs.h"
 #include "kiln_abi.h"
 #include "kiln_trap.h"
+#include "kiln_interrupt.h"
 #include "kiln_memory.h"
 #include "kiln_loop.h"
 #include "kiln_table.h"

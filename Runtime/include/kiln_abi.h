@@ -19,7 +19,7 @@ extern "C" {
  * metadata record, behind the magic "KILNMETA" and this version, in an ELF section named .kiln_metadata,
  * which kiln reads from the file before dlopen (Sources/KilnLoad/ArtifactFile.swift); memories are defined
  * through kiln_memory_define, which reports instantiation limits in ctx->detail_buffer. */
-#define KILN_ABI_VERSION 7u
+#define KILN_ABI_VERSION 8u
 
 typedef uint8_t u8;
 typedef uint16_t u16;
@@ -92,6 +92,8 @@ typedef enum kiln_trap_code {
   KILN_TRAP_NULL_EXCEPTION_REFERENCE, /* throw_ref of null */
   /* Not a trap: a Wasm exception no handler caught, arriving at the host boundary. ctx->exception holds it. */
   KILN_TRAP_EXCEPTION,
+  KILN_TRAP_OUT_OF_FUEL, /* a KILN_FUEL check found too little fuel left (kiln_interrupt.h) */
+  KILN_TRAP_INTERRUPT,   /* the store's epoch deadline passed and no callback gave more time */
   KILN_TRAP_COUNT
 } kiln_trap_code;
 
@@ -125,6 +127,15 @@ typedef struct kiln_ctx {
   /* An exception a host function throws: set by the host, thrown by the adapter that called it once the
    * host function has returned (no longjmp through the host's frames). */
   struct kiln_exception* host_exception;
+  /* Interruption (kiln_interrupt.h), read only by code built with it. `fuel` is what is left (the host's
+   * default, UINT64_MAX, is no budget). `epoch` points at the engine's counter, which any thread may
+   * advance; never NULL (the host points it at a counter that stays 0). */
+  u64 fuel;
+  const u64* epoch;
+  u64 epoch_deadline;
+  /* Called when the deadline passes: returns how many epochs more the guest may run, or 0 to trap. */
+  u64 (*epoch_callback)(struct kiln_ctx* ctx, void* userdata);
+  void* epoch_userdata;
 } kiln_ctx;
 
 struct kiln_instance;
@@ -239,6 +250,10 @@ typedef struct kiln_host_func {
   void* userdata;
 } kiln_host_func;
 
+/* kiln_module.interruption: the checks an artifact's code makes (kiln_interrupt.h). */
+#define KILN_INTERRUPT_FUEL 1u
+#define KILN_INTERRUPT_EPOCH 2u
+
 typedef struct kiln_module {
   u32 abi_version;        /* KILN_ABI_VERSION */
   const char* kiln_version;
@@ -266,6 +281,7 @@ typedef struct kiln_module {
    * target triple, and the import/export signatures. The loader refuses an artifact for another target. */
   const char* metadata;
   u32 num_tags;
+  u32 interruption; /* KILN_INTERRUPT_FUEL | KILN_INTERRUPT_EPOCH: the checks its code makes */
 } kiln_module;
 
 #ifdef __cplusplus

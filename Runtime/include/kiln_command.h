@@ -20,6 +20,12 @@ typedef struct kiln_command {
   const char** guests;
   u64 max_pages;
   const char* argv0; /* --argv0, or NULL: the program name the guest sees instead of the module's */
+  /* --fuel N and --timeout DURATION (as given, for messages; `timeout_seconds` parsed), or NULL: they need
+   * code built with fuel or epoch checks (kiln_interrupt.h). */
+  const char* fuel_text;
+  u64 fuel;
+  const char* timeout_text;
+  double timeout_seconds;
 } kiln_command;
 
 /* Room for every option in an argv of argc words; the guest's program name; 65536 pages at most.
@@ -27,7 +33,7 @@ typedef struct kiln_command {
 KILN_HIDDEN int kiln_command_init(kiln_command* c, int argc, const char* program);
 
 /* Takes argv[*i] if it is one of `kiln run`'s WASI options (--dir HOST[::GUEST], --env NAME[=VALUE],
- * --max-memory-pages N, each also as --name=value) and moves *i past it: 1. Not one of them: 0.
+ * --max-memory-pages N, --fuel N, --timeout DURATION, each also as --name=value) and moves *i past it: 1. Not one of them: 0.
  * One of them without its value, or out of memory: -1. */
 KILN_HIDDEN int kiln_command_option(kiln_command* c, int argc, char** argv, int* i);
 
@@ -41,6 +47,8 @@ typedef enum kiln_command_status {
   KILN_COMMAND_IMPORTS,    /* the module imports something besides WASI */
   KILN_COMMAND_NO_START,   /* no `_start` export */
   KILN_COMMAND_NO_MEMORY,
+  KILN_COMMAND_NO_FUEL_CHECKS,  /* --fuel, but the code was built without fuel checks */
+  KILN_COMMAND_NO_EPOCH_CHECKS, /* --timeout, but the code was built without epoch checks */
 } kiln_command_status;
 
 typedef struct kiln_command_run {
@@ -49,6 +57,7 @@ typedef struct kiln_command_run {
   kiln_wasi* wasi;
   kiln_instance* instance;
   const kiln_export* start;
+  const kiln_command* command;
 } kiln_command_run;
 
 /* Sets up WASI and allocates the instance; runs nothing. On failure everything is released again. */

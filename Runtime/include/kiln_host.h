@@ -11,8 +11,13 @@
 extern "C" {
 #endif
 
-/* Zeroes ctx and sets the default memory limit (65536 pages). */
+/* Zeroes ctx and sets the defaults: the memory limit (65536 pages), no fuel budget, an epoch that never
+ * advances. */
 KILN_HIDDEN void kiln_ctx_init(kiln_ctx* ctx);
+
+/* An engine's epoch (kiln_ctx.epoch): advanced by any thread, read by guest code's KILN_EPOCH checks. */
+static inline void kiln_epoch_advance(u64* epoch) { __atomic_add_fetch(epoch, 1, __ATOMIC_RELAXED); }
+static inline u64 kiln_epoch_now(const u64* epoch) { return __atomic_load_n(epoch, __ATOMIC_RELAXED); }
 
 /* Calls t(f, args, results). Returns 0, or the trap code (ctx->trap_code; message via kiln_trap_message,
  * optional detail in ctx->trap_detail). Either way ctx->jmp and ctx->stack_limit are restored, so the

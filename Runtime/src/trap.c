@@ -37,6 +37,8 @@ const char* kiln_trap_message(int code) {
     case KILN_TRAP_NULL_FUNCTION_REFERENCE: return "null function reference";
     case KILN_TRAP_NULL_EXCEPTION_REFERENCE: return "null exception reference";
     case KILN_TRAP_EXCEPTION: return "uncaught exception";
+    case KILN_TRAP_OUT_OF_FUEL: return "all fuel consumed";
+    case KILN_TRAP_INTERRUPT: return "interrupt";
     default: return "unknown trap";
   }
 }

@@ -30,8 +30,10 @@ extension Kiln {
     }
 
     /// The module's C, as Kiln emits it.
-    public static func lower(_ validated: ValidatedModule, name: String, metadata: String = "{}", boundsGuard: Bool = false, jobs: Int = 1) throws -> CProgram {
-        try ModuleLowerer.lower(validated, options: .init(name: name, kilnVersion: version, metadata: metadata, boundsGuard: boundsGuard, jobs: jobs))
+    public static func lower(_ validated: ValidatedModule, name: String, metadata: String = "{}", boundsGuard: Bool = false,
+                             interruption: Interruption = .none, jobs: Int = 1) throws -> CProgram {
+        try ModuleLowerer.lower(validated, options: .init(name: name, kilnVersion: version, metadata: metadata, boundsGuard: boundsGuard,
+                                                          interruption: interruption, jobs: jobs))
     }
 
     /// Lowers and builds `validated` into `directory/module.so`, embedding the metadata record; returns the path.
@@ -70,7 +72,8 @@ extension Kiln {
     ) throws -> CProgram {
         let identity = try CompilerIdentity.of(plan.compiler)
         let metadata = ArtifactMetadata(validated: validated, moduleSHA256: moduleSHA256, plan: plan, identity: identity)
-        let program = try lower(validated, name: name, metadata: metadata.json, boundsGuard: plan.flags.boundsGuard, jobs: plan.jobs)
+        let program = try lower(validated, name: name, metadata: metadata.json, boundsGuard: plan.flags.boundsGuard,
+                                interruption: plan.flags.interruption, jobs: plan.jobs)
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {

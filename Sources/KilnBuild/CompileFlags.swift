@@ -1,3 +1,5 @@
+import KilnLower
+
 /// Flags for generated code and the runtime copy inside an artifact.
 public struct CompileFlags: Sendable, Hashable {
     public var optimization: Int
@@ -9,9 +11,13 @@ public struct CompileFlags: Sendable, Hashable {
     /// `-march=` for the artifact (`--target-cpu`); nil is the compiler's portable default. Never "native":
     /// `TargetCPU.resolve` names the host's CPU, so the cache key and metadata say what the code needs.
     public var targetCPU: String?
+    /// Fuel and epoch checks in the generated code (KilnLower/Interruption.swift).
+    public var interruption: Interruption
 
-    public init(optimization: Int = 0, sanitize: Bool = false, warningsAsErrors: Bool = false, boundsGuard: Bool = false, targetCPU: String? = nil) {
+    public init(optimization: Int = 0, sanitize: Bool = false, warningsAsErrors: Bool = false, boundsGuard: Bool = false, targetCPU: String? = nil,
+                interruption: Interruption = .none) {
         self.targetCPU = targetCPU
+        self.interruption = interruption
         self.optimization = optimization
         self.sanitize = sanitize
         self.warningsAsErrors = warningsAsErrors
@@ -19,7 +25,8 @@ public struct CompileFlags: Sendable, Hashable {
     }
 
     /// The options that change generated code, for cache keys and artifact metadata.
-    public var codeOptions: [String] { ["opt=\(optimization)", "sanitize=\(sanitize)", "bounds=\(boundsGuard ? "guard" : "explicit")"] + (targetCPU.map { ["cpu=\($0)"] } ?? []) }
+    public var codeOptions: [String] { ["opt=\(optimization)", "sanitize=\(sanitize)", "bounds=\(boundsGuard ? "guard" : "explicit")"] + (targetCPU.map { ["cpu=\($0)"] } ?? [])
+        + interruption.codeOptions }
 
     /// `-ffp-contract=off` keeps `a*b+c` from becoming an FMA, so float results are the spec's at every -O
     /// level. No `-frounding-math`: it turns every float operation into a constrained intrinsic that clang

@@ -3,6 +3,7 @@ import Foundation
 import Kiln
 import KilnBuild
 import KilnCache
+import KilnLower
 
 /// `kiln compile m.wasm -o m.so [--emit-c DIR]`: lowers a module to C and builds a shared object.
 struct Compile: ParsableCommand {
@@ -33,7 +34,10 @@ struct Compile: ParsableCommand {
             let (binary, validated) = try Kiln.read(path: module)
             let name = URL(fileURLWithPath: module).lastPathComponent
             if let emitC {
-                let program = try Kiln.lower(validated, name: name)
+                // The C of the artifact these options build (without its metadata record, which names the compiler).
+                let program = try Kiln.lower(
+                    validated, name: name, boundsGuard: build.bounds == "guard",
+                    interruption: Interruption(fuel: build.consumeFuel, epochs: build.epochInterruption))
                 try FileManager.default.createDirectory(atPath: emitC, withIntermediateDirectories: true)
                 for (file, text) in program.files { try text.write(toFile: emitC + "/" + file, atomically: true, encoding: .utf8) }
             }

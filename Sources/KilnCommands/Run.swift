@@ -1,9 +1,11 @@
 import ArgumentParser
+import CKilnHost
 import Foundation
 import Kiln
 import KilnBuild
 import KilnCache
 import KilnLoad
+import KilnLower
 import KilnModel
 
 /// `kiln run [OPTIONS] MODULE [-- ARGS…]`, shaped like `wasmtime run`: compiles the module, instantiates
@@ -23,7 +25,22 @@ struct Run: ParsableCommand {
     @Option(help: "The most 64 KiB pages any memory may grow to.")
     var maxMemoryPages: UInt64 = 65536
 
+    @Option(help: "Stop the guest with a trap once it has run about N instructions (built with fuel checks; deterministic).")
+    var fuel: UInt64?
+
+    @Option(help: "Stop the guest with a trap after this long, e.g. 2s or 500ms (built with epoch checks).")
+    var timeout: String?
+
     @OptionGroup var build: BuildOptions
+
+    func validate() throws {
+        if let timeout, DurationText.seconds(timeout) == nil {
+            throw ValidationError("--timeout takes a positive duration such as 2s, 500ms or 1.5m, not \"\(timeout)\"")
+        }
+    }
+
+    /// The checks `--fuel` and `--timeout` need in the code.
+    var interruption: Interruption { Interruption(fuel: fuel != nil, epochs: timeout != nil) }
 
     @Argument(help: "The module (.wasm or .wat).")
     var module: String
@@ -53,19 +70,20 @@ struct Run: ParsableCommand {
         var names: Names?
         // A write to a closed pipe must reach the guest as EPIPE, as with wasmtime, not kill the process.
         signal(SIGPIPE, SIG_IGN)
-        let store = Store(maxMemoryPages: maxMemoryPages)
+        let store = Store(maxMemoryPages: maxMemoryPages, epoch: Epoch())
         let instance: Instance
         do {
             let name = URL(fileURLWithPath: module).lastPathComponent
             let artifact: SharedObject
             if Kiln.isArtifact(path: module) {
                 artifact = try Kiln.openArtifact(path: module)
+                try Self.checkInterruption(artifact, fuel: fuel != nil, timeout: timeout != nil)
             } else {
                 let (binary, validated) = try Kiln.read(path: module)
                 names = validated.module.names
                 let progress = ProgressBar(stage: "compiling \(name)")
                 defer { progress.finish() }
-                let plan = try build.plan()
+                let plan = try build.plan(interruption: interruption)
                 // While compilers run, SIGINT and SIGTERM kill them too; the guest later gets the default actions.
                 CompilerProcesses.installSignalHandlers()
                 defer { CompilerProcesses.uninstallSignalHandlers() }
@@ -74,7 +92,8 @@ struct Run: ParsableCommand {
                 artifact = try Kiln.loadArtifact(
                     binary: binary, validated: validated, name: name, plan: plan, cache: cache, key: key, progress: progress.report)
                 // A record is only an optimisation: nothing about it may fail the run.
-                if let launchRecord, let cache, export == nil {
+                // The launcher runs no fuel or timeout (it would run them unlimited): such runs keep to the driver.
+                if let launchRecord, let cache, export == nil, !plan.flags.interruption.isEnabled {
                     writeLaunchRecord(launchRecord, cache: cache, key: key, plan: plan, artifact: artifact.path, module: validated.module)
                 }
             }
@@ -87,6 +106,10 @@ struct Run: ParsableCommand {
             try store.setUpWASI(
                 arguments: [Array((wasi.argv0 ?? name).utf8)] + guestArguments,
                 environment: wasi.rawEnvironment(words: options), preopens: wasi.preopens)
+            if let fuel { store.fuel = fuel }
+            // The clock starts once the module is compiled: only the guest's own time counts (its start
+            // function's too, as in --exe executables).
+            if let timeout, let seconds = DurationText.seconds(timeout) { Self.startTimer(seconds, store: store) }
             instance = try Linker.instantiate(artifact, in: store) { _, _ in nil }
         } catch let trap as Trap {
             throw exit(for: trap, store: store, function: "instantiation")
@@ -156,12 +179,38 @@ struct Run: ParsableCommand {
         "export \"\(function)\" (func \(names?.displayName(function: index) ?? "\(index)"))"
     }
 
+    /// `--fuel` or `--timeout` on an artifact compiled without the checks they need is an error before it runs,
+    /// not a run that silently cannot be stopped.
+    static func checkInterruption(_ artifact: SharedObject, fuel: Bool, timeout: Bool) throws {
+        let built = artifact.module.interruption
+        if fuel, built & UInt32(KILN_INTERRUPT_FUEL) == 0 {
+            throw LoadError(reason: "--fuel: \(artifact.path) was compiled without fuel checks (compile it with --consume-fuel)")
+        }
+        if timeout, built & UInt32(KILN_INTERRUPT_EPOCH) == 0 {
+            throw LoadError(reason: "--timeout: \(artifact.path) was compiled without epoch checks (compile it with --epoch-interruption)")
+        }
+    }
+
+    /// Advances a private epoch once `seconds` have passed: the store's deadline is one tick away.
+    static func startTimer(_ seconds: Double, store: Store) {
+        store.setEpochDeadline(1)
+        let epoch = store.epoch
+        let thread = Thread {
+            Thread.sleep(forTimeInterval: seconds)
+            epoch.increment()
+        }
+        thread.start()
+    }
+
     /// proc_exit becomes the process's exit status; a trap prints its message and exits 134 (as wasmtime).
     func exit(for trap: Trap, store: Store, function: String, instance: Instance? = nil, names: Names? = nil) -> ExitCode {
         if trap.isExit { return ExitCode(store.exitCode) }
         var place = "\"\(function)\""
         if let index = instance?.exportedFunctionIndex(function) { place = Self.place(function, index: index, names: names) }
-        printStandardError("error: \(trap.kind): \(trap.message)\n  while running \(place) of \(module)")
+        var message = trap.message
+        if trap.code == Int32(KILN_TRAP_INTERRUPT.rawValue), let timeout { message += " (--timeout \(timeout) reached)" }
+        if trap.code == Int32(KILN_TRAP_OUT_OF_FUEL.rawValue), let fuel { message += " (--fuel \(fuel))" }
+        printStandardError("error: \(trap.kind): \(message)\n  while running \(place) of \(module)")
         return ExitCode(134)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import KilnBuild
+import KilnLower
 import KilnModel
 import KilnWast
 
@@ -61,15 +62,23 @@ struct BuildOptions: ParsableArguments {
     @Option(help: "How memory accesses are kept in bounds: explicit (a check per access, the default) or guard (8 GiB reservations whose faults become traps).")
     var bounds: String = "explicit"
 
-    /// The build plan, at `defaultOptimization` unless `--opt` says otherwise.
-    func plan(defaultOptimization: Int = 2, jobs: Int? = nil) throws -> BuildPlan {
+    @Flag(help: "Build fuel checks into the code, so that `--fuel N` can stop it (kiln run, and --exe executables).")
+    var consumeFuel = false
+
+    @Flag(help: "Build epoch checks into the code, so that `--timeout` can stop it (kiln run, and --exe executables).")
+    var epochInterruption = false
+
+    /// The build plan, at `defaultOptimization` unless `--opt` says otherwise; `interruption` adds to the
+    /// checks the flags ask for (`kiln run --fuel` needs fuel checks whether or not --consume-fuel was given).
+    func plan(defaultOptimization: Int = 2, jobs: Int? = nil, interruption: Interruption = .none) throws -> BuildPlan {
         let optimization = self.optimization ?? defaultOptimization
         guard (0...3).contains(optimization) else { throw ValidationError("--opt takes 0, 1, 2 or 3") }
         guard ["explicit", "guard"].contains(bounds) else { throw ValidationError("--bounds takes explicit or guard") }
         let compiler = CCompiler(cc)
         let cpu = try targetCPU.map { name throws(BuildError) in try TargetCPU.resolve(name, compiler: compiler) }
         let flags = CompileFlags(
-            optimization: optimization, sanitize: sanitize, warningsAsErrors: warningsAsErrors, boundsGuard: bounds == "guard", targetCPU: cpu)
+            optimization: optimization, sanitize: sanitize, warningsAsErrors: warningsAsErrors, boundsGuard: bounds == "guard", targetCPU: cpu,
+            interruption: Interruption(fuel: consumeFuel || interruption.fuel, epochs: epochInterruption || interruption.epochs))
         return BuildPlan(
             compiler: compiler, flags: flags,
             runtime: try RuntimeSources(), jobs: jobs ?? BuildPlan.processorCount)

@@ -9,11 +9,16 @@ public final class Store: @unchecked Sendable {
     var hostObjects: [HostObject] = []
     var instances: [Instance] = []
     var wasi: OpaquePointer?
+    /// The epoch the store's deadline is measured in (StoreInterruption.swift); kept alive with the store.
+    public let epoch: Epoch
+    var epochCallbackBox: EpochCallbackBox?
 
-    public init(maxMemoryPages: UInt64 = 65536) {
+    public init(maxMemoryPages: UInt64 = 65536, epoch: Epoch = .shared) {
         ctx = .allocate(capacity: 1)
         kiln_ctx_init(ctx)
         ctx.pointee.max_memory_pages = maxMemoryPages
+        self.epoch = epoch
+        ctx.pointee.epoch = UnsafePointer(epoch.counter)
     }
 
     deinit {

@@ -55,6 +55,10 @@ public struct FunctionLowerer: TypedInstructionSink {
     var openChecks: [UInt32: OpenCheck] = [:]
     /// Bounds of i32 values by stack height (ValueRanges.swift).
     var ranges: [Int: ValueRange] = [:]
+    /// Fuel charged by each check's region (index 0: the function's entry) and the regions open now
+    /// (LowerInterruption.swift).
+    var fuelCosts: [Int] = [0]
+    var fuelRegions: [Int] = [0]
     /// The innermost loop being recorded for versioning (LowerLoopVersioning.swift), if any.
     var loop: LoopRecording?
     var type = FunctionType(parameters: [], results: [])
@@ -90,6 +94,8 @@ public struct FunctionLowerer: TypedInstructionSink {
         bounds = ProvenBounds()
         ranges = [:]
         openChecks = [:]
+        fuelCosts = [0]
+        fuelRegions = [0]
         loopAssignments = context.boundsGuard ? nil : ProvenBounds.loopAssignments(body)
     }
 
@@ -172,6 +178,7 @@ public struct FunctionLowerer: TypedInstructionSink {
     mutating func beginInstruction(_ instruction: Instruction) {
         previousResult = result
         result = nil
+        chargeFuel(instruction)
         recordLoopStep(instruction)
         if Self.endsStraightLine(instruction) { openChecks.removeAll() }
         settlePending(instruction)

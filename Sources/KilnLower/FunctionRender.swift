@@ -108,11 +108,13 @@ extension FunctionLowerer {
         }
         for group in byType { out.append("  KILN_UNUSED \(group.type) \(group.names.joined(separator: ", "));") }
         if selfLoopTargeted { out.append("T0:; /* a tail call to this function comes back here */") }
+        // After T0: a function that tail-calls itself forever is a loop too.
+        out.append(contentsOf: interruptionChecks(region: 0))
         out.append(writer.text)
         if !type.results.isEmpty { out.append("  __builtin_unreachable(); /* every path above returned */") }
         out.append("}")
         if !tailForm, context.hasTailEntry(index) { out.append(contentsOf: TailEntries.wrapper(context, index, type)) }
-        return out.joined(separator: "\n")
+        return resolveFuelCosts(out.joined(separator: "\n"))
     }
 
     /// Locals and slots a leaf may have and still skip KILN_ENTER: at most 16 bytes each, 8 KiB in all, well

@@ -11,12 +11,14 @@ public struct LoweringContext: Sendable {
     /// Tables whose entries never change (SealedTables.swift).
     let sealedTables: [UInt32: [UInt32?]]
     let boundsGuard: Bool
+    let interruption: Interruption
     let typeKeys: TypeKeys
     var module: Module { validated.module }
     var space: IndexSpace { validated.context.space }
 
-    public init(_ validated: ValidatedModule, split: Bool = false, boundsGuard: Bool = false) {
+    public init(_ validated: ValidatedModule, split: Bool = false, boundsGuard: Bool = false, interruption: Interruption = .none) {
         self.boundsGuard = boundsGuard
+        self.interruption = interruption
         self.validated = validated
         self.split = split
         self.sealedTables = SealedTables.contents(validated)

@@ -19,6 +19,7 @@ extension FunctionLowerer {
             // stores of several iterations, losing those before a faulting one. A barrier per iteration
             // keeps them in order (a versioned loop's unchecked copy starts after this line, without it).
             if context.boundsGuard { writer.raw("  KILN_ORDER();") }
+            enterInterruptionRegion()
             if typing.reachable, let line = labelLines["L\(frame.label)"] { startLoopRecording(frame, labelLine: line) }
         case .if:
             let condition = operand(typing.heightBefore - 1, .i32)
@@ -48,7 +49,10 @@ extension FunctionLowerer {
     mutating func lowerEnd() {
         guard let frame = frames.popLast() else { return }
         guard frame.live else { return }
-        if frame.kind == .loop { finishLoopRecording(label: frame.label) }
+        if frame.kind == .loop {
+            finishLoopRecording(label: frame.label)
+            leaveInterruptionRegion()
+        }
         if frame.kind == .if, !frame.sawElse { _ = writer.label("E\(frame.label)") }
         if frame.kind == .function {
             if typing.reachable { lowerReturn(from: typing.heightAfter, "end") }

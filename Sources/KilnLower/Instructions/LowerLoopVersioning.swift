@@ -96,8 +96,10 @@ extension FunctionLowerer {
         // Accesses that differ only in their constant share one base variable, so clang sees `base + 8`
         // and `base + 0` as the same array.
         var groups: [AccessGroup] = []
-        // The unchecked copy: the body after the label (and after guard mode's barrier, see lowerEnter).
-        let bodyStart = record.labelLine + (context.boundsGuard ? 2 : 1)
+        // The unchecked copy: the body after the label (and after guard mode's barrier and the interruption
+        // checks, see lowerEnter).
+        let checksAtHeader = interruptionChecks(region: 0).count
+        let bodyStart = record.labelLine + (context.boundsGuard ? 2 : 1) + checksAtHeader
         var fastLines = Array(writer.lines[bodyStart...])
         var members: [(number: Int, address: Affine, fast: FastAccess, group: Int)] = []
         for number in hoisted {
@@ -148,6 +150,13 @@ extension FunctionLowerer {
         }
         // The back edge becomes the counted loop's own.
         fastLines.removeLast()
+        // Interruption: the counted loop pays the fuel of all its iterations before it starts (when there is
+        // not enough, the checked copy runs and traps where the fuel runs out), and still checks the epoch
+        // on every iteration, since a deadline can pass at any time.
+        if context.interruption.fuel, let region = fuelRegions.last {
+            checks.append("kiln_fuel_take(ctx, \(trips), \(Self.fuelPlaceholder(region)))")
+        }
+        if context.interruption.epochs { fastLines.insert("  KILN_EPOCH(ctx);", at: 0) }
         // Iterations are independent when every access is hoisted, no group overlaps itself from one
         // iteration to another, and (checked before the loop) no written group meets another group.
         let independent = hoisted.count == record.accessLines.count && !record.otherMemoryAccess && !record.carriesState

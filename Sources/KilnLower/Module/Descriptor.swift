@@ -110,6 +110,7 @@ enum Descriptor {
           .start = \(module.start == nil ? "NULL" : "kiln_start"),
           .free = kiln_free,
           .num_tags = \(space.tagTypeIndices.count)u,
+          .interruption = \(context.interruption.descriptorFlags),
           .metadata = kiln_metadata_record.text,
         };
         """)
