@@ -84,7 +84,7 @@ struct Run: ParsableCommand {
                 let options = words.dropFirst().dropLast(min(passthrough.count, max(0, words.count - 1)))
                 try store.setUpWASI(
                     arguments: [Array((wasi.argv0 ?? name).utf8)] + RawArguments.trailing(arguments, of: words),
-                    environment: wasi.rawEnvironment(words: options), preopens: wasi.preopens)
+                    environment: wasi.rawEnvironment(words: options), preopens: wasi.preopens(words: options))
             }
             instance = try Linker.instantiate(artifact, in: store) { _, _ in nil }
         } catch let trap as Trap {
