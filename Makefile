@@ -67,9 +67,12 @@ test-runtime:
 	  numeric_test.c float_test.c invoke_test.c) -o .build-runtime/runtime-tests $(RUNTIME_TEST_FLAGS)
 	clang Runtime/src/*.c Runtime/tests/simd_test.c -o .build-runtime/simd-tests $(RUNTIME_TEST_FLAGS)
 	clang -D_GNU_SOURCE Runtime/src/*.c Runtime/src/wasi/*.c Runtime/tests/wasi_test.c -o .build-runtime/wasi-tests $(RUNTIME_TEST_FLAGS)
+	clang -D_GNU_SOURCE Runtime/src/*.c Runtime/src/wasi/*.c Runtime/tests/wasi_readonly_test.c \
+	  -o .build-runtime/wasi-readonly-tests $(RUNTIME_TEST_FLAGS)
 	.build-runtime/runtime-tests
 	.build-runtime/simd-tests
 	.build-runtime/wasi-tests
+	.build-runtime/wasi-readonly-tests
 
 # The WASI conformance suite (../shared/wasi-testsuite) through `kiln run`; last line `N passed, M failed`.
 test-wasi: build-debug

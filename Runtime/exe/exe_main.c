@@ -17,8 +17,8 @@ extern const kiln_module kiln_module_descriptor;
 
 static void usage(const char* self) {
   fprintf(stderr,
-          "usage: %s [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--max-memory-pages N] [--fuel N] [--timeout "
-          "DURATION] [--] [ARGS...]\n",
+          "usage: %s [--dir HOST[::GUEST]]... [--readonly-dir HOST[::GUEST]]... [--env NAME[=VALUE]]... "
+          "[--argv0 NAME] [--max-memory-pages N] [--fuel N] [--timeout DURATION] [--] [ARGS...]\n",
           self);
   exit(2);
 }
@@ -51,12 +51,13 @@ int main(int argc, char** argv) {
       for (int d = 0; d < command.npre; d++) {
         int fd = open(command.hosts[d], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0) {
-          fprintf(stderr, "%s: --dir %s: %s\n", program, command.hosts[d], strerror(errno));
+          const char* option = command.preopen_flags[d] & KILN_WASI_PREOPEN_READ_ONLY ? "--readonly-dir" : "--dir";
+          fprintf(stderr, "%s: %s %s: %s\n", program, option, command.hosts[d], strerror(errno));
           return 1;
         }
         close(fd);
       }
-      fprintf(stderr, "%s: cannot preopen the directories given with --dir\n", program);
+      fprintf(stderr, "%s: cannot preopen the directories given with --dir and --readonly-dir\n", program);
       return 1;
     case KILN_COMMAND_IMPORTS:
       fprintf(stderr, "%s: cannot link module: unknown import: \"%.*s\" \"%.*s\"\n", program,

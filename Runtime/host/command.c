@@ -20,8 +20,9 @@ int kiln_command_init(kiln_command* c, int argc, const char* program) {
   c->env = calloc(room, sizeof(char*));
   c->hosts = calloc(room, sizeof(char*));
   c->guests = calloc(room, sizeof(char*));
+  c->preopen_flags = calloc(room, sizeof(u32));
   c->max_pages = 65536;
-  if (!c->args || !c->env || !c->hosts || !c->guests) return -1;
+  if (!c->args || !c->env || !c->hosts || !c->guests || !c->preopen_flags) return -1;
   c->args[c->nargs++] = program;
   return 0;
 }
@@ -43,7 +44,7 @@ static const char* option_value(const char* name, int argc, char** argv, int* i,
   return argv[++*i];
 }
 
-static int add_dir(kiln_command* c, const char* spec) {
+static int add_dir(kiln_command* c, const char* spec, u32 flags) {
   char* host = strdup(spec);
   if (!host) return -1;
   char* separator = strstr(host, "::");
@@ -53,6 +54,7 @@ static int add_dir(kiln_command* c, const char* spec) {
   } else {
     c->guests[c->npre] = host;
   }
+  c->preopen_flags[c->npre] = flags;
   c->hosts[c->npre++] = host;
   return 1;
 }
@@ -112,7 +114,9 @@ int kiln_command_option(kiln_command* c, int argc, char** argv, int* i) {
   int start = *i, missing = 0;
   const char* value;
   if ((value = option_value("--dir", argc, argv, i, &missing))) {
-    if (add_dir(c, value) < 0) return -1;
+    if (add_dir(c, value, 0) < 0) return -1;
+  } else if ((value = option_value("--readonly-dir", argc, argv, i, &missing))) {
+    if (add_dir(c, value, KILN_WASI_PREOPEN_READ_ONLY) < 0) return -1;
   } else if ((value = option_value("--env", argc, argv, i, &missing))) {
     if (add_env(c, value) < 0) return -1;
   } else if ((value = option_value("--argv0", argc, argv, i, &missing))) {
@@ -156,7 +160,7 @@ kiln_command_status kiln_command_prepare(kiln_command_run* run, const kiln_modul
   if (m->num_imports > 0) return KILN_COMMAND_IMPORTS;
   run->start = find_export(m, "_start");
   if (!run->start) return KILN_COMMAND_NO_START;
-  run->wasi = kiln_wasi_new(c->nargs, c->args, c->nenv, c->env, c->npre, c->hosts, c->guests);
+  run->wasi = kiln_wasi_new_with_flags(c->nargs, c->args, c->nenv, c->env, c->npre, c->hosts, c->guests, c->preopen_flags);
   if (!run->wasi) return KILN_COMMAND_NO_PREOPEN;
   run->ctx.host = run->wasi;
   run->instance = m->alloc(&run->ctx);

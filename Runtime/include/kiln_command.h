@@ -1,5 +1,6 @@
-/* Running a WASI command module the way `kiln run` does: its options (--dir, --env, --argv0, --max-memory-pages),
- * instantiation, `_start`, and the exit status (0, the guest's proc_exit status, or 134 after a trap).
+/* Running a WASI command module the way `kiln run` does: its options (--dir, --readonly-dir, --env, --argv0,
+ * --max-memory-pages), instantiation, `_start`, and the exit status (0, the guest's proc_exit status, or
+ * 134 after a trap).
  * Host side only: compiled into kiln's launcher and into `kiln compile --exe` executables, never into
  * artifacts. */
 #ifndef KILN_COMMAND_H
@@ -18,6 +19,7 @@ typedef struct kiln_command {
   const char** env;
   const char** hosts;
   const char** guests;
+  u32* preopen_flags; /* KILN_WASI_PREOPEN_READ_ONLY for a --readonly-dir */
   u64 max_pages;
   const char* argv0; /* --argv0, or NULL: the program name the guest sees instead of the module's */
   /* --fuel N and --timeout DURATION (as given, for messages; `timeout_seconds` parsed), or NULL: they need
@@ -32,9 +34,11 @@ typedef struct kiln_command {
  * 0, or -1 when out of memory. */
 KILN_HIDDEN int kiln_command_init(kiln_command* c, int argc, const char* program);
 
-/* Takes argv[*i] if it is one of `kiln run`'s WASI options (--dir HOST[::GUEST], --env NAME[=VALUE],
- * --max-memory-pages N, --fuel N, --timeout DURATION, each also as --name=value) and moves *i past it: 1. Not one of them: 0.
- * One of them without its value, or out of memory: -1. */
+/* Takes argv[*i] if it is one of `kiln run`'s WASI options (--dir HOST[::GUEST], --readonly-dir
+ * HOST[::GUEST], --env NAME[=VALUE], --argv0 NAME, --max-memory-pages N, --fuel N, --timeout DURATION,
+ * each also as --name=value) and moves *i past it: 1. Not one of them: 0. One of them without its value,
+ * or out of memory: -1. The guest gets its preopens on fds 3, 4, … in the order the --dir and
+ * --readonly-dir options come. */
 KILN_HIDDEN int kiln_command_option(kiln_command* c, int argc, char** argv, int* i);
 
 /* A guest argument (after the program name). */

@@ -30,6 +30,18 @@ typedef struct kiln_wasi kiln_wasi;
 KILN_HIDDEN kiln_wasi* kiln_wasi_new(int argc, const char* const* argv, int envc, const char* const* envp,
                                      int npreopens, const char* const* host_paths,
                                      const char* const* guest_paths);
+
+/* Preopen i is read-only (`--readonly-dir`): nothing reached through it changes the file system. */
+#define KILN_WASI_PREOPEN_READ_ONLY 1u
+
+/* kiln_wasi_new with preopen_flags[i] (KILN_WASI_PREOPEN_*) for preopen i; NULL, or an entry of 0, is a
+ * preopen as kiln_wasi_new makes it. Through a read-only one, every call that would create, write,
+ * truncate, remove, rename, link or retime anything fails with EPERM (fd_write with EBADF: its files are
+ * never open for writing), and so does through every fd path_open derives from it; reading, stat, readdir
+ * and seeking work as before. */
+KILN_HIDDEN kiln_wasi* kiln_wasi_new_with_flags(int argc, const char* const* argv, int envc, const char* const* envp,
+                                                int npreopens, const char* const* host_paths,
+                                                const char* const* guest_paths, const u32* preopen_flags);
 /* Closes every fd the guest still holds. NULL is ignored. */
 KILN_HIDDEN void kiln_wasi_free(kiln_wasi* wasi);
 

@@ -3,7 +3,7 @@ import Foundation
 import Kiln
 import KilnCache
 
-/// `kiln bench [--runs N] [--warmup N] [--engines aot,interp] [--json FILE] [--dir D] [--env E] MODULE [ARGS]`: times a WASI
+/// `kiln bench [--runs N] [--warmup N] [--engines aot,interp] [--json FILE] [--dir D] [--readonly-dir D] [--env E] MODULE [ARGS]`: times a WASI
 /// command under Kiln's AOT (`kiln run` from the artifact cache) and WasmKit's interpreter (`kiln-interp`),
 /// each run a child process, and reports median, min and max wall time and peak RSS per engine.
 ///
@@ -54,10 +54,15 @@ struct Bench: ParsableCommand {
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
         guard warmup >= 0 else { throw ValidationError("--warmup must not be negative") }
+        let list: [BenchEngine]
         do {
-            _ = try BenchEngine.parseList(engines)
+            list = try BenchEngine.parseList(engines)
         } catch {
             throw ValidationError(error.description)
+        }
+        // WasmKit's WASI, kiln-interp's, has no read-only preopens: a run there could write what aot may not.
+        if list.contains(.interp), !wasi.readonlyDirs.isEmpty {
+            throw ValidationError("--readonly-dir needs --engines aot: the interp engine (WasmKit's WASI) has no read-only preopens")
         }
     }
 
@@ -125,10 +130,13 @@ struct Bench: ParsableCommand {
             return (Date().timeIntervalSince(start), !built)
         }
         let compile = engineList.contains(.aot) ? try compileIntoCache() : nil
+        // The words before the guest's arguments, for the order of --dir and --readonly-dir (WASIOptions).
+        let words = RawArguments.words
+        let wasiArguments = wasi.arguments(words: words.dropFirst().dropLast(min(passthrough.count, max(0, words.count - 1))))
         let commands = engineList.map { engine in
             switch engine {
-            case .aot: [kiln, "run"] + runOptions(optimization: plan.flags.optimization) + wasi.arguments + [runnable, "--"] + arguments
-            case .interp: [interpreter ?? "kiln-interp"] + wasi.arguments + [runnable] + arguments
+            case .aot: [kiln, "run"] + runOptions(optimization: plan.flags.optimization) + wasiArguments + [runnable, "--"] + arguments
+            case .interp: [interpreter ?? "kiln-interp"] + wasiArguments + [runnable] + arguments
             }
         }
         let child = ChildProcess(launcher: launcher, scratch: scratch)

@@ -105,7 +105,7 @@ struct Run: ParsableCommand {
             let guestArguments = export == nil ? RawArguments.trailing(arguments, of: words) : []
             try store.setUpWASI(
                 arguments: [Array((wasi.argv0 ?? name).utf8)] + guestArguments,
-                environment: wasi.rawEnvironment(words: options), preopens: wasi.preopens)
+                environment: wasi.rawEnvironment(words: options), preopens: wasi.preopens(words: options))
             if let fuel { store.fuel = fuel }
             // The clock starts once the module is compiled: only the guest's own time counts (its start
             // function's too, as in --exe executables).

@@ -4,11 +4,16 @@ import Foundation
     import Glibc
 #endif
 
-/// `--dir`, `--env` and `--argv0`, as `kiln run` and `kiln bench` take them (and as the C launcher and `--exe`
-/// executables parse them in Runtime/host/command.c).
+/// `--dir`, `--readonly-dir`, `--env` and `--argv0`, as `kiln run` and `kiln bench` take them (and as the C
+/// launcher and `--exe` executables parse them in Runtime/host/command.c).
 struct WASIOptions: ParsableArguments {
     @Option(name: .customLong("dir"), help: "Preopen HOST[::GUEST] for the guest (GUEST defaults to HOST).")
     var dirs: [String] = []
+
+    @Option(
+        name: .customLong("readonly-dir"),
+        help: "Preopen HOST[::GUEST] read-only: the guest can read it but change nothing in it (EPERM).")
+    var readonlyDirs: [String] = []
 
     @Option(name: .customLong("env"), help: "NAME=VALUE for the guest, or NAME to pass the host's value (none when the host has none).")
     var environment: [String] = []
@@ -16,12 +21,15 @@ struct WASIOptions: ParsableArguments {
     @Option(name: .customLong("argv0"), help: "The program name the guest sees as argv[0] (default: the module's file name).")
     var argv0: String?
 
-    /// A `--dir` that cannot be opened is a usage error before anything is compiled, with the path and the
-    /// reason (the same open(2) the runtime's preopen makes, Runtime/src/wasi/state.c).
+    /// A `--dir` or `--readonly-dir` that cannot be opened is a usage error before anything is compiled,
+    /// with the path and the reason (the same open(2) the runtime's preopen makes, Runtime/src/wasi/state.c).
     func validate() throws {
-        for (host, _) in preopens {
-            let fd = open(host, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            guard fd >= 0 else { throw ValidationError("--dir \(host): \(String(cString: strerror(errno)))") }
+        for preopen in preopens(words: RawArguments.words.dropFirst()) {
+            let fd = open(preopen.host, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard fd >= 0 else {
+                let option = preopen.readOnly ? "--readonly-dir" : "--dir"
+                throw ValidationError("\(option) \(preopen.host): \(String(cString: strerror(errno)))")
+            }
             close(fd)
         }
     }
@@ -66,17 +74,58 @@ struct WASIOptions: ParsableArguments {
         return found
     }
 
-    var preopens: [(host: String, guest: String)] {
-        dirs.map { entry in
+    /// The preopens, on guest fds 3, 4, … in the order their `--dir` and `--readonly-dir` options come among
+    /// `words` (the words before the module), as the C launcher keeps them.
+    func preopens(words: ArraySlice<[UInt8]>) -> [(host: String, guest: String, readOnly: Bool)] {
+        orderedEntries(words: words).map { entry, readOnly in
             if let range = entry.range(of: "::") {
-                return (String(entry[..<range.lowerBound]), String(entry[range.upperBound...]))
+                return (String(entry[..<range.lowerBound]), String(entry[range.upperBound...]), readOnly)
             }
-            return (entry, entry)
+            return (entry, entry, readOnly)
         }
     }
 
-    /// The same options as words for another program (`kiln run`, kiln-interp), variables resolved.
-    var arguments: [String] {
-        dirs.flatMap { ["--dir", $0] } + resolvedEnvironment.flatMap { ["--env", $0] } + (argv0.map { ["--argv0", $0] } ?? [])
+    /// The `--dir` and `--readonly-dir` values, HOST[::GUEST], in command-line order. ArgumentParser keeps
+    /// each option's values apart, so the order across the two comes from `words`; when they are not the
+    /// words ArgumentParser parsed (a command parsed from words other than this process's, as in tests),
+    /// every `--dir` comes first, then every `--readonly-dir`.
+    func orderedEntries(words: ArraySlice<[UInt8]>) -> [(entry: String, readOnly: Bool)] {
+        let found = Self.preopenOptions(words)
+        let fallback = dirs.map { ($0, false) } + readonlyDirs.map { ($0, true) }
+        guard found.filter({ !$0.readOnly }).map(\.value).elementsEqual(dirs, by: RawArguments.reads),
+            found.filter(\.readOnly).map(\.value).elementsEqual(readonlyDirs, by: RawArguments.reads)
+        else { return fallback }
+        var next = (dirs: dirs.makeIterator(), readonly: readonlyDirs.makeIterator())
+        return found.compactMap { option in
+            let entry = option.readOnly ? next.readonly.next() : next.dirs.next()
+            return entry.map { ($0, option.readOnly) }
+        }
+    }
+
+    /// The `--dir` and `--readonly-dir` values among `words` (`--dir V` and `--dir=V`), in order.
+    static func preopenOptions(_ words: ArraySlice<[UInt8]>) -> [(value: [UInt8], readOnly: Bool)] {
+        let dir = Array("--dir".utf8), readonlyDir = Array("--readonly-dir".utf8), equals = UInt8(ascii: "=")
+        var found: [(value: [UInt8], readOnly: Bool)] = []
+        var i = words.startIndex
+        while i < words.endIndex {
+            let word = words[i]
+            i += 1
+            for (flag, readOnly) in [(dir, false), (readonlyDir, true)] {
+                if word == flag, i < words.endIndex {
+                    found.append((words[i], readOnly))
+                    i += 1
+                } else if word.starts(with: flag + [equals]) {
+                    found.append((Array(word.dropFirst(flag.count + 1)), readOnly))
+                }
+            }
+        }
+        return found
+    }
+
+    /// The same options as words for another program (`kiln run`, kiln-interp), preopens in the order
+    /// `orderedEntries(words:)` gives them, variables resolved.
+    func arguments(words: ArraySlice<[UInt8]>) -> [String] {
+        let preopens = orderedEntries(words: words).flatMap { entry, readOnly in [readOnly ? "--readonly-dir" : "--dir", entry] }
+        return preopens + resolvedEnvironment.flatMap { ["--env", $0] } + (argv0.map { ["--argv0", $0] } ?? [])
     }
 }

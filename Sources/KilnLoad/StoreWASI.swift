@@ -6,13 +6,19 @@ import CKilnHost
 /// The WASI state of a command: its arguments, environment and preopened directories.
 extension Store {
     /// Arguments and `NAME=VALUE` variables are bytes: the guest gets exactly what the host was given,
-    /// valid UTF-8 or not.
-    public func setUpWASI(arguments: [[UInt8]], environment: [[UInt8]], preopens: [(host: String, guest: String)]) throws {
+    /// valid UTF-8 or not. Preopen i is guest fd 3 + i; through a `readOnly` one (`--readonly-dir`) the guest
+    /// can change nothing (Runtime/include/kiln_wasi.h).
+    public func setUpWASI(arguments: [[UInt8]], environment: [[UInt8]], preopens: [(host: String, guest: String, readOnly: Bool)]) throws {
+        let flags = preopens.map { $0.readOnly ? UInt32(KILN_WASI_PREOPEN_READ_ONLY) : 0 }
         let state = withCStrings(arguments) { argv in
             withCStrings(environment) { envp in
                 withCStrings(preopens.map { Array($0.host.utf8) }) { hosts in
                     withCStrings(preopens.map { Array($0.guest.utf8) }) { guests in
-                        kiln_wasi_new(Int32(arguments.count), argv, Int32(environment.count), envp, Int32(preopens.count), hosts, guests)
+                        flags.withUnsafeBufferPointer { flags in
+                            kiln_wasi_new_with_flags(
+                                Int32(arguments.count), argv, Int32(environment.count), envp, Int32(preopens.count), hosts, guests,
+                                flags.baseAddress)
+                        }
                     }
                 }
             }
@@ -22,6 +28,11 @@ extension Store {
         }
         ctx.pointee.host = UnsafeMutableRawPointer(state)
         wasi = state
+    }
+
+    /// The same with every preopen writable.
+    public func setUpWASI(arguments: [[UInt8]], environment: [[UInt8]], preopens: [(host: String, guest: String)]) throws {
+        try setUpWASI(arguments: arguments, environment: environment, preopens: preopens.map { ($0.host, $0.guest, false) })
     }
 
     /// The same with text arguments and variables.

@@ -6,6 +6,8 @@
 //
 //   kiln-interp [--dir HOST[::GUEST]]… [--env NAME=VALUE]… [--argv0 NAME] MODULE.wasm [ARGS…]
 //
+// `--readonly-dir` is refused with a usage error: WasmKit's WASI cannot make a preopen read-only.
+//
 // Exit status: the guest's proc_exit status (low 8 bits, as the OS keeps them), 0 when `_start` returns,
 // 134 after a trap, 2 for a usage error or a module that cannot be loaded.
 import Foundation
@@ -35,6 +37,9 @@ while let first = arguments.first, first.hasPrefix("--") {
         environment[String(value[..<equals])] = String(value[value.index(after: equals)...])
     case "--argv0":
         argv0 = value
+    case "--readonly-dir":
+        // WasmKit's WASI has no read-only preopens; a writable one in its place would break the promise.
+        fail("--readonly-dir \(value): not supported: WasmKit's WASI has no read-only preopens (use kiln run)", status: 2)
     default:
         fail("unknown option \(first)", status: 2)
     }

@@ -72,6 +72,7 @@ u32 kiln_wasi_fd_fdstat_set_flags(kiln_ctx* ctx, kiln_memory* mem, u32 fd, u32 f
   u32 err = kiln_wasi_fd_lookup(ctx, fd, KILN_WASI_RIGHT_FD_FDSTAT_SET_FLAGS, &e);
   if (err != KILN_WASI_ESUCCESS) return err;
   if ((flags & ~0x1Fu) != 0) return KILN_WASI_EINVAL;
+  if (e->read_only && (flags & KILN_WASI_FDFLAG_APPEND)) return KILN_WASI_EPERM; /* only writes append */
   int fl = fcntl(e->host, F_GETFL);
   if (fl < 0) return kiln_wasi_errno(errno);
   int have_sync = (fl & O_SYNC) == O_SYNC, have_dsync = (fl & O_DSYNC) != 0;

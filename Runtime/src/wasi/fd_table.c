@@ -2,7 +2,12 @@
  *
  * Rights are tracked minimally and generously, as wasmtime reports them: a file gets every fd_* right its
  * open mode allows, a directory every path_* right, and fd_fdstat_set_rights can only take rights away.
- * Character devices lack fd_seek/fd_tell, which is how wasi-libc's isatty recognises a terminal. */
+ * Character devices lack fd_seek/fd_tell, which is how wasi-libc's isatty recognises a terminal.
+ *
+ * A read-only fd (a --readonly-dir preopen, and everything path_open opens beneath one) refuses every right
+ * that changes the file system with EPERM, as wasmtime refuses a preopen without DirPerms::MUTATE or
+ * FilePerms::WRITE. Its files are opened for reading only (path_open.c), so fd_write and fd_pwrite still
+ * fail with EBADF for the missing fd_write right, as in wasmtime and as write(2) on an O_RDONLY fd. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -24,6 +29,7 @@ u32 kiln_wasi_fd_lookup(kiln_ctx* ctx, u32 fd, u64 rights, kiln_wasi_fd** out) {
   u64 missing = rights & ~e->rights_base;
   if (missing != 0)
     return missing & (KILN_WASI_RIGHT_FD_READ | KILN_WASI_RIGHT_FD_WRITE) ? KILN_WASI_EBADF : KILN_WASI_ENOTCAPABLE;
+  if (e->read_only && (rights & KILN_WASI_RIGHTS_MUTATE) != 0) return KILN_WASI_EPERM;
   *out = e;
   return KILN_WASI_ESUCCESS;
 }
@@ -34,6 +40,7 @@ u32 kiln_wasi_dir_lookup(kiln_ctx* ctx, u32 fd, u64 rights, kiln_wasi_fd** out) 
   if (err != KILN_WASI_ESUCCESS) return err;
   if (e->filetype != KILN_WASI_FILETYPE_DIRECTORY) return KILN_WASI_ENOTDIR;
   if ((rights & ~e->rights_base) != 0) return KILN_WASI_ENOTCAPABLE;
+  if (e->read_only && (rights & KILN_WASI_RIGHTS_MUTATE) != 0) return KILN_WASI_EPERM;
   *out = e;
   return KILN_WASI_ESUCCESS;
 }

@@ -7,7 +7,12 @@
  * guest reopening "." with the rights fd_fdstat_get reported would otherwise ask to write a directory and
  * get EISDIR. The new fd's rights are then what that mode allows on that file type (fd_table.c), whatever
  * else was asked for: generous, as wasmtime is. A directory is never opened for writing: O_DIRECTORY with
- * fd_write is EISDIR, as open(2) and wasmtime say. */
+ * fd_write is EISDIR, as open(2) and wasmtime say.
+ *
+ * Beneath a read-only directory (a --readonly-dir), a request that could change the file system is EPERM
+ * before anything is opened, as wasmtime refuses it without DirPerms::MUTATE: O_CREAT, O_TRUNC, O_EXCL,
+ * O_APPEND, and the rights fd_write, fd_allocate and fd_filestat_set_size (which wasi-libc and Rust's std
+ * ask for only when opening for writing). What is opened is read-only in turn (fd_table.c). */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -25,6 +30,13 @@
 static int wants_write(u32 oflags, u64 rights, u32 fdflags) {
   return (rights & KILN_WASI_RIGHT_FD_WRITE) != 0 || (fdflags & KILN_WASI_FDFLAG_APPEND) ||
          (oflags & KILN_WASI_OFLAG_TRUNC);
+}
+
+/* Whether a request could change the file system, which a read-only directory refuses. */
+static int wants_change(u32 oflags, u64 rights, u32 fdflags) {
+  const u64 writing = KILN_WASI_RIGHT_FD_WRITE | KILN_WASI_RIGHT_FD_ALLOCATE | KILN_WASI_RIGHT_FD_FILESTAT_SET_SIZE;
+  return wants_write(oflags, rights, fdflags) || (rights & writing) != 0 ||
+         (oflags & (KILN_WASI_OFLAG_CREAT | KILN_WASI_OFLAG_EXCL)) != 0;
 }
 
 /* The open(2) flags for a WASI request. */
@@ -60,6 +72,8 @@ u32 kiln_wasi_path_open(kiln_ctx* ctx, kiln_memory* mem, u32 fd, u32 dirflags, u
   kiln_wasi_fd* dir;
   u32 err = kiln_wasi_dir_lookup(ctx, fd, needs, &dir);
   if (err != KILN_WASI_ESUCCESS) return err;
+  const u8 read_only = dir->read_only;
+  if (read_only && wants_change(oflags, rights_base, fdflags)) return KILN_WASI_EPERM;
   u8* out = kiln_guest_range(mem, opened_fd_out, 4);
   if (out == NULL) return KILN_WASI_EFAULT;
   char* p;
@@ -76,6 +90,7 @@ u32 kiln_wasi_path_open(kiln_ctx* ctx, kiln_memory* mem, u32 fd, u32 dirflags, u
   u32 opened;
   err = kiln_wasi_fd_insert(kiln_wasi_state(ctx), host, &opened); /* may move the table: dir is stale now */
   if (err != KILN_WASI_ESUCCESS) return err;
+  kiln_wasi_state(ctx)->fds[opened].read_only = read_only;
   kiln_put_u32(out, opened);
   return KILN_WASI_ESUCCESS;
 }

@@ -45,6 +45,12 @@ static int dup_stdio(int fd) { return fcntl(fd, F_DUPFD_CLOEXEC, 3); }
 
 kiln_wasi* kiln_wasi_new(int argc, const char* const* argv, int envc, const char* const* envp, int npreopens,
                          const char* const* host_paths, const char* const* guest_paths) {
+  return kiln_wasi_new_with_flags(argc, argv, envc, envp, npreopens, host_paths, guest_paths, NULL);
+}
+
+kiln_wasi* kiln_wasi_new_with_flags(int argc, const char* const* argv, int envc, const char* const* envp,
+                                    int npreopens, const char* const* host_paths, const char* const* guest_paths,
+                                    const u32* preopen_flags) {
   if (argc < 0 || envc < 0 || npreopens < 0 || (npreopens > 0 && host_paths == NULL) ||
       (u64)npreopens + 3 > KILN_WASI_FD_LIMIT) {
     errno = EINVAL;
@@ -98,6 +104,7 @@ kiln_wasi* kiln_wasi_new(int argc, const char* const* argv, int envc, const char
     e->rights_base = KILN_WASI_RIGHTS_DIR;
     e->rights_inheriting = KILN_WASI_RIGHTS_DIR | KILN_WASI_RIGHTS_FILE;
     e->is_preopen = 1;
+    e->read_only = preopen_flags != NULL && (preopen_flags[i] & KILN_WASI_PREOPEN_READ_ONLY) != 0;
     e->preopen_name = name;
     e->preopen_name_len = (u32)strlen(name);
   }

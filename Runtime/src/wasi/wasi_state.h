@@ -24,6 +24,7 @@ typedef struct kiln_wasi_fd {
   int host;
   u8 filetype;                /* KILN_WASI_FILETYPE_* */
   u8 is_preopen;
+  u8 read_only;               /* a --readonly-dir or an fd opened beneath one (fd_table.c) */
   u64 rights_base, rights_inheriting;
   char* preopen_name;         /* guest path of a preopen */
   u32 preopen_name_len;
@@ -48,8 +49,18 @@ KILN_HIDDEN kiln_wasi* kiln_wasi_state(kiln_ctx* ctx);
 KILN_HIDDEN u32 kiln_wasi_errno(int host_errno);
 
 /* fd_table.c */
+/* The rights that change the file system, which a read-only fd keeps (so that fd_fdstat_get reports what
+ * wasmtime reports, and wasi-libc derives the same rights from them) but never gets to use. */
+#define KILN_WASI_RIGHTS_MUTATE                                                                          \
+  (KILN_WASI_RIGHT_FD_WRITE | KILN_WASI_RIGHT_FD_ALLOCATE | KILN_WASI_RIGHT_FD_FILESTAT_SET_SIZE |         \
+   KILN_WASI_RIGHT_FD_FILESTAT_SET_TIMES | KILN_WASI_RIGHT_PATH_CREATE_DIRECTORY |                         \
+   KILN_WASI_RIGHT_PATH_CREATE_FILE | KILN_WASI_RIGHT_PATH_LINK_SOURCE | KILN_WASI_RIGHT_PATH_LINK_TARGET | \
+   KILN_WASI_RIGHT_PATH_RENAME_SOURCE | KILN_WASI_RIGHT_PATH_RENAME_TARGET |                               \
+   KILN_WASI_RIGHT_PATH_FILESTAT_SET_SIZE | KILN_WASI_RIGHT_PATH_FILESTAT_SET_TIMES |                       \
+   KILN_WASI_RIGHT_PATH_SYMLINK | KILN_WASI_RIGHT_PATH_REMOVE_DIRECTORY | KILN_WASI_RIGHT_PATH_UNLINK_FILE)
 /* The guest fd's entry if it is open and holds `rights`: else EBADF (also when ctx has no WASI state),
- * or ENOTCAPABLE for a missing right (EBADF for a missing fd_read/fd_write, as POSIX reports it). */
+ * or ENOTCAPABLE for a missing right (EBADF for a missing fd_read/fd_write, as POSIX reports it), or EPERM
+ * when the fd is read-only and `rights` would change the file system. */
 KILN_HIDDEN u32 kiln_wasi_fd_lookup(kiln_ctx* ctx, u32 fd, u64 rights, kiln_wasi_fd** out);
 /* The same for a directory fd used by path_*: ENOTDIR when it is not a directory. */
 KILN_HIDDEN u32 kiln_wasi_dir_lookup(kiln_ctx* ctx, u32 fd, u64 rights, kiln_wasi_fd** out);
