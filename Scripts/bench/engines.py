@@ -195,6 +195,28 @@ class KilnGuard(Kiln):
         self.cache = os.path.join(ctx.work, "kiln-guard-cache")
 
 
+class KilnFuel(Kiln):
+    """Kiln with fuel checks at every function entry and loop header (`--consume-fuel`, no budget): their cost."""
+
+    name = "kiln-fuel"
+    extra = ["--consume-fuel"]
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self.cache = os.path.join(ctx.work, "kiln-fuel-cache")
+
+
+class KilnEpoch(Kiln):
+    """Kiln with epoch checks at every function entry and loop header (`--epoch-interruption`): their cost."""
+
+    name = "kiln-epoch"
+    extra = ["--epoch-interruption"]
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self.cache = os.path.join(ctx.work, "kiln-epoch-cache")
+
+
 class Interp(Engine):
     """`kiln-interp M.wasm ARGS`: WasmKit's interpreter with WasmKit's WASI."""
 
@@ -397,4 +419,5 @@ def first_line(argv):
 
 
 def all_engines(ctx):
-    return [Native(ctx), Kiln(ctx), KilnGuard(ctx), Interp(ctx), Wasm2c(ctx, True), Wasm2c(ctx, False), Wasmtime(ctx)]
+    return [Native(ctx), Kiln(ctx), KilnGuard(ctx), KilnFuel(ctx), KilnEpoch(ctx), Interp(ctx), Wasm2c(ctx, True),
+            Wasm2c(ctx, False), Wasmtime(ctx)]

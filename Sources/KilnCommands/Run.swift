@@ -92,8 +92,9 @@ struct Run: ParsableCommand {
                 artifact = try Kiln.loadArtifact(
                     binary: binary, validated: validated, name: name, plan: plan, cache: cache, key: key, progress: progress.report)
                 // A record is only an optimisation: nothing about it may fail the run.
-                // The launcher runs no fuel or timeout (it would run them unlimited): such runs keep to the driver.
-                if let launchRecord, let cache, export == nil, !plan.flags.interruption.isEnabled {
+                // A record is keyed by the build options as words: a run whose checks come from --fuel or
+                // --timeout alone would leave a plain run's record pointing at an artifact with checks.
+                if let launchRecord, let cache, export == nil, fuel == nil, timeout == nil {
                     writeLaunchRecord(launchRecord, cache: cache, key: key, plan: plan, artifact: artifact.path, module: validated.module)
                 }
             }

@@ -75,6 +75,14 @@ import Testing
         let after = try KilnProcess.run(["--opt", "0", module], environment: environment)
         #expect(after.stdout == String(repeating: "tick\n", count: 50))
         #expect(after.stderr.contains("kiln: launch: hit"), "\(after.stderr)")
+        // Built with the checks by their own flag, the artifact has a record of its own, and the launcher
+        // serves it with or without a budget.
+        for (expected, budget) in [("miss", [String]()), ("hit", []), ("hit", ["--fuel", "300"])] {
+            let run = try KilnProcess.run(["--opt", "0", "--consume-fuel"] + budget + [module], environment: environment)
+            #expect(run.stderr.contains("kiln: launch: \(expected)"), "\(run.stderr)")
+            #expect(run.stdout == String(repeating: "tick\n", count: budget.isEmpty ? 50 : 22))
+            #expect(run.status == (budget.isEmpty ? 0 : 134))
+        }
     }
 
     @Test(arguments: [false, true]) func aTimeoutStopsALoopWithinHalfASecond(executable: Bool) throws {
