@@ -18,7 +18,8 @@ extern const kiln_module kiln_module_descriptor;
 static void usage(const char* self) {
   fprintf(stderr,
           "usage: %s [--dir HOST[::GUEST]]... [--readonly-dir HOST[::GUEST]]... [--env NAME[=VALUE]]... "
-          "[--argv0 NAME] [--max-memory-pages N] [--fuel N] [--timeout DURATION] [--] [ARGS...]\n",
+          "[--argv0 NAME] [--max-memory-pages N] [--max-store-memory SIZE] [--max-table-elements N] "
+          "[--max-wasm-stack SIZE] [--fuel N] [--timeout DURATION] [--] [ARGS...]\n",
           self);
   exit(2);
 }

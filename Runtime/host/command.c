@@ -84,6 +84,32 @@ static int read_u64(const char* text, u64* value) {
   return errno == ERANGE ? -1 : 0;
 }
 
+/* A size as `kiln run` reads one: a number with an optional binary multiple K, M, G or T (either case),
+ * optionally followed by B or iB; above 0. */
+static int read_size(const char* text, u64* bytes) {
+  size_t digits = strspn(text, "0123456789.");
+  const char* unit = text + digits;
+  double scale = 1;
+  const char* multiples = "KMGT";
+  const char* found = *unit ? strchr(multiples, *unit >= 'a' && *unit <= 'z' ? *unit - 'a' + 'A' : *unit) : NULL;
+  if (found != NULL && *unit != 0) {
+    for (const char* m = multiples; m <= found; m++) scale *= 1024;
+    unit++;
+  }
+  if (digits == 0 || !(*unit == 0 || strcmp(unit, "B") == 0 || strcmp(unit, "b") == 0 || strcmp(unit, "iB") == 0 ||
+                       strcmp(unit, "ib") == 0))
+    return -1;
+  char number[64];
+  if (digits >= sizeof number) return -1;
+  memcpy(number, text, digits);
+  number[digits] = 0;
+  char* end;
+  double value = strtod(number, &end) * scale;
+  if (*end != 0 || !(value >= 1) || value >= 9.2e18) return -1;
+  *bytes = (u64)value;
+  return 0;
+}
+
 /* A number with an optional unit, ms, s (the default), m or h, as `kiln run --timeout` reads it. */
 static int read_duration(const char* text, double* seconds) {
   static const struct {
@@ -124,6 +150,12 @@ int kiln_command_option(kiln_command* c, int argc, char** argv, int* i) {
     c->args[0] = value;
   } else if ((value = option_value("--max-memory-pages", argc, argv, i, &missing))) {
     if (read_u64(value, &c->max_pages) < 0) return -1;
+  } else if ((value = option_value("--max-store-memory", argc, argv, i, &missing))) {
+    if (read_size(value, &c->max_store_memory) < 0) return -1;
+  } else if ((value = option_value("--max-table-elements", argc, argv, i, &missing))) {
+    if (read_u64(value, &c->max_table_elements) < 0 || c->max_table_elements == 0) return -1;
+  } else if ((value = option_value("--max-wasm-stack", argc, argv, i, &missing))) {
+    if (read_size(value, &c->max_wasm_stack) < 0) return -1;
   } else if ((value = option_value("--fuel", argc, argv, i, &missing))) {
     if (read_u64(value, &c->fuel) < 0) return -1;
     c->fuel_text = value;
@@ -152,6 +184,9 @@ kiln_command_status kiln_command_prepare(kiln_command_run* run, const kiln_modul
   run->command = c;
   kiln_ctx_init(&run->ctx);
   run->ctx.max_memory_pages = c->max_pages;
+  run->ctx.max_store_memory_bytes = c->max_store_memory;
+  run->ctx.max_table_elements = c->max_table_elements;
+  run->ctx.max_wasm_stack = c->max_wasm_stack;
   /* A budget the code cannot enforce is refused rather than ignored. */
   if (c->fuel_text && !(m->interruption & KILN_INTERRUPT_FUEL)) return KILN_COMMAND_NO_FUEL_CHECKS;
   if (c->timeout_text && !(m->interruption & KILN_INTERRUPT_EPOCH)) return KILN_COMMAND_NO_EPOCH_CHECKS;

@@ -149,8 +149,15 @@ static int kiln_guard(kiln_ctx* ctx, void (*body)(void* arg), void* arg) {
   ctx->jmp = &env;
   ctx->handler = NULL;
   kiln_running = ctx;
-  /* A nested entry (guest → host function → guest) runs on the same thread: keep the outer limit. */
-  if (saved_limit == NULL) ctx->stack_limit = kiln_thread_stack_limit();
+  /* A nested entry (guest → host function → guest) runs on the same thread: keep the outer limit. A store's
+   * --max-wasm-stack measures from the outermost entry, and never lets the guest past the thread's own. */
+  if (saved_limit == NULL) {
+    char* limit = kiln_thread_stack_limit();
+    uintptr_t here = kiln_stack_pointer();
+    if (ctx->max_wasm_stack != 0 && ctx->max_wasm_stack < here && here - ctx->max_wasm_stack > (uintptr_t)limit)
+      limit = (char*)(here - ctx->max_wasm_stack);
+    ctx->stack_limit = limit;
+  }
   body(arg);
   ctx->jmp = saved_jmp;
   ctx->handler = saved_handler;

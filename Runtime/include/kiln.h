@@ -6,6 +6,7 @@
 #include "kiln_abi.h"
 #include "kiln_trap.h"
 #include "kiln_interrupt.h"
+#include "kiln_limits.h"
 #include "kiln_memory.h"
 #include "kiln_loop.h"
 #include "kiln_table.h"

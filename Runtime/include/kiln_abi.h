@@ -136,6 +136,13 @@ typedef struct kiln_ctx {
   /* Called when the deadline passes: returns how many epochs more the guest may run, or 0 to trap. */
   u64 (*epoch_callback)(struct kiln_ctx* ctx, void* userdata);
   void* epoch_userdata;
+  /* Store limits (kiln_limits.h), 0 for none: the bytes all of the store's memories may hold together
+   * (memory_bytes counts them), the elements any one table may hold, and the native stack guest code may
+   * use below its entry from the host. Growth past a limit fails (-1); instantiation past one is an error. */
+  u64 max_store_memory_bytes;
+  u64 memory_bytes;
+  u64 max_table_elements;
+  u64 max_wasm_stack;
 } kiln_ctx;
 
 struct kiln_instance;

@@ -28,6 +28,8 @@ typedef struct kiln_command {
   u64 fuel;
   const char* timeout_text;
   double timeout_seconds;
+  /* --max-store-memory SIZE, --max-table-elements N, --max-wasm-stack SIZE (kiln_ctx's limits), 0 for none. */
+  u64 max_store_memory, max_table_elements, max_wasm_stack;
 } kiln_command;
 
 /* Room for every option in an argv of argc words; the guest's program name; 65536 pages at most.
@@ -35,8 +37,8 @@ typedef struct kiln_command {
 KILN_HIDDEN int kiln_command_init(kiln_command* c, int argc, const char* program);
 
 /* Takes argv[*i] if it is one of `kiln run`'s WASI options (--dir HOST[::GUEST], --readonly-dir
- * HOST[::GUEST], --env NAME[=VALUE], --argv0 NAME, --max-memory-pages N, --fuel N, --timeout DURATION,
- * each also as --name=value) and moves *i past it: 1. Not one of them: 0. One of them without its value,
+ * HOST[::GUEST], --env NAME[=VALUE], --argv0 NAME, --max-memory-pages N, --max-store-memory SIZE,
+ * --max-table-elements N, --max-wasm-stack SIZE, --fuel N, --timeout DURATION, each also as --name=value) and moves *i past it: 1. Not one of them: 0. One of them without its value,
  * or out of memory: -1. The guest gets its preopens on fds 3, 4, … in the order the --dir and
  * --readonly-dir options come. */
 KILN_HIDDEN int kiln_command_option(kiln_command* c, int argc, char** argv, int* i);

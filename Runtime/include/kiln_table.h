@@ -69,6 +69,10 @@ static inline kiln_ref kiln_ref_as_non_null(kiln_ctx* ctx, kiln_ref r) {
 
 /* Defined in src/table.c. */
 KILN_HIDDEN int kiln_table_new(kiln_table* t, u8 elem_type, u32 min, u32 max);
+
+/* A table the module defines, at instantiation: kiln_table_new under the store's element limit (an
+ * instantiation error naming it) and out of memory as a trap. `index` is its index, for the message. */
+KILN_HIDDEN void kiln_table_define(kiln_ctx* ctx, kiln_table* t, u32 index, u8 elem_type, u32 min, u32 max);
 KILN_HIDDEN void kiln_table_free(kiln_table* t);
 /* Returns the old size, or 0xFFFFFFFF (table unchanged) past max, past the limit, or out of memory. */
 KILN_HIDDEN u32 kiln_table_grow(kiln_ctx* ctx, kiln_table* t, void* init, u32 n);

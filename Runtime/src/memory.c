@@ -24,6 +24,7 @@
 #include <sys/mman.h>
 
 #include "kiln_memory.h"
+#include "kiln_limits.h"
 
 #ifndef MAP_ANONYMOUS
 #define MAP_ANONYMOUS MAP_ANON
@@ -119,17 +120,6 @@ static void kiln_format_bytes(char* out, size_t n, u64 bytes) {
   else snprintf(out, n, "%llu KiB", (unsigned long long)(bytes >> 10));
 }
 
-/* Instantiation stops here: the message goes to the host through ctx->trap_detail. */
-__attribute__((format(printf, 2, 3))) static _Noreturn void kiln_instantiation_failed(kiln_ctx* ctx,
-                                                                                      const char* format, ...) {
-  va_list args;
-  va_start(args, format);
-  vsnprintf(ctx->detail_buffer, sizeof ctx->detail_buffer, format, args);
-  va_end(args);
-  ctx->trap_detail = ctx->detail_buffer;
-  kiln_trap(ctx, KILN_TRAP_INSTANTIATION);
-}
-
 void kiln_memory_define(kiln_ctx* ctx, kiln_memory* m, u32 index, u64 min_pages, u64 max_pages, int guarded) {
   const u64 limit = ctx->max_memory_pages;
   /* A 64-bit memory may declare up to 2^48 pages; it reaches at most KILN_MAX_PAGES (kiln_memory.h). */
@@ -138,6 +128,13 @@ void kiln_memory_define(kiln_ctx* ctx, kiln_memory* m, u32 index, u64 min_pages,
   if (limit != 0 && min_pages > limit) {
     kiln_instantiation_failed(ctx, "memory %u needs %llu pages at minimum but --max-memory-pages is %llu", index,
                               (unsigned long long)min_pages, (unsigned long long)limit);
+  }
+  if (kiln_store_memory_take(ctx, min_pages * KILN_PAGE_SIZE) != 0) {
+    char minimum[32], cap[32];
+    kiln_format_bytes(minimum, sizeof minimum, min_pages * KILN_PAGE_SIZE);
+    kiln_format_bytes(cap, sizeof cap, ctx->max_store_memory_bytes);
+    kiln_instantiation_failed(ctx, "memory %u needs %s at minimum, more than the store's memories may hold (--max-store-memory %s)",
+                              index, minimum, cap);
   }
   int rc = guarded ? kiln_memory_new_guarded(ctx, m, min_pages, max_pages, limit)
                    : kiln_memory_new(m, min_pages, max_pages, limit);
@@ -234,8 +231,11 @@ u32 kiln_memory_grow(kiln_ctx* ctx, kiln_memory* m, u32 delta) {
   /* Past the reservation (explicit mode under an address-space limit): `data` moves. */
   if (new_size > m->reserved && (kiln_memory_is_guarded(m) || kiln_memory_move(m, new_size) != 0))
     return KILN_GROW_FAILED;
-  if (mprotect(m->data + m->size, (size_t)(new_size - m->size), PROT_READ | PROT_WRITE) != 0)
+  if (kiln_store_memory_take(ctx, new_size - m->size) != 0) return KILN_GROW_FAILED;
+  if (mprotect(m->data + m->size, (size_t)(new_size - m->size), PROT_READ | PROT_WRITE) != 0) {
+    if (ctx != NULL) ctx->memory_bytes -= new_size - m->size;
     return KILN_GROW_FAILED; /* the OS refused (overcommit policy, address-space limit) */
+  }
   m->pages = new_pages;
   m->size = new_size;
   return (u32)old_pages;

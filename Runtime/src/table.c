@@ -3,7 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kiln_limits.h"
 #include "kiln_table.h"
+#include "kiln_trap.h"
 
 #define KILN_TABLE_GROW_FAILED 0xFFFFFFFFu
 
@@ -28,11 +30,20 @@ void kiln_table_free(kiln_table* t) {
   memset(t, 0, sizeof *t);
 }
 
+void kiln_table_define(kiln_ctx* ctx, kiln_table* t, u32 index, u8 elem_type, u32 min, u32 max) {
+  if (!kiln_table_elements_ok(ctx, min)) {
+    kiln_instantiation_failed(ctx, "table %u needs %u elements at minimum but --max-table-elements is %llu", index, min,
+                              (unsigned long long)ctx->max_table_elements);
+  }
+  if (kiln_table_new(t, elem_type, min, max) != 0) kiln_trap(ctx, KILN_TRAP_OUT_OF_MEMORY);
+}
+
 u32 kiln_table_grow(kiln_ctx* ctx, kiln_table* t, void* init, u32 n) {
-  (void)ctx; /* growth failure is a result (-1), never a trap */
+  /* Growth failure is a result (-1), never a trap: past the table's maximum, the store's limit, or memory. */
   u64 old_size = t->size;
   u64 new_size = old_size + n;
-  if (new_size > t->max || new_size > KILN_TABLE_ELEMENTS_LIMIT) return KILN_TABLE_GROW_FAILED;
+  if (new_size > t->max || new_size > KILN_TABLE_ELEMENTS_LIMIT || !kiln_table_elements_ok(ctx, new_size))
+    return KILN_TABLE_GROW_FAILED;
   if (new_size > t->capacity) {
     /* Doubling keeps repeated table.grow 1 linear overall; the caps keep the byte count small. */
     u64 capacity = (u64)t->capacity * 2;

@@ -450,6 +450,32 @@ static void test_minimum_above_limit(kiln_ctx* ctx) {
   ctx->max_memory_pages = KILN_MAX_PAGES;
 }
 
+/* The store's limit on all its memories together: instantiation past it is an error naming it, growth past
+ * it returns -1 (both memories count; a failed grow counts nothing), and memories the host made are free. */
+static void test_store_memory_limit(kiln_ctx* ctx) {
+  kiln_memory a, b;
+  ctx->max_store_memory_bytes = 4 * PAGE;
+  ctx->memory_bytes = 0;
+  kiln_memory_define(ctx, &a, 0, 2, 65536, 0);
+  EXPECT_TRAP(ctx, KILN_TRAP_INSTANTIATION, kiln_memory_define(ctx, &b, 1, 3, 65536, 0));
+  CHECK(ctx->trap_detail != NULL &&
+        strcmp(ctx->trap_detail,
+               "memory 1 needs 192 KiB at minimum, more than the store's memories may hold (--max-store-memory 256 KiB)") == 0);
+  kiln_memory_define(ctx, &b, 1, 1, 65536, 0);
+  CHECK_EQ(ctx->memory_bytes, 3 * PAGE);
+  CHECK_EQ(kiln_memory_grow(ctx, &a, 2), KILN_GROW_FAILED);
+  CHECK_EQ(ctx->memory_bytes, 3 * PAGE);
+  CHECK_EQ(kiln_memory_grow(ctx, &b, 1), 1);
+  CHECK_EQ(kiln_memory_grow(ctx, &a, 1), KILN_GROW_FAILED);
+  CHECK_EQ(kiln_memory_grow64(ctx, &a, 1), KILN_GROW_FAILED64);
+  CHECK_EQ(kiln_memory_grow(NULL, &a, 1), 2); /* no store, no limit */
+  CHECK_EQ(ctx->memory_bytes, 4 * PAGE);
+  kiln_memory_free(&a);
+  kiln_memory_free(&b);
+  ctx->max_store_memory_bytes = 0;
+  ctx->memory_bytes = 0;
+}
+
 /* Items 12-14: bulk memory bounds, overlap and dropped segments. */
 static void test_bulk(kiln_ctx* ctx) {
   kiln_memory m;
@@ -545,6 +571,7 @@ const kt_test kt_memory_tests[] = {
     {"memory OS refusal", test_os_refusal},
     {"memory reservation fallback", test_reservation_fallback},
     {"memory minimum above limit", test_minimum_above_limit},
+    {"memory store limit", test_store_memory_limit},
     {"memory bulk", test_bulk},
     {"memory64", test_memory64},
     {NULL, NULL},

@@ -234,6 +234,24 @@ static void test_exceptions(kiln_ctx* ctx) {
   CHECK(ctx->kept_exceptions == NULL);
 }
 
+/* The store's element limit: table.grow past it returns -1, a definition past it is an instantiation error. */
+static void test_element_limit(kiln_ctx* ctx) {
+  kiln_table t;
+  ctx->max_table_elements = 10;
+  kiln_table_define(ctx, &t, 0, KILN_FUNCREF, 4, KILN_TABLE_NO_MAX);
+  CHECK_EQ(kiln_table_grow(ctx, &t, NULL, 6), 4);
+  CHECK_EQ(kiln_table_grow(ctx, &t, NULL, 1), 0xFFFFFFFFu);
+  CHECK_EQ(kiln_table_grow64(ctx, &t, NULL, 1), UINT64_MAX);
+  CHECK_EQ(t.size, 10);
+  CHECK_EQ(kiln_table_grow(NULL, &t, NULL, 1), 10); /* no store, no limit */
+  kiln_table_free(&t);
+  kiln_table u;
+  EXPECT_TRAP(ctx, KILN_TRAP_INSTANTIATION, kiln_table_define(ctx, &u, 3, KILN_FUNCREF, 11, 20));
+  CHECK(ctx->trap_detail != NULL &&
+        strcmp(ctx->trap_detail, "table 3 needs 11 elements at minimum but --max-table-elements is 10") == 0);
+  ctx->max_table_elements = 0;
+}
+
 const kt_test kt_table_tests[] = {
     {"table new/get/set", test_new_get_set},
     {"table grow", test_grow},
@@ -241,5 +259,6 @@ const kt_test kt_table_tests[] = {
     {"table funcref_for_call", test_funcref_for_call},
     {"table typed function types", test_typed_functypes},
     {"exceptions", test_exceptions},
+    {"table element limit", test_element_limit},
     {NULL, NULL},
 };

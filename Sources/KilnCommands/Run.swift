@@ -25,6 +25,15 @@ struct Run: ParsableCommand {
     @Option(help: "The most 64 KiB pages any memory may grow to.")
     var maxMemoryPages: UInt64 = 65536
 
+    @Option(help: "The most bytes all the guest's memories may hold together, e.g. 256M (memory.grow past it returns -1).")
+    var maxStoreMemory: String?
+
+    @Option(help: "The most elements any table may hold (table.grow past it returns -1).")
+    var maxTableElements: UInt64?
+
+    @Option(help: "The native stack the guest may use, e.g. 512K (deeper recursion traps: call stack exhausted).")
+    var maxWasmStack: String?
+
     @Option(help: "Stop the guest with a trap once it has run about N instructions (built with fuel checks; deterministic).")
     var fuel: UInt64?
 
@@ -34,6 +43,13 @@ struct Run: ParsableCommand {
     @OptionGroup var build: BuildOptions
 
     func validate() throws {
+        for (name, text) in [("--max-store-memory", maxStoreMemory), ("--max-wasm-stack", maxWasmStack)] {
+            guard let text else { continue }
+            guard let bytes = try? ByteCount.parse(text), bytes > 0 else {
+                throw ValidationError("\(name) takes a size in bytes such as 65536, 512K or 1G, not \"\(text)\"")
+            }
+        }
+        if maxTableElements == 0 { throw ValidationError("--max-table-elements takes a number above 0") }
         if let timeout, DurationText.seconds(timeout) == nil {
             throw ValidationError("--timeout takes a positive duration such as 2s, 500ms or 1.5m, not \"\(timeout)\"")
         }
@@ -71,6 +87,9 @@ struct Run: ParsableCommand {
         // A write to a closed pipe must reach the guest as EPIPE, as with wasmtime, not kill the process.
         signal(SIGPIPE, SIG_IGN)
         let store = Store(maxMemoryPages: maxMemoryPages, epoch: Epoch())
+        store.maxStoreMemoryBytes = maxStoreMemory.flatMap { try? ByteCount.parse($0) }.map { UInt64($0) }
+        store.maxTableElements = maxTableElements
+        store.maxWasmStack = maxWasmStack.flatMap { try? ByteCount.parse($0) }.map { UInt64($0) }
         let instance: Instance
         do {
             let name = URL(fileURLWithPath: module).lastPathComponent

@@ -8,6 +8,9 @@ public enum Linker {
 
     public static func instantiate(_ artifact: SharedObject, in store: Store, resolve: Resolver) throws -> Instance {
         let module = artifact.module
+        if let limit = store.maxInstances, store.instances.count >= limit {
+            throw InstantiationError(reason: "the store already holds \(store.instances.count) instance\(store.instances.count == 1 ? "" : "s"), its limit (maxInstances \(limit))")
+        }
         guard let raw = module.alloc(store.ctx) else { throw LinkError(reason: "out of memory allocating the instance") }
         let instance = Instance(artifact: artifact, pointer: raw, store: store)
         do {

@@ -12,6 +12,8 @@ public final class Store: @unchecked Sendable {
     /// The epoch the store's deadline is measured in (StoreInterruption.swift); kept alive with the store.
     public let epoch: Epoch
     var epochCallbackBox: EpochCallbackBox?
+    /// The instances the store may hold (StoreLimits.swift); nil for no limit.
+    public var maxInstances: Int?
 
     public init(maxMemoryPages: UInt64 = 65536, epoch: Epoch = .shared) {
         ctx = .allocate(capacity: 1)

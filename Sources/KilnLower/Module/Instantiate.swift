@@ -70,7 +70,8 @@ enum Instantiate {
             // A table64's limits may exceed 32 bits; no table holds more than KILN_TABLE_ELEMENTS_LIMIT anyway.
             let max = table.limits.max.map { "\(min($0, UInt64(UInt32.max)))u" } ?? "0xFFFFFFFFu"
             let minimum = min(table.limits.min, UInt64(UInt32.max))
-            lines.append("  if (kiln_table_new(&inst->table_storage[\(i)], \(kind), \(minimum)u, \(max)) != 0) kiln_trap(ctx, KILN_TRAP_OUT_OF_MEMORY);")
+            let index = space.tables.count - module.tables.count + i
+            lines.append("  kiln_table_define(ctx, &inst->table_storage[\(i)], \(index)u, \(kind), \(minimum)u, \(max));")
             if table.limits.isMemory64 { lines.append("  inst->table_storage[\(i)].is64 = 1;") }
             let refType = context.typeKeys.refTypeLiteral(.ref(table.elementType))
             if refType != "NULL" { lines.append("  inst->table_storage[\(i)].ref_type = \(refType);") }
