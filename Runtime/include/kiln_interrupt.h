@@ -39,6 +39,10 @@ static inline int kiln_fuel_take(kiln_ctx* ctx, u64 trips, u64 cost) {
       kiln_epoch_reached(ctx);                                                                    \
   } while (0)
 
+/* Iterations a counted loop (kiln_loop.h) runs between two epoch checks: its body is straight-line code
+ * with no calls, so a chunk takes microseconds, and the loop inside a chunk can still be vectorized. */
+#define KILN_EPOCH_CHUNK 65536u
+
 /* The deadline has passed: asks the store's callback for more time, or traps with "interrupt". */
 KILN_HIDDEN void kiln_epoch_reached(kiln_ctx* ctx) __attribute__((cold));
 

@@ -16,7 +16,7 @@ import Testing
     /// i < count, a loop the lowering versions (checked once for all iterations).
     static let text = """
         (module
-          (memory (export "memory") 1)
+          (memory (export "memory") 16)
           (global $n (export "n") (mut i32) (i32.const 0))
           (func (export "spin")
             (loop $l (global.set $n (i32.add (global.get $n) (i32.const 1))) (br $l)))
@@ -140,6 +140,27 @@ import Testing
         ticker.start()
         #expect(Self.trap { try instance.invoke("spin", []) } == Self.interrupt)
         #expect(calls.count == 3)
+    }
+
+    /// With epochs, a counted loop runs in chunks of KILN_EPOCH_CHUNK iterations with a check before each:
+    /// every iteration still runs once, across chunk boundaries.
+    @Test func aVersionedLoopRunsInChunksWithEpochs() throws {
+        let built = try Self.build(CompileFlags(optimization: 2, interruption: Interruption(epochs: true)))
+        #expect(built.c.contains("KILN_EPOCH_CHUNK"), "the loop was not versioned")
+        let store = Store(epoch: Epoch())
+        let instance = try Linker.instantiate(built.object, in: store) { _, _ in nil }
+        let trips = 200_000
+        _ = try instance.invoke("fill", [.i32(UInt32(trips))])
+        guard case .memory(let memory)? = instance.export("memory") else {
+            Issue.record("no memory")
+            return
+        }
+        let words = UnsafeRawPointer(memory.pointee.data!).assumingMemoryBound(to: UInt32.self)
+        #expect((0..<trips).allSatisfy { words[$0] == UInt32($0 + 1) })
+        #expect(words[trips] == 0)
+        // A deadline already passed stops it at the first check.
+        store.setEpochDeadline(0)
+        #expect(Self.trap { try instance.invoke("fill", [.i32(UInt32(trips))]) } == Self.interrupt)
     }
 
     /// Code built without the checks ignores fuel: a budget cannot stop what has no checks, which is why the
