@@ -129,6 +129,7 @@ __attribute__((used, section(".kiln_metadata"), aligned(8))) static const struct
   u32 length;
   char text[3];
 } kiln_metadata_record = {{'K', 'I', 'L', 'N', 'M', 'E', 'T', 'A'}, KILN_ABI_VERSION, 2u, "{}"};
+static const char* const kiln_function_names[2] = {"fac", "fac_iter"};
 const kiln_module kiln_module_descriptor = {
   .abi_version = KILN_ABI_VERSION,
   .kiln_version = "0.1.0",
@@ -152,5 +153,7 @@ const kiln_module kiln_module_descriptor = {
   .start = NULL,
   .free = kiln_free,
   .num_tags = 0u,
+  .interruption = 0u,
+  .function_names = kiln_function_names,
   .metadata = kiln_metadata_record.text,
 };

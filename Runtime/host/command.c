@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "kiln_backtrace.h"
 #include "kiln_exception.h"
 #include "kiln_host.h"
 #include "kiln_trap.h"
@@ -207,6 +208,18 @@ kiln_command_status kiln_command_prepare(kiln_command_run* run, const kiln_modul
   return KILN_COMMAND_READY;
 }
 
+void kiln_command_print_backtrace(const kiln_ctx* ctx, const kiln_module* m) {
+  kiln_wasm_frame frames[KILN_TRAP_FRAMES];
+  int count = kiln_backtrace_frames(ctx, m, frames, KILN_TRAP_FRAMES);
+  if (count == 0) return;
+  fprintf(stderr, "wasm backtrace:\n");
+  for (int i = 0; i < count; i++) {
+    char text[200];
+    kiln_backtrace_describe(&frames[i], text, sizeof text);
+    fprintf(stderr, "  %2d: %s\n", i, text);
+  }
+}
+
 /* Exits as `kiln run` does once a call has ended: not at all when it returned, else with the proc_exit
  * status, or 134 after printing the trap. */
 static void finish(kiln_command_run* run, int code, const char* place, const char* module) {
@@ -218,6 +231,7 @@ static void finish(kiln_command_run* run, int code, const char* place, const cha
     kiln_exception_tag_name(run->instance, run->ctx.exception, tag, sizeof tag);
     fprintf(stderr, "error: uncaught wasm exception: %s, payload %s\n  while running %s%s%s\n", tag, payload, place,
             module ? " of " : "", module ? module : "");
+    kiln_command_print_backtrace(&run->ctx, run->module);
     exit(134);
   }
   const kiln_command* c = run->command;
@@ -226,6 +240,7 @@ static void finish(kiln_command_run* run, int code, const char* place, const cha
   if (code == KILN_TRAP_OUT_OF_FUEL && c->fuel_text) snprintf(why, sizeof why, " (--fuel %s)", c->fuel_text);
   fprintf(stderr, "error: wasm trap: %s%s\n  while running %s%s%s\n", kiln_trap_message(code), why, place,
           module ? " of " : "", module ? module : "");
+  kiln_command_print_backtrace(&run->ctx, run->module);
   exit(134);
 }
 

@@ -2,6 +2,9 @@
  * runaway recursion into a "call stack exhausted" trap instead of a SIGSEGV. */
 #define _GNU_SOURCE /* pthread_getattr_np */
 #include <pthread.h>
+#if defined(__GLIBC__)
+#include <execinfo.h>
+#endif
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -29,7 +32,19 @@
 /* The epoch of a store nobody gave one: it never advances, so the deadline never passes. */
 static const u64 kiln_still_epoch = 0;
 
+/* glibc loads its unwinder on the first backtrace(): do it here, not in a trap at the stack's limit or in the
+ * fault handler. */
+static void kiln_preload_unwinder(void) {
+#if defined(__GLIBC__)
+  static int loaded;
+  if (__atomic_exchange_n(&loaded, 1, __ATOMIC_RELAXED)) return;
+  void* frames[2];
+  (void)backtrace(frames, 2);
+#endif
+}
+
 void kiln_ctx_init(kiln_ctx* ctx) {
+  kiln_preload_unwinder();
   memset(ctx, 0, sizeof *ctx);
   ctx->max_memory_pages = KILN_MAX_PAGES;
   ctx->fuel = UINT64_MAX;

@@ -100,6 +100,9 @@ typedef enum kiln_trap_code {
 /* Parameters and results a tail call can pass (a function with more has no tail entry). */
 #define KILN_TAIL_SLOTS 128
 
+/* Return addresses a trap keeps for its backtrace (the innermost ones; deeper frames are left out). */
+#define KILN_TRAP_FRAMES 32
+
 /* Per store: where a trap jumps, how deep the native stack may go, the memory limit. */
 typedef struct kiln_ctx {
   jmp_buf* jmp;            /* set by kiln_invoke (host) or exe_main around every entry into guest code */
@@ -143,6 +146,10 @@ typedef struct kiln_ctx {
   u64 memory_bytes;
   u64 max_table_elements;
   u64 max_wasm_stack;
+  /* The native return addresses at the last trap, innermost first, as kiln_trap found them (kiln_backtrace.h
+   * turns them into Wasm frames); a count of 0 when none were taken. */
+  void* trap_frames[KILN_TRAP_FRAMES];
+  int trap_frame_count;
 } kiln_ctx;
 
 struct kiln_instance;
@@ -289,6 +296,8 @@ typedef struct kiln_module {
   const char* metadata;
   u32 num_tags;
   u32 interruption; /* KILN_INTERRUPT_FUEL | KILN_INTERRUPT_EPOCH: the checks its code makes */
+  /* [num_funcs]: each function's name from the name section, or NULL (for backtraces). */
+  const char* const* function_names;
 } kiln_module;
 
 #ifdef __cplusplus

@@ -77,6 +77,10 @@ typedef struct kiln_command_places {
   const char* module; /* appended as " of <module>", unless NULL */
 } kiln_command_places;
 
+/* `wasm backtrace:` and a line per Wasm frame of the last trap, innermost first, on stderr (nothing when no
+ * frame is known). `m` is the command's module. */
+KILN_HIDDEN void kiln_command_print_backtrace(const kiln_ctx* ctx, const kiln_module* m);
+
 /* Runs the prepared command's init, start function and `_start`, then exits the process with 0, the
  * guest's proc_exit status, or 134 after printing the trap; 1 after `<module>: cannot instantiate module:
  * <why>` when init stopped at a limit (KILN_TRAP_INSTANTIATION). */

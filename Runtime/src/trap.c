@@ -1,11 +1,23 @@
 /* Trap delivery and the wording of trap messages. */
 #include <stdio.h>
 #include <stdlib.h>
+#if defined(__GLIBC__) || defined(__APPLE__)
+#include <execinfo.h>
+#define KILN_HAS_BACKTRACE 1
+#endif
 
 #include "kiln_trap.h"
 
 _Noreturn void kiln_trap(kiln_ctx* ctx, int code) {
   ctx->trap_code = code;
+  /* The guest's frames are still on the stack: keep their return addresses for the backtrace (unwinding by
+   * the code's DWARF call frame information, which costs nothing until now). Not for an exit or an
+   * instantiation limit, which are no faults of a frame. */
+  ctx->trap_frame_count = 0;
+#ifdef KILN_HAS_BACKTRACE
+  if (code != KILN_TRAP_EXIT && code != KILN_TRAP_INSTANTIATION)
+    ctx->trap_frame_count = backtrace(ctx->trap_frames, KILN_TRAP_FRAMES);
+#endif
   if (ctx->jmp == NULL) {
     /* Guest code entered without a boundary (kiln_invoke / exe_main): a bug in the caller, and jumping
      * through NULL would only hide it behind a segfault. */

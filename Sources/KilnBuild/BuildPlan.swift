@@ -44,7 +44,7 @@ public struct BuildPlan: Sendable {
         let runtimeObjects = try runtimeObjectFiles()
         let objects = try compileUnits(program, in: directory, progress: progress)
         var mainObjects: [String] = []
-        for source in [runtime.root + "/host/invoke.c", runtime.root + "/host/command.c", runtime.root + "/exe/exe_main.c"] {
+        for source in [runtime.root + "/host/invoke.c", runtime.root + "/host/command.c", runtime.root + "/host/backtrace.c", runtime.root + "/exe/exe_main.c"] {
             let object = directory + "/" + URL(fileURLWithPath: source).lastPathComponent + ".o"
             try compile(source, to: object)
             mainObjects.append(object)

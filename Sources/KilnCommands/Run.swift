@@ -230,7 +230,8 @@ struct Run: ParsableCommand {
         var message = trap.message
         if trap.code == Int32(KILN_TRAP_INTERRUPT.rawValue), let timeout { message += " (--timeout \(timeout) reached)" }
         if trap.code == Int32(KILN_TRAP_OUT_OF_FUEL.rawValue), let fuel { message += " (--fuel \(fuel))" }
-        printStandardError("error: \(trap.kind): \(message)\n  while running \(place) of \(module)")
+        printStandardError("error: \(trap.kind): \(message)\n  while running \(place) of \(module)"
+            + (trap.backtrace.isEmpty ? "" : "\n" + TrapFrame.text(trap.backtrace).dropLast()))
         return ExitCode(134)
     }
 }

@@ -36,6 +36,8 @@ public final class SharedObject: @unchecked Sendable {
         }
         self.handle = handle
         self.descriptor = UnsafePointer(descriptor)
+        // Trap backtraces read the file's symbols: now, while the file is surely there.
+        kiln_backtrace_prepare(descriptor)
     }
 
     public var module: kiln_module { descriptor.pointee }

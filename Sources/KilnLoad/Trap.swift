@@ -8,14 +8,22 @@ public struct Trap: KilnError, Equatable {
     public let message: String
     /// The uncaught exception, when that is what ended the call.
     public let exception: WasmException?
+    /// The Wasm frames the trap happened in, innermost first (at most KILN_TRAP_FRAMES; functions clang
+    /// inlined into their caller show as the caller); for an uncaught exception, where it was thrown. Empty
+    /// for an exit.
+    public let backtrace: [TrapFrame]
+
+    /// Traps are equal when they are the same fault; where the frames were is left out.
+    public static func == (a: Trap, b: Trap) -> Bool { a.code == b.code && a.message == b.message && a.exception == b.exception }
     public var kind: String { code == Int32(KILN_TRAP_EXCEPTION.rawValue) ? "uncaught wasm exception" : "wasm trap" }
     public var reason: String { message }
     public var location: ErrorLocation { ErrorLocation() }
 
-    init(code: Int32, message: String? = nil, exception: WasmException? = nil) {
+    init(code: Int32, message: String? = nil, exception: WasmException? = nil, backtrace: [TrapFrame] = []) {
         self.code = code
         self.message = message ?? String(cString: kiln_trap_message(code))
         self.exception = exception
+        self.backtrace = backtrace
     }
 
     /// The failure of a call into `ctx`'s guest code, entered through `instance`: an uncaught exception says
@@ -23,9 +31,10 @@ public struct Trap: KilnError, Equatable {
     /// unless it was kept).
     init(code: Int32, ctx: UnsafeMutablePointer<kiln_ctx>, instance: UnsafeMutablePointer<kiln_instance>?) {
         guard code == Int32(KILN_TRAP_EXCEPTION.rawValue), let raw = ctx.pointee.exception else {
-            self.init(code: code)
+            self.init(code: code, backtrace: TrapFrame.frames(ctx))
             return
         }
+        let backtrace = TrapFrame.frames(ctx)
         var buffer = [CChar](repeating: 0, count: 256)
         kiln_exception_tag_name(instance, raw, &buffer, buffer.count)
         let tagName = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -37,7 +46,7 @@ public struct Trap: KilnError, Equatable {
         let exception = WasmException(tag: raw.pointee.tag.map { UnsafeMutablePointer(mutating: $0) }, payload: payload, tagName: tagName)
         kiln_exception_done(ctx, raw)
         ctx.pointee.exception = nil
-        self.init(code: code, message: "\(tagName), payload \(payloadText)", exception: exception)
+        self.init(code: code, message: "\(tagName), payload \(payloadText)", exception: exception, backtrace: backtrace)
     }
 }
 

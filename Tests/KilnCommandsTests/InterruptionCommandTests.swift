@@ -31,6 +31,7 @@ import Testing
         defer { directory.remove() }
         let module = try directory.write("ticker.wasm", try Kiln.read(path: try directory.write("ticker.wat", text: Self.ticker)).binary)
         let expected = "error: wasm trap: all fuel consumed (--fuel 300)\n  while running export \"_start\" (func 1) of \(module)\n"
+            + "wasm backtrace:\n   0: func 1\n"
         var outputs: [String] = []
         for opt in ["0", "2"] {
             let run = try KilnProcess.run(["run", "--opt", opt, "--fuel", "300", module])
@@ -49,7 +50,7 @@ import Testing
         #expect(compile.status == 0, "\(compile.stderr)")
         let exe = try KilnProcess.runProgram(program, ["--fuel", "300"])
         #expect(exe.status == 134)
-        #expect(exe.stderr == "error: wasm trap: all fuel consumed (--fuel 300)\n  while running \"_start\"\n")
+        #expect(exe.stderr == "error: wasm trap: all fuel consumed (--fuel 300)\n  while running \"_start\"\nwasm backtrace:\n   0: func 1\n")
         outputs.append(exe.stdout)
         #expect(outputs.allSatisfy { $0 == String(repeating: "tick\n", count: 22) }, "\(outputs.map { $0.count / 5 })")
     }

@@ -128,10 +128,14 @@ import Testing
         #expect(third.0.status == 2)
     }
 
-    @Test(arguments: [(trapping, "before\n", "error: wasm trap: integer divide by zero\n  while running export \"_start\" (func 1 ($boom)) of "),
-                      (trappingStart, "", "error: wasm trap: unreachable\n  while running \"instantiation\" of "),
-                      (throwing, "", "error: uncaught wasm exception: tag 0, payload [i32 -3, f64 2.5]\n  while running export \"_start\" (func 0 ($go)) of ")])
-    func trapsAreReportedAsTheDriverReportsThem(text: String, stdout: String, message: String) throws {
+    /// The message and the backtrace after it (the frame where it happened; Runtime/host/backtrace.c and
+    /// KilnLoad/TrapFrame.swift print it alike).
+    @Test(arguments: [(trapping, "before\n", "error: wasm trap: integer divide by zero\n  while running export \"_start\" (func 1 ($boom)) of ",
+                       "wasm backtrace:\n   0: func 1 ($boom)\n"),
+                      (trappingStart, "", "error: wasm trap: unreachable\n  while running \"instantiation\" of ", "wasm backtrace:\n   0: func 0 ($s)\n"),
+                      (throwing, "", "error: uncaught wasm exception: tag 0, payload [i32 -3, f64 2.5]\n  while running export \"_start\" (func 0 ($go)) of ",
+                       "wasm backtrace:\n   0: func 0 ($go)\n")])
+    func trapsAreReportedAsTheDriverReportsThem(text: String, stdout: String, message: String, frames: String) throws {
         let fixture = try Fixture()
         defer { fixture.directory.remove() }
         let module = try fixture.module(text)
@@ -141,7 +145,7 @@ import Testing
         for run in [first, second] {
             #expect(run.0.status == 134)
             #expect(run.0.stdout == stdout)
-            #expect(run.stderr == message + module + "\n")
+            #expect(run.stderr == message + module + "\n" + frames)
         }
     }
 

@@ -27,7 +27,8 @@ import Testing
         let result = try KilnProcess.run(["run", "--no-cache", "--opt", "0", path, "--invoke", "div", "1", "0"])
         #expect(result.status == 134)
         #expect(result.stdout == "")
-        #expect(result.stderr == "error: wasm trap: integer divide by zero\n  while running export \"div\" (func 0 ($div)) of \(path)\n")
+        #expect(result.stderr == "error: wasm trap: integer divide by zero\n  while running export \"div\" (func 0 ($div)) of \(path)\n"
+            + "wasm backtrace:\n   0: func 0 ($div)\n")
     }
 
     /// Bounds mode "guard": the access past the end faults in the guarded reservation and the handler turns

@@ -100,3 +100,41 @@ import Testing
         #expect(try instance.invoke("catches", [.i32(2)]) == [.i32(3)])
     }
 }
+
+/// An exception a host function throws that no handler catches reaches the host with the Wasm frames of the
+/// calls that led to the host function, innermost first, named as the name section names them.
+@Suite struct HostExceptionBacktraceTests {
+    @Test func theTrapCarriesTheGuestFrames() throws {
+        let text = """
+            (module
+              (import "host" "fail" (func $fail (param i32)))
+              (tag $e (export "e") (param i32))
+              (func $inner (param i32) (call $fail (local.get 0)))
+              (func $mid (param i32) (call $inner (i32.add (local.get 0) (i32.const 1))))
+              (func $main (export "main") (call $mid (i32.const 1))))
+            """
+        let validated = try Kiln.validate(ModuleSource.text(text))
+        let directory = NSTemporaryDirectory() + "kiln-host-backtrace-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = try Kiln.buildSharedObject(validated, name: "backtrace.wat", plan: BuildPlan(runtime: try RuntimeSources()), directory: directory)
+        let store = Store()
+        let box = HostExceptionTests.Box()
+        let fail = HostFunction(params: "i", results: "") { values throws(WasmException) in
+            guard let tag = box.tag else { return [] }
+            throw WasmException(tag: tag, payload: values)
+        }
+        let instance = try Linker.instantiate(try SharedObject(path: path), in: store) { module, name in
+            module == "host" && name == "fail" ? .hostFunction(fail) : nil
+        }
+        guard case .tag(let tag)? = instance.export("e") else { throw LoadError(reason: "no tag export") }
+        box.tag = tag
+        do {
+            _ = try instance.invoke("main", [])
+            Issue.record("no trap")
+        } catch let trap as Trap {
+            #expect(trap.backtrace.map(\.description) == ["func 1 ($inner)", "func 2 ($mid)", "func 3 ($main)"])
+            #expect(trap.backtrace.allSatisfy { $0.module == "backtrace.wat" })
+            #expect(TrapFrame.text(trap.backtrace) == "wasm backtrace:\n   0: func 1 ($inner)\n   1: func 2 ($mid)\n   2: func 3 ($main)\n")
+        }
+    }
+}

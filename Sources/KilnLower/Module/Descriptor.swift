@@ -86,6 +86,11 @@ enum Descriptor {
           char text[\(metadata.count + 1)];
         } kiln_metadata_record = {{\(sectionMagic.map { "'\($0)'" }.joined(separator: ", "))}, KILN_ABI_VERSION, \(metadata.count)u, \(cStringLiteral(metadata))};
         """)
+        // Backtraces name each frame's function as the name section does.
+        let names = (0..<UInt32(space.functionTypeIndices.count)).map { index in
+            module.names.functions[index].map { cStringLiteral(Array($0.utf8)) } ?? "NULL"
+        }
+        lines.append("static const char* const kiln_function_names[\(max(1, names.count))] = {\(names.isEmpty ? "NULL" : names.joined(separator: ", "))};")
         lines.append("""
         const kiln_module kiln_module_descriptor = {
           .abi_version = KILN_ABI_VERSION,
@@ -111,6 +116,7 @@ enum Descriptor {
           .free = kiln_free,
           .num_tags = \(space.tagTypeIndices.count)u,
           .interruption = \(context.interruption.descriptorFlags),
+          .function_names = kiln_function_names,
           .metadata = kiln_metadata_record.text,
         };
         """)
