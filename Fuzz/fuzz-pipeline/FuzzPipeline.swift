@@ -100,7 +100,10 @@ final class PipelineFuzzer: @unchecked Sendable {
 
         let program: CProgram
         do {
-            program = try ModuleLowerer.lower(validated, options: .init(name: "fuzz", kilnVersion: "fuzz"))
+            // Every other input (by its last byte) with fuel and epoch checks compiled in: their C must compile
+            // as cleanly and run as safely as the plain code's (no budget is set, so nothing stops).
+            let interruption = input.last.map { $0 & 1 == 1 } == true ? Interruption(fuel: true, epochs: true) : .none
+            program = try ModuleLowerer.lower(validated, options: .init(name: "fuzz", kilnVersion: "fuzz", interruption: interruption))
         } catch {
             Self.fail("valid module does not lower: \(error)")
         }

@@ -3,19 +3,26 @@ import Foundation
 import Kiln
 import KilnBuild
 import KilnLoad
+import KilnLower
 import KilnValidate
 
-/// One Kiln configuration a module runs under: its C optimization level and bounds mode.
+/// One Kiln configuration a module runs under: its C optimization level, bounds mode and interruption checks.
 struct Configuration: Sendable {
     let name: String
     let optimization: Int
     let boundsGuard: Bool
+    var interruption = Interruption.none
 
-    static let all: [Configuration] = [
+    /// The ones a run uses unless --configs names others.
+    static let standard: [Configuration] = [
         .init(name: "O0", optimization: 0, boundsGuard: false),
         .init(name: "O2", optimization: 2, boundsGuard: false),
         .init(name: "O2-guard", optimization: 2, boundsGuard: true),
     ]
+
+    /// Also: fuel and epoch checks compiled in with no budget and no deadline, which must change nothing a
+    /// module does (the checks and the fuel paid up front by versioned loops are invisible to it).
+    static let all = standard + [.init(name: "O2-interrupt", optimization: 2, boundsGuard: false, interruption: Interruption(fuel: true, epochs: true))]
 }
 
 /// A module compiled by Kiln under one configuration, instantiated in a store of its own.

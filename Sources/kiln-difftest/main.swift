@@ -16,7 +16,7 @@ import KilnBuild
 import KilnCache
 
 struct Options {
-    var configurations = Configuration.all
+    var configurations = Configuration.standard
     var calls = 3
     var cache: String?
     var jobs = 1
@@ -35,7 +35,7 @@ struct Options {
             case "--configs":
                 options.configurations = try value.split(separator: ",").map { name throws(DiffError) in
                     guard let c = Configuration.all.first(where: { $0.name == name }) else {
-                        throw DiffError("unknown configuration \(name) (O0, O2, O2-guard)")
+                        throw DiffError("unknown configuration \(name) (\(Configuration.all.map(\.name).joined(separator: ", ")))")
                     }
                     return c
                 }
@@ -68,7 +68,8 @@ func runAll(_ options: Options) throws {
     let runtime = try RuntimeSources()
     var plans: [String: BuildPlan] = [:]
     for configuration in options.configurations {
-        let flags = CompileFlags(optimization: configuration.optimization, boundsGuard: configuration.boundsGuard)
+        let flags = CompileFlags(optimization: configuration.optimization, boundsGuard: configuration.boundsGuard,
+                                 interruption: configuration.interruption)
         let plan = BuildPlan(flags: flags, runtime: runtime, jobs: options.jobs)
         // The runtime compiled once into the cache (or once per process without one); the object stays there.
         plans[configuration.name] = try Kiln.withCachedRuntime(plan, cache: cache) { $0 }
