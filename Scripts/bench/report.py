@@ -7,12 +7,16 @@ LABELS = {
     "native": "native",
     "kiln": "kiln",
     "kiln-guard": "kiln (guard pages)",
+    "kiln-fuel": "kiln (fuel checks)",
+    "kiln-epoch": "kiln (epoch checks)",
     "wasm2c": "wasm2c",
     "wasm2c-bounds": "wasm2c-bounds",
     "wasmtime": "wasmtime",
     "interp": "interp",
 }
 PEERS = ["wasm2c", "wasm2c-bounds", "wasmtime"]
+# Kiln built with interruption checks, compared with kiln itself: what the checks cost.
+VARIANTS = ["kiln-fuel", "kiln-epoch"]
 
 
 def first_difference(expected, actual):
@@ -89,7 +93,7 @@ def worst(data, engine):
 def summarize(data):
     """Geomeans of each engine over native and of kiln over each peer: over the whole corpus, and per group
     (`by_group`); and the worst program of each engine."""
-    summary = {"to_native": {}, "kiln_to": {}, "by_group": {}, "worst": {}}
+    summary = {"to_native": {}, "kiln_to": {}, "by_group": {}, "worst": {}, "to_kiln": {}}
     peers = [p for p in PEERS + ["native"] if p in data["engines"] and "kiln" in data["engines"]]
     for engine in data["engines"]:
         summary["to_native"][engine] = pair_geomean(data, engine, "native")
@@ -97,11 +101,15 @@ def summarize(data):
             summary["worst"][engine] = worst(data, engine)
     for peer in peers:
         summary["kiln_to"][peer] = pair_geomean(data, "kiln", peer)
+    variants = [v for v in VARIANTS if v in data["engines"] and "kiln" in data["engines"]]
+    for variant in variants:
+        summary["to_kiln"][variant] = pair_geomean(data, variant, "kiln")
     for group in groups_of(data):
         summary["by_group"][group] = {
             "programs": len(programs_of(data, group)),
             "to_native": {e: pair_geomean(data, e, "native", group) for e in data["engines"]},
             "kiln_to": {p: pair_geomean(data, "kiln", p, group) for p in peers},
+            "to_kiln": {v: pair_geomean(data, v, "kiln", group) for v in variants},
         }
     if "interp" in data["engines"] and "kiln" in data["engines"]:
         summary["interp_to_kiln"] = pair_geomean(data, "interp", "kiln")
@@ -172,6 +180,12 @@ def summary_lines(data):
             if several:
                 line += "; " + ", ".join(f"{g} {short(b['kiln_to'][peer], b['programs'])}" for g, b in groups)
             lines.append(line)
+    for variant in VARIANTS:
+        if variant in s.get("to_kiln", {}):
+            line = f"{variant} / kiln: {over(s['to_kiln'][variant], total)}"
+            if several:
+                line += "; " + ", ".join(f"{g} {short(b['to_kiln'][variant], b['programs'])}" for g, b in groups)
+            lines.append(line)
     if "interp_to_kiln" in s and not excluded(data, "interp"):
         lines.append(f"interp / kiln: {over(s['interp_to_kiln'], total)}")
     hello = data.get("startup", {})
@@ -202,6 +216,11 @@ def summary_table(data):
             cells = [f"**{short(s['kiln_to'][peer], total)}**"]
             cells += [short(s["by_group"][g]["kiln_to"][peer], s["by_group"][g]["programs"]) for g in groups]
             out.append(f"| kiln / {LABELS[peer]} | " + " | ".join(cells) + " | |")
+    for variant in VARIANTS:
+        if variant in s.get("to_kiln", {}):
+            cells = [f"**{short(s['to_kiln'][variant], total)}**"]
+            cells += [short(s["by_group"][g]["to_kiln"][variant], s["by_group"][g]["programs"]) for g in groups]
+            out.append(f"| {LABELS[variant]} / kiln | " + " | ".join(cells) + " | |")
     out += ["", "Ratios of run times, lower is better" + (" (kiln / peer below 1: kiln is faster)" if s["kiln_to"] else "")
             + ". A geomean is over the programs where both engines have a time; (n/N) where that is not all of them."]
     reasons = {c["reason"] for p in data["programs"].values() for c in p["cells"].values() if c["status"] == "excluded"}
