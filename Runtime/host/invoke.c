@@ -32,8 +32,9 @@
 /* The epoch of a store nobody gave one: it never advances, so the deadline never passes. */
 static const u64 kiln_still_epoch = 0;
 
-/* glibc loads its unwinder on the first backtrace(): do it here, not in a trap at the stack's limit or in the
- * fault handler. */
+/* glibc loads its unwinder on the first backtrace(), which must not happen inside the fault handler: done
+ * before guest code with guarded memories first runs. Not for every store: loading it costs a cached run
+ * 0.2 ms (1.77 ms against 1.97 ms), and a trap elsewhere loads it with the whole stack reserve to spare. */
 static void kiln_preload_unwinder(void) {
 #if defined(__GLIBC__)
   static int loaded;
@@ -44,7 +45,6 @@ static void kiln_preload_unwinder(void) {
 }
 
 void kiln_ctx_init(kiln_ctx* ctx) {
-  kiln_preload_unwinder();
   memset(ctx, 0, sizeof *ctx);
   ctx->max_memory_pages = KILN_MAX_PAGES;
   ctx->fuel = UINT64_MAX;
@@ -131,6 +131,7 @@ static void kiln_prepare_guard(void) {
   static pthread_once_t once = PTHREAD_ONCE_INIT;
   static _Thread_local int has_stack;
   pthread_once(&once, kiln_install_fault_handler);
+  kiln_preload_unwinder();
   if (has_stack) return;
   stack_t current;
   if (sigaltstack(NULL, &current) == 0 && !(current.ss_flags & SS_DISABLE)) {

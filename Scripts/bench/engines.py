@@ -184,37 +184,33 @@ class Kiln(Engine):
         return [self.ctx.kiln, "run", "--opt", str(self.ctx.opt), *self.extra, program.wasm, "--"] + args
 
 
-class KilnGuard(Kiln):
+class KilnVariant(Kiln):
+    """Kiln with build options of its own (`extra`), in a cache of its own named after it."""
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self.cache = os.path.join(ctx.work, f"{self.name}-cache")
+
+
+class KilnGuard(KilnVariant):
     """Kiln with `--bounds guard`: no check per access, out-of-bounds accesses fault in 8 GiB reservations."""
 
     name = "kiln-guard"
     extra = ["--bounds", "guard"]
 
-    def __init__(self, ctx):
-        super().__init__(ctx)
-        self.cache = os.path.join(ctx.work, "kiln-guard-cache")
 
-
-class KilnFuel(Kiln):
+class KilnFuel(KilnVariant):
     """Kiln with fuel checks at every function entry and loop header (`--consume-fuel`, no budget): their cost."""
 
     name = "kiln-fuel"
     extra = ["--consume-fuel"]
 
-    def __init__(self, ctx):
-        super().__init__(ctx)
-        self.cache = os.path.join(ctx.work, "kiln-fuel-cache")
 
-
-class KilnEpoch(Kiln):
+class KilnEpoch(KilnVariant):
     """Kiln with epoch checks at every function entry and loop header (`--epoch-interruption`): their cost."""
 
     name = "kiln-epoch"
     extra = ["--epoch-interruption"]
-
-    def __init__(self, ctx):
-        super().__init__(ctx)
-        self.cache = os.path.join(ctx.work, "kiln-epoch-cache")
 
 
 class Interp(Engine):

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Kiln
 
 /// `kiln`: the root command and its subcommands.
 public struct KilnCommand: ParsableCommand {
@@ -13,6 +14,7 @@ public struct KilnCommand: ParsableCommand {
     public init() {}
 }
 
+/// The version `kiln --version` prints: the one artifacts record in their metadata (`Kiln.version`).
 public enum KilnVersion {
-    public static let string = "0.1.0"
+    public static var string: String { Kiln.version }
 }

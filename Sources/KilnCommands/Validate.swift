@@ -2,7 +2,8 @@ import ArgumentParser
 import Kiln
 import KilnModel
 
-/// `kiln validate m.wasm…`: decode and validate; `valid` and exit 0, or the error and exit 1.
+/// `kiln validate m.wasm…`: decode and validate; `NAME: valid` and exit 0, or the error and exit 1 (the same
+/// line for one module as for many, so a script reads either alike).
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Decode and validate modules (.wasm or .wat).")
 
@@ -14,7 +15,7 @@ struct Validate: ParsableCommand {
         for path in modules {
             do {
                 _ = try Kiln.validate(path: path)
-                print(modules.count == 1 ? "valid" : "\(path): valid")
+                print("\(path): valid")
             } catch {
                 failed = true
                 printError(error, module: path)

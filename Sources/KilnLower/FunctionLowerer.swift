@@ -165,6 +165,7 @@ public struct FunctionLowerer: TypedInstructionSink {
     /// After a call or memory.grow, memory 0 may have grown, and moved (a memory whose reservation was cut
     /// short by an address-space limit, Runtime/src/memory.c): copy its descriptor again.
     mutating func refreshMemoryView() {
+        reloadEpochDeadline()
         guard !context.space.memories.isEmpty else { return }
         writer.line("kiln_memory_refresh(&mem0_view, \(context.memory0)); /* the callee may have grown (or moved) memory */")
         refreshLines.insert(writer.lines.count - 1)

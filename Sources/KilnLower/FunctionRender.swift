@@ -107,9 +107,10 @@ extension FunctionLowerer {
             }
         }
         for group in byType { out.append("  KILN_UNUSED \(group.type) \(group.names.joined(separator: ", "));") }
+        out.append(contentsOf: epochDeclarations(qualifier: qualifier))
         if selfLoopTargeted { out.append("T0:; /* a tail call to this function comes back here */") }
         // After T0: a function that tail-calls itself forever is a loop too.
-        out.append(contentsOf: interruptionChecks(region: 0))
+        out.append(contentsOf: entryInterruptionChecks)
         out.append(writer.text)
         if !type.results.isEmpty { out.append("  __builtin_unreachable(); /* every path above returned */") }
         out.append("}")

@@ -86,7 +86,7 @@ import Testing
         let missing = try KilnProcess.run([fixture.directory.url.appendingPathComponent("missing.wasm").path], environment: fixture.environment)
         #expect(missing.status == 1)
         #expect(missing.stderrLines.contains { $0.hasSuffix("missing.wasm: cannot read module: no such file") }, "\(missing.stderrLines)")
-        #expect(try KilnProcess.run(["validate", module], environment: fixture.environment).stdout == "valid\n")
+        #expect(try KilnProcess.run(["validate", module], environment: fixture.environment).stdout == "\(module): valid\n")
         // Options of run's before the module: a run too.
         let withOption = try KilnProcess.run(["--argv0", "abcdefghij", module], environment: fixture.environment)
         #expect(withOption.status == 4, "\(withOption.stderr)")

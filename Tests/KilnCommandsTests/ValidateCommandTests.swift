@@ -3,19 +3,19 @@ import KilnCommands
 import KilnDecode
 import Testing
 
-/// `kiln validate`: `valid` and exit 0, or one line `<path>: <kind>: <place>: <reason>` and exit 1.
+/// `kiln validate`: `NAME: valid` and exit 0, or one line `<path>: <kind>: <place>: <reason>` and exit 1.
 struct ValidateCommandTests {
     @Test func sortFixtureIsValid() throws {
         let result = try KilnProcess.run(["validate", KilnProcess.fixture("wasm/sort.wasm")])
         #expect(result.status == 0)
-        #expect(result.stdout == "valid\n")
+        #expect(result.stdout == "\(KilnProcess.fixture("wasm/sort.wasm")): valid\n")
         #expect(result.stderr == "")
     }
 
     @Test func textFixtureIsValid() throws {
         let result = try KilnProcess.run(["validate", KilnProcess.fixture("wat/fac.wat")])
         #expect(result.status == 0)
-        #expect(result.stdout == "valid\n")
+        #expect(result.stdout == "\(KilnProcess.fixture("wat/fac.wat")): valid\n")
     }
 
     @Test func invalidTextModuleGetsOneLineWithFunctionNameAndOffset() throws {
@@ -118,7 +118,23 @@ struct ValidateCommandTests {
         let path = try directory.write("flat.wat", text: "(module (func " + String(repeating: "block ", count: depth) + String(repeating: "end ", count: depth) + "))")
         let result = try KilnProcess.run(["validate", path])
         #expect(result.status == 0)
-        #expect(result.stdout == "valid\n")
+        #expect(result.stdout == "\(path): valid\n")
+    }
+
+    /// One module or several: the same line for each, so output reads the same either way.
+    @Test func oneModuleOrManyPrintTheSameLines() throws {
+        let fac = KilnProcess.fixture("wat/fac.wat"), sort = KilnProcess.fixture("wasm/sort.wasm")
+        let one = try KilnProcess.run(["validate", fac])
+        let many = try KilnProcess.run(["validate", fac, sort])
+        #expect(many.stdout == one.stdout + "\(sort): valid\n")
+    }
+
+    /// `kiln` with nothing to do: usage on stderr, exit 2 (through the launcher and from the driver itself).
+    @Test func noArgumentsIsAUsageError() throws {
+        let result = try KilnProcess.run([])
+        #expect(result.status == 2)
+        #expect(result.stdout == "")
+        #expect(result.stderr.contains("USAGE: kiln"), "\(result.stderr)")
     }
 
     @Test func missingArgumentIsAUsageError() throws {

@@ -18,6 +18,7 @@ import Testing
         (module
           (memory (export "memory") 16)
           (global $n (export "n") (mut i32) (i32.const 0))
+          (func $leaf (export "leaf") (result i32) (i32.add (global.get $n) (i32.const 1)))
           (func (export "spin")
             (loop $l (global.set $n (i32.add (global.get $n) (i32.const 1))) (br $l)))
           (func (export "fill") (param $count i32) (local $i i32)
@@ -161,6 +162,23 @@ import Testing
         // A deadline already passed stops it at the first check.
         store.setEpochDeadline(0)
         #expect(Self.trap { try instance.invoke("fill", [.i32(UInt32(trips))]) } == Self.interrupt)
+    }
+
+    /// A function without calls or loops has no check of its own (so clang still inlines it): it pays its 3
+    /// units without a branch, down to 0 at most, and the next check traps.
+    @Test func aLeafPaysWithoutACheck() throws {
+        let built = try Self.build(CompileFlags(optimization: 2, interruption: Interruption(fuel: true, epochs: true)))
+        let leaf = try #require(built.c.range(of: "$leaf").map { String(built.c[$0.upperBound...].prefix(700)) })
+        #expect(leaf.contains("KILN_FUEL_CHARGE(ctx, 3u);"), "\(leaf)")
+        #expect(!leaf.prefix(while: { $0 != "}" }).contains("KILN_EPOCH("), "\(leaf)")
+        let store = Store()
+        let instance = try Linker.instantiate(built.object, in: store) { _, _ in nil }
+        store.fuel = 5
+        #expect(try instance.invoke("leaf", []) == [.i32(1)])
+        #expect(store.fuel == 2)
+        #expect(try instance.invoke("leaf", []) == [.i32(1)])
+        #expect(store.fuel == 0)
+        #expect(Self.trap { try instance.invoke("spin", []) } == Self.outOfFuel)
     }
 
     /// Code built without the checks ignores fuel: a budget cannot stop what has no checks, which is why the

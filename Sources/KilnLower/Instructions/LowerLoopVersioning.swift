@@ -185,7 +185,7 @@ extension FunctionLowerer {
             guard context.interruption.epochs else {
                 return pragma + ["  for (\(counter) = 0; \(counter) < \(trips); \(counter)++) {"] + fastLines + ["  }"]
             }
-            return ["  for (\(counter) = 0; \(counter) < \(trips);) {", "  KILN_EPOCH(ctx);",
+            return ["  for (\(counter) = 0; \(counter) < \(trips);) {", "  \(Self.epochCheck)",
                     "  \(chunk) = \(trips) - \(counter) > KILN_EPOCH_CHUNK ? \(counter) + KILN_EPOCH_CHUNK : \(trips);"]
                 + pragma + ["  for (; \(counter) < \(chunk); \(counter)++) {"] + fastLines + ["  }", "  }"]
         }
