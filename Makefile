@@ -29,7 +29,7 @@ build-debug:
 
 # `kiln` itself: the C launcher (Sources/kiln-launcher/main.c says why it is C, and not built by SwiftPM),
 # which runs cached modules and execs kiln-driver, built beside it by SwiftPM, for everything else.
-LAUNCHER_SOURCES := $(wildcard Sources/kiln-launcher/*.c) Runtime/host/command.c Runtime/host/invoke.c Runtime/host/backtrace.c \
+LAUNCHER_SOURCES := $(wildcard Sources/kiln-launcher/*.c) Runtime/host/command.c Runtime/host/invoke.c Runtime/host/backtrace.c Runtime/host/line_table.c \
   $(wildcard Runtime/src/*.c Runtime/src/wasi/*.c)
 LAUNCHER_HEADERS := $(wildcard Sources/kiln-launcher/*.h Runtime/include/*.h Runtime/src/*.h Runtime/src/wasi/*.h)
 LAUNCHER ?= $(KILN_DEBUG)
@@ -64,7 +64,7 @@ test-runtime:
 	@mkdir -p .build-runtime
 	@for h in Runtime/include/*.h; do clang -std=c11 -Wall -Wextra -Werror -fsyntax-only -IRuntime/include -include $$h -x c /dev/null || exit 1; done
 	clang Runtime/src/*.c Runtime/src/wasi/*.c Runtime/host/*.c $(addprefix Runtime/tests/,run_tests.c memory_test.c table_test.c \
-	  numeric_test.c float_test.c invoke_test.c) -o .build-runtime/runtime-tests $(RUNTIME_TEST_FLAGS)
+	  numeric_test.c float_test.c invoke_test.c line_table_test.c) -o .build-runtime/runtime-tests $(RUNTIME_TEST_FLAGS)
 	clang Runtime/src/*.c Runtime/tests/simd_test.c -o .build-runtime/simd-tests $(RUNTIME_TEST_FLAGS)
 	clang -D_GNU_SOURCE Runtime/src/*.c Runtime/src/wasi/*.c Runtime/tests/wasi_test.c -o .build-runtime/wasi-tests $(RUNTIME_TEST_FLAGS)
 	clang -D_GNU_SOURCE Runtime/src/*.c Runtime/src/wasi/*.c Runtime/tests/wasi_readonly_test.c \

@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "KilnCacheTests", dependencies: ["KilnCache"]),
         .testTarget(name: "KilnLoadTests", dependencies: ["Kiln", "KilnBuild", "KilnLoad", "KilnDecode", "KilnLower"]),
         .testTarget(name: "KilnWastTests", dependencies: ["KilnWast", "KilnBuild"]),
-        .testTarget(name: "KilnCommandsTests", dependencies: ["KilnCommands", "Kiln"]),
+        .testTarget(name: "KilnCommandsTests", dependencies: ["KilnCommands", "Kiln", "KilnDecode", wasmParser]),
         .testTarget(name: "ArchitectureTests"),
         // The helpers of kiln-difftest: the export rewrite, value and trap matching, the memory comparison.
         .testTarget(name: "KilnDifftestTests", dependencies: ["kiln-difftest", wat, .product(name: "WasmKit", package: "WasmKit")]),

@@ -27,19 +27,26 @@ static u64 func0_fac(kiln_instance* self, u64 l0);
 static u64 func1_fac_iter(kiln_instance* self, u64 l0);
 
 /* func 0 $fac: [i64] -> [i64], type 0, body at 0x2c */
+#line 44 "wasm"
 static u64 func0_fac(kiln_instance* self, u64 l0) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
+#line 44
   KILN_ENTER(ctx);
   KILN_UNUSED u32 s0_i32 = 0;
   KILN_UNUSED u64 s0_i64 = 0, s1_i64 = 0;
+#line 48
   s0_i32 = l0 == 0u; /* i64.eqz @0x30 */
   if (!s0_i32) goto E1; /* if @0x31 */
+#line 51
   s0_i64 = 1ull; /* i64.const @0x33 */
+#line 53
   goto B1; /* else @0x35 */
 E1:; /* else */
+#line 60
   s1_i64 = l0 - 1ull; /* i64.sub @0x3c */
   s1_i64 = func0_fac(self, s1_i64); /* call 0 @0x3d */
+#line 63
   s0_i64 = l0 * s1_i64; /* i64.mul @0x3f */
 B1:; /* end @0x40 */
   return s0_i64; /* end @0x41 */
@@ -47,6 +54,7 @@ B1:; /* end @0x40 */
 }
 
 /* func 1 $fac_iter: [i64] -> [i64], type 0, body at 0x42 */
+#line 66 "wasm"
 static u64 func1_fac_iter(kiln_instance* self, u64 l0) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -54,15 +62,21 @@ static u64 func1_fac_iter(kiln_instance* self, u64 l0) {
   KILN_UNUSED u64 l1 = 0;
   KILN_UNUSED u32 s0_i32 = 0;
   KILN_UNUSED u64 s0_i64 = 0;
+#line 72
   l1 = 1ull; /* local.set 1 @0x48 */
   /* block B1 @0x4a */
 L2:; /* loop @0x4c */
+#line 80
   s0_i32 = l0 == 0u; /* i64.eqz @0x50 */
   if (s0_i32) { goto B1; } /* br_if @0x51 */
+#line 87
   l1 = l1 * l0; /* i64.mul @0x57, local.set 1 @0x58 */
+#line 94
   l0 = l0 - 1ull; /* i64.sub @0x5e, local.set 0 @0x5f */
+#line 97
   goto L2; /* br @0x61 */
 B1:; /* end @0x64 */
+#line 103
   return l1; /* end @0x67 */
   __builtin_unreachable(); /* every path above returned */
 }

@@ -39,6 +39,7 @@ static u32 func8(kiln_instance* self, u32 l0);
 static u32 func9(kiln_instance* self, u32 l0);
 
 /* func 0: [i32 i32] -> [], type 0, body at 0xa8 */
+#line 168 "wasm"
 static void func0(kiln_instance* self, u32 l0, u32 l1) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -50,35 +51,54 @@ static void func0(kiln_instance* self, u32 l0, u32 l1) {
   KILN_UNUSED u64 t1 = 0, k1 = 0;
   KILN_UNUSED kiln_loop_ptr a1_0 = 0;
   /* loop L1 @0xac: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
+#line 172
   t1 = kiln_loop_trips_ne((u32)(kiln_loop_local(mem0, l2) + (kiln_i128)1), (u32)(kiln_loop_local(mem0, l1)), 1);
+#line 172
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4), 4, t1, 4u)) {
+#line 172
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4) + 0);
+#line 172
 #pragma clang loop vectorize(assume_safety)
+#line 172
   for (k1 = 0; k1 < t1; k1++) {
+#line 180
   s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0xb4 */
   s0_i32 = l0 + s1_i32; /* i32.add @0xb5 */
+#line 186
   s1_i32 = l2 + 1u; /* i32.add @0xba */
+#line 186
   kiln_i32_store_at(a1_0 + (4 * (s64)k1), s1_i32); /* checked before the loop */
+#line 194
   s0_i32 = l2 + 1u; /* i32.add @0xc2 */
   l2 = s0_i32; /* local.set 2 @0xc3 */
+#line 201
   s0_i32 = l2 != l1; /* i32.ne @0xc9 */
+#line 201
   }
+#line 201
   } else {
 L1:; /* loop @0xac */
+#line 180
   s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0xb4 */
   s0_i32 = l0 + s1_i32; /* i32.add @0xb5 */
+#line 186
   s1_i32 = l2 + 1u; /* i32.add @0xba */
   kiln_i32_store(ctx, mem0, (u64)s0_i32, s1_i32); /* i32_store offset=0 @0xbb */
+#line 194
   s0_i32 = l2 + 1u; /* i32.add @0xc2 */
   l2 = s0_i32; /* local.set 2 @0xc3 */
+#line 201
   s0_i32 = l2 != l1; /* i32.ne @0xc9 */
   if (s0_i32) { goto L1; } /* br_if @0xca */
+#line 202
   }
+#line 205
   return; /* end @0xcd */
 }
 
 /* func 1: [i32 i32] -> [], type 0, body at 0xce */
+#line 206 "wasm"
 static void func1(kiln_instance* self, u32 l0, u32 l1) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -89,33 +109,52 @@ static void func1(kiln_instance* self, u32 l0, u32 l1) {
   KILN_UNUSED u32 s0_i32 = 0;
   KILN_UNUSED u64 t1 = 0, k1 = 0;
   KILN_UNUSED kiln_loop_ptr a1_0 = 0;
+#line 214
   l2 = l1 - 1u; /* i32.sub @0xd6, local.set 2 @0xd7 */
   /* loop L1 @0xd9: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
+#line 217
   t1 = kiln_loop_trips_gt_s((u32)(kiln_loop_local(mem0, l2) + (kiln_i128)-1), (u32)((kiln_i128)-1), -1);
+#line 217
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2)), -1, t1, 4u)) {
+#line 217
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2)) + 3);
+#line 217
 #pragma clang loop vectorize(assume_safety)
+#line 217
   for (k1 = 0; k1 < t1; k1++) {
+#line 223
   s0_i32 = l0 + l2; /* i32.add @0xdf */
+#line 223
   kiln_u8_store_at(a1_0 + (-1 * (s64)k1), (u8)l2); /* checked before the loop */
+#line 233
   s0_i32 = l2 - 1u; /* i32.sub @0xe9 */
   l2 = s0_i32; /* local.set 2 @0xea */
+#line 240
   s0_i32 = (s32)l2 > (s32)0xffffffffu; /* i32.gt_s @0xf0 */
+#line 240
   }
+#line 240
   } else {
 L1:; /* loop @0xd9 */
+#line 223
   s0_i32 = l0 + l2; /* i32.add @0xdf */
+#line 226
   kiln_i32_store8(ctx, mem0, (u64)s0_i32 + 3u, l2); /* i32_store8 offset=3 @0xe2 */
+#line 233
   s0_i32 = l2 - 1u; /* i32.sub @0xe9 */
   l2 = s0_i32; /* local.set 2 @0xea */
+#line 240
   s0_i32 = (s32)l2 > (s32)0xffffffffu; /* i32.gt_s @0xf0 */
   if (s0_i32) { goto L1; } /* br_if @0xf1 */
+#line 241
   }
+#line 244
   return; /* end @0xf4 */
 }
 
 /* func 2: [i32 i32 i32] -> [], type 1, body at 0xf5 */
+#line 245 "wasm"
 static void func2(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -127,81 +166,129 @@ static void func2(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   KILN_UNUSED u64 t1 = 0, k1 = 0;
   KILN_UNUSED kiln_loop_ptr a1_0 = 0, a1_1 = 0;
   /* loop L1 @0xf9: 4 of 4 accesses checked once for every iteration (kiln_loop.h) */
+#line 249
   t1 = kiln_loop_trips_lt_u((u32)(kiln_loop_local(mem0, l3) + (kiln_i128)2), (u32)(kiln_loop_local(mem0, l2)), 2);
+#line 249
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l1) + kiln_loop_local(mem0, l3) * 4), 8, t1, 4u)
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4), 8, t1, 4u)
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l1) + kiln_loop_local(mem0, l3) * 4), 8, t1, 8u)
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4), 8, t1, 8u)) {
+#line 249
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l1) + kiln_loop_local(mem0, l3) * 4) + 0);
+#line 249
     a1_1 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 0);
+#line 249
   if (kiln_loop_disjoint((kiln_loop_local(mem0, l1) + kiln_loop_local(mem0, l3) * 4) + 0, (kiln_loop_local(mem0, l1) + kiln_loop_local(mem0, l3) * 4) + 8, 8, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 8, 8, t1)) {
+#line 249
 #pragma clang loop vectorize(assume_safety)
+#line 249
   for (k1 = 0; k1 < t1; k1++) {
+#line 257
   s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x101 */
   s0_i32 = l0 + s1_i32; /* i32.add @0x102 */
+#line 265
   s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x109 */
   s1_i32 = l1 + s2_i32; /* i32.add @0x10a */
+#line 266
   s1_i32 = kiln_i32_load_at(a1_0 + (8 * (s64)k1)); /* checked before the loop */
+#line 272
   s1_i32 = s1_i32 + 1u; /* i32.add @0x110 */
+#line 272
   kiln_i32_store_at(a1_1 + (8 * (s64)k1), s1_i32); /* checked before the loop */
+#line 282
   s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x11a */
   s0_i32 = l0 + s1_i32; /* i32.add @0x11b */
+#line 290
   s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x122 */
   s1_i32 = l1 + s2_i32; /* i32.add @0x123 */
+#line 291
   s1_i32 = kiln_i32_load_at(a1_0 + (4 + 8 * (s64)k1)); /* checked before the loop */
+#line 297
   s1_i32 = s1_i32 + 1u; /* i32.add @0x129 */
+#line 297
   kiln_i32_store_at(a1_1 + (4 + 8 * (s64)k1), s1_i32); /* checked before the loop */
+#line 305
   s0_i32 = l3 + 2u; /* i32.add @0x131 */
   l3 = s0_i32; /* local.set 3 @0x132 */
+#line 312
   s0_i32 = l3 < l2; /* i32.lt_u @0x138 */
+#line 312
   }
+#line 312
   } else {
+#line 312
   for (k1 = 0; k1 < t1; k1++) {
+#line 257
   s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x101 */
   s0_i32 = l0 + s1_i32; /* i32.add @0x102 */
+#line 265
   s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x109 */
   s1_i32 = l1 + s2_i32; /* i32.add @0x10a */
+#line 266
   s1_i32 = kiln_i32_load_at(a1_0 + (8 * (s64)k1)); /* checked before the loop */
+#line 272
   s1_i32 = s1_i32 + 1u; /* i32.add @0x110 */
+#line 272
   kiln_i32_store_at(a1_1 + (8 * (s64)k1), s1_i32); /* checked before the loop */
+#line 282
   s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x11a */
   s0_i32 = l0 + s1_i32; /* i32.add @0x11b */
+#line 290
   s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x122 */
   s1_i32 = l1 + s2_i32; /* i32.add @0x123 */
+#line 291
   s1_i32 = kiln_i32_load_at(a1_0 + (4 + 8 * (s64)k1)); /* checked before the loop */
+#line 297
   s1_i32 = s1_i32 + 1u; /* i32.add @0x129 */
+#line 297
   kiln_i32_store_at(a1_1 + (4 + 8 * (s64)k1), s1_i32); /* checked before the loop */
+#line 305
   s0_i32 = l3 + 2u; /* i32.add @0x131 */
   l3 = s0_i32; /* local.set 3 @0x132 */
+#line 312
   s0_i32 = l3 < l2; /* i32.lt_u @0x138 */
+#line 312
   }
+#line 312
   }
+#line 312
   } else {
 L1:; /* loop @0xf9 */
+#line 257
   s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x101 */
   s0_i32 = l0 + s1_i32; /* i32.add @0x102 */
+#line 265
   s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x109 */
   s1_i32 = l1 + s2_i32; /* i32.add @0x10a */
   s1_i32 = kiln_i32_load(ctx, mem0, (u64)s1_i32); /* i32_load offset=0 @0x10b */
+#line 272
   s1_i32 = s1_i32 + 1u; /* i32.add @0x110 */
   kiln_i32_store(ctx, mem0, (u64)s0_i32, s1_i32); /* i32_store offset=0 @0x111 */
+#line 282
   s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x11a */
   s0_i32 = l0 + s1_i32; /* i32.add @0x11b */
+#line 290
   s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x122 */
   s1_i32 = l1 + s2_i32; /* i32.add @0x123 */
   s1_i32 = kiln_i32_load(ctx, mem0, (u64)s1_i32 + 4u); /* i32_load offset=4 @0x124 */
+#line 297
   s1_i32 = s1_i32 + 1u; /* i32.add @0x129 */
   kiln_i32_store(ctx, mem0, (u64)s0_i32 + 4u, s1_i32); /* i32_store offset=4 @0x12a */
+#line 305
   s0_i32 = l3 + 2u; /* i32.add @0x131 */
   l3 = s0_i32; /* local.set 3 @0x132 */
+#line 312
   s0_i32 = l3 < l2; /* i32.lt_u @0x138 */
   if (s0_i32) { goto L1; } /* br_if @0x139 */
+#line 313
   }
+#line 316
   return; /* end @0x13c */
 }
 
 /* func 3: [i32 i32] -> [], type 0, body at 0x13d */
+#line 317 "wasm"
 static void func3(kiln_instance* self, u32 l0, u32 l1) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -214,37 +301,57 @@ static void func3(kiln_instance* self, u32 l0, u32 l1) {
   KILN_UNUSED kiln_loop_ptr a1_0 = 0;
   s1_i32 = kiln_i32_shl(l1, 2u); /* i32.shl @0x147 */
   l2 = l0 + s1_i32; /* i32.add @0x148, local.set 2 @0x149 */
+#line 335
   l3 = 0u - l1; /* i32.sub @0x14f, local.set 3 @0x150 */
   /* loop L1 @0x152: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
+#line 338
   t1 = kiln_loop_trips_ne((u32)(kiln_loop_local(mem0, l3) + (kiln_i128)1), (u32)((kiln_i128)0), 1);
+#line 338
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l2) + kiln_loop_local(mem0, l3) * 4), 4, t1, 4u)) {
+#line 338
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l2) + kiln_loop_local(mem0, l3) * 4) + 0);
+#line 338
 #pragma clang loop vectorize(assume_safety)
+#line 338
   for (k1 = 0; k1 < t1; k1++) {
+#line 346
   s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x15a */
   s0_i32 = l2 + s1_i32; /* i32.add @0x15b */
+#line 353
   s1_i32 = l3 + 100u; /* i32.add @0x161 */
+#line 353
   kiln_i32_store_at(a1_0 + (4 * (s64)k1), s1_i32); /* checked before the loop */
+#line 361
   s0_i32 = l3 + 1u; /* i32.add @0x169 */
   l3 = s0_i32; /* local.set 3 @0x16a */
+#line 368
   s0_i32 = l3 != 0u; /* i32.ne @0x170 */
+#line 368
   }
+#line 368
   } else {
 L1:; /* loop @0x152 */
+#line 346
   s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x15a */
   s0_i32 = l2 + s1_i32; /* i32.add @0x15b */
+#line 353
   s1_i32 = l3 + 100u; /* i32.add @0x161 */
   kiln_i32_store(ctx, mem0, (u64)s0_i32, s1_i32); /* i32_store offset=0 @0x162 */
+#line 361
   s0_i32 = l3 + 1u; /* i32.add @0x169 */
   l3 = s0_i32; /* local.set 3 @0x16a */
+#line 368
   s0_i32 = l3 != 0u; /* i32.ne @0x170 */
   if (s0_i32) { goto L1; } /* br_if @0x171 */
+#line 369
   }
+#line 372
   return; /* end @0x174 */
 }
 
 /* func 4: [i32 i32] -> [], type 0, body at 0x175 */
+#line 373 "wasm"
 static void func4(kiln_instance* self, u32 l0, u32 l1) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -255,35 +362,54 @@ static void func4(kiln_instance* self, u32 l0, u32 l1) {
   KILN_UNUSED u32 s1_i32 = 0, s0_i32 = 0;
   KILN_UNUSED u64 t1 = 0, k1 = 0;
   KILN_UNUSED kiln_loop_ptr a1_0 = 0;
+#line 379
   l2 = l1; /* local.set 2 @0x17b */
   /* loop L1 @0x17d: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
   t1 = kiln_loop_trips_ne((u32)(kiln_loop_local(mem0, l2) + (kiln_i128)-1), (u32)((kiln_i128)0), -1);
+#line 381
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4 + (kiln_i128)-4), -4, t1, 4u)) {
+#line 381
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4) + -4);
+#line 381
 #pragma clang loop vectorize(assume_safety)
+#line 381
   for (k1 = 0; k1 < t1; k1++) {
+#line 389
   s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0x185 */
   s0_i32 = l0 + s1_i32; /* i32.add @0x186 */
+#line 393
   s0_i32 = s0_i32 + 0xfffffffcu; /* i32.add @0x189 */
+#line 393
   kiln_i32_store_at(a1_0 + (-4 * (s64)k1), l2); /* checked before the loop */
+#line 403
   s0_i32 = l2 - 1u; /* i32.sub @0x193 */
   l2 = s0_i32; /* local.tee 2 @0x194 */
+#line 404
   }
+#line 404
   } else {
 L1:; /* loop @0x17d */
+#line 389
   s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0x185 */
   s0_i32 = l0 + s1_i32; /* i32.add @0x186 */
+#line 393
   s0_i32 = s0_i32 + 0xfffffffcu; /* i32.add @0x189 */
+#line 396
   kiln_i32_store(ctx, mem0, (u64)s0_i32, l2); /* i32_store offset=0 @0x18c */
+#line 403
   s0_i32 = l2 - 1u; /* i32.sub @0x193 */
   l2 = s0_i32; /* local.tee 2 @0x194 */
+#line 406
   if (l2) { goto L1; } /* br_if @0x196 */
+#line 406
   }
+#line 409
   return; /* end @0x199 */
 }
 
 /* func 5: [i32 i32 i32] -> [], type 1, body at 0x19a */
+#line 410 "wasm"
 static void func5(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -297,61 +423,99 @@ static void func5(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   s1_i32 = kiln_i32_shl(l1, 2u); /* i32.shl @0x1a4 */
   l4 = l0 + s1_i32; /* i32.add @0x1a5, local.set 4 @0x1a6 */
   /* loop L1 @0x1a8: 3 of 3 accesses checked once for every iteration (kiln_loop.h) */
+#line 424
   t1 = kiln_loop_trips_lt_u((u32)(kiln_loop_local(mem0, l3) + (kiln_i128)1), (u32)(kiln_loop_local(mem0, l2)), 1);
+#line 424
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4), 4, t1, 4u)
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l4)), 0, t1, 4u)) {
+#line 424
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 0);
+#line 424
     a1_1 = mem0->data + (u64)((kiln_loop_local(mem0, l4)) + 0);
+#line 424
   if (kiln_loop_disjoint((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 4, 4, (kiln_loop_local(mem0, l4)) + 0, (kiln_loop_local(mem0, l4)) + 4, 0, t1)) {
+#line 424
 #pragma clang loop vectorize(assume_safety)
+#line 424
   for (k1 = 0; k1 < t1; k1++) {
+#line 432
   s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x1b0 */
   s0_i32 = l0 + s1_i32; /* i32.add @0x1b1 */
+#line 440
   s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x1b8 */
   s1_i32 = l0 + s2_i32; /* i32.add @0x1b9 */
+#line 441
   s1_i32 = kiln_i32_load_at(a1_0 + (4 * (s64)k1)); /* checked before the loop */
+#line 441
   s2_i32 = kiln_i32_load_at(a1_1); /* checked before the loop */
+#line 450
   s1_i32 = s1_i32 + s2_i32; /* i32.add @0x1c2 */
+#line 450
   kiln_i32_store_at(a1_0 + (4 * (s64)k1), s1_i32); /* checked before the loop */
+#line 458
   s0_i32 = l3 + 1u; /* i32.add @0x1ca */
   l3 = s0_i32; /* local.set 3 @0x1cb */
+#line 465
   s0_i32 = l3 < l2; /* i32.lt_u @0x1d1 */
+#line 465
   }
+#line 465
   } else {
+#line 465
   for (k1 = 0; k1 < t1; k1++) {
+#line 432
   s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x1b0 */
   s0_i32 = l0 + s1_i32; /* i32.add @0x1b1 */
+#line 440
   s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x1b8 */
   s1_i32 = l0 + s2_i32; /* i32.add @0x1b9 */
+#line 441
   s1_i32 = kiln_i32_load_at(a1_0 + (4 * (s64)k1)); /* checked before the loop */
+#line 441
   s2_i32 = kiln_i32_load_at(a1_1); /* checked before the loop */
+#line 450
   s1_i32 = s1_i32 + s2_i32; /* i32.add @0x1c2 */
+#line 450
   kiln_i32_store_at(a1_0 + (4 * (s64)k1), s1_i32); /* checked before the loop */
+#line 458
   s0_i32 = l3 + 1u; /* i32.add @0x1ca */
   l3 = s0_i32; /* local.set 3 @0x1cb */
+#line 465
   s0_i32 = l3 < l2; /* i32.lt_u @0x1d1 */
+#line 465
   }
+#line 465
   }
+#line 465
   } else {
 L1:; /* loop @0x1a8 */
+#line 432
   s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x1b0 */
   s0_i32 = l0 + s1_i32; /* i32.add @0x1b1 */
+#line 440
   s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x1b8 */
   s1_i32 = l0 + s2_i32; /* i32.add @0x1b9 */
   s1_i32 = kiln_i32_load(ctx, mem0, (u64)s1_i32); /* i32_load offset=0 @0x1ba */
+#line 447
   s2_i32 = kiln_i32_load(ctx, mem0, (u64)l4); /* i32_load offset=0 @0x1bf */
+#line 450
   s1_i32 = s1_i32 + s2_i32; /* i32.add @0x1c2 */
   kiln_i32_store(ctx, mem0, (u64)s0_i32, s1_i32); /* i32_store offset=0 @0x1c3 */
+#line 458
   s0_i32 = l3 + 1u; /* i32.add @0x1ca */
   l3 = s0_i32; /* local.set 3 @0x1cb */
+#line 465
   s0_i32 = l3 < l2; /* i32.lt_u @0x1d1 */
   if (s0_i32) { goto L1; } /* br_if @0x1d2 */
+#line 466
   }
+#line 469
   return; /* end @0x1d5 */
 }
 
 /* func 6: [i32 i32] -> [f64], type 2, body at 0x1d6 */
+#line 470 "wasm"
 static f64 func6(kiln_instance* self, u32 l0, u32 l1) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -365,37 +529,55 @@ static f64 func6(kiln_instance* self, u32 l0, u32 l1) {
   KILN_UNUSED u64 t1 = 0, k1 = 0;
   KILN_UNUSED kiln_loop_ptr a1_0 = 0;
   /* loop L1 @0x1dc: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
+#line 476
   t1 = kiln_loop_trips_lt_u((u32)(kiln_loop_local(mem0, l2) + (kiln_i128)1), (u32)(kiln_loop_local(mem0, l1)), 1);
+#line 476
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 8), 8, t1, 8u)) {
+#line 476
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 8) + 0);
+#line 476
   for (k1 = 0; k1 < t1; k1++) {
+#line 486
   s2_i32 = kiln_i32_shl(l2, 3u); /* i32.shl @0x1e6 */
   s1_i32 = l0 + s2_i32; /* i32.add @0x1e7 */
+#line 487
   s1_f64 = kiln_f64_load_at(a1_0 + (8 * (s64)k1)); /* checked before the loop */
+#line 491
   s0_f64 = l3 + s1_f64; /* f64.add @0x1eb */
   l3 = s0_f64; /* local.set 3 @0x1ec */
+#line 498
   s0_i32 = l2 + 1u; /* i32.add @0x1f2 */
   l2 = s0_i32; /* local.set 2 @0x1f3 */
+#line 505
   s0_i32 = l2 < l1; /* i32.lt_u @0x1f9 */
+#line 505
   }
+#line 505
   } else {
 L1:; /* loop @0x1dc */
+#line 486
   s2_i32 = kiln_i32_shl(l2, 3u); /* i32.shl @0x1e6 */
   s1_i32 = l0 + s2_i32; /* i32.add @0x1e7 */
   s1_f64 = kiln_f64_load(ctx, mem0, (u64)s1_i32); /* f64_load offset=0 @0x1e8 */
+#line 491
   s0_f64 = l3 + s1_f64; /* f64.add @0x1eb */
   l3 = s0_f64; /* local.set 3 @0x1ec */
+#line 498
   s0_i32 = l2 + 1u; /* i32.add @0x1f2 */
   l2 = s0_i32; /* local.set 2 @0x1f3 */
+#line 505
   s0_i32 = l2 < l1; /* i32.lt_u @0x1f9 */
   if (s0_i32) { goto L1; } /* br_if @0x1fa */
+#line 506
   }
+#line 511
   return l3; /* end @0x1ff */
   __builtin_unreachable(); /* every path above returned */
 }
 
 /* func 7: [i32 i32 i32 i32] -> [i32], type 3, body at 0x200 */
+#line 512 "wasm"
 static u32 func7(kiln_instance* self, u32 l0, u32 l1, u32 l2, u32 l3) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -408,52 +590,79 @@ static u32 func7(kiln_instance* self, u32 l0, u32 l1, u32 l2, u32 l3) {
   KILN_UNUSED kiln_loop_ptr a1_0 = 0, a1_1 = 0;
   KILN_UNUSED s64 st1_0 = 0, st1_1 = 0;
   /* loop L1 @0x204: 2 of 2 accesses checked once for every iteration (kiln_loop.h) */
+#line 516
   t1 = kiln_loop_trips_ne((u32)(kiln_loop_local(mem0, l5) + (kiln_i128)1), (u32)(kiln_loop_local(mem0, l3)), 1);
+#line 516
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0)), (kiln_loop_local(mem0, l2)), t1, 4u)
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l1)), (kiln_loop_local(mem0, l2) * 2), t1, 4u)) {
+#line 516
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l0)) + 0);
+#line 516
     st1_0 = (s64)(kiln_loop_local(mem0, l2));
+#line 516
     a1_1 = mem0->data + (u64)((kiln_loop_local(mem0, l1)) + 0);
+#line 516
     st1_1 = (s64)(kiln_loop_local(mem0, l2) * 2);
+#line 516
 #pragma clang loop vectorize(assume_safety)
+#line 516
   for (k1 = 0; k1 < t1; k1++) {
+#line 516
   s1_i32 = kiln_i32_load_at(a1_0 + (st1_0 * (s64)k1)); /* checked before the loop */
+#line 516
   s2_i32 = kiln_i32_load_at(a1_1 + (st1_1 * (s64)k1)); /* checked before the loop */
+#line 530
   s1_i32 = s1_i32 + s2_i32; /* i32.add @0x212 */
   s0_i32 = l4 + s1_i32; /* i32.add @0x213 */
   l4 = s0_i32; /* local.set 4 @0x214 */
+#line 538
   s0_i32 = l0 + l2; /* i32.add @0x21a */
   l0 = s0_i32; /* local.set 0 @0x21b */
+#line 547
   s1_i32 = kiln_i32_shl(l2, 1u); /* i32.shl @0x223 */
   s0_i32 = l1 + s1_i32; /* i32.add @0x224 */
   l1 = s0_i32; /* local.set 1 @0x225 */
+#line 555
   s0_i32 = l5 + 1u; /* i32.add @0x22b */
   l5 = s0_i32; /* local.set 5 @0x22c */
+#line 562
   s0_i32 = l5 != l3; /* i32.ne @0x232 */
+#line 562
   }
+#line 562
   } else {
 L1:; /* loop @0x204 */
+#line 522
   s1_i32 = kiln_i32_load(ctx, mem0, (u64)l0); /* i32_load offset=0 @0x20a */
+#line 527
   s2_i32 = kiln_i32_load(ctx, mem0, (u64)l1); /* i32_load offset=0 @0x20f */
+#line 530
   s1_i32 = s1_i32 + s2_i32; /* i32.add @0x212 */
   s0_i32 = l4 + s1_i32; /* i32.add @0x213 */
   l4 = s0_i32; /* local.set 4 @0x214 */
+#line 538
   s0_i32 = l0 + l2; /* i32.add @0x21a */
   l0 = s0_i32; /* local.set 0 @0x21b */
+#line 547
   s1_i32 = kiln_i32_shl(l2, 1u); /* i32.shl @0x223 */
   s0_i32 = l1 + s1_i32; /* i32.add @0x224 */
   l1 = s0_i32; /* local.set 1 @0x225 */
+#line 555
   s0_i32 = l5 + 1u; /* i32.add @0x22b */
   l5 = s0_i32; /* local.set 5 @0x22c */
+#line 562
   s0_i32 = l5 != l3; /* i32.ne @0x232 */
   if (s0_i32) { goto L1; } /* br_if @0x233 */
+#line 563
   }
+#line 568
   return l4; /* end @0x238 */
   __builtin_unreachable(); /* every path above returned */
 }
 
 /* func 8: [i32] -> [i32], type 4, body at 0x239 */
+#line 569 "wasm"
 static u32 func8(kiln_instance* self, u32 l0) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -461,12 +670,15 @@ static u32 func8(kiln_instance* self, u32 l0) {
   kiln_memory mem0_view = *(&inst->memory_storage[0]); /* memory 0's base and size, kept in registers */
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
   KILN_UNUSED u32 s0_i32 = 0;
+#line 573
   s0_i32 = kiln_i32_load(ctx, mem0, (u64)l0); /* i32_load offset=0 @0x23d */
+#line 576
   return s0_i32; /* end @0x240 */
   __builtin_unreachable(); /* every path above returned */
 }
 
 /* func 9: [i32] -> [i32], type 4, body at 0x241 */
+#line 577 "wasm"
 static u32 func9(kiln_instance* self, u32 l0) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -474,7 +686,9 @@ static u32 func9(kiln_instance* self, u32 l0) {
   kiln_memory mem0_view = *(&inst->memory_storage[0]); /* memory 0's base and size, kept in registers */
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
   KILN_UNUSED u32 s0_i32 = 0;
+#line 581
   s0_i32 = kiln_i32_load8_u(ctx, mem0, (u64)l0); /* i32_load8_u offset=0 @0x245 */
+#line 584
   return s0_i32; /* end @0x248 */
   __builtin_unreachable(); /* every path above returned */
 }

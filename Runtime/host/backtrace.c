@@ -1,6 +1,7 @@
 /* Wasm frames from native return addresses (kiln_backtrace.h). */
 #define _GNU_SOURCE
 #include "kiln_backtrace.h"
+#include "kiln_line_table.h"
 
 #include <dlfcn.h>
 #include <elf.h>
@@ -19,13 +20,20 @@ typedef struct {
   u32 index;
 } kiln_symbol;
 
-/* The generated functions of one loaded object, sorted by address; read from its file once. */
+/* One loaded object: its file mapped from the first question about it (a --no-cache artifact's file is
+ * removed once it is loaded; the mapping keeps its bytes), its generated functions sorted by address and its
+ * line table, each read from the mapping when a trap first needs it. */
 typedef struct {
   const void* base;
   const kiln_module* module; /* the artifact's descriptor, or NULL for the program itself */
+  char* path;                /* what was mapped, to map it again once the mapping was let go */
+  const u8* map;             /* NULL when not mapped */
+  u64 size;
   int absolute; /* an ET_EXEC file: symbol values are addresses, not offsets from the base */
+  int symbols_read, lines_read;
   kiln_symbol* symbols;
   size_t count;
+  kiln_line_table lines;
 } kiln_symbols;
 
 /* Every object a trap or a load has asked about (artifacts stay loaded, so a base address never changes
@@ -53,9 +61,21 @@ static int kiln_by_start(const void* a, const void* b) {
   return x < y ? -1 : x > y;
 }
 
-/* Every sized FUNC symbol named like a generated function, from the file's .symtab. Every offset and size is
- * checked against the file: it may be anything (a corrupt artifact must not crash the report of a trap). */
-static int kiln_read_symbols(const char* path, kiln_symbols* out) {
+/* Objects whose files are mapped, oldest first. A process may load thousands of artifacts (the spec suite
+ * does), each already several mappings of the dynamic loader's: past this many, the oldest one's is let go,
+ * and a trap in it maps the file again by its path (an artifact in the cache stays where it is). */
+#define KILN_MAPPED_FILES 64
+static size_t kiln_mapped[KILN_MAPPED_FILES]; /* indices into kiln_files, which may move when it grows */
+static size_t kiln_mapped_count;
+
+static void kiln_unmap(kiln_symbols* entry) {
+  if (entry->map != NULL) munmap((void*)entry->map, (size_t)entry->size);
+  entry->map = NULL;
+  entry->size = 0;
+}
+
+/* Maps the whole file; its pages are read only when a trap is described. */
+static int kiln_map_file(const char* path, kiln_symbols* out) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return -1;
   struct stat status;
@@ -63,12 +83,26 @@ static int kiln_read_symbols(const char* path, kiln_symbols* out) {
     close(fd);
     return -1;
   }
-  const u64 size = (u64)status.st_size;
-  void* map = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0);
+  void* map = mmap(NULL, (size_t)status.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
   close(fd);
   if (map == MAP_FAILED) return -1;
-  const u8* bytes = map;
-  const Elf64_Ehdr* header = map;
+  out->map = map;
+  out->size = (u64)status.st_size;
+  if (out->path == NULL || strcmp(out->path, path) != 0) {
+    free(out->path);
+    out->path = strdup(path);
+  }
+  return 0;
+}
+
+/* Every sized FUNC symbol named like a generated function, from the file's .symtab. Every offset and size is
+ * checked against the file: it may be anything (a corrupt artifact must not crash the report of a trap). */
+static void kiln_read_symbols(kiln_symbols* out) {
+  out->symbols_read = 1;
+  const u8* bytes = out->map;
+  const u64 size = out->size;
+  if (bytes == NULL) return;
+  const Elf64_Ehdr* header = (const Elf64_Ehdr*)bytes;
   int ok = memcmp(header->e_ident, ELFMAG, SELFMAG) == 0 && header->e_ident[EI_CLASS] == ELFCLASS64 &&
            header->e_shentsize == sizeof(Elf64_Shdr) && header->e_shoff <= size &&
            (u64)header->e_shnum <= (size - header->e_shoff) / sizeof(Elf64_Shdr);
@@ -102,20 +136,27 @@ static int kiln_read_symbols(const char* path, kiln_symbols* out) {
       symbols[count++] = (kiln_symbol){symbol->st_value, symbol->st_size, index};
     }
   }
-  out->absolute = ok && header->e_type == ET_EXEC;
-  munmap(map, (size_t)size);
   if (!ok) {
     free(symbols);
-    return -1;
+    return;
   }
+  out->absolute = header->e_type == ET_EXEC;
   qsort(symbols, count, sizeof *symbols, kiln_by_start);
   out->symbols = symbols;
   out->count = count;
-  return 0;
 }
 
-/* The symbols of the object loaded at info->dli_fbase (read on first use). Called with the lock held. */
-static const kiln_symbols* kiln_symbols_for(const Dl_info* info) {
+/* The symbols and the line table, from the mapping, once. */
+static void kiln_read_tables(kiln_symbols* entry) {
+  if (!entry->symbols_read) kiln_read_symbols(entry);
+  if (!entry->lines_read) {
+    entry->lines_read = 1;
+    if (entry->map != NULL) (void)kiln_line_table_read_elf(entry->map, entry->size, &entry->lines);
+  }
+}
+
+/* The entry of the object loaded at info->dli_fbase, its file mapped on first use. Called with the lock held. */
+static kiln_symbols* kiln_symbols_for(const Dl_info* info) {
   for (size_t i = kiln_file_count; i > 0; i--) /* the newest first: a load is followed by its traps */
     if (kiln_files[i - 1].base == info->dli_fbase) return &kiln_files[i - 1];
   if (kiln_file_count == kiln_file_room) {
@@ -127,10 +168,18 @@ static const kiln_symbols* kiln_symbols_for(const Dl_info* info) {
   }
   kiln_symbols* entry = &kiln_files[kiln_file_count];
   memset(entry, 0, sizeof *entry);
-  /* The main program's name may be empty or relative to where it was started. */
-  if ((info->dli_fname == NULL || info->dli_fname[0] == 0 || kiln_read_symbols(info->dli_fname, entry) != 0) &&
-      kiln_read_symbols("/proc/self/exe", entry) != 0)
-    entry->count = 0; /* remembered as having none, so the file is not read again */
+  /* The main program's name may be empty or relative to where it was started. A file that cannot be mapped
+   * is remembered as having nothing, so it is not tried again. */
+  if (info->dli_fname == NULL || info->dli_fname[0] == 0 || kiln_map_file(info->dli_fname, entry) != 0)
+    (void)kiln_map_file("/proc/self/exe", entry);
+  if (entry->map != NULL) {
+    if (kiln_mapped_count == KILN_MAPPED_FILES) {
+      kiln_unmap(&kiln_files[kiln_mapped[0]]);
+      memmove(kiln_mapped, kiln_mapped + 1, (KILN_MAPPED_FILES - 1) * sizeof *kiln_mapped);
+      kiln_mapped_count--;
+    }
+    kiln_mapped[kiln_mapped_count++] = kiln_file_count;
+  }
   entry->base = info->dli_fbase;
   /* An artifact exports its descriptor; the program's own module (an --exe) is found by the caller. */
   void* handle = info->dli_fname && info->dli_fname[0] ? dlopen(info->dli_fname, RTLD_LAZY | RTLD_NOLOAD) : NULL;
@@ -157,12 +206,21 @@ int kiln_backtrace_frames(const kiln_ctx* ctx, const kiln_module* main_module, k
   int n = 0;
   pthread_mutex_lock(&kiln_files_lock);
   for (int i = 0; i < ctx->trap_frame_count && n < max; i++) {
-    /* A return address: the call is the byte before it (a noreturn call may end its function). */
-    const uintptr_t pc = (uintptr_t)ctx->trap_frames[i] - 1;
+    /* A return address: the call is the byte before it (a noreturn call may end its function). The faulting
+     * instruction of a guard-mode trap is itself the address. */
+    const uintptr_t pc = (uintptr_t)ctx->trap_frames[i] - (ctx->trap_frames[i] == ctx->fault_pc ? 0 : 1);
     Dl_info info;
     if (dladdr((const void*)pc, &info) == 0 || info.dli_fbase == NULL) continue;
-    const kiln_symbols* symbols = kiln_symbols_for(&info);
-    if (symbols == NULL || symbols->count == 0) continue;
+    kiln_symbols* symbols = kiln_symbols_for(&info);
+    if (symbols == NULL) continue;
+    /* Let go of (see KILN_MAPPED_FILES) before a trap needed it: map it again just to read it. */
+    if ((!symbols->symbols_read || !symbols->lines_read) && symbols->map == NULL && symbols->path != NULL &&
+        kiln_map_file(symbols->path, symbols) == 0) {
+      kiln_read_tables(symbols);
+      kiln_unmap(symbols);
+    }
+    kiln_read_tables(symbols);
+    if (symbols->count == 0) continue;
     const u64 address = symbols->absolute ? (u64)pc : (u64)(pc - (uintptr_t)info.dli_fbase);
     size_t low = 0, high = symbols->count;
     while (high - low > 1) {
@@ -174,7 +232,7 @@ int kiln_backtrace_frames(const kiln_ctx* ctx, const kiln_module* main_module, k
     if (address < s->start || address - s->start >= s->size) continue;
     const kiln_module* module = symbols->module ? symbols->module : main_module;
     if (module == NULL || s->index >= module->num_funcs) continue;
-    out[n++] = (kiln_wasm_frame){s->index, module, address - s->start};
+    out[n++] = (kiln_wasm_frame){s->index, module, address - s->start, kiln_line_table_find(&symbols->lines, address)};
   }
   pthread_mutex_unlock(&kiln_files_lock);
   return n;
@@ -182,6 +240,7 @@ int kiln_backtrace_frames(const kiln_ctx* ctx, const kiln_module* main_module, k
 
 void kiln_backtrace_describe(const kiln_wasm_frame* frame, char* out, size_t n) {
   const char* name = frame->module->function_names ? frame->module->function_names[frame->function] : NULL;
-  if (name) snprintf(out, n, "func %u ($%s)", frame->function, name);
-  else snprintf(out, n, "func %u", frame->function);
+  int length = name ? snprintf(out, n, "func %u ($%s)", frame->function, name) : snprintf(out, n, "func %u", frame->function);
+  if (frame->code_offset != 0 && length >= 0 && (size_t)length < n)
+    snprintf(out + length, n - (size_t)length, " at offset 0x%x", frame->code_offset);
 }

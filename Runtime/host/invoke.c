@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ucontext.h>
 
 #include "kiln_host.h"
 #include "kiln_memory.h"
@@ -105,12 +106,26 @@ static void kiln_chain(int sig, siginfo_t* info, void* context) {
   }
 }
 
+/* The faulting instruction, from the signal's saved registers. */
+static void* kiln_fault_pc(void* context) {
+  const ucontext_t* uc = context;
+#if defined(__x86_64__)
+  return (void*)uc->uc_mcontext.gregs[REG_RIP];
+#elif defined(__aarch64__)
+  return (void*)uc->uc_mcontext.pc;
+#else
+  (void)uc;
+  return NULL;
+#endif
+}
+
 static void kiln_on_fault(int sig, siginfo_t* info, void* context) {
   kiln_ctx* ctx = kiln_running;
   if (ctx != NULL && ctx->jmp != NULL) {
     const u8* address = (const u8*)info->si_addr;
     for (const kiln_memory* m = ctx->guarded; m != NULL; m = m->guard_next) {
-      if (address >= m->data && address < m->data + m->reserved) kiln_trap(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS);
+      if (address >= m->data && address < m->data + m->reserved)
+        kiln_trap_at_fault(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS, kiln_fault_pc(context));
     }
   }
   kiln_chain(sig, info, context);

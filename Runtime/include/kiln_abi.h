@@ -19,7 +19,7 @@ extern "C" {
  * metadata record, behind the magic "KILNMETA" and this version, in an ELF section named .kiln_metadata,
  * which kiln reads from the file before dlopen (Sources/KilnLoad/ArtifactFile.swift); memories are defined
  * through kiln_memory_define, which reports instantiation limits in ctx->detail_buffer. */
-#define KILN_ABI_VERSION 8u
+#define KILN_ABI_VERSION 9u
 
 typedef uint8_t u8;
 typedef uint16_t u16;
@@ -150,6 +150,9 @@ typedef struct kiln_ctx {
    * turns them into Wasm frames); a count of 0 when none were taken. */
   void* trap_frames[KILN_TRAP_FRAMES];
   int trap_frame_count;
+  /* The faulting instruction of a guard-mode trap (Runtime/host/invoke.c), among trap_frames as itself
+   * rather than as a return address; NULL for every other trap. */
+  void* fault_pc;
 } kiln_ctx;
 
 struct kiln_instance;

@@ -121,6 +121,8 @@ static void kiln_format_bytes(char* out, size_t n, u64 bytes) {
 }
 
 void kiln_memory_define(kiln_ctx* ctx, kiln_memory* m, u32 index, u64 min_pages, u64 max_pages, int guarded) {
+  /* A memory that fails to be defined is an empty one, whatever its storage held before. */
+  memset(m, 0, sizeof *m);
   const u64 limit = ctx->max_memory_pages;
   /* A 64-bit memory may declare up to 2^48 pages; it reaches at most KILN_MAX_PAGES (kiln_memory.h). */
   const u64 declared_max = max_pages;

@@ -8,8 +8,11 @@
 
 #include "kiln_trap.h"
 
-_Noreturn void kiln_trap(kiln_ctx* ctx, int code) {
+_Noreturn void kiln_trap(kiln_ctx* ctx, int code) { kiln_trap_at_fault(ctx, code, NULL); }
+
+_Noreturn void kiln_trap_at_fault(kiln_ctx* ctx, int code, void* pc) {
   ctx->trap_code = code;
+  ctx->fault_pc = pc;
   /* The guest's frames are still on the stack: keep their return addresses for the backtrace (unwinding by
    * the code's DWARF call frame information, which costs nothing until now). Not for an exit or an
    * instantiation limit, which are no faults of a frame. */

@@ -58,5 +58,6 @@ extern const kt_test kt_table_tests[];
 extern const kt_test kt_numeric_tests[];
 extern const kt_test kt_float_tests[];
 extern const kt_test kt_invoke_tests[];
+extern const kt_test kt_line_table_tests[];
 
 #endif

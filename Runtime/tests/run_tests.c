@@ -40,6 +40,7 @@ int main(void) {
   kt_run(kt_numeric_tests);
   kt_run(kt_float_tests);
   kt_run(kt_invoke_tests);
+  kt_run(kt_line_table_tests);
   printf("%d passed, %d failed\n", kt_passed, kt_failed);
   return kt_failed == 0 ? 0 : 1;
 }

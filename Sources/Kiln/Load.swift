@@ -22,7 +22,7 @@ extension Kiln {
         guard let cache else { return try body(plan) }
         let identity = try CompilerIdentity.of(plan.compiler)
         let key = try CacheKey(
-            module: Array("kiln runtime".utf8), kilnVersion: version, options: plan.flags.arguments,
+            module: Array("kiln runtime".utf8), kilnVersion: version, options: plan.flags.runtime.arguments,
             compilerIdentity: identity.fingerprint, runtimeFiles: plan.runtime.fingerprintFiles)
         return try ArtifactCache.withArtifact(in: cache, for: key) { directory in
             URL(fileURLWithPath: try plan.buildRuntimeObject(in: directory.path))

@@ -44,9 +44,10 @@ public struct BuildPlan: Sendable {
         let runtimeObjects = try runtimeObjectFiles()
         let objects = try compileUnits(program, in: directory, progress: progress)
         var mainObjects: [String] = []
-        for source in [runtime.root + "/host/invoke.c", runtime.root + "/host/command.c", runtime.root + "/host/backtrace.c", runtime.root + "/exe/exe_main.c"] {
+        let hostSources = ["host/invoke.c", "host/command.c", "host/backtrace.c", "host/line_table.c", "exe/exe_main.c"]
+        for source in hostSources.map({ runtime.root + "/" + $0 }) {
             let object = directory + "/" + URL(fileURLWithPath: source).lastPathComponent + ".o"
-            try compile(source, to: object)
+            try compile(source, to: object, flags: flags.runtime)
             mainObjects.append(object)
         }
         var link = compiler.command + ["-o", output] + objects + mainObjects + runtimeObjects + ["-lm", "-pthread"]
@@ -76,7 +77,7 @@ public struct BuildPlan: Sendable {
             // otherwise cost its timeout once per remaining source.
             while index < sources.count, results.firstError == nil {
                 do throws(BuildError) {
-                    try compile(sources[index], to: objects[index])
+                    try compile(sources[index], to: objects[index], flags: flags.runtime)
                     results.set(index, nil)
                 } catch {
                     results.set(index, error)
@@ -138,12 +139,12 @@ public struct BuildPlan: Sendable {
     /// The most C one -O0 batch holds (clang needs about 20 bytes of memory per byte of this C at -O0).
     static let batchBytes = 8 << 20
 
-    func compile(_ source: String, to object: String) throws(BuildError) {
+    func compile(_ source: String, to object: String, flags: CompileFlags? = nil) throws(BuildError) {
         // A split module's instance.c (instantiation and the export trampolines) runs once or at the host
         // boundary; -O2's scheduler spent 0.88 s on Lua's for nothing when kiln_init had one store per function
         // (now a table and a loop: 0.1 s at -O1).
-        var unitFlags = flags
-        if source.hasSuffix("/instance.c") { unitFlags.optimization = min(flags.optimization, 1) }
+        var unitFlags = flags ?? self.flags
+        if source.hasSuffix("/instance.c") { unitFlags.optimization = min(unitFlags.optimization, 1) }
         let bytes = (try? FileManager.default.attributesOfItem(atPath: source)[.size] as? Int) ?? 0
         try run(compiler.command + unitFlags.arguments + ["-I", runtime.include, "-c", source, "-o", object],
                 timeout: CompileTimeout.seconds(sourceBytes: bytes))
@@ -187,7 +188,7 @@ final class RuntimeObjects: @unchecked Sendable {
     /// The runtime as one object built by `BuildPlan.buildRuntimeObject`, once per (compiler, flags,
     /// sources) in this process; its temporary directory is removed when the process exits.
     func objects(for plan: BuildPlan) throws(BuildError) -> [String] {
-        let key = "\(plan.compiler.description)|\(plan.flags.arguments.joined(separator: " "))|\(plan.runtime.root)"
+        let key = "\(plan.compiler.description)|\(plan.flags.runtime.arguments.joined(separator: " "))|\(plan.runtime.root)"
         lock.lock()
         defer { lock.unlock() }
         if let object = built[key] { return [object] }

@@ -33,7 +33,7 @@ struct Wast: ParsableCommand {
     func run() throws {
         let jobs = max(1, self.jobs ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         // The spec scripts compile hundreds of small modules: -O0 keeps them fast to build.
-        let plan = validateOnly ? nil : try build.plan(defaultOptimization: 0)
+        let plan = validateOnly ? nil : try build.plan(defaultOptimization: 0, defaultAddressMap: false)
         let summary = WastRunner.run(files: files, jobs: jobs, options: .init(plan: plan, verbose: verbose, version: specVersion)) { text in
             print(text)
         }
@@ -68,9 +68,14 @@ struct BuildOptions: ParsableArguments {
     @Flag(help: "Build epoch checks into the code, so that `--timeout` can stop it (kiln run, and --exe executables).")
     var epochInterruption = false
 
+    @Flag(inversion: .prefixedNo, help: "Build line tables that map code back to Wasm offsets, which trap backtraces show (default: on; off for kiln wast). Without, clang compiles faster.")
+    var addressMap: Bool?
+
     /// The build plan, at `defaultOptimization` unless `--opt` says otherwise; `interruption` adds to the
     /// checks the flags ask for (`kiln run --fuel` needs fuel checks whether or not --consume-fuel was given).
-    func plan(defaultOptimization: Int = 2, jobs: Int? = nil, interruption: Interruption = .none) throws -> BuildPlan {
+    /// The spec scripts compile hundreds of small modules and print no backtraces: `kiln wast` builds them at
+    /// -O0 and without the address map unless asked.
+    func plan(defaultOptimization: Int = 2, defaultAddressMap: Bool = true, jobs: Int? = nil, interruption: Interruption = .none) throws -> BuildPlan {
         let optimization = self.optimization ?? defaultOptimization
         guard (0...3).contains(optimization) else { throw ValidationError("--opt takes 0, 1, 2 or 3") }
         guard ["explicit", "guard"].contains(bounds) else { throw ValidationError("--bounds takes explicit or guard") }
@@ -78,7 +83,8 @@ struct BuildOptions: ParsableArguments {
         let cpu = try targetCPU.map { name throws(BuildError) in try TargetCPU.resolve(name, compiler: compiler) }
         let flags = CompileFlags(
             optimization: optimization, sanitize: sanitize, warningsAsErrors: warningsAsErrors, boundsGuard: bounds == "guard", targetCPU: cpu,
-            interruption: Interruption(fuel: consumeFuel || interruption.fuel, epochs: epochInterruption || interruption.epochs))
+            interruption: Interruption(fuel: consumeFuel || interruption.fuel, epochs: epochInterruption || interruption.epochs),
+            addressMap: addressMap ?? defaultAddressMap)
         return BuildPlan(
             compiler: compiler, flags: flags,
             runtime: try RuntimeSources(), jobs: jobs ?? BuildPlan.processorCount)

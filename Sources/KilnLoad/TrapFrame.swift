@@ -1,22 +1,29 @@
 import CKilnHost
 
-/// A frame of a trap's Wasm backtrace: the function's index in its module and its name-section name.
-/// Found after the trap from the native return addresses kiln_trap kept (Runtime/host/backtrace.c), so
-/// code that does not trap pays nothing for it.
+/// A frame of a trap's Wasm backtrace: the function's index in its module, its name-section name and the
+/// code offset of its instruction. Found after the trap from the native return addresses kiln_trap kept, by
+/// the artifact's symbols and line table (Runtime/host/backtrace.c), so code that does not trap pays nothing.
 public struct TrapFrame: Equatable, Sendable, CustomStringConvertible {
     public let functionIndex: UInt32
     public let name: String?
     /// The name of the module the function belongs to (its name section's, else its file name).
     public let module: String
+    /// The module offset of the instruction the frame was at: the one that trapped in the innermost frame,
+    /// the call in the others; nil when the line table does not tell (code clang merged from several
+    /// instructions).
+    public let codeOffset: Int?
 
-    public init(functionIndex: UInt32, name: String?, module: String) {
+    public init(functionIndex: UInt32, name: String?, module: String, codeOffset: Int? = nil) {
         self.functionIndex = functionIndex
         self.name = name
         self.module = module
+        self.codeOffset = codeOffset
     }
 
-    /// `func 3 ($divide)`, as the CLI prints it.
-    public var description: String { "func \(functionIndex)" + (name.map { " ($\($0))" } ?? "") }
+    /// `func 3 ($divide) at offset 0x2a`, as the CLI prints it.
+    public var description: String {
+        "func \(functionIndex)" + (name.map { " ($\($0))" } ?? "") + (codeOffset.map { " at offset 0x\(String($0, radix: 16))" } ?? "")
+    }
 
     /// The frames of the last trap in `ctx`.
     static func frames(_ ctx: UnsafeMutablePointer<kiln_ctx>) -> [TrapFrame] {
@@ -25,7 +32,8 @@ public struct TrapFrame: Equatable, Sendable, CustomStringConvertible {
         return raw.prefix(count).compactMap { frame in
             guard let module = frame.module else { return nil }
             let name = module.pointee.function_names?[Int(frame.function)].map { String(cString: $0) }
-            return TrapFrame(functionIndex: frame.function, name: name, module: module.pointee.name.map { String(cString: $0) } ?? "")
+            return TrapFrame(functionIndex: frame.function, name: name, module: module.pointee.name.map { String(cString: $0) } ?? "",
+                             codeOffset: frame.code_offset == 0 ? nil : Int(frame.code_offset))
         }
     }
 

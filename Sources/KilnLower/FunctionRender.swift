@@ -63,6 +63,9 @@ extension FunctionLowerer {
         } else {
             out.append(Self.prototype(context, index, type, parameterPrefix: usesHandlers && !tailForm ? "p" : nil) + " {")
         }
+        // Prologue lines that may trap or call, numbered exactly (LineDirectives): the wrappers and the
+        // function's own opening line so far, the stack check and the entry's interruption checks below.
+        var exact = Set(out.indices)
         // A longjmp to a try_table's handler restores registers as setjmp saw them: the locals must live in
         // memory (C11 7.13.2.1).
         let qualifier = usesHandlers ? "volatile " : ""
@@ -76,6 +79,7 @@ extension FunctionLowerer {
         if largeFrame {
             out.append("  /* the caller checked the whole frame against the stack limit */")
         } else if makesCalls || frameValues > Self.leafFrameValues {
+            exact.insert(out.count)
             out.append("  KILN_ENTER(ctx);")
         } else {
             out.append("  /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */")
@@ -110,12 +114,18 @@ extension FunctionLowerer {
         out.append(contentsOf: epochDeclarations(qualifier: qualifier))
         if selfLoopTargeted { out.append("T0:; /* a tail call to this function comes back here */") }
         // After T0: a function that tail-calls itself forever is a loop too.
-        out.append(contentsOf: entryInterruptionChecks)
-        out.append(writer.text)
-        if !type.results.isEmpty { out.append("  __builtin_unreachable(); /* every path above returned */") }
-        out.append("}")
-        if !tailForm, context.hasTailEntry(index) { out.append(contentsOf: TailEntries.wrapper(context, index, type)) }
-        return resolveFuelCosts(out.joined(separator: "\n"))
+        let checks = entryInterruptionChecks
+        exact.formUnion(out.count..<out.count + checks.count)
+        out.append(contentsOf: checks)
+        var epilogue: [(String, Bool)] = []
+        if !type.results.isEmpty { epilogue.append(("  __builtin_unreachable(); /* every path above returned */", false)) }
+        epilogue.append(("}", false))
+        if !tailForm, context.hasTailEntry(index) { epilogue += TailEntries.wrapper(context, index, type).map { ($0, true) } }
+        guard let bodyOffset = body?.bodyOffset else {
+            return resolveFuelCosts((out + [writer.text] + epilogue.map(\.0)).joined(separator: "\n"))
+        }
+        let prologue = out.enumerated().map { ($1, exact.contains($0)) }
+        return resolveFuelCosts(LineDirectives.number(prologue: prologue, body: writer.text, epilogue: epilogue, bodyOffset: bodyOffset))
     }
 
     /// Locals and slots a leaf may have and still skip KILN_ENTER: at most 16 bytes each, 8 KiB in all, well

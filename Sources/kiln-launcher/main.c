@@ -142,7 +142,8 @@ static char* build_option(const char* name, int argc, char** argv, int* i) {
  * (*record names the launch record the driver should write, when there is one to write). */
 static void run_cached(int argc, char** argv, const char** record) {
   static const char* valued[] = {"--cc", "--opt", "--target-cpu", "--bounds"};
-  static const char* flags[] = {"--sanitize", "--warnings-as-errors", "--consume-fuel", "--epoch-interruption"};
+  static const char* flags[] = {"--sanitize", "--warnings-as-errors", "--consume-fuel", "--epoch-interruption", "--address-map",
+                                 "--no-address-map"};
   char** words = calloc((size_t)argc, sizeof(char*));
   kiln_command command;
   if (!words || kiln_command_init(&command, argc, "") != 0) return;

@@ -130,15 +130,23 @@ import Testing
 
     /// The message and the backtrace after it (the frame where it happened; Runtime/host/backtrace.c and
     /// KilnLoad/TrapFrame.swift print it alike).
+    /// `frame`: the one frame, at the only binary, unreachable or throw instruction of the module's first body.
     @Test(arguments: [(trapping, "before\n", "error: wasm trap: integer divide by zero\n  while running export \"_start\" (func 1 ($boom)) of ",
-                       "wasm backtrace:\n   0: func 1 ($boom)\n"),
-                      (trappingStart, "", "error: wasm trap: unreachable\n  while running \"instantiation\" of ", "wasm backtrace:\n   0: func 0 ($s)\n"),
+                       "func 1 ($boom)"),
+                      (trappingStart, "", "error: wasm trap: unreachable\n  while running \"instantiation\" of ", "func 0 ($s)"),
                       (throwing, "", "error: uncaught wasm exception: tag 0, payload [i32 -3, f64 2.5]\n  while running export \"_start\" (func 0 ($go)) of ",
-                       "wasm backtrace:\n   0: func 0 ($go)\n")])
-    func trapsAreReportedAsTheDriverReportsThem(text: String, stdout: String, message: String, frames: String) throws {
+                       "func 0 ($go)")])
+    func trapsAreReportedAsTheDriverReportsThem(text: String, stdout: String, message: String, frame: String) throws {
         let fixture = try Fixture()
         defer { fixture.directory.remove() }
         let module = try fixture.module(text)
+        let at = try InstructionOffsets.at(try Kiln.read(path: module).binary, body: 0) { instruction in
+            switch instruction {
+            case .binary, .unreachable, .throw: true
+            default: false
+            }
+        }
+        let frames = "wasm backtrace:\n   0: \(frame) \(at)\n"
         let first = try fixture.run([module])
         let second = try fixture.run([module])
         #expect(second.launch.hasPrefix("kiln: launch: hit"), "\(second.launch)")

@@ -27,8 +27,9 @@ import Testing
         let result = try KilnProcess.run(["run", "--no-cache", "--opt", "0", path, "--invoke", "div", "1", "0"])
         #expect(result.status == 134)
         #expect(result.stdout == "")
+        let at = try InstructionOffsets.at(try Kiln.read(path: path).binary, body: 0, InstructionOffsets.isBinary)
         #expect(result.stderr == "error: wasm trap: integer divide by zero\n  while running export \"div\" (func 0 ($div)) of \(path)\n"
-            + "wasm backtrace:\n   0: func 0 ($div)\n")
+            + "wasm backtrace:\n   0: func 0 ($div) \(at)\n")
     }
 
     /// Bounds mode "guard": the access past the end faults in the guarded reservation and the handler turns

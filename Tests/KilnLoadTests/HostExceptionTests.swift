@@ -132,9 +132,21 @@ import Testing
             _ = try instance.invoke("main", [])
             Issue.record("no trap")
         } catch let trap as Trap {
-            #expect(trap.backtrace.map(\.description) == ["func 1 ($inner)", "func 2 ($mid)", "func 3 ($main)"])
+            // Each frame at its call: where the decoder finds the one call of each function.
+            let calls = try validated.module.bodies.map { body in
+                var reader = FunctionBodyReader(body)
+                var offsets: [Int] = []
+                while let decoded = try reader.next() {
+                    if case .call? = decoded.instruction { offsets.append(decoded.offset) }
+                }
+                return try #require(offsets.count == 1 ? offsets[0] : nil)
+            }
+            let at = calls.map { " at offset 0x" + String($0, radix: 16) }
+            #expect(trap.backtrace.map(\.description) == ["func 1 ($inner)" + at[0], "func 2 ($mid)" + at[1], "func 3 ($main)" + at[2]])
+            #expect(trap.backtrace.map(\.codeOffset) == calls)
             #expect(trap.backtrace.allSatisfy { $0.module == "backtrace.wat" })
-            #expect(TrapFrame.text(trap.backtrace) == "wasm backtrace:\n   0: func 1 ($inner)\n   1: func 2 ($mid)\n   2: func 3 ($main)\n")
+            #expect(TrapFrame.text(trap.backtrace)
+                == "wasm backtrace:\n   0: func 1 ($inner)\(at[0])\n   1: func 2 ($mid)\(at[1])\n   2: func 3 ($main)\(at[2])\n")
         }
     }
 }
