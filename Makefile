@@ -14,7 +14,7 @@ KILN_RELEASE := .build/release/kiln
 # launcher, below).
 RELEASE := -c release --static-swift-stdlib
 
-.PHONY: launcher build build-debug test test-swift test-spec test-runtime test-wasi run fixtures clean spec-time sanitize \
+.PHONY: launcher runtime-link install build build-debug test test-swift test-spec test-runtime test-wasi run fixtures clean spec-time sanitize \
   bench bench-interruption bench-peers difftest difftest-simd difftest-large difftest-tools wasm-tools test-difftest difftest-reduce fuzz fuzz-build
 
 build:
@@ -34,7 +34,25 @@ LAUNCHER_SOURCES := $(wildcard Sources/kiln-launcher/*.c) Runtime/host/command.c
 LAUNCHER_HEADERS := $(wildcard Sources/kiln-launcher/*.h Runtime/include/*.h Runtime/src/*.h Runtime/src/wasi/*.h)
 LAUNCHER ?= $(KILN_DEBUG)
 
-launcher: $(LAUNCHER)
+launcher: $(LAUNCHER) runtime-link
+
+# kiln-driver finds its runtime at ../share/kiln/runtime from its own directory (RuntimeSources.swift), where
+# `make install` puts it; for the programs built into .build, a relative link to Runtime/, which still holds
+# when the checkout is moved.
+runtime-link:
+	@share=$$(realpath $(dir $(LAUNCHER)))/../share/kiln; mkdir -p $$share; \
+	  ln -sfn $$(realpath --relative-to=$$share Runtime) $$share/runtime
+
+# `make install PREFIX=DIR` (default /usr/local): kiln, kiln-driver and kiln-interp into DIR/bin, and the
+# runtime sources the driver compiles into artifacts into DIR/share/kiln/runtime, where it looks for them.
+# Release programs link the Swift runtime statically: the installed ones need neither the checkout nor Swift.
+PREFIX ?= /usr/local
+install: build
+	install -d $(PREFIX)/bin $(PREFIX)/share/kiln
+	install -m 755 $(KILN_RELEASE) .build/release/kiln-driver .build/release/kiln-interp $(PREFIX)/bin/
+	rm -rf $(PREFIX)/share/kiln/runtime
+	mkdir -p $(PREFIX)/share/kiln/runtime
+	cp -R Runtime/include Runtime/src Runtime/host Runtime/exe $(PREFIX)/share/kiln/runtime/
 
 $(KILN_DEBUG) $(KILN_RELEASE): $(LAUNCHER_SOURCES) $(LAUNCHER_HEADERS) Makefile
 	@mkdir -p $(@D)

@@ -51,7 +51,8 @@ enum KilnProcess {
         try launch(URL(fileURLWithPath: path), arguments, environment: [:])
     }
 
-    static func launch(_ executable: URL, _ arguments: [String], environment: [String: String]) throws -> Result {
+    /// `unset`: variables of this process's environment the program does not get.
+    static func launch(_ executable: URL, _ arguments: [String], environment: [String: String], unset: Set<String> = []) throws -> Result {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let outURL = directory.url.appendingPathComponent("stdout")
@@ -68,7 +69,7 @@ enum KilnProcess {
         // The tests never touch the user's own artifact cache.
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-tests-cache-\(getpid())").path
         process.environment = ProcessInfo.processInfo.environment
-            .merging(["SWIFT_BACKTRACE": "enable=no", "KILN_CACHE_DIR": cache]) { $1 }.merging(environment) { $1 }
+            .merging(["SWIFT_BACKTRACE": "enable=no", "KILN_CACHE_DIR": cache]) { $1 }.merging(environment) { $1 }.filter { !unset.contains($0.key) }
         process.standardOutput = out
         process.standardError = err
         try process.run()
