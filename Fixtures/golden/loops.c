@@ -58,9 +58,8 @@ static void func0(kiln_instance* self, u32 l0, u32 l1) {
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4), 4, t1, 4u)) {
 #line 172
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4) + 0);
-#line 172
+#line 171
 #pragma clang loop vectorize(assume_safety)
-#line 172
   for (k1 = 0; k1 < t1; k1++) {
 #line 180
   s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0xb4 */
@@ -74,9 +73,7 @@ static void func0(kiln_instance* self, u32 l0, u32 l1) {
   l2 = s0_i32; /* local.set 2 @0xc3 */
 #line 201
   s0_i32 = l2 != l1; /* i32.ne @0xc9 */
-#line 201
   }
-#line 201
   } else {
 L1:; /* loop @0xac */
 #line 180
@@ -91,7 +88,6 @@ L1:; /* loop @0xac */
 #line 201
   s0_i32 = l2 != l1; /* i32.ne @0xc9 */
   if (s0_i32) { goto L1; } /* br_if @0xca */
-#line 202
   }
 #line 205
   return; /* end @0xcd */
@@ -119,9 +115,8 @@ static void func1(kiln_instance* self, u32 l0, u32 l1) {
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2)), -1, t1, 4u)) {
 #line 217
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2)) + 3);
-#line 217
+#line 216
 #pragma clang loop vectorize(assume_safety)
-#line 217
   for (k1 = 0; k1 < t1; k1++) {
 #line 223
   s0_i32 = l0 + l2; /* i32.add @0xdf */
@@ -132,9 +127,7 @@ static void func1(kiln_instance* self, u32 l0, u32 l1) {
   l2 = s0_i32; /* local.set 2 @0xea */
 #line 240
   s0_i32 = (s32)l2 > (s32)0xffffffffu; /* i32.gt_s @0xf0 */
-#line 240
   }
-#line 240
   } else {
 L1:; /* loop @0xd9 */
 #line 223
@@ -147,7 +140,6 @@ L1:; /* loop @0xd9 */
 #line 240
   s0_i32 = (s32)l2 > (s32)0xffffffffu; /* i32.gt_s @0xf0 */
   if (s0_i32) { goto L1; } /* br_if @0xf1 */
-#line 241
   }
 #line 244
   return; /* end @0xf4 */
@@ -180,9 +172,8 @@ static void func2(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
     a1_1 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 0);
 #line 249
   if (kiln_loop_disjoint((kiln_loop_local(mem0, l1) + kiln_loop_local(mem0, l3) * 4) + 0, (kiln_loop_local(mem0, l1) + kiln_loop_local(mem0, l3) * 4) + 8, 8, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 8, 8, t1)) {
-#line 249
+#line 248
 #pragma clang loop vectorize(assume_safety)
-#line 249
   for (k1 = 0; k1 < t1; k1++) {
 #line 257
   s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x101 */
@@ -213,9 +204,7 @@ static void func2(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   l3 = s0_i32; /* local.set 3 @0x132 */
 #line 312
   s0_i32 = l3 < l2; /* i32.lt_u @0x138 */
-#line 312
   }
-#line 312
   } else {
 #line 312
   for (k1 = 0; k1 < t1; k1++) {
@@ -248,11 +237,8 @@ static void func2(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   l3 = s0_i32; /* local.set 3 @0x132 */
 #line 312
   s0_i32 = l3 < l2; /* i32.lt_u @0x138 */
-#line 312
   }
-#line 312
   }
-#line 312
   } else {
 L1:; /* loop @0xf9 */
 #line 257
@@ -281,7 +267,6 @@ L1:; /* loop @0xf9 */
 #line 312
   s0_i32 = l3 < l2; /* i32.lt_u @0x138 */
   if (s0_i32) { goto L1; } /* br_if @0x139 */
-#line 313
   }
 #line 316
   return; /* end @0x13c */
@@ -311,9 +296,8 @@ static void func3(kiln_instance* self, u32 l0, u32 l1) {
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l2) + kiln_loop_local(mem0, l3) * 4), 4, t1, 4u)) {
 #line 338
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l2) + kiln_loop_local(mem0, l3) * 4) + 0);
-#line 338
+#line 337
 #pragma clang loop vectorize(assume_safety)
-#line 338
   for (k1 = 0; k1 < t1; k1++) {
 #line 346
   s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x15a */
@@ -327,9 +311,7 @@ static void func3(kiln_instance* self, u32 l0, u32 l1) {
   l3 = s0_i32; /* local.set 3 @0x16a */
 #line 368
   s0_i32 = l3 != 0u; /* i32.ne @0x170 */
-#line 368
   }
-#line 368
   } else {
 L1:; /* loop @0x152 */
 #line 346
@@ -344,7 +326,6 @@ L1:; /* loop @0x152 */
 #line 368
   s0_i32 = l3 != 0u; /* i32.ne @0x170 */
   if (s0_i32) { goto L1; } /* br_if @0x171 */
-#line 369
   }
 #line 372
   return; /* end @0x174 */
@@ -371,9 +352,8 @@ static void func4(kiln_instance* self, u32 l0, u32 l1) {
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4 + (kiln_i128)-4), -4, t1, 4u)) {
 #line 381
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4) + -4);
-#line 381
+#line 380
 #pragma clang loop vectorize(assume_safety)
-#line 381
   for (k1 = 0; k1 < t1; k1++) {
 #line 389
   s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0x185 */
@@ -385,9 +365,7 @@ static void func4(kiln_instance* self, u32 l0, u32 l1) {
 #line 403
   s0_i32 = l2 - 1u; /* i32.sub @0x193 */
   l2 = s0_i32; /* local.tee 2 @0x194 */
-#line 404
   }
-#line 404
   } else {
 L1:; /* loop @0x17d */
 #line 389
@@ -402,7 +380,6 @@ L1:; /* loop @0x17d */
   l2 = s0_i32; /* local.tee 2 @0x194 */
 #line 406
   if (l2) { goto L1; } /* br_if @0x196 */
-#line 406
   }
 #line 409
   return; /* end @0x199 */
@@ -435,9 +412,8 @@ static void func5(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
     a1_1 = mem0->data + (u64)((kiln_loop_local(mem0, l4)) + 0);
 #line 424
   if (kiln_loop_disjoint((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 4, 4, (kiln_loop_local(mem0, l4)) + 0, (kiln_loop_local(mem0, l4)) + 4, 0, t1)) {
-#line 424
+#line 423
 #pragma clang loop vectorize(assume_safety)
-#line 424
   for (k1 = 0; k1 < t1; k1++) {
 #line 432
   s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x1b0 */
@@ -458,9 +434,7 @@ static void func5(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   l3 = s0_i32; /* local.set 3 @0x1cb */
 #line 465
   s0_i32 = l3 < l2; /* i32.lt_u @0x1d1 */
-#line 465
   }
-#line 465
   } else {
 #line 465
   for (k1 = 0; k1 < t1; k1++) {
@@ -483,11 +457,8 @@ static void func5(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   l3 = s0_i32; /* local.set 3 @0x1cb */
 #line 465
   s0_i32 = l3 < l2; /* i32.lt_u @0x1d1 */
-#line 465
   }
-#line 465
   }
-#line 465
   } else {
 L1:; /* loop @0x1a8 */
 #line 432
@@ -508,7 +479,6 @@ L1:; /* loop @0x1a8 */
 #line 465
   s0_i32 = l3 < l2; /* i32.lt_u @0x1d1 */
   if (s0_i32) { goto L1; } /* br_if @0x1d2 */
-#line 466
   }
 #line 469
   return; /* end @0x1d5 */
@@ -551,9 +521,7 @@ static f64 func6(kiln_instance* self, u32 l0, u32 l1) {
   l2 = s0_i32; /* local.set 2 @0x1f3 */
 #line 505
   s0_i32 = l2 < l1; /* i32.lt_u @0x1f9 */
-#line 505
   }
-#line 505
   } else {
 L1:; /* loop @0x1dc */
 #line 486
@@ -569,7 +537,6 @@ L1:; /* loop @0x1dc */
 #line 505
   s0_i32 = l2 < l1; /* i32.lt_u @0x1f9 */
   if (s0_i32) { goto L1; } /* br_if @0x1fa */
-#line 506
   }
 #line 511
   return l3; /* end @0x1ff */
@@ -604,9 +571,8 @@ static u32 func7(kiln_instance* self, u32 l0, u32 l1, u32 l2, u32 l3) {
     a1_1 = mem0->data + (u64)((kiln_loop_local(mem0, l1)) + 0);
 #line 516
     st1_1 = (s64)(kiln_loop_local(mem0, l2) * 2);
-#line 516
+#line 515
 #pragma clang loop vectorize(assume_safety)
-#line 516
   for (k1 = 0; k1 < t1; k1++) {
 #line 516
   s1_i32 = kiln_i32_load_at(a1_0 + (st1_0 * (s64)k1)); /* checked before the loop */
@@ -628,9 +594,7 @@ static u32 func7(kiln_instance* self, u32 l0, u32 l1, u32 l2, u32 l3) {
   l5 = s0_i32; /* local.set 5 @0x22c */
 #line 562
   s0_i32 = l5 != l3; /* i32.ne @0x232 */
-#line 562
   }
-#line 562
   } else {
 L1:; /* loop @0x204 */
 #line 522
@@ -654,7 +618,6 @@ L1:; /* loop @0x204 */
 #line 562
   s0_i32 = l5 != l3; /* i32.ne @0x232 */
   if (s0_i32) { goto L1; } /* br_if @0x233 */
-#line 563
   }
 #line 568
   return l4; /* end @0x238 */

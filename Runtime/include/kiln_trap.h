@@ -18,12 +18,9 @@ extern "C" {
  * would merge a function's traps of one kind into one call, whose line (Wasm offset) is then none. On the
  * bench corpus that costs no time beyond noise (a side-by-side run: 1.005x geomean) and some code size (Lua:
  * +17% text, all of it in cold blocks). */
-#if defined(KILN_ADDRESS_MAP) && defined(__has_attribute)
-#if __has_attribute(nomerge)
+#ifdef KILN_ADDRESS_MAP /* set only with clang's line-table flags: clang has nomerge */
 #define KILN_TRAP_NOMERGE nomerge,
-#endif
-#endif
-#ifndef KILN_TRAP_NOMERGE
+#else
 #define KILN_TRAP_NOMERGE
 #endif
 KILN_HIDDEN _Noreturn void kiln_trap(kiln_ctx* ctx, int code) __attribute__((KILN_TRAP_NOMERGE cold, noreturn));

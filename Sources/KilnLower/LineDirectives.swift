@@ -8,7 +8,8 @@
 ///
 /// The offset of a body line is the first `@0x…` in its trailing comment (a statement folded from several
 /// instructions is the first one's, the one that computes and may trap); a line without one continues the
-/// previous line's. The prologue and everything around the body belong to the function's body offset; only
+/// previous line's; labels, comments and lines of braces alone are left unnumbered, having no code that traps
+/// or calls. The prologue and everything around the body belong to the function's body offset; only
 /// their lines that may trap or call are numbered exactly (the opening line, KILN_ENTER's stack check, the
 /// entry's interruption checks), the rest (declarations, the closing brace) keep the directives few.
 enum LineDirectives {
@@ -38,16 +39,24 @@ enum LineDirectives {
         mutating func add<S: StringProtocol>(_ line: S, scanned: Bool, exact: Bool) {
             let code = Self.code(line)
             if scanned, let offset = Self.offset(line) { location = offset }
-            if exact, atBoundary, !code.isEmpty, !Self.isLabel(code), presumed != location {
-                out.append("#line \(location)" + (named ? "" : " \"\(fileName)\""))
+            // A loop pragma is numbered so that the loop after it has the line, with nothing between the two.
+            let pragma = code.hasPrefix("#pragma")
+            let wanted = pragma ? location - 1 : location
+            if exact, atBoundary, !code.isEmpty, !Self.isLabel(code), !Self.isBraces(code), presumed != wanted {
+                out.append("#line \(wanted)" + (named ? "" : " \"\(fileName)\""))
                 named = true
-                presumed = location
+                presumed = wanted
             }
             out.append(String(line))
             presumed = presumed.map { $0 + 1 }
             if !code.isEmpty {
-                atBoundary = code.hasPrefix("#") || code.hasSuffix(";") || code.hasSuffix("{") || code.hasSuffix("}")
+                atBoundary = !pragma && (code.hasPrefix("#") || code.hasSuffix(";") || code.hasSuffix("{") || code.hasSuffix("}"))
             }
+        }
+
+        /// `}`, `} else {`: no code that traps or calls.
+        static func isBraces(_ code: Substring) -> Bool {
+            code.split(separator: " ").allSatisfy { $0 == "{" || $0 == "}" || $0 == "else" }
         }
 
         /// The line without its indentation and trailing comment.
