@@ -231,8 +231,23 @@ KILN_HIDDEN void kiln_memory_free(kiln_memory* m);
 
 /* Bulk memory: the whole range is checked first, so a trap leaves memory untouched. */
 /* Offsets and lengths are u64 for 64-bit memories; 32-bit ones pass zero-extended u32 values. */
-KILN_HIDDEN void kiln_memory_fill(kiln_ctx* ctx, kiln_memory* m, u64 d, u32 value, u64 n);
-KILN_HIDDEN void kiln_memory_copy(kiln_ctx* ctx, kiln_memory* dst, kiln_memory* src, u64 d, u64 s, u64 n);
+
+/* The spec's bounds rule for bulk operations: offset + n must not exceed the length, computed without
+ * wrapping (u64 offsets of memory64 included). n == 0 at offset == length is in bounds. */
+static inline int kiln_memory_range_ok(u64 offset, u64 n, u64 length) { return offset <= length && n <= length - offset; }
+
+/* fill and copy are inline: libc's memcpy and memcmp compile to memory.copy, often of a few bytes, and out of
+ * line the checks read the memory's size and base through the descriptor on every call (SQLite: 10.5M
+ * instructions in kiln_memory_copy itself against 5.0M for wasm2c's inline memory_copy, 1.5 % of the run). */
+static inline void kiln_memory_fill(kiln_ctx* ctx, kiln_memory* m, u64 d, u32 value, u64 n) {
+  if (KILN_UNLIKELY(!kiln_memory_range_ok(d, n, m->size))) kiln_trap(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS);
+  if (n != 0) memset(m->data + d, (int)(value & 0xFFu), n); /* n == 0: data may be NULL */
+}
+static inline void kiln_memory_copy(kiln_ctx* ctx, kiln_memory* dst, kiln_memory* src, u64 d, u64 s, u64 n) {
+  if (KILN_UNLIKELY(!kiln_memory_range_ok(d, n, dst->size) || !kiln_memory_range_ok(s, n, src->size)))
+    kiln_trap(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS);
+  if (n != 0) memmove(dst->data + d, src->data + s, n);
+}
 KILN_HIDDEN void kiln_memory_init(kiln_ctx* ctx, kiln_memory* m, const u8* data, u32 data_len, u64 d, u32 s,
                                   u32 n);
 

@@ -249,23 +249,8 @@ u64 kiln_memory_grow64(kiln_ctx* ctx, kiln_memory* m, u64 delta) {
   return old == KILN_GROW_FAILED ? KILN_GROW_FAILED64 : old; /* pages never reach 2^32 - 1 */
 }
 
-/* The spec's bounds rule for bulk operations: offset + n must not exceed the length, computed without
- * wrapping (u64 offsets of memory64 included). n == 0 at offset == length is in bounds. */
-static int kiln_range_ok(u64 offset, u64 n, u64 length) { return offset <= length && n <= length - offset; }
-
-void kiln_memory_fill(kiln_ctx* ctx, kiln_memory* m, u64 d, u32 value, u64 n) {
-  if (KILN_UNLIKELY(!kiln_range_ok(d, n, m->size))) kiln_trap(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS);
-  if (n != 0) memset(m->data + d, (int)(value & 0xFFu), n); /* n == 0: data may be NULL */
-}
-
-void kiln_memory_copy(kiln_ctx* ctx, kiln_memory* dst, kiln_memory* src, u64 d, u64 s, u64 n) {
-  if (KILN_UNLIKELY(!kiln_range_ok(d, n, dst->size) || !kiln_range_ok(s, n, src->size)))
-    kiln_trap(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS);
-  if (n != 0) memmove(dst->data + d, src->data + s, n);
-}
-
 void kiln_memory_init(kiln_ctx* ctx, kiln_memory* m, const u8* data, u32 data_len, u64 d, u32 s, u32 n) {
-  if (KILN_UNLIKELY(!kiln_range_ok(d, n, m->size) || !kiln_range_ok(s, n, data_len)))
+  if (KILN_UNLIKELY(!kiln_memory_range_ok(d, n, m->size) || !kiln_memory_range_ok(s, n, data_len)))
     kiln_trap(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS);
   if (n != 0) memcpy(m->data + d, data + s, n);
 }

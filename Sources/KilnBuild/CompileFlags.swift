@@ -61,7 +61,9 @@ public struct CompileFlags: Sendable, Hashable {
         // code; KILN_ADDRESS_MAP keeps each trap's call apart (kiln_trap.h), so none is merged into a line of
         // none. The order matters: a -g option after -gline-tables-only would ask for full debug information.
         // Cost, in clang's instructions on a unit of Lua: +7% at -O2, +28% at -O0 (locations of expressions).
-        if addressMap { flags += ["-gno-inline-line-tables", "-gline-tables-only", "-gno-column-info", "-DKILN_ADDRESS_MAP=1"] }
+        // DWARF 4, not clang's default 5: Debian bookworm's valgrind (3.19) gives up on a DWARF 5 file
+        // ("unhandled dwarf2 abbrev form code 0x25") and so cannot profile or check an artifact at all.
+        if addressMap { flags += ["-gdwarf-4", "-gno-inline-line-tables", "-gline-tables-only", "-gno-column-info", "-DKILN_ADDRESS_MAP=1"] }
         // -Wno-pass-failed: a loop Kiln marks `vectorize(assume_safety)` that clang then declines to vectorize
         // (a dropped load kept for its fault in bounds mode "guard") is a missed optimization, not a defect.
         if warningsAsErrors {

@@ -51,6 +51,26 @@ import Testing
         #expect(exe.stderrLines.dropFirst(2).map(String.init) == frames, "\(exe.stderr)")
     }
 
+    /// Debian's valgrind (3.19) reads an artifact's line tables: it gave up on clang's default DWARF 5 ("unhandled
+    /// dwarf2 abbrev form code 0x25", and on Lua "Possibly corrupted debuginfo file"), so no artifact could be
+    /// profiled with callgrind. Under valgrind the program prints exactly what it prints without.
+    @Test func valgrindReadsTheLineTables() throws {
+        let valgrind = ["/usr/bin/valgrind", "/usr/local/bin/valgrind"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        let tool = try #require(valgrind, "valgrind is not installed (`make test` installs Debian's)")
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let module = try directory.write("bt.wat", text: Self.module)
+        let program = directory.url.appendingPathComponent("bt").path
+        let compile = try KilnProcess.run(["compile", "--exe", module, "-o", program])
+        #expect(compile.status == 0, "\(compile.stderr)")
+        let plain = try KilnProcess.runProgram(program, [])
+        #expect(plain.status == 134)
+        #expect(plain.stderr.contains("at offset 0x"), "\(plain.stderr)")
+        let profiled = try KilnProcess.launch(URL(fileURLWithPath: tool), ["-q", "--tool=none", program], environment: [:])
+        #expect(profiled.status == 134)
+        #expect(profiled.stderr == plain.stderr)
+    }
+
     /// Runaway recursion: the innermost frames, all the recursing function; the innermost at its entry (the
     /// stack check), the others at the recursive call.
     @Test func stackExhaustionShowsTheRecursion() throws {

@@ -67,7 +67,7 @@ enum KilnProcess {
         process.currentDirectoryURL = packageRoot
         // A crash should fail the test quickly, not spend seconds symbolicating a backtrace.
         // The tests never touch the user's own artifact cache.
-        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-tests-cache-\(getpid())").path
+        let cache = TestCache.path
         process.environment = ProcessInfo.processInfo.environment
             .merging(["SWIFT_BACKTRACE": "enable=no", "KILN_CACHE_DIR": cache]) { $1 }.merging(environment) { $1 }.filter { !unset.contains($0.key) }
         process.standardOutput = out

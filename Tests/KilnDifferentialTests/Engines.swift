@@ -126,7 +126,7 @@ enum KilnEngine {
         process.currentDirectoryURL = Fixtures.packageRoot
         // A crash should fail the test quickly, not spend seconds symbolicating a backtrace.
         // The tests never touch the user's own artifact cache.
-        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-tests-cache-\(getpid())").path
+        let cache = TestCache.path
         process.environment = ProcessInfo.processInfo.environment.merging(["SWIFT_BACKTRACE": "enable=no", "KILN_CACHE_DIR": cache]) { $1 }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = out

@@ -40,6 +40,8 @@ import Testing
             let validated = try Kiln.validate(ModuleSource.text(InterruptionTests.text))
             let plan = BuildPlan(flags: flags, runtime: try RuntimeSources())
             let path = try Kiln.buildSharedObject(validated, name: "interruption.wat", plan: plan, directory: directory)
+            // Loaded, the object no longer needs its file: the directory goes now, not left in /tmp.
+            defer { try? FileManager.default.removeItem(atPath: directory) }
             object = try SharedObject(path: path)
             c = try Kiln.lower(validated, name: "interruption.wat", interruption: flags.interruption).files.values.joined()
         }

@@ -19,6 +19,8 @@ import Testing
     static func build() throws -> SharedObject {
         let validated = try Kiln.validate(ModuleSource.text(text))
         let directory = NSTemporaryDirectory() + "kiln-store-limits-\(UUID().uuidString)"
+        // Loaded, the object no longer needs its file: the directory goes now, not left in /tmp.
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         return try SharedObject(path: try Kiln.buildSharedObject(validated, name: "limits.wat", plan: BuildPlan(runtime: try RuntimeSources()), directory: directory))
     }
 
