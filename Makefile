@@ -64,11 +64,11 @@ $(KILN_DEBUG) $(KILN_RELEASE): $(LAUNCHER_SOURCES) $(LAUNCHER_HEADERS) Makefile
 # `N passed, M failed, K skipped`).
 test: test-swift test-runtime test-spec test-wasi test-difftest
 
-# Debian's valgrind: BacktraceTests checks that it can read an artifact's line tables (users profile
-# artifacts with callgrind).
+# Debian's valgrind and distcc: BacktraceTests checks that valgrind can read an artifact's line tables (users
+# profile artifacts with callgrind); DistccTests compiles a module through a distccd on loopback.
 test-swift: wasm-tools
-	command -v valgrind >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-	  $$SUDO apt-get update && $$SUDO apt-get install -y valgrind; }
+	command -v valgrind >/dev/null && command -v distccd >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update && $$SUDO apt-get install -y valgrind distcc; }
 	$(SWIFT) build --build-tests
 	$(MAKE) launcher LAUNCHER=$(KILN_DEBUG)
 	$(SWIFT) test --skip-build --parallel --num-workers $(JOBS)

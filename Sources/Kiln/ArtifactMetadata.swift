@@ -58,7 +58,17 @@ public struct ArtifactMetadata: Codable, Sendable, Equatable {
         let ours = Kiln.version.split(separator: ".").prefix(2)
         let theirs = kilnVersion.split(separator: ".").prefix(2)
         if ours != theirs { return "it was built by Kiln \(kilnVersion), this is Kiln \(Kiln.version): recompile it with `kiln compile`" }
-        if target != hostTarget { return "it was built for \(target), this machine is \(hostTarget)" }
+        if !Self.sameMachine(target, hostTarget) { return "it was built for \(target), this machine is \(hostTarget)" }
         return nil
+    }
+
+    /// Whether two target triples name the same machine: the vendor does not count. distcc runs clang with
+    /// `-target x86_64-pc-linux-gnu` (its own build's triple) where clang itself says x86_64-unknown-linux-gnu;
+    /// the code is the same.
+    static func sameMachine(_ a: String, _ b: String) -> Bool {
+        let x = a.split(separator: "-", omittingEmptySubsequences: false)
+        let y = b.split(separator: "-", omittingEmptySubsequences: false)
+        guard x.count >= 3, y.count >= 3, x.count == y.count else { return a == b }
+        return x[0] == y[0] && x[2...] == y[2...]
     }
 }

@@ -19,14 +19,21 @@ public struct CompilerIdentity: Sendable, Hashable, Codable {
         if let known = cache.get(compiler) { return known }
         let record = recordPath(compiler)
         if let record, let data = FileManager.default.contents(atPath: record),
-            let known = try? JSONDecoder().decode(CompilerIdentity.self, from: data), known.command == compiler.description
+            let known = try? JSONDecoder().decode(CompilerIdentity.self, from: data), known.command == compiler.description,
+            isTriple(known.target)
         {
             cache.set(compiler, known)
             return known
         }
         let version = try Subprocess.run(compiler.command + ["--version"])
         guard version.status == 0 else { throw BuildError("\(compiler.description) --version failed:\n\(version.output)") }
-        let target = try Subprocess.run(compiler.command + ["-dumpmachine"])
+        // stdout alone, and its last line: distcc writes its own errors to stderr (a missing DISTCC_DIR), and
+        // mixed into the triple they made every artifact "built for" a machine that does not exist.
+        let dumped = try Subprocess.run(compiler.command + ["-dumpmachine"], discardingErrors: true)
+        let target = dumped.output.split(whereSeparator: \.isNewline).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        guard dumped.status == 0, isTriple(target) else {
+            throw BuildError("\(compiler.description) -dumpmachine did not name a target (status \(dumped.status)): \(dumped.output)")
+        }
         // The driver prints the cc1 command line: … "-target-cpu" "znver5" …
         let driver = try Subprocess.run(compiler.command + ["-march=native", "-###", "-c", "-x", "c", "/dev/null"])
         let words = driver.output.split(separator: "\"").map(String.init)
@@ -34,7 +41,7 @@ public struct CompilerIdentity: Sendable, Hashable, Codable {
         let identity = CompilerIdentity(
             command: compiler.description,
             version: version.output.split(separator: "\n").first.map(String.init) ?? "",
-            target: target.output.trimmingCharacters(in: .whitespacesAndNewlines),
+            target: target,
             nativeCPU: cpu)
         cache.set(compiler, identity)
         if let record, let data = try? JSONEncoder().encode(identity) {
@@ -42,6 +49,12 @@ public struct CompilerIdentity: Sendable, Hashable, Codable {
             if FileManager.default.createFile(atPath: temporary, contents: data) { rename(temporary, record) }
         }
         return identity
+    }
+
+    /// Whether `text` can be a target triple: one word of dash-separated parts (a record an older Kiln wrote with
+    /// a launcher's complaints mixed in is asked again).
+    static func isTriple(_ text: String) -> Bool {
+        !text.isEmpty && text.contains("-") && !text.contains(where: { $0.isWhitespace })
     }
 
     /// Where the identity of `compiler` is remembered, or nil if a word does not resolve to a file.

@@ -18,8 +18,10 @@ enum Subprocess {
 
     /// Runs `command` (its first word found on PATH, as a shell would) with stdin from /dev/null, in a process
     /// group of its own (see `CompilerProcesses`). The status is the exit status, or 128 + the signal that
-    /// killed it. After `timeout` seconds the group is killed and the command reported as hung.
-    static func run(_ command: [String], timeout: Double? = CompileTimeout.seconds()) throws(BuildError) -> Result {
+    /// killed it. After `timeout` seconds the group is killed and the command reported as hung. The output is
+    /// stdout and stderr together, or stdout alone with `discardingErrors` (an answer a launcher such as
+    /// distcc must not mix its complaints into).
+    static func run(_ command: [String], timeout: Double? = CompileTimeout.seconds(), discardingErrors: Bool = false) throws(BuildError) -> Result {
         guard let program = command.first else { throw BuildError("cannot run an empty command") }
         // The pipe is made close-on-exec, and the child spawned, under one lock: so no compiler another thread
         // starts can inherit this pipe's write end and keep this thread reading after its own child is done.
@@ -36,7 +38,11 @@ enum Subprocess {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, ends[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, ends[1], 2)
+        if discardingErrors {
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        } else {
+            posix_spawn_file_actions_adddup2(&actions, ends[1], 2)
+        }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
