@@ -64,11 +64,12 @@ $(KILN_DEBUG) $(KILN_RELEASE): $(LAUNCHER_SOURCES) $(LAUNCHER_HEADERS) Makefile
 # `N passed, M failed, K skipped`).
 test: test-swift test-runtime test-spec test-wasi test-difftest
 
-# Debian's valgrind and distcc: BacktraceTests checks that valgrind can read an artifact's line tables (users
-# profile artifacts with callgrind); DistccTests compiles a module through a distccd on loopback.
+# Debian's valgrind, distcc and ccache: BacktraceTests checks that valgrind can read an artifact's line tables (users
+# profile artifacts with callgrind); DistccTests compiles a module through a distccd on loopback, CcacheTests
+# rebuilds one through ccache.
 test-swift: wasm-tools
-	command -v valgrind >/dev/null && command -v distccd >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-	  $$SUDO apt-get update && $$SUDO apt-get install -y valgrind distcc; }
+	command -v valgrind >/dev/null && command -v distccd >/dev/null && command -v ccache >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update && $$SUDO apt-get install -y valgrind distcc ccache; }
 	$(SWIFT) build --build-tests
 	$(MAKE) launcher LAUNCHER=$(KILN_DEBUG)
 	$(SWIFT) test --skip-build --parallel --num-workers $(JOBS)
