@@ -122,9 +122,8 @@ public struct BuildPlan: Sendable {
         let workers = min(jobs, sources.count)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while results.firstError == nil, let index = queue.take() {
-                let source = directory + "/" + sources[index]
                 do throws(BuildError) {
-                    try compile(source, to: source + ".o")
+                    try compileUnit(sources[index], in: directory)
                     results.set(index, nil)
                 } catch {
                     results.set(index, error)
@@ -139,19 +138,30 @@ public struct BuildPlan: Sendable {
     /// The most C one -O0 batch holds (clang needs about 20 bytes of memory per byte of this C at -O0).
     static let batchBytes = 8 << 20
 
-    func compile(_ source: String, to object: String, flags: CompileFlags? = nil) throws(BuildError) {
+    /// A unit, compiled inside the work directory by its relative name, with the directory mapped to "." in
+    /// its debug information: the command and the object then name no temporary path, so a compiler cache
+    /// (`--cc "ccache clang"`) serves the same C from another build's work directory, and the artifact's
+    /// line tables say nothing about where it was built. With absolute paths ccache missed every unit.
+    func compileUnit(_ name: String, in directory: String) throws(BuildError) {
+        var unitFlags = flags
         // A split module's instance.c (instantiation and the export trampolines) runs once or at the host
         // boundary; -O2's scheduler spent 0.88 s on Lua's for nothing when kiln_init had one store per function
         // (now a table and a loop: 0.1 s at -O1).
-        var unitFlags = flags ?? self.flags
-        if source.hasSuffix("/instance.c") { unitFlags.optimization = min(unitFlags.optimization, 1) }
+        if name == "instance.c" { unitFlags.optimization = min(unitFlags.optimization, 1) }
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: directory + "/" + name)[.size] as? Int) ?? 0
+        try run(compiler.command + unitFlags.arguments + ["-fdebug-prefix-map=\(directory)=.", "-I", runtime.include, "-c", name, "-o", name + ".o"],
+                timeout: CompileTimeout.seconds(sourceBytes: bytes), directory: directory)
+    }
+
+    /// A runtime source, by its path (stable: the runtime's directory), with `flags`.
+    func compile(_ source: String, to object: String, flags: CompileFlags) throws(BuildError) {
         let bytes = (try? FileManager.default.attributesOfItem(atPath: source)[.size] as? Int) ?? 0
-        try run(compiler.command + unitFlags.arguments + ["-I", runtime.include, "-c", source, "-o", object],
+        try run(compiler.command + flags.arguments + ["-I", runtime.include, "-c", source, "-o", object],
                 timeout: CompileTimeout.seconds(sourceBytes: bytes))
     }
 
-    func run(_ command: [String], timeout: Double = CompileTimeout.seconds()) throws(BuildError) {
-        let result = try Subprocess.run(command, timeout: timeout)
+    func run(_ command: [String], timeout: Double = CompileTimeout.seconds(), directory: String? = nil) throws(BuildError) {
+        let result = try Subprocess.run(command, timeout: timeout, directory: directory)
         guard result.status == 0 else {
             let failure = CompilerFailure(command: command, output: result.output, status: result.status)
             throw BuildError(failure.description)

@@ -21,7 +21,9 @@ enum Subprocess {
     /// killed it. After `timeout` seconds the group is killed and the command reported as hung. The output is
     /// stdout and stderr together, or stdout alone with `discardingErrors` (an answer a launcher such as
     /// distcc must not mix its complaints into).
-    static func run(_ command: [String], timeout: Double? = CompileTimeout.seconds(), discardingErrors: Bool = false) throws(BuildError) -> Result {
+    /// `directory`: the working directory it runs in (this process's when nil).
+    static func run(_ command: [String], timeout: Double? = CompileTimeout.seconds(), discardingErrors: Bool = false,
+                    directory: String? = nil) throws(BuildError) -> Result {
         guard let program = command.first else { throw BuildError("cannot run an empty command") }
         // The pipe is made close-on-exec, and the child spawned, under one lock: so no compiler another thread
         // starts can inherit this pipe's write end and keep this thread reading after its own child is done.
@@ -38,6 +40,14 @@ enum Subprocess {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, ends[1], 1)
+        if let directory {
+            guard let addchdir = Self.addchdir, addchdir(&actions, directory) == 0 else {
+                spawning.unlock()
+                close(ends[0])
+                close(ends[1])
+                throw BuildError("cannot run \(program) in \(directory): this C library cannot start a process in a directory")
+            }
+        }
         if discardingErrors {
             posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         } else {
@@ -99,6 +109,17 @@ enum Subprocess {
         let code = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return Result(status: code, output: String(decoding: output ?? [], as: UTF8.self))
     }
+
+    /// glibc's and macOS's `posix_spawn_file_actions_addchdir_np`, which Swift's Glibc module does not import.
+    static let addchdir: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32)? = {
+        #if os(Linux)
+            let everywhere: UnsafeMutableRawPointer? = nil  // RTLD_DEFAULT
+        #else
+            let everywhere = UnsafeMutableRawPointer(bitPattern: -2)  // RTLD_DEFAULT
+        #endif
+        guard let symbol = dlsym(everywhere, "posix_spawn_file_actions_addchdir_np") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32).self)
+    }()
 
     /// Everything until end of file, retrying reads a signal interrupts; nil if `deadline` (monotonic
     /// seconds) passes first.

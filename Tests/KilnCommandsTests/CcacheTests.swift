@@ -11,6 +11,7 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let shared = ["CCACHE_DIR": directory.url.appendingPathComponent("ccache").path]
+        var counts: [[String: Int]] = []
         for build in 1...2 {
             let environment = shared.merging(["KILN_CACHE_DIR": directory.url.appendingPathComponent("cache-\(build)").path]) { $1 }
             let artifact = directory.url.appendingPathComponent("fac-\(build).so").path
@@ -19,10 +20,18 @@ import Testing
             #expect(compile.status == 0, "\(compile.stderr)")
             let run = try KilnProcess.run(["run", artifact, "--invoke", "fac", "5"], environment: environment)
             #expect(run.stdout == "120\n", "\(run.stderr)")
+            let stats = try KilnProcess.launch(URL(fileURLWithPath: ccache), ["--print-stats"], environment: shared)
+            counts.append(Dictionary(stats.stdoutLines.compactMap { line in
+                let fields = line.split(separator: "\t")
+                return fields.count == 2 ? Int(fields[1]).map { (String(fields[0]), $0) } : nil
+            }) { $1 })
         }
-        let stats = try KilnProcess.launch(URL(fileURLWithPath: ccache), ["--print-stats"], environment: shared)
-        let hits = stats.stdoutLines.first { $0.hasPrefix("direct_cache_hit\t") }.flatMap { Int($0.split(separator: "\t")[1]) }
-        // The second build's compiles: the runtime's sources and the module's C.
-        #expect((hits ?? 0) >= 2, "\(stats.stdout)")
+        // Every compile of the first build (the runtime's sources and the module's unit) missed; the second
+        // build found each of them. The unit used to miss: it was compiled by its path in a temporary directory.
+        let first = counts[0], second = counts[1]
+        let misses = first["cache_miss"] ?? 0
+        #expect(misses >= 2)
+        #expect(second["cache_miss"] == misses, "\(second)")
+        #expect((second["direct_cache_hit"] ?? 0) + (second["preprocessed_cache_hit"] ?? 0) == misses, "\(second)")
     }
 }
