@@ -149,7 +149,9 @@ public struct BuildPlan: Sendable {
         // (now a table and a loop: 0.1 s at -O1).
         if name == "instance.c" { unitFlags.optimization = min(unitFlags.optimization, 1) }
         let bytes = (try? FileManager.default.attributesOfItem(atPath: directory + "/" + name)[.size] as? Int) ?? 0
-        try run(compiler.command + unitFlags.arguments + ["-fdebug-prefix-map=\(directory)=.", "-I", runtime.include, "-c", name, "-o", name + ".o"],
+        // A word of the compiler given as a relative path (`--cc ./cc.sh`) names a file from kiln's directory.
+        let command = compiler.command.map { $0.contains("/") ? URL(fileURLWithPath: $0).standardizedFileURL.path : $0 }
+        try run(command + unitFlags.arguments + ["-fdebug-prefix-map=\(directory)=.", "-I", runtime.include, "-c", name, "-o", name + ".o"],
                 timeout: CompileTimeout.seconds(sourceBytes: bytes), directory: directory)
     }
 

@@ -25,10 +25,14 @@ public struct CompilerIdentity: Sendable, Hashable, Codable {
             cache.set(compiler, known)
             return known
         }
-        let version = try Subprocess.run(compiler.command + ["--version"])
-        guard version.status == 0 else { throw BuildError("\(compiler.description) --version failed:\n\(version.output)") }
-        // stdout alone, and its last line: distcc writes its own errors to stderr (a missing DISTCC_DIR), and
-        // mixed into the triple they made every artifact "built for" a machine that does not exist.
+        // The version and the target from stdout alone: distcc writes its own errors to stderr (a missing
+        // DISTCC_DIR, with its pid), and mixed into the triple they made every artifact "built for" a machine
+        // that does not exist; mixed into the version they would change every cache key.
+        let version = try Subprocess.run(compiler.command + ["--version"], discardingErrors: true)
+        guard version.status == 0 else {
+            let failed = try Subprocess.run(compiler.command + ["--version"])  // again, for what it says on stderr
+            throw BuildError("\(compiler.description) --version failed:\n\(failed.output)")
+        }
         let dumped = try Subprocess.run(compiler.command + ["-dumpmachine"], discardingErrors: true)
         let target = dumped.output.split(whereSeparator: \.isNewline).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
         guard dumped.status == 0, isTriple(target) else {

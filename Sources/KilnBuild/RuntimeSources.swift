@@ -12,7 +12,8 @@ public struct RuntimeSources: Sendable {
 
     public init() throws(BuildError) {
         if let dir = ProcessInfo.processInfo.environment["KILN_RUNTIME_DIR"] {
-            root = dir
+            // Absolute: units compile inside their work directory (BuildPlan.compileUnit).
+            root = URL(fileURLWithPath: dir).standardizedFileURL.path
         } else if let installed = Self.besideExecutable(), FileManager.default.fileExists(atPath: installed + "/include/kiln.h") {
             root = installed
         } else {

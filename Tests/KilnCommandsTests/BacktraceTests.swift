@@ -55,8 +55,7 @@ import Testing
     /// dwarf2 abbrev form code 0x25", and on Lua "Possibly corrupted debuginfo file"), so no artifact could be
     /// profiled with callgrind. Under valgrind the program prints exactly what it prints without.
     @Test func valgrindReadsTheLineTables() throws {
-        let valgrind = ["/usr/bin/valgrind", "/usr/local/bin/valgrind"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        let tool = try #require(valgrind, "valgrind is not installed (`make test` installs Debian's)")
+        let tool = try KilnProcess.debianTool("valgrind")
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let module = try directory.write("bt.wat", text: Self.module)

@@ -146,4 +146,23 @@ import Testing
         #expect(run.status == 7)
         #expect(run.stdout == "standalone\n")
     }
+
+    /// kiln runs from the package root here: a compiler named by a relative path and a relative
+    /// KILN_RUNTIME_DIR mean files from there, though units compile inside their work directory (they did not
+    /// for one commit: "cannot run ./cc.sh", "'kiln.h' file not found").
+    @Test func relativePathsMeanFilesFromKilnsDirectory() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let script = try directory.write("cc.sh", text: "#!/bin/sh\nexec clang \"$@\"\n")
+        chmod(script, 0o755)
+        let up = String(repeating: "../", count: KilnProcess.packageRoot.standardizedFileURL.pathComponents.count - 1)
+        let relativeScript = up + String(script.dropFirst())
+        let artifact = directory.url.appendingPathComponent("fac.so").path
+        let environment = ["KILN_RUNTIME_DIR": "Runtime", "KILN_CACHE_DIR": directory.url.appendingPathComponent("cache").path]
+        let compile = try KilnProcess.run(["compile", "--cc", "sh " + relativeScript, KilnProcess.fixture("wat/fac.wat"), "-o", artifact],
+                                          environment: environment)
+        #expect(compile.status == 0, "\(compile.stderr)")
+        let run = try KilnProcess.run(["run", artifact, "--invoke", "fac", "5"])
+        #expect(run.stdout == "120\n", "\(run.stderr)")
+    }
 }

@@ -11,8 +11,7 @@ import Testing
 /// the artifact runs.
 @Suite struct DistccTests {
     @Test func aModuleCompilesThroughDistccdOnLoopback() throws {
-        let installed = ["/usr/bin/distccd", "/usr/local/bin/distccd"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        let distccd = try #require(installed, "distccd is not installed (`make test` installs Debian's distcc)")
+        let distccd = try KilnProcess.debianTool("distccd")
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let port = try #require(Self.freePort())

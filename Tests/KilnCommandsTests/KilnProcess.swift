@@ -15,6 +15,12 @@ enum KilnProcess {
         [UInt8](try #require(FileManager.default.contents(atPath: fixture(relativePath))))
     }
 
+    /// A Debian tool the tests need (`make test` installs it), or a recorded issue.
+    static func debianTool(_ name: String) throws -> String {
+        let found = ["/usr/bin/\(name)", "/usr/local/bin/\(name)"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        return try #require(found, "\(name) is not installed (`make test` installs Debian's)")
+    }
+
     /// The `kiln` built next to the test bundle (the same build), else `<root>/.build/debug/kiln`.
     static let executable: URL? = {
         let bundleDirectory = Bundle.main.bundleURL
