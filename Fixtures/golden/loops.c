@@ -81,7 +81,7 @@ L1:; /* loop @0xac */
   s0_i32 = l0 + s1_i32; /* i32.add @0xb5 */
 #line 186
   s1_i32 = l2 + 1u; /* i32.add @0xba */
-  kiln_i32_store(ctx, mem0, (u64)s0_i32, s1_i32); /* i32_store offset=0 @0xbb */
+  kiln_i32_store(ctx, mem0, (u64)s0_i32, 0u, s1_i32); /* i32_store offset=0 @0xbb */
 #line 194
   s0_i32 = l2 + 1u; /* i32.add @0xc2 */
   l2 = s0_i32; /* local.set 2 @0xc3 */
@@ -133,7 +133,7 @@ L1:; /* loop @0xd9 */
 #line 223
   s0_i32 = l0 + l2; /* i32.add @0xdf */
 #line 226
-  kiln_i32_store8(ctx, mem0, (u64)s0_i32 + 3u, l2); /* i32_store8 offset=3 @0xe2 */
+  kiln_i32_store8(ctx, mem0, (u64)s0_i32, 3u, l2); /* i32_store8 offset=3 @0xe2 */
 #line 233
   s0_i32 = l2 - 1u; /* i32.sub @0xe9 */
   l2 = s0_i32; /* local.set 2 @0xea */
@@ -247,20 +247,20 @@ L1:; /* loop @0xf9 */
 #line 265
   s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x109 */
   s1_i32 = l1 + s2_i32; /* i32.add @0x10a */
-  s1_i32 = kiln_i32_load(ctx, mem0, (u64)s1_i32); /* i32_load offset=0 @0x10b */
+  s1_i32 = kiln_i32_load(ctx, mem0, (u64)s1_i32, 0u); /* i32_load offset=0 @0x10b */
 #line 272
   s1_i32 = s1_i32 + 1u; /* i32.add @0x110 */
-  kiln_i32_store(ctx, mem0, (u64)s0_i32, s1_i32); /* i32_store offset=0 @0x111 */
+  kiln_i32_store(ctx, mem0, (u64)s0_i32, 0u, s1_i32); /* i32_store offset=0 @0x111 */
 #line 282
   s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x11a */
   s0_i32 = l0 + s1_i32; /* i32.add @0x11b */
 #line 290
   s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x122 */
   s1_i32 = l1 + s2_i32; /* i32.add @0x123 */
-  s1_i32 = kiln_i32_load(ctx, mem0, (u64)s1_i32 + 4u); /* i32_load offset=4 @0x124 */
+  s1_i32 = kiln_i32_load(ctx, mem0, (u64)s1_i32, 4u); /* i32_load offset=4 @0x124 */
 #line 297
   s1_i32 = s1_i32 + 1u; /* i32.add @0x129 */
-  kiln_i32_store(ctx, mem0, (u64)s0_i32 + 4u, s1_i32); /* i32_store offset=4 @0x12a */
+  kiln_i32_store(ctx, mem0, (u64)s0_i32, 4u, s1_i32); /* i32_store offset=4 @0x12a */
 #line 305
   s0_i32 = l3 + 2u; /* i32.add @0x131 */
   l3 = s0_i32; /* local.set 3 @0x132 */
@@ -319,7 +319,7 @@ L1:; /* loop @0x152 */
   s0_i32 = l2 + s1_i32; /* i32.add @0x15b */
 #line 353
   s1_i32 = l3 + 100u; /* i32.add @0x161 */
-  kiln_i32_store(ctx, mem0, (u64)s0_i32, s1_i32); /* i32_store offset=0 @0x162 */
+  kiln_i32_store(ctx, mem0, (u64)s0_i32, 0u, s1_i32); /* i32_store offset=0 @0x162 */
 #line 361
   s0_i32 = l3 + 1u; /* i32.add @0x169 */
   l3 = s0_i32; /* local.set 3 @0x16a */
@@ -374,7 +374,7 @@ L1:; /* loop @0x17d */
 #line 393
   s0_i32 = s0_i32 + 0xfffffffcu; /* i32.add @0x189 */
 #line 396
-  kiln_i32_store(ctx, mem0, (u64)s0_i32, l2); /* i32_store offset=0 @0x18c */
+  kiln_i32_store(ctx, mem0, (u64)s0_i32, 0u, l2); /* i32_store offset=0 @0x18c */
 #line 403
   s0_i32 = l2 - 1u; /* i32.sub @0x193 */
   l2 = s0_i32; /* local.tee 2 @0x194 */
@@ -467,12 +467,12 @@ L1:; /* loop @0x1a8 */
 #line 440
   s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x1b8 */
   s1_i32 = l0 + s2_i32; /* i32.add @0x1b9 */
-  s1_i32 = kiln_i32_load(ctx, mem0, (u64)s1_i32); /* i32_load offset=0 @0x1ba */
+  s1_i32 = kiln_i32_load(ctx, mem0, (u64)s1_i32, 0u); /* i32_load offset=0 @0x1ba */
 #line 447
-  s2_i32 = kiln_i32_load(ctx, mem0, (u64)l4); /* i32_load offset=0 @0x1bf */
+  s2_i32 = kiln_i32_load(ctx, mem0, (u64)l4, 0u); /* i32_load offset=0 @0x1bf */
 #line 450
   s1_i32 = s1_i32 + s2_i32; /* i32.add @0x1c2 */
-  kiln_i32_store(ctx, mem0, (u64)s0_i32, s1_i32); /* i32_store offset=0 @0x1c3 */
+  kiln_i32_store(ctx, mem0, (u64)s0_i32, 0u, s1_i32); /* i32_store offset=0 @0x1c3 */
 #line 458
   s0_i32 = l3 + 1u; /* i32.add @0x1ca */
   l3 = s0_i32; /* local.set 3 @0x1cb */
@@ -527,7 +527,7 @@ L1:; /* loop @0x1dc */
 #line 486
   s2_i32 = kiln_i32_shl(l2, 3u); /* i32.shl @0x1e6 */
   s1_i32 = l0 + s2_i32; /* i32.add @0x1e7 */
-  s1_f64 = kiln_f64_load(ctx, mem0, (u64)s1_i32); /* f64_load offset=0 @0x1e8 */
+  s1_f64 = kiln_f64_load(ctx, mem0, (u64)s1_i32, 0u); /* f64_load offset=0 @0x1e8 */
 #line 491
   s0_f64 = l3 + s1_f64; /* f64.add @0x1eb */
   l3 = s0_f64; /* local.set 3 @0x1ec */
@@ -598,9 +598,9 @@ static u32 func7(kiln_instance* self, u32 l0, u32 l1, u32 l2, u32 l3) {
   } else {
 L1:; /* loop @0x204 */
 #line 522
-  s1_i32 = kiln_i32_load(ctx, mem0, (u64)l0); /* i32_load offset=0 @0x20a */
+  s1_i32 = kiln_i32_load(ctx, mem0, (u64)l0, 0u); /* i32_load offset=0 @0x20a */
 #line 527
-  s2_i32 = kiln_i32_load(ctx, mem0, (u64)l1); /* i32_load offset=0 @0x20f */
+  s2_i32 = kiln_i32_load(ctx, mem0, (u64)l1, 0u); /* i32_load offset=0 @0x20f */
 #line 530
   s1_i32 = s1_i32 + s2_i32; /* i32.add @0x212 */
   s0_i32 = l4 + s1_i32; /* i32.add @0x213 */
@@ -634,7 +634,7 @@ static u32 func8(kiln_instance* self, u32 l0) {
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
   KILN_UNUSED u32 s0_i32 = 0;
 #line 573
-  s0_i32 = kiln_i32_load(ctx, mem0, (u64)l0); /* i32_load offset=0 @0x23d */
+  s0_i32 = kiln_i32_load(ctx, mem0, (u64)l0, 0u); /* i32_load offset=0 @0x23d */
 #line 576
   return s0_i32; /* end @0x240 */
   __builtin_unreachable(); /* every path above returned */
@@ -650,7 +650,7 @@ static u32 func9(kiln_instance* self, u32 l0) {
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
   KILN_UNUSED u32 s0_i32 = 0;
 #line 581
-  s0_i32 = kiln_i32_load8_u(ctx, mem0, (u64)l0); /* i32_load8_u offset=0 @0x245 */
+  s0_i32 = kiln_i32_load8_u(ctx, mem0, (u64)l0, 0u); /* i32_load8_u offset=0 @0x245 */
 #line 584
   return s0_i32; /* end @0x248 */
   __builtin_unreachable(); /* every path above returned */

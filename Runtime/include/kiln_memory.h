@@ -1,7 +1,8 @@
 /* Linear memory access. Every load and store checks its whole range against m->size before touching a
- * byte, so a failing store writes nothing. Callers pass addr = (u64)index + offset: computed in 64 bits it
- * cannot wrap (at most 2^33), and the check below is written so it cannot overflow either, which keeps it
- * correct for memory64 addresses too. Accesses go through memcpy: Wasm alignment is only a hint. */
+ * byte, so a failing store writes nothing. Callers pass the index (zero-extended to u64) and the constant
+ * offset apart, so the common check can compare the index alone (kiln_memory_ptr); the sum is computed in
+ * 64 bits, where it cannot wrap for a 32-bit memory, and the exact check cannot overflow either, which
+ * keeps it correct for memory64 addresses too. Accesses go through memcpy: Wasm alignment is only a hint. */
 #ifndef KILN_MEMORY_H
 #define KILN_MEMORY_H
 
@@ -25,27 +26,38 @@ extern "C" {
 #define KILN_MAX_PAGES 65536u
 #define KILN_GROW_FAILED 0xFFFFFFFFu
 
-/* The checked address of n bytes at addr. The trap is a call to a noreturn function, so the compiler
- * keeps the check even when the loaded value is dead. `end` is computed with an overflow check, so the
- * test is exact for any u64 address (memory64 included) and still one add and one compare per access. */
-static inline u8* kiln_memory_ptr(kiln_ctx* ctx, kiln_memory* m, u64 addr, u64 n) {
+/* An index below m->limit (size - KILN_SLACK, or 0) is in bounds for any access whose offset + width is at
+ * most KILN_SLACK, whatever the offset: the common access then compares its index alone, with no add, and
+ * accesses through one index at different offsets (a struct's fields) share that one comparison, which
+ * clang merges. The last KILN_SLACK bytes of memory and larger offsets take the exact test. */
+#define KILN_SLACK 4096u
+static inline u64 kiln_memory_limit(u64 size) { return size > KILN_SLACK ? size - KILN_SLACK : 0; }
+
+/* The checked address of n bytes at idx + off (off is the instruction's constant offset; a 32-bit memory's
+ * idx is a zero-extended u32, a 64-bit memory's the address kiln_address64 already checked, with off 0). The
+ * trap is a call to a noreturn function, so the compiler keeps the check even when the loaded value is dead.
+ * The exact test computes its end with overflow checks, so it holds for any u64 address. */
+static inline u8* kiln_memory_ptr(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off, u64 n) {
 #if defined(KILN_BOUNDS_GUARD) && KILN_BOUNDS_GUARD
   /* Bounds mode "guard": the memory is guarded (checked at instantiation), so an index past `size` faults
    * in the reservation's inaccessible pages and the host's handler turns the fault into this trap. */
   (void)ctx;
   (void)n;
-  return m->data + addr;
+  return m->data + idx + off;
 #endif
-  u64 end;
-  if (KILN_UNLIKELY(__builtin_add_overflow(addr, n, &end) || end > m->size)) {
-    kiln_trap(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS);
+  if (!__builtin_constant_p(off + n) || off + n > KILN_SLACK || KILN_UNLIKELY(idx >= m->limit)) {
+    u64 addr, end;
+    if (KILN_UNLIKELY(__builtin_add_overflow(idx, off, &addr) || __builtin_add_overflow(addr, n, &end) ||
+                      end > m->size)) {
+      kiln_trap(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS);
+    }
   }
-  return m->data + addr;
+  return m->data + idx + off;
 }
 
 /* The check of a load widened to cover later loads and stores through the same base (explicit bounds mode;
  * Sources/KilnLower/WidenedChecks.swift): traps unless [addr, addr + n) lies inside memory m. */
-static inline void kiln_memory_check(kiln_ctx* ctx, kiln_memory* m, u64 addr, u64 n) { (void)kiln_memory_ptr(ctx, m, addr, n); }
+static inline void kiln_memory_check(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off, u64 n) { (void)kiln_memory_ptr(ctx, m, idx, off, n); }
 
 /* Bounds mode "guard": a load is checked by the fault its bytes cause, so all of them must be read. clang
  * drops a load whose value is never used and narrows one whose value is only partly used (a wrap, a mask,
@@ -88,110 +100,110 @@ static inline void kiln_memory_refresh(kiln_memory* view, const kiln_memory* mem
   __builtin_assume(view->size >= before);
 }
 
-static inline u32 kiln_i32_load(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
+static inline u32 kiln_i32_load(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off) {
   u32 v;
-  memcpy(&v, kiln_memory_ptr(ctx, m, addr, 4), 4);
+  memcpy(&v, kiln_memory_ptr(ctx, m, idx, off, 4), 4);
   KILN_READ_INT(v);
   return v;
 }
-static inline u64 kiln_i64_load(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
+static inline u64 kiln_i64_load(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off) {
   u64 v;
-  memcpy(&v, kiln_memory_ptr(ctx, m, addr, 8), 8);
+  memcpy(&v, kiln_memory_ptr(ctx, m, idx, off, 8), 8);
   KILN_READ_INT(v);
   return v;
 }
-static inline f32 kiln_f32_load(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
+static inline f32 kiln_f32_load(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off) {
   f32 v;
-  memcpy(&v, kiln_memory_ptr(ctx, m, addr, 4), 4);
+  memcpy(&v, kiln_memory_ptr(ctx, m, idx, off, 4), 4);
   KILN_READ_VEC(v);
   return v;
 }
-static inline f64 kiln_f64_load(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
+static inline f64 kiln_f64_load(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off) {
   f64 v;
-  memcpy(&v, kiln_memory_ptr(ctx, m, addr, 8), 8);
+  memcpy(&v, kiln_memory_ptr(ctx, m, idx, off, 8), 8);
   KILN_READ_VEC(v);
   return v;
 }
-static inline kiln_v128 kiln_v128_load(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
+static inline kiln_v128 kiln_v128_load(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off) {
   kiln_v128 v;
-  memcpy(&v, kiln_memory_ptr(ctx, m, addr, 16), 16);
+  memcpy(&v, kiln_memory_ptr(ctx, m, idx, off, 16), 16);
   KILN_READ_VEC(v);
   return v;
 }
 
-static inline u32 kiln_i32_load8_u(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
-  u8 v = *kiln_memory_ptr(ctx, m, addr, 1);
+static inline u32 kiln_i32_load8_u(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off) {
+  u8 v = *kiln_memory_ptr(ctx, m, idx, off, 1);
   KILN_READ_INT(v); /* a byte cannot be narrowed, but a load whose value is unused can be dropped */
   return v;
 }
-static inline u32 kiln_i32_load8_s(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
-  return kiln_i32_extend8_s(kiln_i32_load8_u(ctx, m, addr));
+static inline u32 kiln_i32_load8_s(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off) {
+  return kiln_i32_extend8_s(kiln_i32_load8_u(ctx, m, idx, off));
 }
-static inline u32 kiln_i32_load16_u(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
+static inline u32 kiln_i32_load16_u(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off) {
   u16 v;
-  memcpy(&v, kiln_memory_ptr(ctx, m, addr, 2), 2);
+  memcpy(&v, kiln_memory_ptr(ctx, m, idx, off, 2), 2);
   KILN_READ_INT(v);
   return v;
 }
-static inline u32 kiln_i32_load16_s(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
-  return kiln_i32_extend16_s(kiln_i32_load16_u(ctx, m, addr));
+static inline u32 kiln_i32_load16_s(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off) {
+  return kiln_i32_extend16_s(kiln_i32_load16_u(ctx, m, idx, off));
 }
 
-static inline u64 kiln_i64_load8_u(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
-  return kiln_i32_load8_u(ctx, m, addr);
+static inline u64 kiln_i64_load8_u(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off) {
+  return kiln_i32_load8_u(ctx, m, idx, off);
 }
-static inline u64 kiln_i64_load8_s(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
-  return kiln_i64_extend8_s(kiln_i64_load8_u(ctx, m, addr));
+static inline u64 kiln_i64_load8_s(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off) {
+  return kiln_i64_extend8_s(kiln_i64_load8_u(ctx, m, idx, off));
 }
-static inline u64 kiln_i64_load16_u(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
-  return kiln_i32_load16_u(ctx, m, addr);
+static inline u64 kiln_i64_load16_u(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off) {
+  return kiln_i32_load16_u(ctx, m, idx, off);
 }
-static inline u64 kiln_i64_load16_s(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
-  return kiln_i64_extend16_s(kiln_i32_load16_u(ctx, m, addr));
+static inline u64 kiln_i64_load16_s(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off) {
+  return kiln_i64_extend16_s(kiln_i32_load16_u(ctx, m, idx, off));
 }
-static inline u64 kiln_i64_load32_u(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
-  return kiln_i32_load(ctx, m, addr);
+static inline u64 kiln_i64_load32_u(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off) {
+  return kiln_i32_load(ctx, m, idx, off);
 }
-static inline u64 kiln_i64_load32_s(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
-  return kiln_i64_extend32_s(kiln_i32_load(ctx, m, addr));
+static inline u64 kiln_i64_load32_s(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off) {
+  return kiln_i64_extend32_s(kiln_i32_load(ctx, m, idx, off));
 }
 
-static inline void kiln_i32_store(kiln_ctx* ctx, kiln_memory* m, u64 addr, u32 value) {
-  memcpy(kiln_memory_ptr(ctx, m, addr, 4), &value, 4);
+static inline void kiln_i32_store(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off, u32 value) {
+  memcpy(kiln_memory_ptr(ctx, m, idx, off, 4), &value, 4);
 }
-static inline void kiln_i64_store(kiln_ctx* ctx, kiln_memory* m, u64 addr, u64 value) {
-  memcpy(kiln_memory_ptr(ctx, m, addr, 8), &value, 8);
+static inline void kiln_i64_store(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off, u64 value) {
+  memcpy(kiln_memory_ptr(ctx, m, idx, off, 8), &value, 8);
 }
-static inline void kiln_f32_store(kiln_ctx* ctx, kiln_memory* m, u64 addr, f32 value) {
-  memcpy(kiln_memory_ptr(ctx, m, addr, 4), &value, 4);
+static inline void kiln_f32_store(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off, f32 value) {
+  memcpy(kiln_memory_ptr(ctx, m, idx, off, 4), &value, 4);
 }
-static inline void kiln_f64_store(kiln_ctx* ctx, kiln_memory* m, u64 addr, f64 value) {
-  memcpy(kiln_memory_ptr(ctx, m, addr, 8), &value, 8);
+static inline void kiln_f64_store(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off, f64 value) {
+  memcpy(kiln_memory_ptr(ctx, m, idx, off, 8), &value, 8);
 }
 /* One 16-byte store instruction at every -O level: at -O0 clang copies a memcpy of 16 bytes as two 8-byte
  * moves, so in bounds mode "guard" a store straddling the end of memory wrote its first half before the
  * second faulted (a trapping store must write nothing). */
 typedef u8 kiln_v128_unaligned __attribute__((vector_size(16), aligned(1), may_alias));
-static inline void kiln_v128_store(kiln_ctx* ctx, kiln_memory* m, u64 addr, kiln_v128 value) {
-  *(kiln_v128_unaligned*)kiln_memory_ptr(ctx, m, addr, 16) = value;
+static inline void kiln_v128_store(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off, kiln_v128 value) {
+  *(kiln_v128_unaligned*)kiln_memory_ptr(ctx, m, idx, off, 16) = value;
 }
-static inline void kiln_i32_store8(kiln_ctx* ctx, kiln_memory* m, u64 addr, u32 value) {
-  *kiln_memory_ptr(ctx, m, addr, 1) = (u8)value;
+static inline void kiln_i32_store8(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off, u32 value) {
+  *kiln_memory_ptr(ctx, m, idx, off, 1) = (u8)value;
 }
-static inline void kiln_i32_store16(kiln_ctx* ctx, kiln_memory* m, u64 addr, u32 value) {
+static inline void kiln_i32_store16(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off, u32 value) {
   u16 v = (u16)value;
-  memcpy(kiln_memory_ptr(ctx, m, addr, 2), &v, 2);
+  memcpy(kiln_memory_ptr(ctx, m, idx, off, 2), &v, 2);
 }
-static inline void kiln_i64_store8(kiln_ctx* ctx, kiln_memory* m, u64 addr, u64 value) {
-  *kiln_memory_ptr(ctx, m, addr, 1) = (u8)value;
+static inline void kiln_i64_store8(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off, u64 value) {
+  *kiln_memory_ptr(ctx, m, idx, off, 1) = (u8)value;
 }
-static inline void kiln_i64_store16(kiln_ctx* ctx, kiln_memory* m, u64 addr, u64 value) {
+static inline void kiln_i64_store16(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off, u64 value) {
   u16 v = (u16)value;
-  memcpy(kiln_memory_ptr(ctx, m, addr, 2), &v, 2);
+  memcpy(kiln_memory_ptr(ctx, m, idx, off, 2), &v, 2);
 }
-static inline void kiln_i64_store32(kiln_ctx* ctx, kiln_memory* m, u64 addr, u64 value) {
+static inline void kiln_i64_store32(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off, u64 value) {
   u32 v = (u32)value;
-  memcpy(kiln_memory_ptr(ctx, m, addr, 4), &v, 4);
+  memcpy(kiln_memory_ptr(ctx, m, idx, off, 4), &v, 4);
 }
 
 /* Defined in src/memory.c. memory.grow never traps: it returns the old page count or KILN_GROW_FAILED. */

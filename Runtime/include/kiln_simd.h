@@ -733,129 +733,129 @@ static inline kiln_v128 kiln_f64x2_promote_low_f32x4(kiln_v128 a) {
 
 /* ---- Memory: extending loads, splat and zero loads, lane loads and stores ------------------------------------ */
 
-static inline kiln_v128 kiln_v128_load8x8_s(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
+static inline kiln_v128 kiln_v128_load8x8_s(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off) {
   u64 bits;
-  memcpy(&bits, kiln_memory_ptr(ctx, m, addr, 8), 8);
+  memcpy(&bits, kiln_memory_ptr(ctx, m, idx, off, 8), 8);
   KILN_READ_INT(bits);
   kiln_i8x8 v;
   memcpy(&v, &bits, 8);
   return (kiln_v128)__builtin_convertvector(v, kiln_i16x8);
 }
-static inline kiln_v128 kiln_v128_load8x8_u(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
+static inline kiln_v128 kiln_v128_load8x8_u(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off) {
   u64 bits;
-  memcpy(&bits, kiln_memory_ptr(ctx, m, addr, 8), 8);
+  memcpy(&bits, kiln_memory_ptr(ctx, m, idx, off, 8), 8);
   KILN_READ_INT(bits);
   kiln_u8x8 v;
   memcpy(&v, &bits, 8);
   return (kiln_v128)__builtin_convertvector(v, kiln_u16x8);
 }
-static inline kiln_v128 kiln_v128_load16x4_s(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
+static inline kiln_v128 kiln_v128_load16x4_s(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off) {
   u64 bits;
-  memcpy(&bits, kiln_memory_ptr(ctx, m, addr, 8), 8);
+  memcpy(&bits, kiln_memory_ptr(ctx, m, idx, off, 8), 8);
   KILN_READ_INT(bits);
   kiln_i16x4 v;
   memcpy(&v, &bits, 8);
   return (kiln_v128)__builtin_convertvector(v, kiln_i32x4);
 }
-static inline kiln_v128 kiln_v128_load16x4_u(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
+static inline kiln_v128 kiln_v128_load16x4_u(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off) {
   u64 bits;
-  memcpy(&bits, kiln_memory_ptr(ctx, m, addr, 8), 8);
+  memcpy(&bits, kiln_memory_ptr(ctx, m, idx, off, 8), 8);
   KILN_READ_INT(bits);
   kiln_u16x4 v;
   memcpy(&v, &bits, 8);
   return (kiln_v128)__builtin_convertvector(v, kiln_u32x4);
 }
-static inline kiln_v128 kiln_v128_load32x2_s(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
+static inline kiln_v128 kiln_v128_load32x2_s(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off) {
   u64 bits;
-  memcpy(&bits, kiln_memory_ptr(ctx, m, addr, 8), 8);
+  memcpy(&bits, kiln_memory_ptr(ctx, m, idx, off, 8), 8);
   KILN_READ_INT(bits);
   kiln_i32x2 v;
   memcpy(&v, &bits, 8);
   return (kiln_v128)__builtin_convertvector(v, kiln_i64x2);
 }
-static inline kiln_v128 kiln_v128_load32x2_u(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
+static inline kiln_v128 kiln_v128_load32x2_u(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off) {
   u64 bits;
-  memcpy(&bits, kiln_memory_ptr(ctx, m, addr, 8), 8);
+  memcpy(&bits, kiln_memory_ptr(ctx, m, idx, off, 8), 8);
   KILN_READ_INT(bits);
   kiln_u32x2 v;
   memcpy(&v, &bits, 8);
   return (kiln_v128)__builtin_convertvector(v, kiln_u64x2);
 }
 
-static inline kiln_v128 kiln_v128_load8_splat(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
-  u8 x = *kiln_memory_ptr(ctx, m, addr, 1);
+static inline kiln_v128 kiln_v128_load8_splat(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off) {
+  u8 x = *kiln_memory_ptr(ctx, m, idx, off, 1);
   KILN_READ_INT(x);
   return kiln_i8x16_splat(x);
 }
-static inline kiln_v128 kiln_v128_load16_splat(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
+static inline kiln_v128 kiln_v128_load16_splat(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off) {
   u16 x;
-  memcpy(&x, kiln_memory_ptr(ctx, m, addr, 2), 2);
+  memcpy(&x, kiln_memory_ptr(ctx, m, idx, off, 2), 2);
   KILN_READ_INT(x);
   return kiln_i16x8_splat(x);
 }
-static inline kiln_v128 kiln_v128_load32_splat(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
+static inline kiln_v128 kiln_v128_load32_splat(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off) {
   u32 x;
-  memcpy(&x, kiln_memory_ptr(ctx, m, addr, 4), 4);
+  memcpy(&x, kiln_memory_ptr(ctx, m, idx, off, 4), 4);
   KILN_READ_INT(x);
   return kiln_i32x4_splat(x);
 }
-static inline kiln_v128 kiln_v128_load64_splat(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
+static inline kiln_v128 kiln_v128_load64_splat(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off) {
   u64 x;
-  memcpy(&x, kiln_memory_ptr(ctx, m, addr, 8), 8);
+  memcpy(&x, kiln_memory_ptr(ctx, m, idx, off, 8), 8);
   KILN_READ_INT(x);
   return kiln_i64x2_splat(x);
 }
-static inline kiln_v128 kiln_v128_load32_zero(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
+static inline kiln_v128 kiln_v128_load32_zero(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off) {
   u32 x;
-  memcpy(&x, kiln_memory_ptr(ctx, m, addr, 4), 4);
+  memcpy(&x, kiln_memory_ptr(ctx, m, idx, off, 4), 4);
   KILN_READ_INT(x);
   return (kiln_v128)(kiln_u32x4){x, 0, 0, 0};
 }
-static inline kiln_v128 kiln_v128_load64_zero(kiln_ctx* ctx, kiln_memory* m, u64 addr) {
+static inline kiln_v128 kiln_v128_load64_zero(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off) {
   u64 x;
-  memcpy(&x, kiln_memory_ptr(ctx, m, addr, 8), 8);
+  memcpy(&x, kiln_memory_ptr(ctx, m, idx, off, 8), 8);
   KILN_READ_INT(x);
   return (kiln_v128)(kiln_u64x2){x, 0};
 }
 
 /* Lane loads and stores move the lane's bits as an integer, so a float lane's NaN payload is untouched. */
-static inline kiln_v128 kiln_v128_load8_lane(kiln_ctx* ctx, kiln_memory* m, u64 addr, kiln_v128 v, int lane) {
-  u8 x = *kiln_memory_ptr(ctx, m, addr, 1);
+static inline kiln_v128 kiln_v128_load8_lane(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off, kiln_v128 v, int lane) {
+  u8 x = *kiln_memory_ptr(ctx, m, idx, off, 1);
   KILN_READ_INT(x);
   return kiln_i8x16_replace_lane(v, lane, x);
 }
-static inline kiln_v128 kiln_v128_load16_lane(kiln_ctx* ctx, kiln_memory* m, u64 addr, kiln_v128 v, int lane) {
+static inline kiln_v128 kiln_v128_load16_lane(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off, kiln_v128 v, int lane) {
   u16 x;
-  memcpy(&x, kiln_memory_ptr(ctx, m, addr, 2), 2);
+  memcpy(&x, kiln_memory_ptr(ctx, m, idx, off, 2), 2);
   KILN_READ_INT(x);
   return kiln_i16x8_replace_lane(v, lane, x);
 }
-static inline kiln_v128 kiln_v128_load32_lane(kiln_ctx* ctx, kiln_memory* m, u64 addr, kiln_v128 v, int lane) {
+static inline kiln_v128 kiln_v128_load32_lane(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off, kiln_v128 v, int lane) {
   u32 x;
-  memcpy(&x, kiln_memory_ptr(ctx, m, addr, 4), 4);
+  memcpy(&x, kiln_memory_ptr(ctx, m, idx, off, 4), 4);
   KILN_READ_INT(x);
   return kiln_i32x4_replace_lane(v, lane, x);
 }
-static inline kiln_v128 kiln_v128_load64_lane(kiln_ctx* ctx, kiln_memory* m, u64 addr, kiln_v128 v, int lane) {
+static inline kiln_v128 kiln_v128_load64_lane(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off, kiln_v128 v, int lane) {
   u64 x;
-  memcpy(&x, kiln_memory_ptr(ctx, m, addr, 8), 8);
+  memcpy(&x, kiln_memory_ptr(ctx, m, idx, off, 8), 8);
   KILN_READ_INT(x);
   return kiln_i64x2_replace_lane(v, lane, x);
 }
-static inline void kiln_v128_store8_lane(kiln_ctx* ctx, kiln_memory* m, u64 addr, kiln_v128 v, int lane) {
-  *kiln_memory_ptr(ctx, m, addr, 1) = v[lane];
+static inline void kiln_v128_store8_lane(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off, kiln_v128 v, int lane) {
+  *kiln_memory_ptr(ctx, m, idx, off, 1) = v[lane];
 }
-static inline void kiln_v128_store16_lane(kiln_ctx* ctx, kiln_memory* m, u64 addr, kiln_v128 v, int lane) {
+static inline void kiln_v128_store16_lane(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off, kiln_v128 v, int lane) {
   u16 x = ((kiln_u16x8)v)[lane];
-  memcpy(kiln_memory_ptr(ctx, m, addr, 2), &x, 2);
+  memcpy(kiln_memory_ptr(ctx, m, idx, off, 2), &x, 2);
 }
-static inline void kiln_v128_store32_lane(kiln_ctx* ctx, kiln_memory* m, u64 addr, kiln_v128 v, int lane) {
+static inline void kiln_v128_store32_lane(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off, kiln_v128 v, int lane) {
   u32 x = ((kiln_u32x4)v)[lane];
-  memcpy(kiln_memory_ptr(ctx, m, addr, 4), &x, 4);
+  memcpy(kiln_memory_ptr(ctx, m, idx, off, 4), &x, 4);
 }
-static inline void kiln_v128_store64_lane(kiln_ctx* ctx, kiln_memory* m, u64 addr, kiln_v128 v, int lane) {
+static inline void kiln_v128_store64_lane(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off, kiln_v128 v, int lane) {
   u64 x = ((kiln_u64x2)v)[lane];
-  memcpy(kiln_memory_ptr(ctx, m, addr, 8), &x, 8);
+  memcpy(kiln_memory_ptr(ctx, m, idx, off, 8), &x, 8);
 }
 
 #ifdef __cplusplus

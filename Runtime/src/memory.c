@@ -79,6 +79,7 @@ int kiln_memory_new(kiln_memory* m, u64 min_pages, u64 max_pages, u64 limit_page
   m->data = data;
   m->pages = min_pages;
   m->size = min_bytes;
+  m->limit = kiln_memory_limit(min_bytes);
   m->max_pages = max_pages;
   m->reserved = data != NULL ? ask : 0;
   m->reach = reach;
@@ -102,6 +103,7 @@ int kiln_memory_new_guarded(kiln_ctx* ctx, kiln_memory* m, u64 min_pages, u64 ma
   m->data = p;
   m->pages = min_pages;
   m->size = min_pages * KILN_PAGE_SIZE;
+  m->limit = kiln_memory_limit(m->size);
   m->max_pages = max_pages;
   /* Growth stays within 4 GiB (max_pages); the rest of the reservation is the guard. */
   m->reserved = KILN_GUARD_BYTES;
@@ -240,6 +242,7 @@ u32 kiln_memory_grow(kiln_ctx* ctx, kiln_memory* m, u32 delta) {
   }
   m->pages = new_pages;
   m->size = new_size;
+  m->limit = kiln_memory_limit(new_size);
   return (u32)old_pages;
 }
 

@@ -29,7 +29,7 @@ static u32 f_div(kiln_instance* self, u32 x) {
   kiln_ctx* const ctx = self->ctx;
   KILN_ENTER(ctx);
   inst->calls++;
-  return kiln_i32_div_u(ctx, 100, x) + kiln_i32_load(ctx, inst->mem0, 0);
+  return kiln_i32_div_u(ctx, 100, x) + kiln_i32_load(ctx, inst->mem0, 0, 0);
 }
 
 /* Not a tail call (the + 1 after it), and called through a volatile pointer so it is not turned into a loop. */
@@ -85,7 +85,7 @@ static u32 f_calls_host(kiln_instance* self, u32 x) {
 
 static void init_ok(kiln_instance* self) {
   Instance* const inst = (Instance*)self;
-  kiln_i32_store(self->ctx, inst->mem0, 0, 1);
+  kiln_i32_store(self->ctx, inst->mem0, 0, 0, 1);
 }
 static void init_traps(kiln_instance* self) {
   Instance* const inst = (Instance*)self;

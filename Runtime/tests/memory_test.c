@@ -26,7 +26,7 @@ static void test_new_and_free(kiln_ctx* ctx) {
   CHECK_EQ(m.max_pages, 2);
   CHECK_EQ(m.reserved, 2 * PAGE);
   CHECK_EQ(kiln_memory_size(&m), 1);
-  CHECK_EQ(kiln_i64_load(ctx, &m, 0) | kiln_i64_load(ctx, &m, PAGE - 8), 0); /* committed pages are zero */
+  CHECK_EQ(kiln_i64_load(ctx, &m, 0, 0) | kiln_i64_load(ctx, &m, PAGE - 8, 0), 0); /* committed pages are zero */
   kiln_memory_free(&m);
   CHECK(m.data == NULL && m.size == 0 && m.reserved == 0);
 
@@ -39,50 +39,50 @@ static void test_new_and_free(kiln_ctx* ctx) {
 static void test_round_trip_and_endianness(kiln_ctx* ctx) {
   kiln_memory m;
   new_memory(&m, 1, 1);
-  kiln_i32_store(ctx, &m, 1, 0x11223344u); /* unaligned on purpose: alignment is only a hint */
-  CHECK_EQ(kiln_i32_load8_u(ctx, &m, 1), 0x44);
-  CHECK_EQ(kiln_i32_load8_u(ctx, &m, 4), 0x11);
-  CHECK_EQ(kiln_i32_load(ctx, &m, 1), 0x11223344u);
-  kiln_i64_store(ctx, &m, 8, 0x8899AABBCCDDEEFFu);
-  CHECK_EQ(kiln_i64_load(ctx, &m, 8), 0x8899AABBCCDDEEFFu);
-  CHECK_EQ(kiln_i32_load8_s(ctx, &m, 8), 0xFFFFFFFFu);
-  CHECK_EQ(kiln_i32_load8_u(ctx, &m, 8), 0xFFu);
-  CHECK_EQ(kiln_i32_load16_s(ctx, &m, 8), 0xFFFFEEFFu);
-  CHECK_EQ(kiln_i32_load16_u(ctx, &m, 8), 0xEEFFu);
-  CHECK_EQ(kiln_i64_load8_s(ctx, &m, 8), 0xFFFFFFFFFFFFFFFFu);
-  CHECK_EQ(kiln_i64_load8_u(ctx, &m, 8), 0xFFu);
-  CHECK_EQ(kiln_i64_load16_s(ctx, &m, 8), 0xFFFFFFFFFFFFEEFFu);
-  CHECK_EQ(kiln_i64_load16_u(ctx, &m, 8), 0xEEFFu);
-  CHECK_EQ(kiln_i64_load32_s(ctx, &m, 8), 0xFFFFFFFFCCDDEEFFu);
-  CHECK_EQ(kiln_i64_load32_u(ctx, &m, 8), 0xCCDDEEFFu);
-  CHECK_EQ(kiln_i64_load32_s(ctx, &m, 12), 0xFFFFFFFF8899AABBu);
-  kiln_i32_store(ctx, &m, 16, 0x7F);
-  CHECK_EQ(kiln_i32_load8_s(ctx, &m, 16), 0x7F);
-  CHECK_EQ(kiln_i64_load16_s(ctx, &m, 16), 0x7F);
-  CHECK_EQ(kiln_i64_load32_s(ctx, &m, 16), 0x7F);
+  kiln_i32_store(ctx, &m, 1, 0, 0x11223344u); /* unaligned on purpose: alignment is only a hint */
+  CHECK_EQ(kiln_i32_load8_u(ctx, &m, 1, 0), 0x44);
+  CHECK_EQ(kiln_i32_load8_u(ctx, &m, 4, 0), 0x11);
+  CHECK_EQ(kiln_i32_load(ctx, &m, 1, 0), 0x11223344u);
+  kiln_i64_store(ctx, &m, 8, 0, 0x8899AABBCCDDEEFFu);
+  CHECK_EQ(kiln_i64_load(ctx, &m, 8, 0), 0x8899AABBCCDDEEFFu);
+  CHECK_EQ(kiln_i32_load8_s(ctx, &m, 8, 0), 0xFFFFFFFFu);
+  CHECK_EQ(kiln_i32_load8_u(ctx, &m, 8, 0), 0xFFu);
+  CHECK_EQ(kiln_i32_load16_s(ctx, &m, 8, 0), 0xFFFFEEFFu);
+  CHECK_EQ(kiln_i32_load16_u(ctx, &m, 8, 0), 0xEEFFu);
+  CHECK_EQ(kiln_i64_load8_s(ctx, &m, 8, 0), 0xFFFFFFFFFFFFFFFFu);
+  CHECK_EQ(kiln_i64_load8_u(ctx, &m, 8, 0), 0xFFu);
+  CHECK_EQ(kiln_i64_load16_s(ctx, &m, 8, 0), 0xFFFFFFFFFFFFEEFFu);
+  CHECK_EQ(kiln_i64_load16_u(ctx, &m, 8, 0), 0xEEFFu);
+  CHECK_EQ(kiln_i64_load32_s(ctx, &m, 8, 0), 0xFFFFFFFFCCDDEEFFu);
+  CHECK_EQ(kiln_i64_load32_u(ctx, &m, 8, 0), 0xCCDDEEFFu);
+  CHECK_EQ(kiln_i64_load32_s(ctx, &m, 12, 0), 0xFFFFFFFF8899AABBu);
+  kiln_i32_store(ctx, &m, 16, 0, 0x7F);
+  CHECK_EQ(kiln_i32_load8_s(ctx, &m, 16, 0), 0x7F);
+  CHECK_EQ(kiln_i64_load16_s(ctx, &m, 16, 0), 0x7F);
+  CHECK_EQ(kiln_i64_load32_s(ctx, &m, 16, 0), 0x7F);
 
-  kiln_i32_store8(ctx, &m, 32, 0x12345678u);
-  kiln_i32_store16(ctx, &m, 33, 0x9ABCDEF0u);
-  kiln_i64_store8(ctx, &m, 35, 0x1122334455667788u);
-  kiln_i64_store16(ctx, &m, 36, 0x1122334455667788u);
-  kiln_i64_store32(ctx, &m, 38, 0x1122334455667788u);
-  CHECK_EQ(kiln_i64_load(ctx, &m, 32), 0x7788778888DEF078ull);
-  CHECK_EQ(kiln_i32_load16_u(ctx, &m, 40), 0x5566);
+  kiln_i32_store8(ctx, &m, 32, 0, 0x12345678u);
+  kiln_i32_store16(ctx, &m, 33, 0, 0x9ABCDEF0u);
+  kiln_i64_store8(ctx, &m, 35, 0, 0x1122334455667788u);
+  kiln_i64_store16(ctx, &m, 36, 0, 0x1122334455667788u);
+  kiln_i64_store32(ctx, &m, 38, 0, 0x1122334455667788u);
+  CHECK_EQ(kiln_i64_load(ctx, &m, 32, 0), 0x7788778888DEF078ull);
+  CHECK_EQ(kiln_i32_load16_u(ctx, &m, 40, 0), 0x5566);
 
   /* Floats keep their exact bits, signalling NaNs included. */
-  kiln_f32_store(ctx, &m, 64, kiln_f32_reinterpret_i32(0x7FA00001u));
-  CHECK_EQ(kiln_i32_load(ctx, &m, 64), 0x7FA00001u);
-  CHECK_F32_BITS(kiln_f32_load(ctx, &m, 64), 0x7FA00001u);
-  kiln_f64_store(ctx, &m, 72, kiln_f64_reinterpret_i64(0xFFF4000000000001u));
-  CHECK_EQ(kiln_i64_load(ctx, &m, 72), 0xFFF4000000000001u);
-  CHECK_F64_BITS(kiln_f64_load(ctx, &m, 72), 0xFFF4000000000001u);
+  kiln_f32_store(ctx, &m, 64, 0, kiln_f32_reinterpret_i32(0x7FA00001u));
+  CHECK_EQ(kiln_i32_load(ctx, &m, 64, 0), 0x7FA00001u);
+  CHECK_F32_BITS(kiln_f32_load(ctx, &m, 64, 0), 0x7FA00001u);
+  kiln_f64_store(ctx, &m, 72, 0, kiln_f64_reinterpret_i64(0xFFF4000000000001u));
+  CHECK_EQ(kiln_i64_load(ctx, &m, 72, 0), 0xFFF4000000000001u);
+  CHECK_F64_BITS(kiln_f64_load(ctx, &m, 72, 0), 0xFFF4000000000001u);
 
   kiln_v128 v;
   for (int i = 0; i < 16; i++) v[i] = (u8)(i * 17);
-  kiln_v128_store(ctx, &m, 99, v);
-  kiln_v128 w = kiln_v128_load(ctx, &m, 99);
+  kiln_v128_store(ctx, &m, 99, 0, v);
+  kiln_v128 w = kiln_v128_load(ctx, &m, 99, 0);
   CHECK(memcmp(&v, &w, 16) == 0);
-  CHECK_EQ(kiln_i32_load8_u(ctx, &m, 99 + 15), 255);
+  CHECK_EQ(kiln_i32_load8_u(ctx, &m, 99 + 15, 0), 255);
   kiln_memory_free(&m);
 }
 
@@ -95,62 +95,62 @@ static void test_edges_every_width(kiln_ctx* ctx) {
   kiln_v128 v;
   memset(&v, 0x11, 16);
 
-  CHECK_EQ(kiln_i32_load8_u(ctx, &m, S - 1), 0xA5);
-  CHECK_EQ(kiln_i32_load8_s(ctx, &m, S - 1), 0xFFFFFFA5u);
-  CHECK_EQ(kiln_i32_load16_u(ctx, &m, S - 2), 0xA5A5);
-  CHECK_EQ(kiln_i32_load16_s(ctx, &m, S - 2), 0xFFFFA5A5u);
-  CHECK_EQ(kiln_i32_load(ctx, &m, S - 4), 0xA5A5A5A5u);
-  CHECK_EQ(kiln_i64_load(ctx, &m, S - 8), 0xA5A5A5A5A5A5A5A5u);
-  CHECK_EQ(kiln_i64_load8_u(ctx, &m, S - 1), 0xA5);
-  CHECK_EQ(kiln_i64_load16_u(ctx, &m, S - 2), 0xA5A5);
-  CHECK_EQ(kiln_i64_load32_u(ctx, &m, S - 4), 0xA5A5A5A5u);
-  CHECK_F32_BITS(kiln_f32_load(ctx, &m, S - 4), 0xA5A5A5A5u);
-  CHECK_F64_BITS(kiln_f64_load(ctx, &m, S - 8), 0xA5A5A5A5A5A5A5A5u);
-  kiln_v128 w = kiln_v128_load(ctx, &m, S - 16);
+  CHECK_EQ(kiln_i32_load8_u(ctx, &m, S - 1, 0), 0xA5);
+  CHECK_EQ(kiln_i32_load8_s(ctx, &m, S - 1, 0), 0xFFFFFFA5u);
+  CHECK_EQ(kiln_i32_load16_u(ctx, &m, S - 2, 0), 0xA5A5);
+  CHECK_EQ(kiln_i32_load16_s(ctx, &m, S - 2, 0), 0xFFFFA5A5u);
+  CHECK_EQ(kiln_i32_load(ctx, &m, S - 4, 0), 0xA5A5A5A5u);
+  CHECK_EQ(kiln_i64_load(ctx, &m, S - 8, 0), 0xA5A5A5A5A5A5A5A5u);
+  CHECK_EQ(kiln_i64_load8_u(ctx, &m, S - 1, 0), 0xA5);
+  CHECK_EQ(kiln_i64_load16_u(ctx, &m, S - 2, 0), 0xA5A5);
+  CHECK_EQ(kiln_i64_load32_u(ctx, &m, S - 4, 0), 0xA5A5A5A5u);
+  CHECK_F32_BITS(kiln_f32_load(ctx, &m, S - 4, 0), 0xA5A5A5A5u);
+  CHECK_F64_BITS(kiln_f64_load(ctx, &m, S - 8, 0), 0xA5A5A5A5A5A5A5A5u);
+  kiln_v128 w = kiln_v128_load(ctx, &m, S - 16, 0);
   CHECK_EQ(w[0] + w[15], 0xA5 * 2);
 
   const int OOB = KILN_TRAP_MEMORY_OUT_OF_BOUNDS;
-  EXPECT_TRAP(ctx, OOB, kiln_i32_load8_u(ctx, &m, S));
-  EXPECT_TRAP(ctx, OOB, kiln_i32_load8_s(ctx, &m, S));
-  EXPECT_TRAP(ctx, OOB, kiln_i32_load16_u(ctx, &m, S - 1));
-  EXPECT_TRAP(ctx, OOB, kiln_i32_load16_s(ctx, &m, S - 1));
-  EXPECT_TRAP(ctx, OOB, kiln_i32_load(ctx, &m, S - 3));
-  EXPECT_TRAP(ctx, OOB, kiln_i64_load(ctx, &m, S - 7));
-  EXPECT_TRAP(ctx, OOB, kiln_i64_load8_s(ctx, &m, S));
-  EXPECT_TRAP(ctx, OOB, kiln_i64_load8_u(ctx, &m, S));
-  EXPECT_TRAP(ctx, OOB, kiln_i64_load16_s(ctx, &m, S - 1));
-  EXPECT_TRAP(ctx, OOB, kiln_i64_load16_u(ctx, &m, S - 1));
-  EXPECT_TRAP(ctx, OOB, kiln_i64_load32_s(ctx, &m, S - 3));
-  EXPECT_TRAP(ctx, OOB, kiln_i64_load32_u(ctx, &m, S - 3));
-  EXPECT_TRAP(ctx, OOB, kiln_f32_load(ctx, &m, S - 3));
-  EXPECT_TRAP(ctx, OOB, kiln_f64_load(ctx, &m, S - 7));
-  EXPECT_TRAP(ctx, OOB, kiln_v128_load(ctx, &m, S - 15)); /* item 10: straddling the end */
+  EXPECT_TRAP(ctx, OOB, kiln_i32_load8_u(ctx, &m, S, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_i32_load8_s(ctx, &m, S, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_i32_load16_u(ctx, &m, S - 1, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_i32_load16_s(ctx, &m, S - 1, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_i32_load(ctx, &m, S - 3, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_i64_load(ctx, &m, S - 7, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_i64_load8_s(ctx, &m, S, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_i64_load8_u(ctx, &m, S, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_i64_load16_s(ctx, &m, S - 1, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_i64_load16_u(ctx, &m, S - 1, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_i64_load32_s(ctx, &m, S - 3, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_i64_load32_u(ctx, &m, S - 3, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_f32_load(ctx, &m, S - 3, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_f64_load(ctx, &m, S - 7, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_v128_load(ctx, &m, S - 15, 0)); /* item 10: straddling the end */
 
-  EXPECT_TRAP(ctx, OOB, kiln_i32_store8(ctx, &m, S, 0));
-  EXPECT_TRAP(ctx, OOB, kiln_i32_store16(ctx, &m, S - 1, 0));
-  EXPECT_TRAP(ctx, OOB, kiln_i32_store(ctx, &m, S - 3, 0));
-  EXPECT_TRAP(ctx, OOB, kiln_i64_store(ctx, &m, S - 7, 0));
-  EXPECT_TRAP(ctx, OOB, kiln_i64_store8(ctx, &m, S, 0));
-  EXPECT_TRAP(ctx, OOB, kiln_i64_store16(ctx, &m, S - 1, 0));
-  EXPECT_TRAP(ctx, OOB, kiln_i64_store32(ctx, &m, S - 3, 0));
-  EXPECT_TRAP(ctx, OOB, kiln_f32_store(ctx, &m, S - 3, 0.0f));
-  EXPECT_TRAP(ctx, OOB, kiln_f64_store(ctx, &m, S - 7, 0.0));
-  EXPECT_TRAP(ctx, OOB, kiln_v128_store(ctx, &m, S - 15, v));
+  EXPECT_TRAP(ctx, OOB, kiln_i32_store8(ctx, &m, S, 0, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_i32_store16(ctx, &m, S - 1, 0, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_i32_store(ctx, &m, S - 3, 0, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_i64_store(ctx, &m, S - 7, 0, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_i64_store8(ctx, &m, S, 0, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_i64_store16(ctx, &m, S - 1, 0, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_i64_store32(ctx, &m, S - 3, 0, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_f32_store(ctx, &m, S - 3, 0, 0.0f));
+  EXPECT_TRAP(ctx, OOB, kiln_f64_store(ctx, &m, S - 7, 0, 0.0));
+  EXPECT_TRAP(ctx, OOB, kiln_v128_store(ctx, &m, S - 15, 0, v));
   int untouched = 1;
   for (u64 i = S - 32; i < S; i++) untouched &= m.data[i] == 0xA5;
   CHECK(untouched); /* no partial store */
 
-  kiln_i32_store8(ctx, &m, S - 1, 1);
-  kiln_i32_store16(ctx, &m, S - 2, 2);
-  kiln_i32_store(ctx, &m, S - 4, 4);
-  kiln_i64_store(ctx, &m, S - 8, 8);
-  kiln_i64_store8(ctx, &m, S - 1, 1);
-  kiln_i64_store16(ctx, &m, S - 2, 2);
-  kiln_i64_store32(ctx, &m, S - 4, 4);
-  kiln_f32_store(ctx, &m, S - 4, 1.0f);
-  kiln_f64_store(ctx, &m, S - 8, 1.0);
-  kiln_v128_store(ctx, &m, S - 16, v);
-  CHECK_EQ(kiln_i64_load(ctx, &m, S - 8), 0x1111111111111111u);
+  kiln_i32_store8(ctx, &m, S - 1, 0, 1);
+  kiln_i32_store16(ctx, &m, S - 2, 0, 2);
+  kiln_i32_store(ctx, &m, S - 4, 0, 4);
+  kiln_i64_store(ctx, &m, S - 8, 0, 8);
+  kiln_i64_store8(ctx, &m, S - 1, 0, 1);
+  kiln_i64_store16(ctx, &m, S - 2, 0, 2);
+  kiln_i64_store32(ctx, &m, S - 4, 0, 4);
+  kiln_f32_store(ctx, &m, S - 4, 0, 1.0f);
+  kiln_f64_store(ctx, &m, S - 8, 0, 1.0);
+  kiln_v128_store(ctx, &m, S - 16, 0, v);
+  CHECK_EQ(kiln_i64_load(ctx, &m, S - 8, 0), 0x1111111111111111u);
   kiln_memory_free(&m);
 }
 
@@ -159,20 +159,57 @@ static void test_address_overflow(kiln_ctx* ctx) {
   kiln_memory m;
   new_memory(&m, 1, 1);
   const int OOB = KILN_TRAP_MEMORY_OUT_OF_BOUNDS;
-  EXPECT_TRAP(ctx, OOB, kiln_i32_load8_u(ctx, &m, (u64)0xFFFFFFFFu + 1u)); /* item 1 */
-  EXPECT_TRAP(ctx, OOB, kiln_i32_load(ctx, &m, (u64)1u + 0xFFFFFFFFu));    /* item 2 */
-  EXPECT_TRAP(ctx, OOB, kiln_i64_load(ctx, &m, (u64)0xFFFFFFFFu + 0xFFFFFFFFu));
-  EXPECT_TRAP(ctx, OOB, kiln_i64_store(ctx, &m, 0xFFFFFFFFFFFFFFF0u, 1)); /* item 3: no wrap in the check */
-  EXPECT_TRAP(ctx, OOB, kiln_i32_load(ctx, &m, 0xFFFFFFFFFFFFFFFFu));
-  CHECK_EQ(kiln_i64_load(ctx, &m, 0), 0); /* guest byte 0 unchanged */
+  EXPECT_TRAP(ctx, OOB, kiln_i32_load8_u(ctx, &m, 0xFFFFFFFFu, 1u)); /* item 1 */
+  EXPECT_TRAP(ctx, OOB, kiln_i32_load(ctx, &m, 1u, 0xFFFFFFFFu));    /* item 2 */
+  EXPECT_TRAP(ctx, OOB, kiln_i64_load(ctx, &m, 0xFFFFFFFFu, 0xFFFFFFFFu));
+  EXPECT_TRAP(ctx, OOB, kiln_i64_store(ctx, &m, 0xFFFFFFFFFFFFFFF0u, 0, 1)); /* item 3: no wrap in the check */
+  EXPECT_TRAP(ctx, OOB, kiln_i32_load(ctx, &m, 0xFFFFFFFFFFFFFFFFu, 0));
+  CHECK_EQ(kiln_i64_load(ctx, &m, 0, 0), 0); /* guest byte 0 unchanged */
   u32 index = 0x80000000u;                                                   /* item 6: zero-extended */
-  EXPECT_TRAP(ctx, OOB, kiln_i32_load(ctx, &m, (u64)index + 0u));
+  EXPECT_TRAP(ctx, OOB, kiln_i32_load(ctx, &m, (u64)index, 0u));
   /* Item 7: the index wraps in 32 bits before the offset is added. */
-  kiln_i32_store(ctx, &m, 8, 0xCAFEu);
-  CHECK_EQ(kiln_i32_load(ctx, &m, (u64)kiln_i32_shl(0x20000001u, 3) + 0u), 0xCAFEu);
+  kiln_i32_store(ctx, &m, 8, 0, 0xCAFEu);
+  CHECK_EQ(kiln_i32_load(ctx, &m, (u64)kiln_i32_shl(0x20000001u, 3), 0u), 0xCAFEu);
   /* Item 9: a dead load still traps. */
-  EXPECT_TRAP(ctx, OOB, (void)kiln_i32_load(ctx, &m, 65536));
+  EXPECT_TRAP(ctx, OOB, (void)kiln_i32_load(ctx, &m, 65536, 0));
   kiln_memory_free(&m);
+}
+
+/* The index and the offset arrive apart (kiln_memory_ptr): an index below m->limit passes with any offset up
+ * to KILN_SLACK minus the width without adding them, and everything else takes the exact test. Each case sits
+ * on one side of an edge: the limit, KILN_SLACK, the end of memory, and the limit moving with growth. */
+static void test_index_and_offset(kiln_ctx* ctx) {
+  kiln_memory m;
+  new_memory(&m, 1, 2);
+  const u64 S = m.size;
+  const u64 L = m.limit;
+  CHECK_EQ(L, S - KILN_SLACK);
+  CHECK_EQ(kiln_memory_limit(KILN_SLACK), 0);
+  CHECK_EQ(kiln_memory_limit(KILN_SLACK + 1), 1);
+  const int OOB = KILN_TRAP_MEMORY_OUT_OF_BOUNDS;
+  kiln_i32_store(ctx, &m, L - 1, KILN_SLACK - 4, 0x01020304u); /* the last 4 bytes but one: fast path */
+  CHECK_EQ(kiln_i32_load(ctx, &m, S - 5, 0), 0x01020304u);
+  kiln_i32_store(ctx, &m, L, KILN_SLACK - 4, 0x05060708u); /* the very last 4 bytes: at the limit, exact */
+  CHECK_EQ(kiln_i32_load(ctx, &m, L - 1, KILN_SLACK - 3), 0x05060708u); /* offset + 4 past KILN_SLACK */
+  EXPECT_TRAP(ctx, OOB, kiln_i32_store(ctx, &m, L + 1, KILN_SLACK - 4, 0));
+  EXPECT_TRAP(ctx, OOB, kiln_i32_load(ctx, &m, L, KILN_SLACK - 3));
+  CHECK_EQ(kiln_i64_load(ctx, &m, L - 1, KILN_SLACK - 7) >> 32, 0x05060708u); /* ends at the end, exact */
+  EXPECT_TRAP(ctx, OOB, kiln_i64_load(ctx, &m, L, KILN_SLACK - 7)); /* ends one byte past */
+  EXPECT_TRAP(ctx, OOB, kiln_v128_load(ctx, &m, 0, S - 15));
+  EXPECT_TRAP(ctx, OOB, kiln_i32_load8_u(ctx, &m, 0, S));
+  EXPECT_TRAP(ctx, OOB, kiln_i32_load(ctx, &m, 0xFFFFFFFFFFFFFFFFu, 1)); /* a memory64 address: no wrap */
+  CHECK_EQ(kiln_i32_load(ctx, &m, S - 4, 0), 0x05060708u); /* the trapping store wrote nothing */
+  CHECK_EQ(kiln_memory_grow(ctx, &m, 1), 1);
+  CHECK_EQ(m.limit, 2 * S - KILN_SLACK);
+  kiln_i32_store(ctx, &m, L + 1, KILN_SLACK - 4, 0x0A0B0C0Du); /* in bounds once memory has grown */
+  CHECK_EQ(kiln_i32_load(ctx, &m, S - KILN_SLACK + 1, KILN_SLACK - 4), 0x0A0B0C0Du);
+  EXPECT_TRAP(ctx, OOB, kiln_i32_load(ctx, &m, 2 * S - 3, 0));
+  kiln_memory_free(&m);
+  kiln_memory empty;
+  new_memory(&empty, 0, 1);
+  CHECK_EQ(empty.limit, 0);
+  EXPECT_TRAP(ctx, OOB, kiln_i32_load8_u(ctx, &empty, 0, 0));
+  kiln_memory_free(&empty);
 }
 
 /* Item 8: with malloc'd backing under ASan, a load at size-8 reads exactly 8 bytes. */
@@ -181,11 +218,11 @@ static void test_exact_read_size(kiln_ctx* ctx) {
   if (bytes == NULL) abort();
   memset(bytes, 0, PAGE);
   bytes[PAGE - 1] = 0x80; /* the sign bit of the f64 at size-8 */
-  kiln_memory m = {.data = bytes, .size = PAGE, .pages = 1, .max_pages = 1};
-  f64 x = kiln_f64_copysign(1.5, kiln_f64_load(ctx, &m, PAGE - 8));
+  kiln_memory m = {.data = bytes, .size = PAGE, .limit = kiln_memory_limit(PAGE), .pages = 1, .max_pages = 1};
+  f64 x = kiln_f64_copysign(1.5, kiln_f64_load(ctx, &m, PAGE - 8, 0));
   CHECK_F64_BITS(x, 0xBFF8000000000000u);
-  CHECK_EQ(kiln_i32_load8_u(ctx, &m, PAGE - 1), 0x80);
-  EXPECT_TRAP(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS, kiln_f64_load(ctx, &m, PAGE - 7));
+  CHECK_EQ(kiln_i32_load8_u(ctx, &m, PAGE - 1, 0), 0x80);
+  EXPECT_TRAP(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS, kiln_f64_load(ctx, &m, PAGE - 7, 0));
   free(bytes);
 }
 
@@ -194,16 +231,16 @@ static void test_grow(kiln_ctx* ctx) {
   kiln_memory m;
   new_memory(&m, 1, 4);
   u8* base = m.data;
-  kiln_i32_store(ctx, &m, 100, 42);
+  kiln_i32_store(ctx, &m, 100, 0, 42);
   CHECK_EQ(kiln_memory_grow(ctx, &m, 0), 1);
   CHECK_EQ(kiln_memory_grow(ctx, &m, 2), 1);
   CHECK_EQ(kiln_memory_size(&m), 3);
   CHECK_EQ(m.size, 3 * PAGE);
   CHECK(m.data == base); /* within the reservation data stays put */
-  CHECK_EQ(kiln_i32_load(ctx, &m, 100), 42);
-  CHECK_EQ(kiln_i64_load(ctx, &m, PAGE) | kiln_i64_load(ctx, &m, 3 * PAGE - 8), 0);
-  kiln_i32_store(ctx, &m, 3 * PAGE - 4, 7);
-  EXPECT_TRAP(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS, kiln_i32_load(ctx, &m, 3 * PAGE));
+  CHECK_EQ(kiln_i32_load(ctx, &m, 100, 0), 42);
+  CHECK_EQ(kiln_i64_load(ctx, &m, PAGE, 0) | kiln_i64_load(ctx, &m, 3 * PAGE - 8, 0), 0);
+  kiln_i32_store(ctx, &m, 3 * PAGE - 4, 0, 7);
+  EXPECT_TRAP(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS, kiln_i32_load(ctx, &m, 3 * PAGE, 0));
   CHECK_EQ(kiln_memory_grow(ctx, &m, 2), KILN_GROW_FAILED); /* past max */
   CHECK_EQ(kiln_memory_grow(ctx, &m, 0xFFFFFFFFu), KILN_GROW_FAILED);
   CHECK_EQ(kiln_memory_grow(ctx, &m, 0x10000u), KILN_GROW_FAILED);
@@ -242,8 +279,8 @@ static void test_zero_pages(kiln_ctx* ctx) {
   CHECK_EQ(m.reserved, 0);
   CHECK_EQ(kiln_memory_grow(ctx, &m, 0), 0);
   CHECK_EQ(kiln_memory_grow(ctx, &m, 1), KILN_GROW_FAILED);
-  EXPECT_TRAP(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS, kiln_i32_load8_u(ctx, &m, 0));
-  EXPECT_TRAP(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS, kiln_i32_store8(ctx, &m, 0, 1));
+  EXPECT_TRAP(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS, kiln_i32_load8_u(ctx, &m, 0, 0));
+  EXPECT_TRAP(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS, kiln_i32_store8(ctx, &m, 0, 0, 1));
   kiln_memory_fill(ctx, &m, 0, 0, 0); /* n == 0 at offset == size: fine, even with no data */
   kiln_memory_copy(ctx, &m, &m, 0, 0, 0);
   kiln_memory_init(ctx, &m, NULL, 0, 0, 0, 0);
@@ -251,10 +288,10 @@ static void test_zero_pages(kiln_ctx* ctx) {
   kiln_memory_free(&m);
 
   new_memory(&m, 0, 1);
-  EXPECT_TRAP(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS, kiln_i32_load8_u(ctx, &m, 0));
+  EXPECT_TRAP(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS, kiln_i32_load8_u(ctx, &m, 0, 0));
   CHECK_EQ(kiln_memory_grow(ctx, &m, 0), 0);
   CHECK_EQ(kiln_memory_grow(ctx, &m, 1), 0);
-  CHECK_EQ(kiln_i64_load(ctx, &m, PAGE - 8), 0);
+  CHECK_EQ(kiln_i64_load(ctx, &m, PAGE - 8, 0), 0);
   kiln_memory_free(&m);
 }
 
@@ -271,13 +308,13 @@ static void test_four_gib(kiln_ctx* ctx) {
     CHECK_EQ(old, 0);
     CHECK_EQ(m.size, (u64)1 << 32);
     CHECK_EQ(kiln_memory_size(&m), 65536);
-    kiln_i32_store8(ctx, &m, 0xFFFFFFFFu, 0x5A);
-    CHECK_EQ(kiln_i32_load8_u(ctx, &m, 0xFFFFFFFFu), 0x5A);
-    CHECK_EQ(kiln_i32_load(ctx, &m, 0xFFFFFFFCu), 0x5A000000u);
-    EXPECT_TRAP(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS, kiln_i32_load(ctx, &m, 0xFFFFFFFDu));
-    EXPECT_TRAP(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS, kiln_i32_load8_u(ctx, &m, (u64)0xFFFFFFFFu + 1u));
+    kiln_i32_store8(ctx, &m, 0xFFFFFFFFu, 0, 0x5A);
+    CHECK_EQ(kiln_i32_load8_u(ctx, &m, 0xFFFFFFFFu, 0), 0x5A);
+    CHECK_EQ(kiln_i32_load(ctx, &m, 0xFFFFFFFCu, 0), 0x5A000000u);
+    EXPECT_TRAP(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS, kiln_i32_load(ctx, &m, 0xFFFFFFFDu, 0));
+    EXPECT_TRAP(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS, kiln_i32_load8_u(ctx, &m, 0xFFFFFFFFu, 1u));
     kiln_memory_fill(ctx, &m, 0xFFFFFFF0u, 0x77, 16);
-    CHECK_EQ(kiln_i64_load(ctx, &m, 0xFFFFFFF8u), 0x7777777777777777u);
+    CHECK_EQ(kiln_i64_load(ctx, &m, 0xFFFFFFF8u, 0), 0x7777777777777777u);
     EXPECT_TRAP(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS, kiln_memory_fill(ctx, &m, 0xFFFFFFF0u, 0, 17));
     CHECK_EQ(kiln_memory_grow(ctx, &m, 0), 65536);
     CHECK_EQ(kiln_memory_grow(ctx, &m, 1), KILN_GROW_FAILED);
@@ -366,22 +403,22 @@ static int reservation_fallback_child(kiln_ctx* ctx) {
   if (kiln_memory_new(&m, 1, 65536, 0) != 0) return 2;
   munmap(ballast, ballast_bytes);
   if (m.reach != 65536 * PAGE || m.reserved >= m.reach || m.reserved < PAGE) return 3;
-  kiln_i32_store(ctx, &m, 100, 0xC0FFEEu);
-  kiln_i32_store(ctx, &m, PAGE - 4, 0x12345678u);
+  kiln_i32_store(ctx, &m, 100, 0, 0xC0FFEEu);
+  kiln_i32_store(ctx, &m, PAGE - 4, 0, 0x12345678u);
   const u64 first = m.reserved;
   u32 delta = (u32)(first / PAGE); /* one page past the reservation */
   if (kiln_memory_grow(ctx, &m, delta) != 1) return 4;
   if (m.pages != 1 + delta || m.size != (1 + delta) * PAGE || m.reserved < m.size) return 5;
-  if (kiln_i32_load(ctx, &m, 100) != 0xC0FFEEu || kiln_i32_load(ctx, &m, PAGE - 4) != 0x12345678u) return 6;
+  if (kiln_i32_load(ctx, &m, 100, 0) != 0xC0FFEEu || kiln_i32_load(ctx, &m, PAGE - 4, 0) != 0x12345678u) return 6;
   if (!bytes_are(&m, PAGE, m.size, 0)) return 7; /* grown pages are zero */
-  kiln_i64_store(ctx, &m, m.size - 8, 0x1122334455667788u);
+  kiln_i64_store(ctx, &m, m.size - 8, 0, 0x1122334455667788u);
   /* Growth the address space cannot hold fails cleanly and leaves the memory as it was. */
   const u64 pages = m.pages;
   if (kiln_memory_grow(ctx, &m, 4096) != KILN_GROW_FAILED) return 8;
   if (m.pages != pages || m.size != pages * PAGE) return 9;
-  if (kiln_i32_load(ctx, &m, 100) != 0xC0FFEEu || kiln_i64_load(ctx, &m, m.size - 8) != 0x1122334455667788u) return 10;
+  if (kiln_i32_load(ctx, &m, 100, 0) != 0xC0FFEEu || kiln_i64_load(ctx, &m, m.size - 8, 0) != 0x1122334455667788u) return 10;
   if (kiln_memory_grow(ctx, &m, 1) != pages) return 11; /* and later growth still works */
-  if (kiln_i64_load(ctx, &m, m.size - 8) != 0 || kiln_i32_load(ctx, &m, 100) != 0xC0FFEEu) return 12;
+  if (kiln_i64_load(ctx, &m, m.size - 8, 0) != 0 || kiln_i32_load(ctx, &m, 100, 0) != 0xC0FFEEu) return 12;
   kiln_memory_free(&m);
 
   /* A 0-page minimum with a small reservation: growth past it maps a fresh one. */
@@ -392,7 +429,7 @@ static int reservation_fallback_child(kiln_ctx* ctx) {
   munmap(ballast, ballast_bytes);
   u32 past = (u32)(z.reserved / PAGE) + 1;
   if (kiln_memory_grow(ctx, &z, past) != 0 || z.size != past * PAGE || !bytes_are(&z, 0, z.size, 0)) return 14;
-  kiln_i32_store(ctx, &z, z.size - 4, 9);
+  kiln_i32_store(ctx, &z, z.size - 4, 0, 9);
   kiln_memory_free(&z);
 
   /* Not even the minimum (256 MiB): the message says what was asked and which option lowers it. */
@@ -484,50 +521,50 @@ static void test_bulk(kiln_ctx* ctx) {
   const int OOB = KILN_TRAP_MEMORY_OUT_OF_BOUNDS;
 
   kiln_memory_fill(ctx, &m, 10, 0x1234, 5); /* value truncates to a byte */
-  CHECK_EQ(kiln_i64_load(ctx, &m, 8), 0x0000003434343434ull << 16);
+  CHECK_EQ(kiln_i64_load(ctx, &m, 8, 0), 0x0000003434343434ull << 16);
   kiln_memory_fill(ctx, &m, S, 0, 0);
   kiln_memory_fill(ctx, &m, S - 4, 0xEE, 4);
   EXPECT_TRAP(ctx, OOB, kiln_memory_fill(ctx, &m, S + 1, 0, 0));
   EXPECT_TRAP(ctx, OOB, kiln_memory_fill(ctx, &m, S - 3, 0x11, 4));
   EXPECT_TRAP(ctx, OOB, kiln_memory_fill(ctx, &m, 0xFFFFFFFFu, 0x11, 2)); /* d + n wraps in u32 */
-  CHECK_EQ(kiln_i32_load(ctx, &m, S - 4), 0xEEEEEEEEu);                  /* nothing written */
-  CHECK_EQ(kiln_i32_load8_u(ctx, &m, 0), 0);
+  CHECK_EQ(kiln_i32_load(ctx, &m, S - 4, 0), 0xEEEEEEEEu);                  /* nothing written */
+  CHECK_EQ(kiln_i32_load8_u(ctx, &m, 0, 0), 0);
 
   /* memmove semantics both ways. */
-  for (u32 i = 0; i < 8; i++) kiln_i32_store8(ctx, &m, 100 + i, i + 1);
+  for (u32 i = 0; i < 8; i++) kiln_i32_store8(ctx, &m, 100 + i, 0, i + 1);
   kiln_memory_copy(ctx, &m, &m, 102, 100, 6); /* forward overlap */
-  CHECK_EQ(kiln_i64_load(ctx, &m, 100), 0x0605040302010201ull);
-  for (u32 i = 0; i < 8; i++) kiln_i32_store8(ctx, &m, 100 + i, i + 1);
+  CHECK_EQ(kiln_i64_load(ctx, &m, 100, 0), 0x0605040302010201ull);
+  for (u32 i = 0; i < 8; i++) kiln_i32_store8(ctx, &m, 100 + i, 0, i + 1);
   kiln_memory_copy(ctx, &m, &m, 100, 102, 6); /* backward overlap */
-  CHECK_EQ(kiln_i64_load(ctx, &m, 100), 0x0807080706050403ull);
+  CHECK_EQ(kiln_i64_load(ctx, &m, 100, 0), 0x0807080706050403ull);
   kiln_memory_copy(ctx, &m, &m, S, 0, 0);
   kiln_memory_copy(ctx, &m, &m, 0, S, 0);
   EXPECT_TRAP(ctx, OOB, kiln_memory_copy(ctx, &m, &m, S + 1, 0, 0));
   EXPECT_TRAP(ctx, OOB, kiln_memory_copy(ctx, &m, &m, 0, S + 1, 0));
   EXPECT_TRAP(ctx, OOB, kiln_memory_copy(ctx, &m, &m, 100, S - 4, 8));
   EXPECT_TRAP(ctx, OOB, kiln_memory_copy(ctx, &m, &m, S - 4, 100, 8));
-  CHECK_EQ(kiln_i32_load(ctx, &m, S - 4), 0xEEEEEEEEu);
-  CHECK_EQ(kiln_i64_load(ctx, &m, 100), 0x0807080706050403ull);
+  CHECK_EQ(kiln_i32_load(ctx, &m, S - 4, 0), 0xEEEEEEEEu);
+  CHECK_EQ(kiln_i64_load(ctx, &m, 100, 0), 0x0807080706050403ull);
 
   /* Between two memories. */
   kiln_memory other;
   new_memory(&other, 2, 2);
   kiln_memory_copy(ctx, &other, &m, (u32)(2 * PAGE - 8), 100, 8);
-  CHECK_EQ(kiln_i64_load(ctx, &other, 2 * PAGE - 8), 0x0807080706050403ull);
+  CHECK_EQ(kiln_i64_load(ctx, &other, 2 * PAGE - 8, 0), 0x0807080706050403ull);
   EXPECT_TRAP(ctx, OOB, kiln_memory_copy(ctx, &m, &other, 0, S, S + 1));
-  CHECK_EQ(kiln_i32_load8_u(ctx, &m, 0), 0);
+  CHECK_EQ(kiln_i32_load8_u(ctx, &m, 0, 0), 0);
   kiln_memory_free(&other);
 
   static const u8 segment[] = {1, 2, 3, 4, 5};
   kiln_memory_init(ctx, &m, segment, 5, 200, 1, 4);
-  CHECK_EQ(kiln_i32_load(ctx, &m, 200), 0x05040302u);
+  CHECK_EQ(kiln_i32_load(ctx, &m, 200, 0), 0x05040302u);
   kiln_memory_init(ctx, &m, segment, 5, S, 5, 0); /* n == 0 at both ends */
   EXPECT_TRAP(ctx, OOB, kiln_memory_init(ctx, &m, segment, 5, 300, 2, 4));
   EXPECT_TRAP(ctx, OOB, kiln_memory_init(ctx, &m, segment, 5, S - 2, 0, 4));
   EXPECT_TRAP(ctx, OOB, kiln_memory_init(ctx, &m, segment, 5, S + 1, 0, 0));
   EXPECT_TRAP(ctx, OOB, kiln_memory_init(ctx, &m, segment, 5, 0, 6, 0));
-  CHECK_EQ(kiln_i32_load(ctx, &m, 300), 0);
-  CHECK_EQ(kiln_i32_load(ctx, &m, S - 4), 0xEEEEEEEEu);
+  CHECK_EQ(kiln_i32_load(ctx, &m, 300, 0), 0);
+  CHECK_EQ(kiln_i32_load(ctx, &m, S - 4, 0), 0xEEEEEEEEu);
   /* Item 14: after data.drop the length is 0. */
   EXPECT_TRAP(ctx, OOB, kiln_memory_init(ctx, &m, segment, 0, 0, 0, 1));
   kiln_memory_init(ctx, &m, segment, 0, 0, 0, 0);
@@ -564,6 +601,7 @@ const kt_test kt_memory_tests[] = {
     {"memory round trip", test_round_trip_and_endianness},
     {"memory edges", test_edges_every_width},
     {"memory address overflow", test_address_overflow},
+    {"memory index and offset", test_index_and_offset},
     {"memory exact read size", test_exact_read_size},
     {"memory grow", test_grow},
     {"memory zero pages", test_zero_pages},

@@ -519,67 +519,67 @@ static void test_memory(kiln_ctx* ctx) {
   for (u32 i = 0; i < 32; i++) m.data[i] = (u8)(0x80 + i * 7); /* 80 87 8e 95 9c a3 aa b1 b8 bf c6 ... */
   for (u32 i = 0; i < 16; i++) m.data[S - 16 + i] = (u8)(0xF0 + i);
 
-  CHECK_V(kiln_v128_load8x8_s(ctx, &m, 0), I16X8(-128, -121, -114, -107, -100, -93, -86, -79));
-  CHECK_V(kiln_v128_load8x8_u(ctx, &m, 0), I16X8(128, 135, 142, 149, 156, 163, 170, 177));
-  CHECK_V(kiln_v128_load16x4_s(ctx, &m, 1), I32X4((s16)0x8E87, (s16)0x9C95, (s16)0xAAA3, (s16)0xB8B1));
-  CHECK_V(kiln_v128_load16x4_u(ctx, &m, 1), I32X4(0x8E87, 0x9C95, 0xAAA3, 0xB8B1));
-  CHECK_V(kiln_v128_load32x2_s(ctx, &m, 0), I64X2((s32)0x958E8780, (s32)0xB1AAA39C));
-  CHECK_V(kiln_v128_load32x2_u(ctx, &m, 0), I64X2(0x958E8780, 0xB1AAA39C));
-  CHECK_V(kiln_v128_load8_splat(ctx, &m, 1), kiln_i8x16_splat(0x87));
-  CHECK_V(kiln_v128_load16_splat(ctx, &m, 1), kiln_i16x8_splat(0x8E87));
-  CHECK_V(kiln_v128_load32_splat(ctx, &m, 0), kiln_i32x4_splat(0x958E8780u));
-  CHECK_V(kiln_v128_load64_splat(ctx, &m, 0), kiln_i64x2_splat(0xB1AAA39C958E8780u));
-  CHECK_V(kiln_v128_load32_zero(ctx, &m, 0), U32X4(0x958E8780u, 0, 0, 0));
-  CHECK_V(kiln_v128_load64_zero(ctx, &m, 0), U64X2(0xB1AAA39C958E8780u, 0));
+  CHECK_V(kiln_v128_load8x8_s(ctx, &m, 0, 0), I16X8(-128, -121, -114, -107, -100, -93, -86, -79));
+  CHECK_V(kiln_v128_load8x8_u(ctx, &m, 0, 0), I16X8(128, 135, 142, 149, 156, 163, 170, 177));
+  CHECK_V(kiln_v128_load16x4_s(ctx, &m, 1, 0), I32X4((s16)0x8E87, (s16)0x9C95, (s16)0xAAA3, (s16)0xB8B1));
+  CHECK_V(kiln_v128_load16x4_u(ctx, &m, 1, 0), I32X4(0x8E87, 0x9C95, 0xAAA3, 0xB8B1));
+  CHECK_V(kiln_v128_load32x2_s(ctx, &m, 0, 0), I64X2((s32)0x958E8780, (s32)0xB1AAA39C));
+  CHECK_V(kiln_v128_load32x2_u(ctx, &m, 0, 0), I64X2(0x958E8780, 0xB1AAA39C));
+  CHECK_V(kiln_v128_load8_splat(ctx, &m, 1, 0), kiln_i8x16_splat(0x87));
+  CHECK_V(kiln_v128_load16_splat(ctx, &m, 1, 0), kiln_i16x8_splat(0x8E87));
+  CHECK_V(kiln_v128_load32_splat(ctx, &m, 0, 0), kiln_i32x4_splat(0x958E8780u));
+  CHECK_V(kiln_v128_load64_splat(ctx, &m, 0, 0), kiln_i64x2_splat(0xB1AAA39C958E8780u));
+  CHECK_V(kiln_v128_load32_zero(ctx, &m, 0, 0), U32X4(0x958E8780u, 0, 0, 0));
+  CHECK_V(kiln_v128_load64_zero(ctx, &m, 0, 0), U64X2(0xB1AAA39C958E8780u, 0));
 
   kiln_v128 v = kiln_i8x16_splat(0x11);
-  CHECK_V(kiln_v128_load8_lane(ctx, &m, 1, v, 15), U8X16(0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x87));
-  CHECK_V(kiln_v128_load16_lane(ctx, &m, 1, v, 0), U16X8(0x8E87, 0x1111, 0x1111, 0x1111, 0x1111, 0x1111, 0x1111, 0x1111));
-  CHECK_V(kiln_v128_load32_lane(ctx, &m, 0, v, 2), U32X4(0x11111111u, 0x11111111u, 0x958E8780u, 0x11111111u));
-  CHECK_V(kiln_v128_load64_lane(ctx, &m, 0, v, 1), U64X2(0x1111111111111111u, 0xB1AAA39C958E8780u));
+  CHECK_V(kiln_v128_load8_lane(ctx, &m, 1, 0, v, 15), U8X16(0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x87));
+  CHECK_V(kiln_v128_load16_lane(ctx, &m, 1, 0, v, 0), U16X8(0x8E87, 0x1111, 0x1111, 0x1111, 0x1111, 0x1111, 0x1111, 0x1111));
+  CHECK_V(kiln_v128_load32_lane(ctx, &m, 0, 0, v, 2), U32X4(0x11111111u, 0x11111111u, 0x958E8780u, 0x11111111u));
+  CHECK_V(kiln_v128_load64_lane(ctx, &m, 0, 0, v, 1), U64X2(0x1111111111111111u, 0xB1AAA39C958E8780u));
   /* A float lane's signalling NaN round-trips bit for bit through a lane store and load. */
   kiln_v128 w = U32X4(0x01020304u, SNAN32 | 1, 0x05060708u, 0x8899AABBu);
-  kiln_v128_store32_lane(ctx, &m, 100, w, 1);
-  CHECK_EQ(kiln_i32_load(ctx, &m, 100), SNAN32 | 1);
-  CHECK_V(kiln_v128_load32_lane(ctx, &m, 100, kiln_i32x4_splat(0), 3), U32X4(0, 0, 0, SNAN32 | 1));
-  kiln_v128_store8_lane(ctx, &m, 200, w, 3);
-  kiln_v128_store16_lane(ctx, &m, 201, w, 7);
-  kiln_v128_store64_lane(ctx, &m, 203, w, 1);
+  kiln_v128_store32_lane(ctx, &m, 100, 0, w, 1);
+  CHECK_EQ(kiln_i32_load(ctx, &m, 100, 0), SNAN32 | 1);
+  CHECK_V(kiln_v128_load32_lane(ctx, &m, 100, 0, kiln_i32x4_splat(0), 3), U32X4(0, 0, 0, SNAN32 | 1));
+  kiln_v128_store8_lane(ctx, &m, 200, 0, w, 3);
+  kiln_v128_store16_lane(ctx, &m, 201, 0, w, 7);
+  kiln_v128_store64_lane(ctx, &m, 203, 0, w, 1);
   /* Byte 200 = byte lane 3 (0x01), 201..202 = 16-bit lane 7 (0x8899), 203..210 = 64-bit lane 1. */
   CHECK_EQ(m.data[200], 0x01u);
   CHECK_EQ(m.data[201], 0x99u);
   CHECK_EQ(m.data[202], 0x88u);
-  CHECK_EQ(kiln_i64_load(ctx, &m, 203), 0x8899AABB05060708u);
+  CHECK_EQ(kiln_i64_load(ctx, &m, 203, 0), 0x8899AABB05060708u);
 
   /* Item 10: the last bytes are reachable, one byte further traps, and a trapping store writes nothing. */
-  CHECK_V(kiln_v128_load64_zero(ctx, &m, S - 8), U64X2(0xFFFEFDFCFBFAF9F8u, 0));
-  CHECK_V(kiln_v128_load8x8_u(ctx, &m, S - 8), U16X8(0xF8, 0xF9, 0xFA, 0xFB, 0xFC, 0xFD, 0xFE, 0xFF));
-  CHECK_V(kiln_v128_load32_splat(ctx, &m, S - 4), kiln_i32x4_splat(0xFFFEFDFCu));
-  CHECK_V(kiln_v128_load8_lane(ctx, &m, S - 1, kiln_i8x16_splat(0), 0), U8X16(0xFF, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
-  EXPECT_OOB(ctx, (void)kiln_v128_load8x8_s(ctx, &m, S - 7));
-  EXPECT_OOB(ctx, (void)kiln_v128_load8x8_u(ctx, &m, S));
-  EXPECT_OOB(ctx, (void)kiln_v128_load16x4_s(ctx, &m, S - 7));
-  EXPECT_OOB(ctx, (void)kiln_v128_load16x4_u(ctx, &m, S - 1));
-  EXPECT_OOB(ctx, (void)kiln_v128_load32x2_s(ctx, &m, S - 4));
-  EXPECT_OOB(ctx, (void)kiln_v128_load32x2_u(ctx, &m, 0xFFFFFFFFu + (u64)0xFFFFFFFFu));
-  EXPECT_OOB(ctx, (void)kiln_v128_load8_splat(ctx, &m, S));
-  EXPECT_OOB(ctx, (void)kiln_v128_load16_splat(ctx, &m, S - 1));
-  EXPECT_OOB(ctx, (void)kiln_v128_load32_splat(ctx, &m, S - 3));
-  EXPECT_OOB(ctx, (void)kiln_v128_load64_splat(ctx, &m, S - 7));
-  EXPECT_OOB(ctx, (void)kiln_v128_load32_zero(ctx, &m, S - 3));
-  EXPECT_OOB(ctx, (void)kiln_v128_load64_zero(ctx, &m, S - 7));
-  EXPECT_OOB(ctx, (void)kiln_v128_load8_lane(ctx, &m, S, v, 0));
-  EXPECT_OOB(ctx, (void)kiln_v128_load16_lane(ctx, &m, S - 1, v, 0));
-  EXPECT_OOB(ctx, (void)kiln_v128_load32_lane(ctx, &m, S - 3, v, 0));
-  EXPECT_OOB(ctx, (void)kiln_v128_load64_lane(ctx, &m, S - 7, v, 0));
+  CHECK_V(kiln_v128_load64_zero(ctx, &m, S - 8, 0), U64X2(0xFFFEFDFCFBFAF9F8u, 0));
+  CHECK_V(kiln_v128_load8x8_u(ctx, &m, S - 8, 0), U16X8(0xF8, 0xF9, 0xFA, 0xFB, 0xFC, 0xFD, 0xFE, 0xFF));
+  CHECK_V(kiln_v128_load32_splat(ctx, &m, S - 4, 0), kiln_i32x4_splat(0xFFFEFDFCu));
+  CHECK_V(kiln_v128_load8_lane(ctx, &m, S - 1, 0, kiln_i8x16_splat(0), 0), U8X16(0xFF, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+  EXPECT_OOB(ctx, (void)kiln_v128_load8x8_s(ctx, &m, S - 7, 0));
+  EXPECT_OOB(ctx, (void)kiln_v128_load8x8_u(ctx, &m, S, 0));
+  EXPECT_OOB(ctx, (void)kiln_v128_load16x4_s(ctx, &m, S - 7, 0));
+  EXPECT_OOB(ctx, (void)kiln_v128_load16x4_u(ctx, &m, S - 1, 0));
+  EXPECT_OOB(ctx, (void)kiln_v128_load32x2_s(ctx, &m, S - 4, 0));
+  EXPECT_OOB(ctx, (void)kiln_v128_load32x2_u(ctx, &m, 0xFFFFFFFFu + (u64)0xFFFFFFFFu, 0));
+  EXPECT_OOB(ctx, (void)kiln_v128_load8_splat(ctx, &m, S, 0));
+  EXPECT_OOB(ctx, (void)kiln_v128_load16_splat(ctx, &m, S - 1, 0));
+  EXPECT_OOB(ctx, (void)kiln_v128_load32_splat(ctx, &m, S - 3, 0));
+  EXPECT_OOB(ctx, (void)kiln_v128_load64_splat(ctx, &m, S - 7, 0));
+  EXPECT_OOB(ctx, (void)kiln_v128_load32_zero(ctx, &m, S - 3, 0));
+  EXPECT_OOB(ctx, (void)kiln_v128_load64_zero(ctx, &m, S - 7, 0));
+  EXPECT_OOB(ctx, (void)kiln_v128_load8_lane(ctx, &m, S, 0, v, 0));
+  EXPECT_OOB(ctx, (void)kiln_v128_load16_lane(ctx, &m, S - 1, 0, v, 0));
+  EXPECT_OOB(ctx, (void)kiln_v128_load32_lane(ctx, &m, S - 3, 0, v, 0));
+  EXPECT_OOB(ctx, (void)kiln_v128_load64_lane(ctx, &m, S - 7, 0, v, 0));
   kiln_v128 ones = kiln_i8x16_splat(0xAA);
-  EXPECT_OOB(ctx, kiln_v128_store8_lane(ctx, &m, S, ones, 0));
-  EXPECT_OOB(ctx, kiln_v128_store16_lane(ctx, &m, S - 1, ones, 0));
-  EXPECT_OOB(ctx, kiln_v128_store32_lane(ctx, &m, S - 3, ones, 0));
-  EXPECT_OOB(ctx, kiln_v128_store64_lane(ctx, &m, S - 7, ones, 0));
-  CHECK_EQ(kiln_i64_load(ctx, &m, S - 8), 0xFFFEFDFCFBFAF9F8u); /* untouched by the failed stores */
-  kiln_v128_store64_lane(ctx, &m, S - 8, ones, 1);
-  CHECK_EQ(kiln_i64_load(ctx, &m, S - 8), 0xAAAAAAAAAAAAAAAAu);
+  EXPECT_OOB(ctx, kiln_v128_store8_lane(ctx, &m, S, 0, ones, 0));
+  EXPECT_OOB(ctx, kiln_v128_store16_lane(ctx, &m, S - 1, 0, ones, 0));
+  EXPECT_OOB(ctx, kiln_v128_store32_lane(ctx, &m, S - 3, 0, ones, 0));
+  EXPECT_OOB(ctx, kiln_v128_store64_lane(ctx, &m, S - 7, 0, ones, 0));
+  CHECK_EQ(kiln_i64_load(ctx, &m, S - 8, 0), 0xFFFEFDFCFBFAF9F8u); /* untouched by the failed stores */
+  kiln_v128_store64_lane(ctx, &m, S - 8, 0, ones, 1);
+  CHECK_EQ(kiln_i64_load(ctx, &m, S - 8, 0), 0xAAAAAAAAAAAAAAAAu);
   kiln_memory_free(&m);
 }
 

@@ -62,7 +62,7 @@ extension FunctionLowerer {
                 open.widened = (String(line[..<start]), statement)
             }
             guard let (indent, statement) = open.widened else { return nil }
-            writer.replace(line: open.line, with: indent + "kiln_memory_check(ctx, \(memory), (u64)\(CNames.local(local)), \(end)u); " + statement)
+            writer.replace(line: open.line, with: indent + "kiln_memory_check(ctx, \(memory), (u64)\(CNames.local(local)), 0u, \(end)u); " + statement)
             open.end = end
             openChecks[local] = open
             bounds.record(local, end: end)

@@ -101,7 +101,7 @@ import Testing
                 (call $f)
                 (i32.load offset=8 (local.get $p))))
             """)
-        #expect(c.components(separatedBy: "kiln_memory_check(ctx, mem0, (u64)l0, 12u); ").count == 2)
+        #expect(c.components(separatedBy: "kiln_memory_check(ctx, mem0, (u64)l0, 0u, 12u); ").count == 2)
         #expect(counts(c).proven == 2 && counts(c).checked == 3)
     }
 }

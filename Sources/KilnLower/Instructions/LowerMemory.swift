@@ -54,6 +54,13 @@ extension FunctionLowerer {
         return memarg.offset == 0 ? "(u64)\(base)" : "(u64)\(base) + \(memarg.offset)u"
     }
 
+    /// A checked helper's address arguments: the index and the constant offset apart, so the helper's common
+    /// check compares the index alone (kiln_memory_ptr). A 64-bit memory's address comes checked, offset 0.
+    mutating func accessArguments(_ base: String, _ memarg: MemArg, width: Int) -> String {
+        if context.isMemory64(memarg.memory) { return "\(address(base, memarg, width: width)), 0u" }
+        return "(u64)\(base), \(memarg.offset)u"
+    }
+
     static func width(_ load: Instruction.Load) -> Int { FunctionValidator<NullSink>.loadShape(load)?.width ?? 1 }
     static func width(_ store: Instruction.Store) -> Int { FunctionValidator<NullSink>.storeShape(store)?.width ?? 1 }
 
@@ -68,14 +75,14 @@ extension FunctionLowerer {
         guard let helper = Self.loadHelper(load) else { throw LoweringError("\(load) is not lowered yet") }
         let name = "\(helper.dropFirst(5)) offset=\(memarg.offset)"
         if memarg.memory != 0 {
-            emit("\(output(0)) = \(helper)(ctx, \(memory(memarg.memory)), \(address(input(0), memarg, width: Self.width(load))));", name + " memory=\(memarg.memory)")
+            emit("\(output(0)) = \(helper)(ctx, \(memory(memarg.memory)), \(accessArguments(input(0), memarg, width: Self.width(load))));", name + " memory=\(memarg.memory)")
             return
         }
         let unchecked = Self.fastLoadExpression(load)
         if let (expression, size) = unchecked, let pointer = provenPointer(memarg, size: size) ?? widenedPointer(memarg, size: size) {
             emit("\(output(0)) = \(expression.withPointer(pointer));", name + " (in bounds)")
         } else {
-            let call = "\(helper)(ctx, \(memory), \(address(input(0), memarg, width: Self.width(load))))"
+            let call = "\(helper)(ctx, \(memory), \(accessArguments(input(0), memarg, width: Self.width(load))))"
             emit("\(output(0)) = \(call);", name)
             if let (expression, size) = unchecked {
                 noteCheckedAccess(memarg, size: size)
@@ -89,7 +96,7 @@ extension FunctionLowerer {
         guard let helper = Self.storeHelper(store) else { throw LoweringError("\(store) is not lowered yet") }
         let name = "\(helper.dropFirst(5)) offset=\(memarg.offset)"
         if memarg.memory != 0 {
-            emit("\(helper)(ctx, \(memory(memarg.memory)), \(address(input(0), memarg, width: Self.width(store))), \(input(1)));", name + " memory=\(memarg.memory)")
+            emit("\(helper)(ctx, \(memory(memarg.memory)), \(accessArguments(input(0), memarg, width: Self.width(store))), \(input(1)));", name + " memory=\(memarg.memory)")
             openChecks.removeAll()
             return
         }
@@ -97,7 +104,7 @@ extension FunctionLowerer {
         if let fast, let pointer = provenPointer(memarg, size: fast.1) ?? widenedPointer(memarg, size: fast.1) {
             emit(fast.0.withPointer(pointer), name + " (in bounds)")
         } else {
-            emit("\(helper)(ctx, \(memory), \(address(input(0), memarg, width: Self.width(store))), \(input(1)));", name)
+            emit("\(helper)(ctx, \(memory), \(accessArguments(input(0), memarg, width: Self.width(store))), \(input(1)));", name)
             if let fast { noteCheckedAccess(memarg, size: fast.1) }
         }
         // A store is seen: no earlier check may now be moved past it (WidenedChecks.swift).
