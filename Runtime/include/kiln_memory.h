@@ -45,7 +45,13 @@ static inline u8* kiln_memory_ptr(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 of
   (void)n;
   return m->data + idx + off;
 #endif
-  if (!__builtin_constant_p(off + n) || off + n > KILN_SLACK || KILN_UNLIKELY(idx >= m->limit)) {
+  /* Generated code passes off and n as literals, so after inlining clang keeps one of the two branches. Not
+   * __builtin_constant_p: it is resolved only at the end of clang's pipeline, so every pass saw both. */
+  if (off + n <= KILN_SLACK) {
+    u64 end;
+    if (KILN_UNLIKELY(idx >= m->limit) && (__builtin_add_overflow(idx, off + n, &end) || end > m->size))
+      kiln_trap(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS);
+  } else {
     u64 addr, end;
     if (KILN_UNLIKELY(__builtin_add_overflow(idx, off, &addr) || __builtin_add_overflow(addr, n, &end) ||
                       end > m->size)) {
@@ -96,8 +102,10 @@ static inline u32 kiln_memory_size(kiln_memory* m) { return (u32)m->pages; }
  * every bound it proved before the call (PERF-LEADS.md, lead 5; Lua -5 % instructions). */
 static inline void kiln_memory_refresh(kiln_memory* view, const kiln_memory* memory) {
   const u64 before = view->size;
+  const u64 limit_before = view->limit; /* the limit grows with the size: checks against it hold too */
   *view = *memory;
   __builtin_assume(view->size >= before);
+  __builtin_assume(view->limit >= limit_before);
 }
 
 static inline u32 kiln_i32_load(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off) {
