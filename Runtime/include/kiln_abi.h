@@ -174,7 +174,8 @@ typedef struct kiln_funcref {
 typedef struct kiln_memory {
   u8* data;
   u64 size;        /* bytes accessible: pages * 65536 */
-  u64 limit;       /* kiln_memory_limit(size): indices below it are in bounds for small offsets */
+  u64 limit;       /* kiln_memory_limit(size): indices below it are in bounds for small offsets; 0 is
+                    * always safe (every access then takes the exact test) */
   u64 pages;
   u64 max_pages;   /* declared maximum, or 65536 */
   u64 reserved;    /* bytes reserved at `data` */

@@ -46,8 +46,9 @@ static inline u8* kiln_memory_ptr(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 of
   return m->data + idx + off;
 #endif
   /* Generated code passes off and n as literals, so after inlining clang keeps one of the two branches. Not
-   * __builtin_constant_p: it is resolved only at the end of clang's pipeline, so every pass saw both. */
-  if (off + n <= KILN_SLACK) {
+   * __builtin_constant_p: it is resolved only at the end of clang's pipeline, so every pass saw both. Not
+   * `off + n <= KILN_SLACK` either: a huge off would wrap that sum into the index-only test. */
+  if (n <= KILN_SLACK && off <= KILN_SLACK - n) {
     u64 end;
     if (KILN_UNLIKELY(idx >= m->limit) && (__builtin_add_overflow(idx, off + n, &end) || end > m->size))
       kiln_trap(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS);

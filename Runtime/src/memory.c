@@ -33,6 +33,13 @@
 #define MAP_NORESERVE 0
 #endif
 
+/* The page count and what follows from it: the size, and the limit the index-only checks compare with. */
+static void kiln_memory_set_pages(kiln_memory* m, u64 pages) {
+  m->pages = pages;
+  m->size = pages * KILN_PAGE_SIZE;
+  m->limit = kiln_memory_limit(m->size);
+}
+
 /* An inaccessible reservation of `bytes` (a non-zero multiple of the page size), or NULL with errno set. */
 static u8* kiln_reserve(u64 bytes) {
   if (bytes > SIZE_MAX) {
@@ -77,9 +84,7 @@ int kiln_memory_new(kiln_memory* m, u64 min_pages, u64 max_pages, u64 limit_page
     return -1;
   }
   m->data = data;
-  m->pages = min_pages;
-  m->size = min_bytes;
-  m->limit = kiln_memory_limit(min_bytes);
+  kiln_memory_set_pages(m, min_pages);
   m->max_pages = max_pages;
   m->reserved = data != NULL ? ask : 0;
   m->reach = reach;
@@ -101,9 +106,7 @@ int kiln_memory_new_guarded(kiln_ctx* ctx, kiln_memory* m, u64 min_pages, u64 ma
     return -1;
   }
   m->data = p;
-  m->pages = min_pages;
-  m->size = min_pages * KILN_PAGE_SIZE;
-  m->limit = kiln_memory_limit(m->size);
+  kiln_memory_set_pages(m, min_pages);
   m->max_pages = max_pages;
   /* Growth stays within 4 GiB (max_pages); the rest of the reservation is the guard. */
   m->reserved = KILN_GUARD_BYTES;
@@ -240,9 +243,7 @@ u32 kiln_memory_grow(kiln_ctx* ctx, kiln_memory* m, u32 delta) {
     if (ctx != NULL) ctx->memory_bytes -= new_size - m->size;
     return KILN_GROW_FAILED; /* the OS refused (overcommit policy, address-space limit) */
   }
-  m->pages = new_pages;
-  m->size = new_size;
-  m->limit = kiln_memory_limit(new_size);
+  kiln_memory_set_pages(m, new_pages);
   return (u32)old_pages;
 }
 

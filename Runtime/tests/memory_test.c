@@ -198,6 +198,9 @@ static void test_index_and_offset(kiln_ctx* ctx) {
   EXPECT_TRAP(ctx, OOB, kiln_v128_load(ctx, &m, 0, S - 15));
   EXPECT_TRAP(ctx, OOB, kiln_i32_load8_u(ctx, &m, 0, S));
   EXPECT_TRAP(ctx, OOB, kiln_i32_load(ctx, &m, 0xFFFFFFFFFFFFFFFFu, 1)); /* a memory64 address: no wrap */
+  /* An offset so large that offset + width wraps to a small number still takes the exact test. */
+  EXPECT_TRAP(ctx, OOB, kiln_i32_load(ctx, &m, 0, 0xFFFFFFFFFFFFFFFEu));
+  EXPECT_TRAP(ctx, OOB, kiln_memory_check(ctx, &m, 0, 0, S + 1)); /* a widened check's span past KILN_SLACK */
   CHECK_EQ(kiln_i32_load(ctx, &m, S - 4, 0), 0x05060708u); /* the trapping store wrote nothing */
   CHECK_EQ(kiln_memory_grow(ctx, &m, 1), 1);
   CHECK_EQ(m.limit, 2 * S - KILN_SLACK);
