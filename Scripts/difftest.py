@@ -36,7 +36,7 @@ SIMD = ["--enable-simd"]
 # run gets them all. Relaxed SIMD is left out: its results are implementation-defined, and Kiln's choices are
 # not WasmKit's. binaryen 108 has no multi-memory.
 EXTRA_FEATURES = {"tail-call": "--enable-tail-call", "memory64": "--enable-memory64",
-                  "extended-const": "--enable-extended-const"}
+                  "extended-const": "--enable-extended-const", "threads": "--enable-threads"}
 # Features made by rewriting the module binaryen generated (Scripts/typed_references.py, with wasm-tools).
 REWRITTEN_FEATURES = {"typed-function-references", "exceptions", "legacy-exceptions"}
 

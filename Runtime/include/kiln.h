@@ -14,5 +14,7 @@
 #include "kiln_numeric.h"
 #include "kiln_simd.h"
 #include "kiln_relaxed_simd.h"
+#include "kiln_shared_memory.h"
+#include "kiln_atomic.h"
 
 #endif

@@ -19,7 +19,7 @@ extern "C" {
  * metadata record, behind the magic "KILNMETA" and this version, in an ELF section named .kiln_metadata,
  * which kiln reads from the file before dlopen (Sources/KilnLoad/ArtifactFile.swift); memories are defined
  * through kiln_memory_define, which reports instantiation limits in ctx->detail_buffer. */
-#define KILN_ABI_VERSION 9u
+#define KILN_ABI_VERSION 10u
 
 typedef uint8_t u8;
 typedef uint16_t u16;
@@ -94,6 +94,8 @@ typedef enum kiln_trap_code {
   KILN_TRAP_EXCEPTION,
   KILN_TRAP_OUT_OF_FUEL, /* a KILN_FUEL check found too little fuel left (kiln_interrupt.h) */
   KILN_TRAP_INTERRUPT,   /* the store's epoch deadline passed and no callback gave more time */
+  KILN_TRAP_UNALIGNED_ATOMIC,      /* an atomic access at an address not a multiple of its width (threads) */
+  KILN_TRAP_EXPECTED_SHARED_MEMORY, /* memory.atomic.wait on a memory that is not shared */
   KILN_TRAP_COUNT
 } kiln_trap_code;
 
@@ -170,7 +172,11 @@ typedef struct kiln_funcref {
 
 /* Linear memory: reserved up front (mmap, no access) and committed as it grows. `data` may move when a
  * memory grows past its reservation (src/memory.c says when), so nothing may keep `data` across a call
- * that can run memory.grow: generated code reloads its copy after every call and grow. */
+ * that can run memory.grow: generated code reloads its copy after every call and grow.
+ *
+ * A shared memory (threads) is used by several threads at once: its reservation is its whole reach, so
+ * `data` never moves; growth takes a lock and publishes pages, size and limit with atomic stores, and every
+ * reader of those fields on a shared memory uses atomic loads (kiln_shared_memory.h). */
 typedef struct kiln_memory {
   u8* data;
   u64 size;        /* bytes accessible: pages * 65536 */
@@ -182,6 +188,9 @@ typedef struct kiln_memory {
   u64 reach;       /* bytes it may ever grow to: max_pages capped by the store's limit when created */
   u8 has_max;      /* whether a maximum was declared (import matching needs to know) */
   u8 is64;         /* a 64-bit memory (memory64): i64 addresses; imports must match it */
+  u8 shared;       /* a shared memory (threads); imports must match it */
+  /* A shared memory's lock for growth and its queues of waiters (src/wait.c); NULL for any other. */
+  struct kiln_shared_state* shared_state;
   /* A guarded memory (bounds mode "guard") reserves KILN_GUARD_BYTES, so every 32-bit index plus offset
    * lands inside the reservation and an access past `size` faults; the store keeps a list of them so the
    * fault handler can tell a guest's out-of-bounds access from a host crash. */
@@ -249,6 +258,7 @@ typedef struct kiln_import {
    * `?` (nullable) or `!` (not), then `func`, `extern`, or the referenced type's key (see kiln_functype);
    * NULL for the nullable funcref and externref that value_type names. */
   const char* ref_type;
+  u8 shared;         /* memory: shared (threads); must match the memory it imports */
 } kiln_import;
 
 typedef struct kiln_export {

@@ -248,7 +248,17 @@ KILN_HIDDEN int kiln_memory_new_guarded(kiln_ctx* ctx, kiln_memory* m, u64 min_p
 KILN_HIDDEN void kiln_memory_define(kiln_ctx* ctx, kiln_memory* m, u32 index, u64 min_pages, u64 max_pages,
                                     int guarded);
 static inline int kiln_memory_is_guarded(const kiln_memory* m) { return m->guard_link != NULL; }
+/* Frees the reservation, and a shared memory's state (kiln_memory_unshare). */
 KILN_HIDDEN void kiln_memory_free(kiln_memory* m);
+/* Makes a memory just defined a shared one (threads): its lock and wait queues (src/shared_memory.c). Traps
+ * KILN_TRAP_INSTANTIATION when its reservation is not its whole reach (it could not grow without moving). */
+KILN_HIDDEN void kiln_memory_share(kiln_ctx* ctx, kiln_memory* m, u32 index);
+/* The same for the host: 0, or -1 (the reservation falls short of the reach, or no memory for the state). */
+KILN_HIDDEN int kiln_memory_make_shared(kiln_memory* m);
+KILN_HIDDEN void kiln_memory_unshare(kiln_memory* m);
+/* Growth of a shared memory is serialised; no-ops for any other. */
+KILN_HIDDEN void kiln_memory_grow_lock(kiln_memory* m);
+KILN_HIDDEN void kiln_memory_grow_unlock(kiln_memory* m);
 
 /* Bulk memory: the whole range is checked first, so a trap leaves memory untouched. */
 /* Offsets and lengths are u64 for 64-bit memories; 32-bit ones pass zero-extended u32 values. */
@@ -257,15 +267,20 @@ KILN_HIDDEN void kiln_memory_free(kiln_memory* m);
  * wrapping (u64 offsets of memory64 included). n == 0 at offset == length is in bounds. */
 static inline int kiln_memory_range_ok(u64 offset, u64 n, u64 length) { return offset <= length && n <= length - offset; }
 
+/* The size a bulk operation checks against. Bulk helpers take the descriptor itself, which for a shared
+ * memory (threads) another thread may grow meanwhile, so the size is an atomic load (a plain move on x86). */
+static inline u64 kiln_memory_bulk_size(const kiln_memory* m) { return __atomic_load_n(&m->size, __ATOMIC_RELAXED); }
+
 /* fill and copy are inline: libc's memcpy and memcmp compile to memory.copy, often of a few bytes, and out of
  * line the checks read the memory's size and base through the descriptor on every call (SQLite: 10.5M
  * instructions in kiln_memory_copy itself against 5.0M for wasm2c's inline memory_copy, 1.5 % of the run). */
 static inline void kiln_memory_fill(kiln_ctx* ctx, kiln_memory* m, u64 d, u32 value, u64 n) {
-  if (KILN_UNLIKELY(!kiln_memory_range_ok(d, n, m->size))) kiln_trap(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS);
+  if (KILN_UNLIKELY(!kiln_memory_range_ok(d, n, kiln_memory_bulk_size(m)))) kiln_trap(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS);
   if (n != 0) memset(m->data + d, (int)(value & 0xFFu), n); /* n == 0: data may be NULL */
 }
 static inline void kiln_memory_copy(kiln_ctx* ctx, kiln_memory* dst, kiln_memory* src, u64 d, u64 s, u64 n) {
-  if (KILN_UNLIKELY(!kiln_memory_range_ok(d, n, dst->size) || !kiln_memory_range_ok(s, n, src->size)))
+  if (KILN_UNLIKELY(!kiln_memory_range_ok(d, n, kiln_memory_bulk_size(dst)) ||
+                    !kiln_memory_range_ok(s, n, kiln_memory_bulk_size(src))))
     kiln_trap(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS);
   if (n != 0) memmove(dst->data + d, src->data + s, n);
 }

@@ -33,11 +33,13 @@
 #define MAP_NORESERVE 0
 #endif
 
-/* The page count and what follows from it: the size, and the limit the index-only checks compare with. */
+/* The page count and what follows from it: the size, and the limit the index-only checks compare with.
+ * Atomic stores, for a shared memory's other threads (kiln_shared_memory.h): the pages are accessible
+ * before the new size is published. */
 static void kiln_memory_set_pages(kiln_memory* m, u64 pages) {
-  m->pages = pages;
-  m->size = pages * KILN_PAGE_SIZE;
-  m->limit = kiln_memory_limit(m->size);
+  __atomic_store_n(&m->limit, kiln_memory_limit(pages * KILN_PAGE_SIZE), __ATOMIC_RELEASE);
+  __atomic_store_n(&m->pages, pages, __ATOMIC_RELEASE);
+  __atomic_store_n(&m->size, pages * KILN_PAGE_SIZE, __ATOMIC_RELEASE);
 }
 
 /* An inaccessible reservation of `bytes` (a non-zero multiple of the page size), or NULL with errno set. */
@@ -168,6 +170,7 @@ void kiln_memory_define(kiln_ctx* ctx, kiln_memory* m, u32 index, u64 min_pages,
 }
 
 void kiln_memory_free(kiln_memory* m) {
+  kiln_memory_unshare(m);
   if (m->guard_link != NULL) {
     *m->guard_link = m->guard_next;
     if (m->guard_next != NULL) m->guard_next->guard_link = m->guard_link;
@@ -227,7 +230,18 @@ static int kiln_memory_move(kiln_memory* m, u64 bytes) {
   return 0;
 }
 
+static u32 kiln_memory_grow_locked(kiln_ctx* ctx, kiln_memory* m, u32 delta);
+
+/* A shared memory's growth holds its lock: two threads growing at once each get their own old size. */
 u32 kiln_memory_grow(kiln_ctx* ctx, kiln_memory* m, u32 delta) {
+  if (!m->shared) return kiln_memory_grow_locked(ctx, m, delta);
+  kiln_memory_grow_lock(m);
+  const u32 old = kiln_memory_grow_locked(ctx, m, delta);
+  kiln_memory_grow_unlock(m);
+  return old;
+}
+
+static u32 kiln_memory_grow_locked(kiln_ctx* ctx, kiln_memory* m, u32 delta) {
   u64 old_pages = m->pages;
   if (delta == 0) return (u32)old_pages; /* even when the memory already exceeds a lowered limit */
   u64 new_pages = old_pages + delta; /* at most 2^16 + 2^32: all sizes below stay far from 2^64 */
@@ -235,8 +249,9 @@ u32 kiln_memory_grow(kiln_ctx* ctx, kiln_memory* m, u32 delta) {
   if (ctx != NULL && ctx->max_memory_pages != 0 && new_pages > ctx->max_memory_pages) return KILN_GROW_FAILED;
   u64 new_size = new_pages * KILN_PAGE_SIZE;
   if (new_size > m->reach) return KILN_GROW_FAILED;
-  /* Past the reservation (explicit mode under an address-space limit): `data` moves. */
-  if (new_size > m->reserved && (kiln_memory_is_guarded(m) || kiln_memory_move(m, new_size) != 0))
+  /* Past the reservation (explicit mode under an address-space limit): `data` moves; never a shared memory's,
+   * whose reservation is its whole reach (kiln_memory_share). */
+  if (new_size > m->reserved && (kiln_memory_is_guarded(m) || m->shared || kiln_memory_move(m, new_size) != 0))
     return KILN_GROW_FAILED;
   if (kiln_store_memory_take(ctx, new_size - m->size) != 0) return KILN_GROW_FAILED;
   if (mprotect(m->data + m->size, (size_t)(new_size - m->size), PROT_READ | PROT_WRITE) != 0) {
@@ -254,7 +269,7 @@ u64 kiln_memory_grow64(kiln_ctx* ctx, kiln_memory* m, u64 delta) {
 }
 
 void kiln_memory_init(kiln_ctx* ctx, kiln_memory* m, const u8* data, u32 data_len, u64 d, u32 s, u32 n) {
-  if (KILN_UNLIKELY(!kiln_memory_range_ok(d, n, m->size) || !kiln_memory_range_ok(s, n, data_len)))
+  if (KILN_UNLIKELY(!kiln_memory_range_ok(d, n, kiln_memory_bulk_size(m)) || !kiln_memory_range_ok(s, n, data_len)))
     kiln_trap(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS);
   if (n != 0) memcpy(m->data + d, data + s, n);
 }

@@ -54,6 +54,8 @@ const char* kiln_trap_message(int code) {
     case KILN_TRAP_EXCEPTION: return "uncaught exception";
     case KILN_TRAP_OUT_OF_FUEL: return "all fuel consumed";
     case KILN_TRAP_INTERRUPT: return "interrupt";
+    case KILN_TRAP_UNALIGNED_ATOMIC: return "unaligned atomic";
+    case KILN_TRAP_EXPECTED_SHARED_MEMORY: return "expected shared memory";
     default: return "unknown trap";
   }
 }

@@ -28,13 +28,23 @@ struct Wast: ParsableCommand {
     @Option(help: "The Wasm edition modules are read and validated by: 3.0, or 2.0 to keep the rules 3.0 changed (the 2.0 spec suite asserts them).")
     var specVersion: WasmVersion = .v3
 
+    @Option(help: "A file of directives known to fail, one `file.wast:LINE reason` per line: counted as skipped when they fail, as failures when they pass.")
+    var expectedFailures: String?
+
     @OptionGroup var build: BuildOptions
 
     func run() throws {
+        var expected = ExpectedFailures()
+        if let path = expectedFailures {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ValidationError("cannot read --expected-failures file \(path)")
+            }
+            do { expected = try ExpectedFailures(text: text) } catch { throw ValidationError("\(path): \(error)") }
+        }
         let jobs = max(1, self.jobs ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         // The spec scripts compile hundreds of small modules: -O0 keeps them fast to build.
         let plan = validateOnly ? nil : try build.plan(defaultOptimization: 0, defaultAddressMap: false)
-        let summary = WastRunner.run(files: files, jobs: jobs, options: .init(plan: plan, verbose: verbose, version: specVersion)) { text in
+        let summary = WastRunner.run(files: files, jobs: jobs, options: .init(plan: plan, verbose: verbose, version: specVersion, expectedFailures: expected)) { text in
             print(text)
         }
         print(summary.line)

@@ -142,7 +142,7 @@ public struct FunctionBodyReader {
         return .funcType(try reader.typeIndexS33())
     }
 
-    /// WasmParser reads the sub-opcode after the 0xFC and 0xFD prefixes as fixed bytes, but the binary
+    /// WasmParser reads the sub-opcode after the 0xFC, 0xFD and 0xFE prefixes as fixed bytes, but the binary
     /// format makes it a u32 LEB128 that may be over-long (`0xFC 0x80 0x00` is i32.trunc_sat_f32_s;
     /// binary-leb128.wast). On a decoding error at such a prefix, continue with a copy of the rest of the
     /// body in which that LEB128 is written minimally.
@@ -155,10 +155,10 @@ public struct FunctionBodyReader {
         return true
     }
 
-    /// The 0xFC/0xFD opcode at `first` with its sub-opcode LEB128 written minimally, and the index after the
+    /// The 0xFC/0xFD/0xFE opcode at `first` with its sub-opcode LEB128 written minimally, and the index after the
     /// original LEB128; nil unless it was over-long.
     private static func minimalPrefixedOpcode(_ bytes: ArraySlice<UInt8>, at first: Int) -> ([UInt8], Int)? {
-        guard first < bytes.endIndex, bytes[first] == 0xfc || bytes[first] == 0xfd else { return nil }
+        guard first < bytes.endIndex, [0xfc, 0xfd, 0xfe].contains(bytes[first]) else { return nil }
         var value: UInt32 = 0
         var shift: UInt32 = 0
         var index = first + 1

@@ -12,11 +12,12 @@ public enum ModuleDecoder {
     /// conversions and multi-value are not) and the parts of 3.0 Kiln compiles: tail calls, multiple memories, 64-bit memories,
     /// typed function references, exception handling (`try_table`; its legacy instructions are refused by name). Extended
     /// constant expressions need no flag (WasmParser reads any instruction in a constant expression).
-    /// `.default` would add exception handling.
-    public static let features: WasmFeatureSet = [.referenceTypes, .simd, .tailCall, .multiMemory, .memory64, .functionReferences, .exceptionHandling]
+    /// `.default` would add exception handling. Threads (shared memories, atomic instructions) is in neither
+    /// edition; Kiln reads it in both, as wasmtime and wasm2c do.
+    public static let features: WasmFeatureSet = [.referenceTypes, .simd, .tailCall, .multiMemory, .memory64, .functionReferences, .exceptionHandling, .threads]
 
     public static func features(_ version: WasmVersion) -> WasmFeatureSet {
-        version == .v2 ? [.referenceTypes, .simd] : features
+        version == .v2 ? [.referenceTypes, .simd, .threads] : features
     }
 
     /// `recursionGroups`: read the type section with WasmParser's `.gc`, for its recursion groups and subtypes
@@ -120,14 +121,25 @@ public enum ModuleDecoder {
                 }
                 if group.types.count > 1 { module.recursionGroups.append(start..<module.types.count) }
             }
-        case .importSection(let imports): module.imports = imports
+        case .importSection(let imports):
+            for entry in imports {
+                switch entry.descriptor {
+                case .memory(let limits): try checkShared(limits, table: false, at: sectionStart)
+                case .table(let table): try checkShared(table.limits, table: true, at: sectionStart)
+                default: break
+                }
+            }
+            module.imports = imports
         case .functionSection(let types): module.functions = types
         case .tableSection(let tables):
             for (index, table) in tables.enumerated() {
                 if let initializer = table.initializer { module.tableInitializers[index] = initializer }
             }
+            for table in tables { try checkShared(table.type.limits, table: true, at: sectionStart) }
             module.tables = tables.map(\.type)
-        case .memorySection(let memories): module.memories = memories.map(\.type)
+        case .memorySection(let memories):
+            for memory in memories { try checkShared(memory.type, table: false, at: sectionStart) }
+            module.memories = memories.map(\.type)
         case .globalSection(let globals): module.globals = globals.map { Module.Global(type: $0.type, initializer: $0.initializer) }
         case .tagSection(let tags): module.tags = tags.map(\.type)
         case .exportSection(let exports): module.exports = exports
@@ -137,5 +149,15 @@ public enum ModuleDecoder {
         case .dataSection(let data): module.data = data
         case .dataCount(let count): module.dataCount = count
         }
+    }
+
+    /// The threads proposal's limits flags are 0x00, 0x01 and 0x03 (shared, with a maximum), 0x04 to 0x07 with
+    /// memory64's bit: 0x02 and 0x06 (shared without a maximum) are malformed, as is a shared table (the 2.0 and
+    /// 3.0 suites assert "integer too large" and "malformed limits flags" for both). WasmParser, with threads on,
+    /// decodes them all.
+    /// > Note: <https://github.com/WebAssembly/threads/blob/main/proposals/threads/Overview.md#spec-changes>
+    static func checkShared(_ limits: Limits, table: Bool, at offset: Int) throws(DecodeError) {
+        guard limits.shared, table || limits.max == nil else { return }
+        throw .malformed("integer too large: malformed limits flags: 0x0\((limits.isMemory64 ? 4 : 0) + 2 + (limits.max == nil ? 0 : 1))", at: offset)
     }
 }

@@ -26,11 +26,9 @@ enum UnsupportedFeature {
         id == 13 ? error("the tag section", "exception handling", at: offset) : nil
     }
 
-    /// Limits flags: bit 1 is `shared` (threads), bit 2 the 64-bit index type (memory64). The flag byte was read
-    /// just before `offset`. 0x02 alone (shared without a maximum) is malformed under threads too, and the 2.0 suite
-    /// asserts its reason, so it is left alone.
+    /// Limits flags: bit 2 is the 64-bit index type (memory64). The flag byte was read just before `offset`.
+    /// Bit 1 (`shared`, threads) is decoded: the validator says where it is not allowed.
     static func limitsFlags(_ flags: UInt8, at offset: Int) -> DecodeError? {
-        if flags == 0x03 || flags == 0x07 { return error("a shared memory", "threads", at: offset) }
         // Reached only for a module read as Wasm 2.0: 3.0 has 64-bit memories and tables.
         if flags & 0x04 != 0, flags <= 0x07 { return error("64-bit limits (flags 0x0\(flags))", "memory64", at: offset) }
         return nil
@@ -66,7 +64,6 @@ enum UnsupportedFeature {
         case 0xd5: error("the br_on_null instruction", "typed function references", at: offset)
         case 0xd6: error("the br_on_non_null instruction", "typed function references", at: offset)
         case 0xfb: error("GC instructions (prefix 0xfb)", "GC", at: offset)
-        case 0xfe: error("atomic instructions (prefix 0xfe)", "threads", at: offset)
         default: nil
         }
     }

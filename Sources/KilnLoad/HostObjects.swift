@@ -2,10 +2,17 @@ import CKilnHost
 
 /// Memories, tables and globals created by the host (as the spectest module's are), owned by the store.
 extension Store {
-    public func makeMemory(min: UInt64, max: UInt64?) -> ExternalValue? {
+    /// `shared`: a shared memory (threads), which only a shared import matches; it needs a maximum.
+    public func makeMemory(min: UInt64, max: UInt64?, shared: Bool = false) -> ExternalValue? {
+        guard !shared || max != nil else { return nil }
         let memory = UnsafeMutablePointer<kiln_memory>.allocate(capacity: 1)
         memory.initialize(to: kiln_memory())
         guard kiln_memory_new_guarded(ctx, memory, min, max ?? 65536, ctx.pointee.max_memory_pages) == 0 else {
+            memory.deallocate()
+            return nil
+        }
+        if shared, kiln_memory_make_shared(memory) != 0 {
+            kiln_memory_free(memory)
             memory.deallocate()
             return nil
         }

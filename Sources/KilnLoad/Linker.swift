@@ -84,10 +84,10 @@ public enum Linker {
             raw.pointee.tables[Int(entry.index)] = table
         case (Int(KILN_EXTERN_MEMORY.rawValue), .memory(let memory)):
             let m = memory.pointee
-            guard m.is64 == entry.is64,
+            guard m.is64 == entry.is64, m.shared == entry.shared,
                 limitsMatch(min: m.pages, max: m.has_max == 0 ? nil : m.max_pages, entry)
             else {
-                throw incompatible(TypeText.limits("memory", min: m.pages, max: m.has_max == 0 ? nil : m.max_pages, is64: m.is64 != 0))
+                throw incompatible(TypeText.limits("memory", min: m.pages, max: m.has_max == 0 ? nil : m.max_pages, is64: m.is64 != 0, shared: m.shared != 0))
             }
             raw.pointee.memories[Int(entry.index)] = memory
         case (Int(KILN_EXTERN_GLOBAL.rawValue), .global(let global)):

@@ -30,9 +30,10 @@ enum TypeText {
         mutable ? "(global (mut \(value(character))))" : "(global \(value(character)))"
     }
 
-    static func limits(_ kind: String, min: UInt64, max: UInt64?, is64: Bool, element: String? = nil) -> String {
+    static func limits(_ kind: String, min: UInt64, max: UInt64?, is64: Bool, shared: Bool = false, element: String? = nil) -> String {
         var text = "(\(kind)\(is64 ? " i64" : "") \(min)"
         if let max { text += " \(max)" }
+        if shared { text += " shared" }
         if let element { text += " \(element)" }
         return text + ")"
     }

@@ -243,10 +243,10 @@ public struct FunctionLowerer: TypedInstructionSink {
         case .load(let load, let memarg): try lowerLoad(load, memarg)
         case .store(let store, let memarg): try lowerStore(store, memarg)
         case .memorySize(let index):
-            let size = context.isMemory64(index) ? "kiln_memory_size64" : "kiln_memory_size"
+            let size = (context.isShared(index) ? "kiln_shared_memory_size" : "kiln_memory_size") + (context.isMemory64(index) ? "64" : "")
             emit("\(output(0)) = \(size)(\(memory(index)));", index == 0 ? "memory.size" : "memory.size \(index)")
         case .memoryGrow(let index):
-            usesMemory = true
+            if !context.isShared(0) { usesMemory = true }
             let grow = context.isMemory64(index) ? "kiln_memory_grow64" : "kiln_memory_grow"
             emit("\(output(0)) = \(grow)(ctx, \(context.memoryPointer(index)), \(input(0)));", index == 0 ? "memory.grow" : "memory.grow \(index)")
             if index == 0 { refreshMemoryView() }
@@ -296,7 +296,10 @@ public struct FunctionLowerer: TypedInstructionSink {
         case .simd(let op): lowerSIMD(op)
         case .simdLane(let op, let lane): lowerSIMDLane(op, lane: lane)
         case .simdMemLane(let op, let memarg, let lane): lowerSIMDMemLane(op, memarg, lane: lane)
+        case .atomicFence: emit("kiln_atomic_fence();", "atomic.fence")
+        case .memoryAtomicWait32, .memoryAtomicWait64, .memoryAtomicNotify: lowerAtomicWaitNotify(instruction)
         default:
+            if let rmw = AtomicRMW.of(instruction) { return lowerAtomicRMW(rmw) }
             throw LoweringError("\(instruction) is not supported by the lowering")
         }
     }

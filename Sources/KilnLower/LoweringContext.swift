@@ -44,6 +44,9 @@ public struct LoweringContext: Sendable {
         return Int(index) < imported ? "inst->globals[\(index)]->value" : "inst->global_storage[\(Int(index) - imported)].value"
     }
 
+    /// Whether memory `index` is shared (threads): other threads may access and grow it meanwhile.
+    func isShared(_ index: UInt32) -> Bool { space.memory(index)?.shared == true }
+
     /// Whether memory `index` is a 64-bit memory (memory64).
     func isMemory64(_ index: UInt32) -> Bool { space.memory(index)?.isMemory64 == true }
 

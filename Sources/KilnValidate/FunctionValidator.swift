@@ -191,8 +191,14 @@ public struct FunctionValidator<Sink: TypedInstructionSink>: ~Copyable {
         case .simd(let op): try validateSIMD(op)
         case .simdLane(let op, let lane): try validateSIMDLane(op, lane: lane)
         case .simdMemLane(let op, let memarg, let lane): try validateSIMDMemLane(op, memarg, lane: lane)
+
+        case .atomicFence: try apply([], [])
+        case .memoryAtomicWait32(let memarg): try validateAtomicWait(memarg, type: .i32)
+        case .memoryAtomicWait64(let memarg): try validateAtomicWait(memarg, type: .i64)
+        case .memoryAtomicNotify(let memarg): try validateAtomicNotify(memarg)
         default:
-            // Exceptions, threads, typed function references and GC are later proposals.
+            if let rmw = AtomicRMW.of(instruction) { return try validateAtomicRMW(rmw) }
+            // GC is a later proposal.
             throw .unsupported(Self.proposalName(instruction))
         }
     }

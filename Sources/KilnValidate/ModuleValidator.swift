@@ -163,7 +163,8 @@ public enum ModuleValidator {
     }
 
     static func validateMemory(_ memory: Limits) throws(ValidationError) {
-        guard !memory.shared else { throw .unsupported("shared memory (threads proposal)") }
+        // The decoder already refuses the flags of a shared memory without one (ModuleDecoder.checkShared).
+        guard !memory.shared || memory.max != nil else { throw ValidationError("shared memory must have maximum") }
         if memory.isMemory64 {
             try validateLimits(memory, bound: 1 << 48, tooLarge: ValidationError.memory64Size)
         } else {

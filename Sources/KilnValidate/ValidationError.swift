@@ -57,6 +57,9 @@ public struct ValidationError: KilnError, Equatable {
     static func alignment(_ exponent: UInt32, natural: Int) -> ValidationError {
         ValidationError("alignment must not be larger than natural: 2^\(exponent) > \(natural)")
     }
+    static func atomicAlignment(_ exponent: UInt32, natural: Int) -> ValidationError {
+        ValidationError("alignment must be equal to natural for an atomic access: 2^\(exponent) != \(natural)")
+    }
     static func invalidLane(_ lane: UInt8, lanes: Int) -> ValidationError {
         ValidationError("invalid lane index: \(lane), the shape has \(lanes) lanes")
     }

@@ -7,6 +7,8 @@ public struct WastReport: Sendable {
     }
 
     public let file: String
+    /// The script's path as given (`file` is its last component).
+    public var path = ""
     public var passed = 0
     public var failed = 0
     public var skipped = 0
@@ -14,6 +16,8 @@ public struct WastReport: Sendable {
     /// Rejections whose reason does not start with the script's expected message (not failures: the
     /// spec leaves the wording to each engine; listed with --verbose so wording drift is visible).
     public var messageMismatches: [Failure] = []
+    /// Failures a list excused (ExpectedFailures), counted as skipped.
+    public var expectedFailures: [Failure] = []
 
     public init(file: String) { self.file = file }
 
@@ -26,6 +30,9 @@ public struct WastReport: Sendable {
         if verbose {
             for mismatch in messageMismatches {
                 lines.append("  note: line \(mismatch.line): \(mismatch.directive): \(mismatch.reason)")
+            }
+            for excused in expectedFailures {
+                lines.append("  expected failure: line \(excused.line): \(excused.directive): \(excused.reason)")
             }
         }
         return lines.joined(separator: "\n")

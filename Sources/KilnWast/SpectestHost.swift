@@ -2,7 +2,8 @@ import CKilnHost
 import KilnLoad
 
 /// The `spectest` module the spec scripts import: print functions (which print nothing here), four
-/// globals of value 666, a 10..20 funcref table (and a 64-bit one, `table64`) and a 1..2 page memory.
+/// globals of value 666, a 10..20 funcref table (and a 64-bit one, `table64`), a 1..2 page memory, and a
+/// shared one (`shared_memory`, threads).
 /// > Note: <https://github.com/WebAssembly/spec/tree/main/interpreter#spectest-host-module>
 final class SpectestHost {
     private var values: [String: ExternalValue] = [:]
@@ -22,6 +23,7 @@ final class SpectestHost {
         values["table"] = store.makeTable(funcref: true, min: 10, max: 20)
         values["table64"] = store.makeTable(funcref: true, min: 10, max: 20, is64: true)
         values["memory"] = store.makeMemory(min: 1, max: 2)
+        values["shared_memory"] = store.makeMemory(min: 1, max: 2, shared: true)
     }
 
     func resolve(_ name: String) -> ExternalValue? { values[name] }

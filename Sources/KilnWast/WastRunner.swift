@@ -15,10 +15,13 @@ public enum WastRunner {
         public var verbose: Bool
         /// The edition modules are decoded and validated by (the 2.0 suite runs as 2.0).
         public var version: WasmVersion
-        public init(plan: BuildPlan?, verbose: Bool = false, version: WasmVersion = .v3) {
+        /// Directives known to fail, with why (`--expected-failures`).
+        public var expectedFailures: ExpectedFailures
+        public init(plan: BuildPlan?, verbose: Bool = false, version: WasmVersion = .v3, expectedFailures: ExpectedFailures = ExpectedFailures()) {
             self.plan = plan
             self.verbose = verbose
             self.version = version
+            self.expectedFailures = expectedFailures
         }
     }
 
@@ -29,7 +32,8 @@ public enum WastRunner {
         DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, files.count))) { worker in
             var index = worker
             while index < files.count {
-                let report = runFileOnLargeStack(files[index], plan: options.plan, version: options.version)
+                var report = runFileOnLargeStack(files[index], plan: options.plan, version: options.version)
+                options.expectedFailures.apply(to: &report)
                 reports.set(index, report)
                 printer.done(index, report)
                 index += max(1, min(jobs, files.count))
@@ -56,6 +60,7 @@ public enum WastRunner {
     public static func runFile(_ path: String, plan: BuildPlan? = nil, version: WasmVersion = .v3) -> WastReport {
         let name = (path as NSString).lastPathComponent
         var report = WastReport(file: name)
+        report.path = path
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             report.failed += 1
             report.failures.append(.init(line: 0, directive: "file", reason: "cannot read \(path)"))

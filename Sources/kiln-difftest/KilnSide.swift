@@ -67,12 +67,17 @@ final class KilnSide {
     }
     private let storeHolder: Store
 
+    /// The module offset of the instruction the last call trapped at, when the line table tells.
+    private(set) var lastTrapOffset: Int?
+
     func call(_ export: String, _ arguments: [Val]) -> Outcome {
         let types = instance.parameterTypes(export) ?? []
         let values = zip(arguments, types).map { Self.kilnValue($0, type: $1) }
+        lastTrapOffset = nil
         do {
             return .values(try instance.invoke(export, values).map(Val.init))
         } catch let trap as Trap {
+            lastTrapOffset = trap.backtrace.first?.codeOffset
             return .trap(TrapClass(message: trap.kind + ": " + trap.message))
         } catch {
             return .trap(.other)

@@ -93,10 +93,10 @@ struct ModuleRun {
         guard case .ready(let ref) = reference, let first = sides.first else { return .pass(allowed: [:]) }
         return compare(ref, sides, exports: first.instance.exportNames.filter {
             first.instance.exportedFunctionIndex($0) != nil && $0 != "hangLimitInitializer" && !$0.hasPrefix("__difftest")
-        }, seed: ArgumentSource.seed(original))
+        }, seed: ArgumentSource.seed(original), binary: binary)
     }
 
-    func compare(_ ref: ReferenceSide, _ sides: [KilnSide], exports: [String], seed: UInt64) -> Verdict {
+    func compare(_ ref: ReferenceSide, _ sides: [KilnSide], exports: [String], seed: UInt64, binary: [UInt8]) -> Verdict {
         var allowed: [String: Int] = [:]
         var failure: (DivergenceClass, String)?
         var live = sides
@@ -115,16 +115,24 @@ struct ModuleRun {
                     for side in live { _ = side.call("hangLimitInitializer", []) }
                 }
                 let expected = ref.call(export, arguments)
+                // WasmKit 0.4.2 fails some threads modules in its own translator ("missing rmw operands"): nothing
+                // to compare with.
+                if expected == .trap(.referenceFailure) { return .skip("the reference failed after \(call): \(ref.lastFailure ?? "")") }
                 let expectedLog = ref.log.take()
                 let expectedGlobals = ref.globals
                 var stillLive: [KilnSide] = []
+                // A notify's trap allowed in one configuration (its line table named the notify, as -O0's always do)
+                // is allowed in the others that end the call the same way (optimized code may not name it).
+                var notifyTrap: (Outcome, [Val])?
                 for side in live {
                     let outcome = side.call(export, arguments)
                     let log = side.log.take()
                     let label = "[\(side.configuration.name)] after \(call)"
-                    let result = judge(
-                        side, outcome: outcome, log: log, expected: expected, expectedLog: expectedLog, ref: ref,
+                    var result = judge(
+                        side, binary: binary, outcome: outcome, log: log, expected: expected, expectedLog: expectedLog, ref: ref,
                         expectedGlobals: expectedGlobals, label: label)
+                    if case .allowed("notify-checks") = result { notifyTrap = (outcome, log) }
+                    if case .diverged = result, let (trap, trapLog) = notifyTrap, trap == outcome, trapLog == log { result = .allowed("notify-checks") }
                     switch result {
                     case .same: stillLive.append(side)
                     case .allowed(let kind):
@@ -150,7 +158,29 @@ struct ModuleRun {
         case diverged(DivergenceClass, String)
     }
 
+    /// Whether the instruction at `offset` of the module is memory.atomic.notify (0xFE 0x00).
+    static func isNotify(_ binary: [UInt8], at offset: Int) -> Bool {
+        offset >= 0 && offset + 1 < binary.count && binary[offset] == 0xfe && binary[offset + 1] == 0x00
+    }
+
     func judge(
+        _ side: KilnSide, binary: [UInt8], outcome: Outcome, log: [Val], expected: Outcome, expectedLog: [Val], ref: ReferenceSide,
+        expectedGlobals: [Val], label: String
+    ) -> Judgement {
+        let judgement = judgeStrictly(side, outcome: outcome, log: log, expected: expected, expectedLog: expectedLog, ref: ref,
+                                      expectedGlobals: expectedGlobals, label: label)
+        // WasmKit 0.4.2 checks neither the alignment of memory.atomic.notify's address nor, on a shared memory, its
+        // bounds (it compares with the maximum), where the threads spec, wasmtime, wasmer and wasm2c trap: when Kiln
+        // trapped at a notify, whatever the reference did past it (returned, logged, stored, trapped later) is
+        // allowed. Fixtures/wast/threads.wast checks that notify traps exactly when it must.
+        if case .diverged = judgement, case .trap(let kind) = outcome, kind == .unalignedAtomic || kind == .memory,
+            let offset = side.lastTrapOffset, Self.isNotify(binary, at: offset) {
+            return .allowed("notify-checks")
+        }
+        return judgement
+    }
+
+    func judgeStrictly(
         _ side: KilnSide, outcome: Outcome, log: [Val], expected: Outcome, expectedLog: [Val], ref: ReferenceSide,
         expectedGlobals: [Val], label: String
     ) -> Judgement {

@@ -11,7 +11,7 @@ final class ReferenceSide {
         var configuration = EngineConfiguration()
         configuration.features.insert(.simd)  // WasmParser's default set lacks SIMD
         // The Wasm 3.0 features Scripts/difftest.py --features generates.
-        configuration.features.formUnion([.tailCall, .memory64, .functionReferences, .exceptionHandling])
+        configuration.features.formUnion([.tailCall, .memory64, .functionReferences, .exceptionHandling, .threads])
         return configuration
     }
 
@@ -55,15 +55,20 @@ final class ReferenceSide {
         String(trap.description.split(separator: "\n").first ?? "")
     }
 
+    /// Why the last call failed when it was not a trap (WasmKit's own errors: "missing rmw operands").
+    private(set) var lastFailure: String?
+
     func call(_ export: String, _ arguments: [Val]) -> Outcome {
         guard let function = instance.exports[function: export] else { return .trap(.other) }
+        lastFailure = nil
         let values = zip(arguments, function.type.parameters).map { Self.value($0, type: $1) }
         do {
             return .values(try function.invoke(values).map(Val.init))
         } catch let trap as Trap {
             return .trap(TrapClass(message: Self.message(trap)))
         } catch {
-            return .trap(TrapClass(message: "\(error)"))
+            lastFailure = "\(error)"
+            return .trap(.referenceFailure)
         }
     }
 

@@ -97,11 +97,16 @@ enum Outcome: Equatable, CustomStringConvertible {
 enum TrapClass: String {
     case unreachable, memory, table, uninitialized, signature, divideByZero = "divide-by-zero", overflow
     case conversion, stack, nullReference = "null-reference", exception, host, other
+    case unalignedAtomic = "unaligned-atomic", unsharedWait = "unshared-wait"
+    /// Not a trap: the reference failed to run the function at all (an error of its own, not a Wasm trap).
+    case referenceFailure = "reference-failure"
 
     init(message: String) {
         let m = message.lowercased()
         if m.contains("unreachable") { self = .unreachable }
         else if m.contains("call stack exhausted") || m.contains("stack overflow") { self = .stack }
+        else if m.contains("unaligned atomic") || m.contains("unalignedatomic") { self = .unalignedAtomic }
+        else if m.contains("shared memory") || m.contains("unsharedmemory") { self = .unsharedWait }
         else if m.contains("memory") { self = .memory }
         else if m.contains("uninitialized") || m.contains("null element") { self = .uninitialized }
         else if m.contains("type mismatch") { self = .signature }

@@ -64,11 +64,22 @@ struct UnsupportedFeatureTests {
         #expect(error?.reason == "a table with an initializer (typed function references proposal) is not supported yet")
     }
 
-    @Test(arguments: [UInt8(0x03), 0x07])
-    func sharedMemoryIsThreads(_ flags: UInt8) {
+    /// Threads is read in both editions: a shared memory with a maximum decodes.
+    @Test(arguments: [(UInt8(0x03), WasmVersion.v2), (0x03, .v3), (0x07, .v3)])
+    func sharedMemoryDecodes(_ flags: UInt8, _ version: WasmVersion) throws {
         // memory section: one memory, flags 0x03 (shared, with maximum) or 0x07 (also 64-bit), min 1, max 1
-        let error = Self.decodeError(WasmBytes.module(WasmBytes.section(5, [0x01, flags, 0x01, 0x01])))
-        #expect(error?.description == "unsupported feature: at offset 0xb: a shared memory (threads proposal) is not supported yet")
+        let memory = try ModuleDecoder.decode(WasmBytes.module(WasmBytes.section(5, [0x01, flags, 0x01, 0x01])), version: version).memories.first
+        #expect(memory?.shared == true)
+        #expect(memory?.max == 1)
+        #expect(memory?.isMemory64 == (flags == 0x07))
+    }
+
+    /// A shared table is malformed, in the table section and as an import.
+    @Test func sharedTableIsMalformed() {
+        #expect(Self.decodeError(WasmBytes.module(WasmBytes.section(4, [0x01, 0x70, 0x03, 0x00, 0x01])))?.category == .malformed)
+        // import "" "" (table 0 1 shared funcref)
+        let error = Self.decodeError(WasmBytes.module(WasmBytes.section(2, [0x01, 0x00, 0x00, 0x01, 0x70, 0x03, 0x00, 0x01])))
+        #expect(error?.reason.hasPrefix("integer too large: malformed limits flags") == true)
     }
 
     /// Read as Wasm 2.0, 64-bit limits name memory64; read as 3.0 they are a 64-bit memory or table.
@@ -90,11 +101,15 @@ struct UnsupportedFeatureTests {
         #expect(error?.reason == "64-bit limits (flags 0x04) (memory64 proposal) is not supported yet")
     }
 
-    /// binary.wast: memory limits flag 0x02 alone is "integer too large", also under threads (no maximum).
-    @Test func flagsTwoStayMalformed() {
-        let error = Self.decodeError(WasmBytes.module(WasmBytes.section(5, [0x01, 0x02, 0x00])))
+    /// binary.wast: memory limits flag 0x02 alone is "integer too large", also under threads (shared needs a
+    /// maximum), in a memory section or an import.
+    @Test(arguments: [WasmVersion.v2, .v3])
+    func flagsTwoStayMalformed(_ version: WasmVersion) {
+        let error = Self.decodeError(WasmBytes.module(WasmBytes.section(5, [0x01, 0x02, 0x00])), version: version)
         #expect(error?.category == .malformed)
         #expect(error?.reason.hasPrefix("integer too large") == true)
+        let imported = Self.decodeError(WasmBytes.module(WasmBytes.section(2, [0x01, 0x00, 0x00, 0x02, 0x02, 0x00])), version: version)
+        #expect(imported?.reason.hasPrefix("integer too large") == true)
     }
 
     /// Wasm 3.0 has multiple memories; read as 2.0, a second memory is named as the proposal it needs.
@@ -137,7 +152,6 @@ struct UnsupportedFeatureTests {
 
     @Test(arguments: [
         ([UInt8(0xfb), 0x00], "GC instructions (prefix 0xfb) (GC proposal)"),
-        ([0xfe, 0x03, 0x00], "atomic instructions (prefix 0xfe) (threads proposal)"),
     ])
     func laterOpcodesAreNamedAtTheirOffset(_ instruction: [UInt8], _ what: String) throws {
         try expectNamed(instruction, what, version: .v3)

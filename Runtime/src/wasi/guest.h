@@ -16,7 +16,10 @@ static u8 kiln_guest_nothing_;
 
 /* The host address of guest bytes [ptr, ptr + len), or NULL (EFAULT) if any of them lies outside mem. */
 static inline u8* kiln_guest_range(kiln_memory* mem, u64 ptr, u64 len) {
-  if (mem == NULL || ptr > mem->size || mem->size - ptr < len) return NULL;
+  if (mem == NULL) return NULL;
+  /* Atomic: another thread may grow a shared memory (threads) meanwhile; a shared memory's data never moves. */
+  const u64 size = __atomic_load_n(&mem->size, __ATOMIC_ACQUIRE);
+  if (ptr > size || size - ptr < len) return NULL;
   if (mem->data == NULL) return &kiln_guest_nothing_; /* size 0: only (0, 0) gets here */
   return mem->data + ptr;
 }

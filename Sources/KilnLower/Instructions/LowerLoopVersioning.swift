@@ -47,6 +47,8 @@ extension FunctionLowerer {
     /// Called for every instruction before it is lowered.
     mutating func recordLoopStep(_ instruction: Instruction) {
         guard loop != nil else { return }
+        // Atomics order memory for other threads, and a shared memory has no view to version against.
+        if Self.isAtomic(instruction) || context.isShared(0) { loop = nil; return }
         switch instruction {
         case .end: return
         case .block, .loop, .if, .else, .br, .brTable, .return, .unreachable, .call, .callIndirect, .memoryGrow,

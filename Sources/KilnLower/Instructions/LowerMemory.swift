@@ -49,7 +49,8 @@ extension FunctionLowerer {
     /// bounds mode (kiln_address64 in kiln_memory.h).
     mutating func address(_ base: String, _ memarg: MemArg, width: Int) -> String {
         if context.isMemory64(memarg.memory) {
-            return "kiln_address64(ctx, \(memory(memarg.memory)), \(base), \(memarg.offset)u, \(width)u)"
+            let check = context.isShared(memarg.memory) ? "kiln_shared_address64" : "kiln_address64"
+            return "\(check)(ctx, \(memory(memarg.memory)), \(base), \(memarg.offset)u, \(width)u)"
         }
         return memarg.offset == 0 ? "(u64)\(base)" : "(u64)\(base) + \(memarg.offset)u"
     }
@@ -66,12 +67,13 @@ extension FunctionLowerer {
 
     /// The descriptor an access to memory `index` goes through: memory 0's local view, kept in registers and
     /// known to the bounds analyses (ProvenBounds, WidenedChecks, ValueRanges, loop versioning); any other
-    /// memory's descriptor itself, every access checked.
+    /// memory's descriptor itself, every access checked, and so a shared memory's (LowerAtomics.swift).
     mutating func memory(_ index: UInt32) -> String {
-        index == 0 ? memory : context.memoryPointer(index)
+        index == 0 && !context.isShared(0) ? memory : context.memoryPointer(index)
     }
 
     mutating func lowerLoad(_ load: Instruction.Load, _ memarg: MemArg) throws(LoweringError) {
+        if lowerThreadsAccess(load: load, memarg) { return }
         guard let helper = Self.loadHelper(load) else { throw LoweringError("\(load) is not lowered yet") }
         let name = "\(helper.dropFirst(5)) offset=\(memarg.offset)"
         if memarg.memory != 0 {
@@ -93,6 +95,7 @@ extension FunctionLowerer {
     }
 
     mutating func lowerStore(_ store: Instruction.Store, _ memarg: MemArg) throws(LoweringError) {
+        if lowerThreadsAccess(store: store, memarg) { return }
         guard let helper = Self.storeHelper(store) else { throw LoweringError("\(store) is not lowered yet") }
         let name = "\(helper.dropFirst(5)) offset=\(memarg.offset)"
         if memarg.memory != 0 {

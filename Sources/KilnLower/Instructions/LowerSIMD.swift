@@ -30,7 +30,8 @@ extension FunctionLowerer {
 
     mutating func lowerSIMDMemLane(_ op: Instruction.SimdMemLane, _ memarg: MemArg, lane: UInt8) {
         let name = SIMDNames.spec("\(op)")
-        let call = "kiln_\(name.replacingDots())(ctx, \(memory(memarg.memory)), \(accessArguments(input(0), memarg, width: FunctionValidator<NullSink>.memLaneShape(op).width)), \(input(1)), \(lane))"
+        let helper = (context.isShared(memarg.memory) ? "kiln_shared_" : "kiln_") + name.replacingDots()
+        let call = "\(helper)(ctx, \(memory(memarg.memory)), \(accessArguments(input(0), memarg, width: FunctionValidator<NullSink>.memLaneShape(op).width)), \(input(1)), \(lane))"
         if outputTypes.isEmpty {
             emit("\(call);", "\(name) offset=\(memarg.offset) \(lane)")
         } else {

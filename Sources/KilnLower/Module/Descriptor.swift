@@ -32,21 +32,21 @@ enum Descriptor {
             let lengths = "\(moduleName.count)u, \(fieldName.count)u"
             switch entry.descriptor {
             case .function(let type):
-                imports.append("{\(names), KILN_EXTERN_FUNC, \(counters[0])u, \(type)u, 0, 0, 0, 0, 0, \(lengths), 0, NULL}")
+                imports.append("{\(names), KILN_EXTERN_FUNC, \(counters[0])u, \(type)u, 0, 0, 0, 0, 0, \(lengths), 0, NULL, 0}")
                 counters[0] += 1
             case .table(let table):
                 let kind = table.elementType == .externRef ? "KILN_EXTERNREF" : "KILN_FUNCREF"
-                imports.append("{\(names), KILN_EXTERN_TABLE, \(counters[1])u, 0, \(kind), 0, \(table.limits.max == nil ? 0 : 1), \(table.limits.min)u, \(table.limits.max ?? 0)u, \(lengths), \(table.limits.isMemory64 ? 1 : 0), \(context.typeKeys.refTypeLiteral(.ref(table.elementType)))}")
+                imports.append("{\(names), KILN_EXTERN_TABLE, \(counters[1])u, 0, \(kind), 0, \(table.limits.max == nil ? 0 : 1), \(table.limits.min)u, \(table.limits.max ?? 0)u, \(lengths), \(table.limits.isMemory64 ? 1 : 0), \(context.typeKeys.refTypeLiteral(.ref(table.elementType))), 0}")
                 counters[1] += 1
             case .memory(let memory):
-                imports.append("{\(names), KILN_EXTERN_MEMORY, \(counters[2])u, 0, 0, 0, \(memory.max == nil ? 0 : 1), \(memory.min)u, \(memory.max ?? 0)u, \(lengths), \(memory.isMemory64 ? 1 : 0), NULL}")
+                imports.append("{\(names), KILN_EXTERN_MEMORY, \(counters[2])u, 0, 0, 0, \(memory.max == nil ? 0 : 1), \(memory.min)u, \(memory.max ?? 0)u, \(lengths), \(memory.isMemory64 ? 1 : 0), NULL, \(memory.shared ? 1 : 0)}")
                 counters[2] += 1
             case .global(let global):
                 let char = CTypes.signatureChar(global.valueType)
-                imports.append("{\(names), KILN_EXTERN_GLOBAL, \(counters[3])u, 0, '\(char)', \(global.mutability == .variable ? 1 : 0), 0, 0, 0, \(lengths), 0, \(context.typeKeys.refTypeLiteral(global.valueType))}")
+                imports.append("{\(names), KILN_EXTERN_GLOBAL, \(counters[3])u, 0, '\(char)', \(global.mutability == .variable ? 1 : 0), 0, 0, 0, \(lengths), 0, \(context.typeKeys.refTypeLiteral(global.valueType)), 0}")
                 counters[3] += 1
             case .tag(let type):
-                imports.append("{\(names), KILN_EXTERN_TAG, \(counters[4])u, \(type)u, 0, 0, 0, 0, 0, \(lengths), 0, NULL}")
+                imports.append("{\(names), KILN_EXTERN_TAG, \(counters[4])u, \(type)u, 0, 0, 0, 0, 0, \(lengths), 0, NULL, 0}")
                 counters[4] += 1
             }
         }

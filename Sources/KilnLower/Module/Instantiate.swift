@@ -64,6 +64,7 @@ enum Instantiate {
             lines.append("  kiln_memory_define(ctx, &inst->memory_storage[\(i)], \(index)u, \(memory.min)u, \(max)u, \(guarded ? 1 : 0));")
             if memory.max != nil { lines.append("  inst->memory_storage[\(i)].has_max = 1;") }
             if memory.isMemory64 { lines.append("  inst->memory_storage[\(i)].is64 = 1;") }
+            if memory.shared { lines.append("  kiln_memory_share(ctx, &inst->memory_storage[\(i)], \(index)u);") }
         }
         for (i, table) in module.tables.enumerated() {
             let kind = table.elementType == .externRef ? "KILN_EXTERNREF" : "KILN_FUNCREF"

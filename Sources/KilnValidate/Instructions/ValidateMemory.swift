@@ -58,13 +58,13 @@ extension FunctionValidator {
     }
 
     mutating func validateLoad(_ load: Instruction.Load, _ memarg: MemArg) throws(ValidationError) {
-        guard let (type, width) = Self.loadShape(load) else { throw .unsupported("atomic \(load)") }
+        guard let (type, width) = Self.loadShape(load) else { return try validateAtomicLoad(load, memarg) }
         let address = try checkMemArg(memarg, width: width)
         try apply(address, type)
     }
 
     mutating func validateStore(_ store: Instruction.Store, _ memarg: MemArg) throws(ValidationError) {
-        guard let (type, width) = Self.storeShape(store) else { throw .unsupported("atomic \(store)") }
+        guard let (type, width) = Self.storeShape(store) else { return try validateAtomicStore(store, memarg) }
         let address = try checkMemArg(memarg, width: width)
         try apply([address, type], [])
     }
