@@ -34,7 +34,7 @@ build-debug:
 
 # `kiln` itself: the C launcher (Sources/kiln-launcher/main.c says why it is C, and not built by SwiftPM),
 # which runs cached modules and execs kiln-driver, built beside it by SwiftPM, for everything else.
-LAUNCHER_SOURCES := $(wildcard Sources/kiln-launcher/*.c) Runtime/host/command.c Runtime/host/invoke.c Runtime/host/backtrace.c Runtime/host/line_table.c \
+LAUNCHER_SOURCES := $(wildcard Sources/kiln-launcher/*.c) Runtime/host/command.c Runtime/host/threads.c Runtime/host/invoke.c Runtime/host/backtrace.c Runtime/host/line_table.c \
   $(wildcard Runtime/src/*.c Runtime/src/wasi/*.c)
 LAUNCHER_HEADERS := $(wildcard Sources/kiln-launcher/*.h Runtime/include/*.h Runtime/src/*.h Runtime/src/wasi/*.h)
 LAUNCHER ?= $(KILN_DEBUG)

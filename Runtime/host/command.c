@@ -12,6 +12,8 @@
 #include "kiln_backtrace.h"
 #include "kiln_exception.h"
 #include "kiln_host.h"
+#include "kiln_memory.h"
+#include "kiln_threads.h"
 #include "kiln_trap.h"
 
 int kiln_command_init(kiln_command* c, int argc, const char* program) {
@@ -179,6 +181,31 @@ static const kiln_export* find_export(const kiln_module* m, const char* name) {
   return NULL;
 }
 
+/* The memories the module imports, made to their import's type: a 32-bit one guarded (it then suits code built
+ * with either bounds mode), shared when the import is, within --max-memory-pages. They live as long as the
+ * process (every thread's instance uses them). 0, or -1 when one cannot be made. */
+static int create_imported_memories(kiln_command_run* run) {
+  const kiln_module* m = run->module;
+  for (u32 i = 0; i < m->num_imports; i++) {
+    const kiln_import* entry = &m->imports[i];
+    kiln_memory* memory = calloc(1, sizeof *memory);
+    if (memory == NULL) return -1;
+    const u64 limit = run->ctx.max_memory_pages;
+    const u64 max = entry->has_max ? entry->max : KILN_MAX_PAGES;
+    int rc = entry->is64 ? kiln_memory_new(memory, entry->min, max < KILN_MAX_PAGES ? max : KILN_MAX_PAGES, limit)
+                         : kiln_memory_new_guarded(&run->ctx, memory, entry->min, max, limit);
+    if (rc != 0 || (entry->shared && kiln_memory_make_shared(memory) != 0)) {
+      if (rc == 0) kiln_memory_free(memory);
+      free(memory);
+      return -1;
+    }
+    memory->has_max = entry->has_max;
+    memory->is64 = entry->is64;
+    run->instance->memories[entry->index] = memory;
+  }
+  return 0;
+}
+
 kiln_command_status kiln_command_prepare(kiln_command_run* run, const kiln_module* m, const kiln_command* c) {
   memset(run, 0, sizeof *run);
   run->module = m;
@@ -192,15 +219,21 @@ kiln_command_status kiln_command_prepare(kiln_command_run* run, const kiln_modul
   if (c->fuel_text && !(m->interruption & KILN_INTERRUPT_FUEL)) return KILN_COMMAND_NO_FUEL_CHECKS;
   if (c->timeout_text && !(m->interruption & KILN_INTERRUPT_EPOCH)) return KILN_COMMAND_NO_EPOCH_CHECKS;
   if (c->fuel_text) run->ctx.fuel = c->fuel;
-  /* WASI imports are bound when the module is compiled; anything left is unknown to a command. */
-  if (m->num_imports > 0) return KILN_COMMAND_IMPORTS;
+  /* WASI imports (wasi-threads' thread-spawn too) are bound when the module is compiled; a memory import (a
+   * wasi-threads program's shared memory, or any --import-memory build) the command creates; anything else is
+   * unknown to a command. */
+  for (u32 i = 0; i < m->num_imports; i++)
+    if (m->imports[i].kind != KILN_EXTERN_MEMORY) return KILN_COMMAND_IMPORTS;
   run->start = find_export(m, "_start");
   if (!run->start) return KILN_COMMAND_NO_START;
   run->wasi = kiln_wasi_new_with_flags(c->nargs, c->args, c->nenv, c->env, c->npre, c->hosts, c->guests, c->preopen_flags);
   if (!run->wasi) return KILN_COMMAND_NO_PREOPEN;
   run->ctx.host = run->wasi;
+  kiln_wasi_set_spawn(run->wasi, kiln_thread_spawn);
   run->instance = m->alloc(&run->ctx);
-  if (!run->instance) {
+  if (!run->instance || create_imported_memories(run) != 0) {
+    if (run->instance) m->free(run->instance);
+    run->instance = NULL;
     kiln_wasi_free(run->wasi);
     run->wasi = NULL;
     return KILN_COMMAND_NO_MEMORY;

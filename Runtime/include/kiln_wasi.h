@@ -45,6 +45,24 @@ KILN_HIDDEN kiln_wasi* kiln_wasi_new_with_flags(int argc, const char* const* arg
 /* Closes every fd the guest still holds. NULL is ignored. */
 KILN_HIDDEN void kiln_wasi_free(kiln_wasi* wasi);
 
+/* wasi-threads (`wasi` `thread-spawn`). The host's way to start a thread that runs `wasi_thread_start(tid,
+ * start_arg)` in a new instance of `parent`'s module sharing parent's imports (its shared memory) and this WASI
+ * state: the new thread's id (1 to 2^29 - 1), or a negative number when it cannot (Runtime/host/threads.c).
+ * Without one, thread-spawn returns -1, which wasi-libc's pthread_create reports as EAGAIN.
+ * > Note: <https://github.com/WebAssembly/wasi-threads> */
+typedef s32 (*kiln_wasi_spawn_fn)(kiln_wasi* wasi, kiln_instance* parent, u32 start_arg);
+KILN_HIDDEN void kiln_wasi_set_spawn(kiln_wasi* wasi, kiln_wasi_spawn_fn spawn);
+KILN_HIDDEN u32 kiln_wasi_thread_spawn(kiln_ctx* ctx, kiln_instance* self, u32 start_arg);
+/* Threads spawned through this state that have not ended yet (the spawn function counts them): a host frees
+ * the state, and the instances and memories those threads use, only once it is 0. */
+KILN_HIDDEN u32 kiln_wasi_live_threads(kiln_wasi* wasi);
+KILN_HIDDEN void kiln_wasi_thread_started(kiln_wasi* wasi);
+KILN_HIDDEN void kiln_wasi_thread_ended(kiln_wasi* wasi);
+/* The lock every thread's WASI calls take around the state (its fd table), except those that may block
+ * (Sources/KilnLower/Module/WASIImports.swift); no-ops without WASI state. */
+KILN_HIDDEN void kiln_wasi_lock(kiln_ctx* ctx);
+KILN_HIDDEN void kiln_wasi_unlock(kiln_ctx* ctx);
+
 KILN_HIDDEN u32 kiln_wasi_args_get(kiln_ctx* ctx, kiln_memory* mem, u32 argv, u32 argv_buf);
 KILN_HIDDEN u32 kiln_wasi_args_sizes_get(kiln_ctx* ctx, kiln_memory* mem, u32 argc_out, u32 argv_buf_size_out);
 KILN_HIDDEN u32 kiln_wasi_environ_get(kiln_ctx* ctx, kiln_memory* mem, u32 environ, u32 environ_buf);

@@ -44,7 +44,7 @@ public struct BuildPlan: Sendable {
         let runtimeObjects = try runtimeObjectFiles()
         let objects = try compileUnits(program, in: directory, progress: progress)
         var mainObjects: [String] = []
-        let hostSources = ["host/invoke.c", "host/command.c", "host/backtrace.c", "host/line_table.c", "exe/exe_main.c"]
+        let hostSources = ["host/invoke.c", "host/command.c", "host/threads.c", "host/backtrace.c", "host/line_table.c", "exe/exe_main.c"]
         for source in hostSources.map({ runtime.root + "/" + $0 }) {
             let object = directory + "/" + URL(fileURLWithPath: source).lastPathComponent + ".o"
             try compile(source, to: object, flags: flags.runtime)

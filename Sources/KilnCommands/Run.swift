@@ -130,7 +130,10 @@ struct Run: ParsableCommand {
             // The clock starts once the module is compiled: only the guest's own time counts (its start
             // function's too, as in --exe executables).
             if let timeout, let seconds = DurationText.seconds(timeout) { Self.startTimer(seconds, store: store) }
-            instance = try Linker.instantiate(artifact, in: store) { _, _ in nil }
+            // A memory the module imports (a wasi-threads program's shared memory, any --import-memory build) is
+            // made to the import's type, as the launcher does (Runtime/host/command.c); nothing else is provided.
+            let memories = store.makeMemories(importedBy: artifact)
+            instance = try Linker.instantiate(artifact, in: store) { module, name in memories[module + "\u{0}" + name] }
         } catch let trap as Trap {
             throw exit(for: trap, store: store, function: "instantiation")
         } catch {
@@ -144,12 +147,20 @@ struct Run: ParsableCommand {
                 printStandardError("\(module): not a command: no _start export (use --invoke NAME)")
                 throw ExitCode(1)
             }
+            // The process ends here, without tearing the store down: threads the guest spawned may still run
+            // in its instances and memory (wasi-threads: the main thread's end is the program's).
             do {
                 _ = try instance.invoke("_start", [])
             } catch let trap as Trap {
-                throw exit(for: trap, store: store, function: "_start", instance: instance, names: names)
+                Self.endProcess(exit(for: trap, store: store, function: "_start", instance: instance, names: names).rawValue)
             }
+            Self.endProcess(0)
         }
+    }
+
+    static func endProcess(_ status: Int32) -> Never {
+        fflush(nil)
+        Foundation.exit(status)
     }
 
     func callExport(_ instance: Instance, _ name: String, store: Store, names: Names?) throws {

@@ -2,12 +2,16 @@ import CKilnHost
 
 /// Memories, tables and globals created by the host (as the spectest module's are), owned by the store.
 extension Store {
-    /// `shared`: a shared memory (threads), which only a shared import matches; it needs a maximum.
-    public func makeMemory(min: UInt64, max: UInt64?, shared: Bool = false) -> ExternalValue? {
+    /// `shared`: a shared memory (threads), which only a shared import matches; it needs a maximum. `is64`: a
+    /// 64-bit memory (memory64), explicitly checked, so not guarded.
+    public func makeMemory(min: UInt64, max: UInt64?, shared: Bool = false, is64: Bool = false) -> ExternalValue? {
         guard !shared || max != nil else { return nil }
         let memory = UnsafeMutablePointer<kiln_memory>.allocate(capacity: 1)
         memory.initialize(to: kiln_memory())
-        guard kiln_memory_new_guarded(ctx, memory, min, max ?? 65536, ctx.pointee.max_memory_pages) == 0 else {
+        let created = is64
+            ? kiln_memory_new(memory, min, Swift.min(max ?? UInt64(KILN_MAX_PAGES), UInt64(KILN_MAX_PAGES)), ctx.pointee.max_memory_pages)
+            : kiln_memory_new_guarded(ctx, memory, min, max ?? 65536, ctx.pointee.max_memory_pages)
+        guard created == 0 else {
             memory.deallocate()
             return nil
         }
@@ -17,6 +21,7 @@ extension Store {
             return nil
         }
         memory.pointee.has_max = max == nil ? 0 : 1
+        memory.pointee.is64 = is64 ? 1 : 0
         hostObjects.append(.memory(memory))
         return .memory(memory)
     }
@@ -40,5 +45,20 @@ extension Store {
         global.initialize(to: kiln_global(value: value.raw(), type: UInt8(value.typeCharacter.asciiValue ?? 0), is_mutable: mutable ? 1 : 0, ref_type: nil))
         hostObjects.append(.global(global))
         return .global(global)
+    }
+
+    /// A memory for each memory the artifact imports, made to the import's type (shared when it is), by
+    /// "module\0name": what `kiln run` gives a wasi-threads program (its shared `env` `memory`) or any module
+    /// built with --import-memory. Resolve with `{ module, name in memories[module + "\u{0}" + name] }`.
+    public func makeMemories(importedBy artifact: SharedObject) -> [String: ExternalValue] {
+        var memories: [String: ExternalValue] = [:]
+        let module = artifact.module
+        for i in 0..<Int(module.num_imports) {
+            let entry = module.imports[i]
+            guard Int(entry.kind) == Int(KILN_EXTERN_MEMORY.rawValue) else { continue }
+            let key = Linker.name(entry.module, entry.module_length) + "\u{0}" + Linker.name(entry.name, entry.name_length)
+            memories[key] = makeMemory(min: entry.min, max: entry.has_max != 0 ? entry.max : nil, shared: entry.shared != 0, is64: entry.is64 != 0)
+        }
+        return memories
     }
 }

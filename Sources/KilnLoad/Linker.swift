@@ -33,7 +33,7 @@ public enum Linker {
         return instance
     }
 
-    static func name(_ pointer: UnsafePointer<CChar>, _ length: UInt32) -> String {
+    public static func name(_ pointer: UnsafePointer<CChar>, _ length: UInt32) -> String {
         String(decoding: UnsafeRawBufferPointer(start: pointer, count: Int(length)), as: UTF8.self)
     }
 

@@ -1,4 +1,5 @@
 import CKilnHost
+import Foundation
 
 /// The context guest code runs in: the trap target, the stack limit and the memory cap (`kiln_ctx`).
 /// Instances that call each other must share a store. A store is used from one thread at a time.
@@ -24,6 +25,15 @@ public final class Store: @unchecked Sendable {
     }
 
     deinit {
+        // wasi-threads: threads the guest spawned run in instances of this store's artifacts, on its memories,
+        // WASI state and epoch. A program normally joins them before _start returns; give the last ones a moment
+        // to leave guest code, and if some still run (blocked forever, say), leak all of it rather than free it
+        // under them.
+        if let wasi, !Self.threadsEnded(wasi) {
+            for instance in instances { _ = Unmanaged.passRetained(instance) }
+            _ = Unmanaged.passRetained(epoch)
+            return
+        }
         for instance in instances { instance.free() }
         for function in hostFunctions {
             if let box = function.pointee.userdata { Unmanaged<HostFunction>.fromOpaque(box).release() }
@@ -53,5 +63,16 @@ enum HostObject {
         case .global(let g):
             g.deallocate()
         }
+    }
+}
+
+extension Store {
+    /// Whether every thread spawned through `wasi` has ended, waiting up to 2 s for them.
+    static func threadsEnded(_ wasi: OpaquePointer) -> Bool {
+        for _ in 0..<2000 {
+            if kiln_wasi_live_threads(wasi) == 0 { return true }
+            usleep(1000)
+        }
+        return false
     }
 }

@@ -26,6 +26,8 @@ extension Store {
         guard let state else {
             throw LoadError(reason: "cannot preopen \(preopens.map(\.host).joined(separator: ", "))")
         }
+        // wasi-threads: thread-spawn starts native threads (Runtime/host/threads.c).
+        kiln_wasi_set_spawn(state, kiln_thread_spawn)
         ctx.pointee.host = UnsafeMutableRawPointer(state)
         wasi = state
     }

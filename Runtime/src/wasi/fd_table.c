@@ -24,7 +24,7 @@
 
 u32 kiln_wasi_fd_lookup(kiln_ctx* ctx, u32 fd, u64 rights, kiln_wasi_fd** out) {
   kiln_wasi* w = kiln_wasi_state(ctx);
-  if (w == NULL || fd >= w->nfds || w->fds[fd].host < 0) return KILN_WASI_EBADF;
+  if (w == NULL || fd >= __atomic_load_n(&w->nfds, __ATOMIC_ACQUIRE) || w->fds[fd].host < 0) return KILN_WASI_EBADF;
   kiln_wasi_fd* e = &w->fds[fd];
   u64 missing = rights & ~e->rights_base;
   if (missing != 0)
@@ -92,15 +92,8 @@ u32 kiln_wasi_fd_insert(kiln_wasi* w, int host, u32* fd_out) {
       return KILN_WASI_EMFILE;
     }
     u32 n = w->nfds * 2 > KILN_WASI_FD_LIMIT ? KILN_WASI_FD_LIMIT : w->nfds * 2;
-    kiln_wasi_fd* grown = realloc(w->fds, (size_t)n * sizeof *grown);
-    if (grown == NULL) {
-      close(host);
-      return KILN_WASI_ENOMEM;
-    }
-    memset(grown + w->nfds, 0, (size_t)(n - w->nfds) * sizeof *grown);
-    for (u32 i = w->nfds; i < n; i++) grown[i].host = -1;
-    w->fds = grown;
-    w->nfds = n;
+    for (u32 i = w->nfds; i < n; i++) w->fds[i].host = -1;
+    __atomic_store_n(&w->nfds, n, __ATOMIC_RELEASE);
   }
   kiln_wasi_fd* e = &w->fds[fd];
   memset(e, 0, sizeof *e);

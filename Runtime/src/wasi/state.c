@@ -63,8 +63,9 @@ kiln_wasi* kiln_wasi_new_with_flags(int argc, const char* const* argv, int envc,
   w->envc = (u32)envc;
   w->argv = copy_strings(argc, argv, &w->argv_bytes);
   w->envp = copy_strings(envc, envp, &w->envp_bytes);
+  pthread_mutex_init(&w->lock, NULL);
   w->nfds = (u32)npreopens + 3 < 8 ? 8 : (u32)npreopens + 3;
-  w->fds = calloc(w->nfds, sizeof *w->fds);
+  w->fds = calloc(KILN_WASI_FD_LIMIT, sizeof *w->fds);
   if (w->argv == NULL || w->envp == NULL || w->fds == NULL) {
     kiln_wasi_free(w);
     errno = ENOMEM;
@@ -118,6 +119,7 @@ void kiln_wasi_free(kiln_wasi* w) {
   free(w->fds);
   free_strings(w->argv, w->argc);
   free_strings(w->envp, w->envc);
+  pthread_mutex_destroy(&w->lock);
   w->magic = 0;
   free(w);
 }

@@ -3,6 +3,7 @@
 #ifndef KILN_WASI_STATE_H
 #define KILN_WASI_STATE_H
 
+#include <pthread.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
@@ -34,12 +35,18 @@ typedef struct kiln_wasi_fd {
 
 struct kiln_wasi {
   u32 magic;
+  /* Threads (wasi-threads) share the state: calls that cannot block hold the lock; `spawn` is the host's. */
+  pthread_mutex_t lock;
+  kiln_wasi_spawn_fn spawn;
+  u32 live_threads; /* atomic */
   u32 argc, envc;
   char** argv;                /* argc strings */
   char** envp;                /* envc "NAME=VALUE" strings */
   u64 argv_bytes, envp_bytes; /* sums of strlen + 1 */
+  /* KILN_WASI_FD_LIMIT slots allocated once (untouched pages cost nothing), so that an entry never moves
+   * under a call running without the lock; nfds of them are in use (initialised), published atomically. */
   kiln_wasi_fd* fds;
-  u32 nfds;                   /* slots in fds */
+  u32 nfds;
 };
 
 /* ctx->host as WASI state, or NULL. */
