@@ -71,9 +71,11 @@ public enum WastRunner {
             report.failures.append(.init(line: line, directive: "file", reason: "unmatched ')': the directives after it would not run"))
             return report
         }
+        // The threads proposal's `thread` and `wait` commands are taken out before WasmKit parses the rest.
+        let threads = ScriptThreads(text)
         var script: WAST
         do {
-            script = try parseWAST(text, features: ModuleDecoder.features(version))
+            script = try parseWAST(threads?.mainText(text) ?? text, features: ModuleDecoder.features(version))
         } catch {
             report.failed += 1
             report.failures.append(.init(line: 0, directive: "file", reason: "\(error)"))
@@ -83,7 +85,17 @@ public enum WastRunner {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let session = WastSession(plan: plan, version: version, directory: directory)
         session.script = text
+        let running = threads.map { RunningThreads($0, text: text, main: session) }
+        runDirectives(&script, text: text, session: session, into: &report) { line in running?.reach(line) }
+        running?.finish(into: &report)
+        return report
+    }
+
+    /// Runs a parsed script's directives in `session`; `before(line)` runs before each one.
+    static func runDirectives(_ script: inout WAST, text: String, session: WastSession, into report: inout WastReport, before: (Int) -> Void = { _ in }) {
         while let (result, location) = script.nextDirectiveResult() {
+            let line = location.computeLineAndColumn().line
+            before(line)
             switch result {
             case .success(let directive):
                 session.directiveLocation = location
@@ -91,7 +103,6 @@ public enum WastRunner {
             case .failure(let error):
                 // A directive WasmKit could not parse. For assert_malformed that is the expected outcome:
                 // its text module is malformed.
-                let line = location.computeLineAndColumn().line
                 let keyword = Self.keyword(in: text, line: line)
                 if keyword == "assert_malformed" {
                     report.passed += 1
@@ -101,7 +112,6 @@ public enum WastRunner {
                 }
             }
         }
-        return report
     }
 
     static func record(_ outcome: Outcome, name: String, location: Location, into report: inout WastReport) {
