@@ -55,7 +55,8 @@ final class ReferenceSide {
         String(trap.description.split(separator: "\n").first ?? "")
     }
 
-    /// Why the last call failed when it was not a trap (WasmKit's own errors: "missing rmw operands").
+    /// Why the last call failed when it was neither a trap nor an exception (WasmKit's own errors: "missing rmw
+    /// operands").
     private(set) var lastFailure: String?
 
     func call(_ export: String, _ arguments: [Val]) -> Outcome {
@@ -67,6 +68,9 @@ final class ReferenceSide {
         } catch let trap as Trap {
             return .trap(TrapClass(message: Self.message(trap)))
         } catch {
+            // Uncaught Wasm exceptions arrive here too; what is no trap class at all is WasmKit's own failure.
+            let kind = TrapClass(message: "\(error)")
+            guard kind == .other else { return .trap(kind) }
             lastFailure = "\(error)"
             return .trap(.referenceFailure)
         }
