@@ -253,27 +253,30 @@ void kiln_command_print_backtrace(const kiln_ctx* ctx, const kiln_module* m) {
   }
 }
 
+void kiln_command_print_failure(const kiln_ctx* ctx, const kiln_instance* inst, const kiln_module* m, int code,
+                                const char* why, const char* place, const char* module) {
+  if (code == KILN_TRAP_EXCEPTION && ctx->exception != NULL) {
+    char payload[256], tag[160];
+    kiln_exception_format(ctx->exception, payload, sizeof payload);
+    kiln_exception_tag_name(inst, ctx->exception, tag, sizeof tag);
+    fprintf(stderr, "error: uncaught wasm exception: %s, payload %s\n", tag, payload);
+  } else {
+    fprintf(stderr, "error: wasm trap: %s%s\n", kiln_trap_message(code), why);
+  }
+  fprintf(stderr, "  while running %s%s%s\n", place, module ? " of " : "", module ? module : "");
+  kiln_command_print_backtrace(ctx, m);
+}
+
 /* Exits as `kiln run` does once a call has ended: not at all when it returned, else with the proc_exit
  * status, or 134 after printing the trap. */
 static void finish(kiln_command_run* run, int code, const char* place, const char* module) {
   if (code == 0) return;
   if (code == KILN_TRAP_EXIT) exit(run->ctx.exit_code);
-  if (code == KILN_TRAP_EXCEPTION && run->ctx.exception != NULL) {
-    char payload[256], tag[160];
-    kiln_exception_format(run->ctx.exception, payload, sizeof payload);
-    kiln_exception_tag_name(run->instance, run->ctx.exception, tag, sizeof tag);
-    fprintf(stderr, "error: uncaught wasm exception: %s, payload %s\n  while running %s%s%s\n", tag, payload, place,
-            module ? " of " : "", module ? module : "");
-    kiln_command_print_backtrace(&run->ctx, run->module);
-    exit(134);
-  }
   const kiln_command* c = run->command;
   char why[160] = "";
   if (code == KILN_TRAP_INTERRUPT && c->timeout_text) snprintf(why, sizeof why, " (--timeout %s reached)", c->timeout_text);
   if (code == KILN_TRAP_OUT_OF_FUEL && c->fuel_text) snprintf(why, sizeof why, " (--fuel %s)", c->fuel_text);
-  fprintf(stderr, "error: wasm trap: %s%s\n  while running %s%s%s\n", kiln_trap_message(code), why, place,
-          module ? " of " : "", module ? module : "");
-  kiln_command_print_backtrace(&run->ctx, run->module);
+  kiln_command_print_failure(&run->ctx, run->instance, run->module, code, why, place, module);
   exit(134);
 }
 

@@ -17,7 +17,6 @@
 #include <string.h>
 
 #include "kiln_command.h"
-#include "kiln_exception.h"
 #include "kiln_host.h"
 #include "kiln_threads.h"
 #include "kiln_trap.h"
@@ -59,16 +58,9 @@ static int kiln_find_thread_start(const kiln_module* m, u32* index) {
 static _Noreturn void kiln_thread_failed(kiln_thread* t, int code) {
   pthread_mutex_lock(&kiln_report_lock);
   if (code == KILN_TRAP_EXIT) exit(t->ctx.exit_code);
-  if (code == KILN_TRAP_EXCEPTION && t->ctx.exception != NULL) {
-    char payload[256], tag[160];
-    kiln_exception_format(t->ctx.exception, payload, sizeof payload);
-    kiln_exception_tag_name(t->instance, t->ctx.exception, tag, sizeof tag);
-    fprintf(stderr, "error: uncaught wasm exception: %s, payload %s\n  while running wasi_thread_start (thread %u)\n", tag,
-            payload, t->id);
-  } else {
-    fprintf(stderr, "error: wasm trap: %s\n  while running wasi_thread_start (thread %u)\n", kiln_trap_message(code), t->id);
-  }
-  kiln_command_print_backtrace(&t->ctx, t->module);
+  char place[64];
+  snprintf(place, sizeof place, "wasi_thread_start (thread %u)", t->id);
+  kiln_command_print_failure(&t->ctx, t->instance, t->module, code, "", place, NULL);
   exit(134);
 }
 

@@ -14,6 +14,7 @@
 
 #include "kiln_abi.h"
 #include "kiln_attrs.h"
+#include "kiln_shared_memory.h"
 #include "kiln_trap.h"
 
 #ifdef __cplusplus
@@ -24,11 +25,8 @@ extern "C" {
  * bounds traps as misaligned). The low bits of idx + off are the same whether or not the sum wraps. */
 static inline u8* kiln_atomic_ptr(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off, u64 n) {
   if (KILN_UNLIKELY(((idx + off) & (n - 1)) != 0)) kiln_trap(ctx, KILN_TRAP_UNALIGNED_ATOMIC);
-  u64 addr, end;
-  if (KILN_UNLIKELY(__builtin_add_overflow(idx, off, &addr) || __builtin_add_overflow(addr, n, &end) ||
-                    end > __atomic_load_n(&m->size, __ATOMIC_ACQUIRE)))
-    kiln_trap(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS);
-  return m->data + addr;
+  /* The shared-memory bounds check (the size read atomically) suits any memory. */
+  return kiln_shared_ptr(ctx, m, idx, off, n);
 }
 
 static inline u32 kiln_i32_atomic_load(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off) {

@@ -81,6 +81,12 @@ typedef struct kiln_command_places {
  * frame is known). `m` is the command's module. */
 KILN_HIDDEN void kiln_command_print_backtrace(const kiln_ctx* ctx, const kiln_module* m);
 
+/* How a call that ended with trap `code` (not KILN_TRAP_EXIT) is reported on stderr: `error: wasm trap:
+ * <reason><why>`, or `error: uncaught wasm exception: <tag>, payload <values>`, then `  while running <place>[ of
+ * <module>]` and the backtrace. `inst` is the instance the call ran in, `m` its module; `why` may be "". */
+KILN_HIDDEN void kiln_command_print_failure(const kiln_ctx* ctx, const kiln_instance* inst, const kiln_module* m, int code,
+                                            const char* why, const char* place, const char* module);
+
 /* Runs the prepared command's init, start function and `_start`, then exits the process with 0, the
  * guest's proc_exit status, or 134 after printing the trap; 1 after `<module>: cannot instantiate module:
  * <why>` when init stopped at a limit (KILN_TRAP_INSTANTIATION). */

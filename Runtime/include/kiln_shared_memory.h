@@ -33,18 +33,19 @@ extern "C" {
 /* The memory's size now: growth by another thread is published with a release store (src/memory.c). */
 static inline u64 kiln_shared_size(const kiln_memory* m) { return __atomic_load_n(&m->size, __ATOMIC_ACQUIRE); }
 
-/* The checked address of n bytes at idx + off of a shared memory (any u64 idx and off: nothing wraps). */
-static inline u8* kiln_shared_ptr(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off, u64 n) {
+/* The checked effective address of n bytes at idx + off of a shared memory (any u64 idx and off: nothing wraps);
+ * a 64-bit shared memory's accesses use it directly, as kiln_address64 for an unshared one. */
+static inline u64 kiln_shared_address64(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off, u64 n) {
   u64 addr, end;
   if (KILN_UNLIKELY(__builtin_add_overflow(idx, off, &addr) || __builtin_add_overflow(addr, n, &end) ||
                     end > kiln_shared_size(m)))
     kiln_trap(ctx, KILN_TRAP_MEMORY_OUT_OF_BOUNDS);
-  return m->data + addr;
+  return addr;
 }
 
-/* A 64-bit shared memory's effective address, checked (kiln_address64's rule on the shared size). */
-static inline u64 kiln_shared_address64(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 offset, u64 n) {
-  return (u64)(kiln_shared_ptr(ctx, m, idx, offset, n) - m->data);
+/* Its host address. */
+static inline u8* kiln_shared_ptr(kiln_ctx* ctx, kiln_memory* m, u64 idx, u64 off, u64 n) {
+  return m->data + kiln_shared_address64(ctx, m, idx, off, n);
 }
 
 static inline u32 kiln_shared_memory_size(const kiln_memory* m) { return (u32)__atomic_load_n(&m->pages, __ATOMIC_ACQUIRE); }

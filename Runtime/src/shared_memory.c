@@ -46,10 +46,12 @@ struct kiln_shared_state {
   kiln_wait_bucket buckets[KILN_WAIT_BUCKETS];
 };
 
+/* data must never move: the reservation must be all the memory can reach (src/memory.c halves it under an
+ * address-space limit, and growth past it would move the bytes under other threads' feet). */
+static int kiln_memory_reserved_whole(const kiln_memory* m) { return kiln_memory_is_guarded(m) || m->reserved >= m->reach; }
+
 int kiln_memory_make_shared(kiln_memory* m) {
-  /* data must never move: the reservation must be all the memory can reach (src/memory.c halves it under an
-   * address-space limit, and growth past it would move the bytes under other threads' feet). */
-  if (!kiln_memory_is_guarded(m) && m->reserved < m->reach) {
+  if (!kiln_memory_reserved_whole(m)) {
     errno = ENOMEM;
     return -1;
   }
@@ -64,7 +66,7 @@ int kiln_memory_make_shared(kiln_memory* m) {
 
 void kiln_memory_share(kiln_ctx* ctx, kiln_memory* m, u32 index) {
   if (kiln_memory_make_shared(m) == 0) return;
-  if (m->shared_state == NULL && !kiln_memory_is_guarded(m) && m->reserved < m->reach)
+  if (!kiln_memory_reserved_whole(m))
     kiln_instantiation_failed(ctx,
                               "shared memory %u: cannot reserve all %llu pages it may grow to, and a shared memory "
                               "cannot move (lower its reach with --max-memory-pages N, or raise ulimit -v)",
