@@ -67,7 +67,7 @@ $(KILN_DEBUG) $(KILN_RELEASE): $(LAUNCHER_SOURCES) $(LAUNCHER_HEADERS) Makefile
 # Unit tests, the runtime's C tests, then the whole Wasm 2.0 spec suite (read as 2.0: 3.0 reversed some
 # of its assertions) with the threads proposal's, and the Wasm 3.0 suite compiled and run through `kiln wast` (each run's last line is
 # `N passed, M failed, K skipped`).
-test: test-swift test-runtime test-spec test-wasi test-difftest
+test: test-swift test-examples test-runtime test-spec test-wasi test-difftest
 
 # Debian's valgrind, distcc and ccache: BacktraceTests checks that valgrind can read an artifact's line tables (users
 # profile artifacts with callgrind); DistccTests compiles a module through a distccd on loopback, CcacheTests
@@ -78,6 +78,13 @@ test-swift: wasm-tools
 	$(SWIFT) build --build-tests
 	$(MAKE) launcher LAUNCHER=$(KILN_DEBUG)
 	$(SWIFT) test --skip-build --parallel --num-workers $(JOBS)
+
+# The library's examples (Examples/README.md), built by test-swift: each prints what its expected-output.txt holds.
+EXAMPLES := Plugin:example-plugin WASICapture:example-wasi-capture
+test-examples: test-swift
+	@for e in $(EXAMPLES); do dir=$${e%%:*}; program=$${e##*:}; \
+	  .build/debug/$$program > .build/$$program.out 2>&1 || { cat .build/$$program.out; echo "$$program failed"; exit 1; }; \
+	  diff -u Examples/$$dir/expected-output.txt .build/$$program.out || exit 1; echo "$$program: as expected"; done
 
 test-spec: build-debug wasm-tools
 	$(KILN_DEBUG) wast --spec-version 2.0 $(SPEC)/*.wast $(SPEC_THREADS) --jobs $(JOBS)
@@ -205,8 +212,27 @@ spec-time: build
 # BENCH_ARGS="--quick --out /tmp/bench" (a smoke test), "--groups real", "--interp-groups all",
 # "--kiln-dir DIR" (kiln and kiln-interp from elsewhere than .build/release).
 BENCH_ARGS ?=
-bench: build
+bench: build bench-api
 	python3 Scripts/bench.py $(BENCH_ARGS)
+
+# What embedding costs (issue 18): a typed call into the guest, a call out of it, an instantiation, beside
+# WasmKit's; a few seconds. Writes bench/API.md.
+bench-api:
+	$(SWIFT) build $(RELEASE) --product kiln-api-bench
+	.build/release/kiln-api-bench > bench/API.md
+	cat bench/API.md
+
+# DocC documentation of the library (Sources/Kiln/Kiln.docc and the symbols' comments of Kiln and KilnLoad,
+# whose types `import Kiln` brings) into .build/docs, with the toolchain's docc (no plugin to fetch). A scratch
+# path of its own: the symbol-graph flags would otherwise rebuild .build's debug products.
+docs:
+	$(SWIFT) build --scratch-path .build-docs --target Kiln -Xswiftc -emit-symbol-graph -Xswiftc -emit-symbol-graph-dir \
+	  -Xswiftc .build-docs/symbol-graphs
+	rm -rf .build-docs/kiln-graphs && mkdir -p .build-docs/kiln-graphs
+	cp .build-docs/symbol-graphs/Kiln.symbols.json .build-docs/symbol-graphs/Kiln@*.symbols.json \
+	  .build-docs/symbol-graphs/KilnLoad.symbols.json .build-docs/symbol-graphs/KilnLoad@*.symbols.json .build-docs/kiln-graphs/
+	docc convert Sources/Kiln/Kiln.docc --additional-symbol-graph-dir .build-docs/kiln-graphs --fallback-display-name Kiln \
+	  --fallback-bundle-identifier org.kiln.Kiln --output-path .build/docs
 
 # What fuel and epoch checks cost (issue 19): the corpus under kiln with and without them, side by side.
 bench-interruption: build
@@ -241,4 +267,4 @@ fuzz: fuzz-build
 	SPEC=$(SPEC) SPEC3=$(SPEC3) Scripts/fuzz.sh .build-fuzz/release .build/debug/fuzz-seeds $(SECONDS) $(FUZZ_TARGET)
 
 clean:
-	rm -rf .build .build-fuzz
+	rm -rf .build .build-fuzz .build-docs

@@ -62,6 +62,13 @@ let package = Package(
             cSettings: [.unsafeFlags(["-ffp-contract=off", "-frounding-math"])]
         ),
 
+        // What embedding costs, Kiln's library beside WasmKit's (`make bench` writes bench/API.md).
+        .executableTarget(name: "kiln-api-bench", dependencies: ["Kiln", "KilnDecode", .product(name: "WasmKit", package: "WasmKit")]),
+
+        // Examples of the library (Examples/README.md), built and run by `make test`.
+        .executableTarget(name: "example-plugin", dependencies: ["Kiln"], path: "Examples/Plugin", exclude: ["expected-output.txt"]),
+        .executableTarget(name: "example-wasi-capture", dependencies: ["Kiln"], path: "Examples/WASICapture", exclude: ["expected-output.txt"]),
+
         // Fuzz targets (Fuzz/, `make fuzz`): built with libFuzzer into .build-fuzz by the Makefile; a plain
         // `swift build` makes them reproducers that run the inputs named on the command line.
         .target(name: "KilnFuzzSupport", path: "Fuzz/Support"),
@@ -77,6 +84,8 @@ let package = Package(
         .testTarget(name: "KilnLowerTests", dependencies: ["KilnLower", "KilnBuild", "KilnDecode", "KilnValidate"]),
         .testTarget(name: "KilnBuildTests", dependencies: ["KilnBuild"]),
         .testTarget(name: "KilnCacheTests", dependencies: ["KilnCache"]),
+        // The library as an embedder sees it: `import Kiln` and nothing else.
+        .testTarget(name: "KilnTests", dependencies: ["Kiln"]),
         .testTarget(name: "KilnLoadTests", dependencies: ["Kiln", "KilnBuild", "KilnLoad", "KilnDecode", "KilnLower"]),
         .testTarget(name: "KilnWastTests", dependencies: ["KilnWast", "KilnBuild"]),
         .testTarget(name: "KilnCommandsTests", dependencies: ["KilnCommands", "Kiln", "KilnDecode", wasmParser]),

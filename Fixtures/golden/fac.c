@@ -92,7 +92,7 @@ static u64 kiln_adapter_0(kiln_instance* self, u64 p0) {
   kiln_value results[1] = {{0}};
   args[0].i64 = p0;
   host->call(host, args, results);
-  if (host->ctx->host_exception != NULL) kiln_host_throw(host->ctx);
+  if (KILN_UNLIKELY(host->ctx->host_exception != NULL || host->ctx->host_trap)) kiln_host_throw(host->ctx);
   return results[0].i64;
 }
 

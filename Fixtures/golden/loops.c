@@ -668,7 +668,7 @@ static void kiln_adapter_0(kiln_instance* self, u32 p0, u32 p1) {
   args[0].i32 = p0;
   args[1].i32 = p1;
   host->call(host, args, results);
-  if (host->ctx->host_exception != NULL) kiln_host_throw(host->ctx);
+  if (KILN_UNLIKELY(host->ctx->host_exception != NULL || host->ctx->host_trap)) kiln_host_throw(host->ctx);
   (void)results;
 }
 
@@ -685,7 +685,7 @@ static void kiln_adapter_1(kiln_instance* self, u32 p0, u32 p1, u32 p2) {
   args[1].i32 = p1;
   args[2].i32 = p2;
   host->call(host, args, results);
-  if (host->ctx->host_exception != NULL) kiln_host_throw(host->ctx);
+  if (KILN_UNLIKELY(host->ctx->host_exception != NULL || host->ctx->host_trap)) kiln_host_throw(host->ctx);
   (void)results;
 }
 
@@ -701,7 +701,7 @@ static f64 kiln_adapter_2(kiln_instance* self, u32 p0, u32 p1) {
   args[0].i32 = p0;
   args[1].i32 = p1;
   host->call(host, args, results);
-  if (host->ctx->host_exception != NULL) kiln_host_throw(host->ctx);
+  if (KILN_UNLIKELY(host->ctx->host_exception != NULL || host->ctx->host_trap)) kiln_host_throw(host->ctx);
   return results[0].f64;
 }
 
@@ -719,7 +719,7 @@ static u32 kiln_adapter_3(kiln_instance* self, u32 p0, u32 p1, u32 p2, u32 p3) {
   args[2].i32 = p2;
   args[3].i32 = p3;
   host->call(host, args, results);
-  if (host->ctx->host_exception != NULL) kiln_host_throw(host->ctx);
+  if (KILN_UNLIKELY(host->ctx->host_exception != NULL || host->ctx->host_trap)) kiln_host_throw(host->ctx);
   return results[0].i32;
 }
 
@@ -734,7 +734,7 @@ static u32 kiln_adapter_4(kiln_instance* self, u32 p0) {
   kiln_value results[1] = {{0}};
   args[0].i32 = p0;
   host->call(host, args, results);
-  if (host->ctx->host_exception != NULL) kiln_host_throw(host->ctx);
+  if (KILN_UNLIKELY(host->ctx->host_exception != NULL || host->ctx->host_trap)) kiln_host_throw(host->ctx);
   return results[0].i32;
 }
 

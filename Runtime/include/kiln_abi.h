@@ -19,7 +19,7 @@ extern "C" {
  * metadata record, behind the magic "KILNMETA" and this version, in an ELF section named .kiln_metadata,
  * which kiln reads from the file before dlopen (Sources/KilnLoad/ArtifactFile.swift); memories are defined
  * through kiln_memory_define, which reports instantiation limits in ctx->detail_buffer. */
-#define KILN_ABI_VERSION 10u
+#define KILN_ABI_VERSION 11u
 
 typedef uint8_t u8;
 typedef uint16_t u16;
@@ -132,6 +132,9 @@ typedef struct kiln_ctx {
   /* An exception a host function throws: set by the host, thrown by the adapter that called it once the
    * host function has returned (no longjmp through the host's frames). */
   struct kiln_exception* host_exception;
+  /* Set by the host when a host function failed (a Swift error, a result of the wrong type): the adapter
+   * traps with KILN_TRAP_HOST once the host function has returned, with trap_detail saying why. */
+  int host_trap;
   /* Interruption (kiln_interrupt.h), read only by code built with it. `fuel` is what is left (the host's
    * default, UINT64_MAX, is no budget). `epoch` points at the engine's counter, which any thread may
    * advance; never NULL (the host points it at a counter that stays 0). */

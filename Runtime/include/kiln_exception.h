@@ -64,7 +64,8 @@ KILN_HIDDEN void kiln_exception_format(const kiln_exception* e, char* out, size_
 /* Writes what names e's tag as seen from `inst` into out (at most n bytes, NUL-terminated): `tag 1 (export
  * "e")`, `tag 1` when not exported, `a tag of another instance` when inst has no such tag. */
 KILN_HIDDEN void kiln_exception_tag_name(const kiln_instance* inst, const kiln_exception* e, char* out, size_t n);
-/* A host function's exception: the adapter that called the host function throws it (kiln_host_throw). */
+/* A host function's exception, or its failure (ctx->host_trap): the adapter that called the host function
+ * throws it, or traps, once the host function has returned. */
 KILN_HIDDEN _Noreturn void kiln_host_throw(kiln_ctx* ctx);
 /* Frees every kept exception (when the store goes). */
 KILN_HIDDEN void kiln_ctx_release_exceptions(kiln_ctx* ctx);

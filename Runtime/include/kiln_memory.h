@@ -233,9 +233,13 @@ static inline u64 kiln_address64(kiln_ctx* ctx, const kiln_memory* m, u64 idx, u
 static inline u64 kiln_memory_size64(const kiln_memory* m) { return m->pages; }
 #define KILN_GROW_FAILED64 UINT64_MAX
 KILN_HIDDEN u64 kiln_memory_grow64(kiln_ctx* ctx, kiln_memory* m, u64 delta);
-/* Reserves the maximum (capped by limit_pages when non-zero; less when the OS refuses that, and growth
- * past the reservation then moves `data`) and commits min_pages; 0, or -1 with errno set. */
+/* Reserves the maximum (capped by limit_pages when non-zero, and by src/memory.c's initial reservation;
+ * less when the OS refuses that; growth past the reservation then moves `data`) and commits min_pages; 0, or
+ * -1 with errno set. */
 KILN_HIDDEN int kiln_memory_new(kiln_memory* m, u64 min_pages, u64 max_pages, u64 limit_pages);
+/* Makes an explicit-mode memory's reservation all it can reach (moving it if need be), so that `data` never
+ * moves again: what a shared memory needs. 0, or -1 when the OS refuses the address space. */
+KILN_HIDDEN int kiln_memory_reserve_whole(kiln_memory* m);
 /* 8 GiB and a page: any u32 index + u32 offset + access size (< 2^33 + 16) stays inside. */
 #define KILN_GUARD_BYTES ((1ull << 33) + KILN_PAGE_SIZE)
 /* A memory reserving KILN_GUARD_BYTES, on ctx's list of guarded memories (its `data` never moves); 0, or -1
@@ -250,8 +254,9 @@ KILN_HIDDEN void kiln_memory_define(kiln_ctx* ctx, kiln_memory* m, u32 index, u6
 static inline int kiln_memory_is_guarded(const kiln_memory* m) { return m->guard_link != NULL; }
 /* Frees the reservation, and a shared memory's state (kiln_memory_unshare). */
 KILN_HIDDEN void kiln_memory_free(kiln_memory* m);
-/* Makes a memory just defined a shared one (threads): its lock and wait queues (src/shared_memory.c). Traps
- * KILN_TRAP_INSTANTIATION when its reservation is not its whole reach (it could not grow without moving). */
+/* Makes a memory just defined a shared one (threads): its whole reach reserved (kiln_memory_reserve_whole),
+ * its lock and wait queues (src/shared_memory.c). Traps KILN_TRAP_INSTANTIATION when the OS refuses the
+ * reservation (it could not grow without moving). */
 KILN_HIDDEN void kiln_memory_share(kiln_ctx* ctx, kiln_memory* m, u32 index);
 /* The same for the host: 0, or -1 (the reservation falls short of the reach, or no memory for the state). */
 KILN_HIDDEN int kiln_memory_make_shared(kiln_memory* m);

@@ -42,6 +42,10 @@ KILN_HIDDEN kiln_wasi* kiln_wasi_new(int argc, const char* const* argv, int envc
 KILN_HIDDEN kiln_wasi* kiln_wasi_new_with_flags(int argc, const char* const* argv, int envc, const char* const* envp,
                                                 int npreopens, const char* const* host_paths,
                                                 const char* const* guest_paths, const u32* preopen_flags);
+/* Makes guest fd `stdio` (0, 1 or 2) a duplicate of the host's `host` fd instead of the process's own stdio:
+ * a file, a pipe, or the in-memory file an embedder reads the guest's output from. The caller keeps `host`.
+ * Returns 0, or an errno (EINVAL for another fd number, or dup's). */
+KILN_HIDDEN int kiln_wasi_set_stdio(kiln_wasi* wasi, int stdio, int host);
 /* Closes every fd the guest still holds. NULL is ignored. */
 KILN_HIDDEN void kiln_wasi_free(kiln_wasi* wasi);
 

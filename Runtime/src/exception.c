@@ -111,6 +111,10 @@ void kiln_exception_tag_name(const kiln_instance* inst, const kiln_exception* e,
 }
 
 _Noreturn void kiln_host_throw(kiln_ctx* ctx) {
+  if (ctx->host_trap) {
+    ctx->host_trap = 0;
+    kiln_trap(ctx, KILN_TRAP_HOST);
+  }
   kiln_exception* e = ctx->host_exception;
   ctx->host_exception = NULL;
   kiln_throw(ctx, e);

@@ -46,12 +46,12 @@ struct kiln_shared_state {
   kiln_wait_bucket buckets[KILN_WAIT_BUCKETS];
 };
 
-/* data must never move: the reservation must be all the memory can reach (src/memory.c halves it under an
- * address-space limit, and growth past it would move the bytes under other threads' feet). */
+/* data must never move: the reservation must be all the memory can reach (src/memory.c reserves less at
+ * first, and growth past it would move the bytes under other threads' feet). */
 static int kiln_memory_reserved_whole(const kiln_memory* m) { return kiln_memory_is_guarded(m) || m->reserved >= m->reach; }
 
 int kiln_memory_make_shared(kiln_memory* m) {
-  if (!kiln_memory_reserved_whole(m)) {
+  if (kiln_memory_reserve_whole(m) != 0 || !kiln_memory_reserved_whole(m)) {
     errno = ENOMEM;
     return -1;
   }

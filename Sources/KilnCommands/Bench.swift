@@ -52,17 +52,17 @@ struct Bench: ParsableCommand {
     var arguments: [String] { passthrough.first == "--" ? Array(passthrough.dropFirst()) : passthrough }
 
     func validate() throws {
-        guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
-        guard warmup >= 0 else { throw ValidationError("--warmup must not be negative") }
+        guard runs >= 1 else { throw ArgumentParser.ValidationError("--runs must be at least 1") }
+        guard warmup >= 0 else { throw ArgumentParser.ValidationError("--warmup must not be negative") }
         let list: [BenchEngine]
         do {
             list = try BenchEngine.parseList(engines)
         } catch {
-            throw ValidationError(error.description)
+            throw ArgumentParser.ValidationError(error.description)
         }
         // WasmKit's WASI, kiln-interp's, has no read-only preopens: a run there could write what aot may not.
         if list.contains(.interp), !wasi.readonlyDirs.isEmpty {
-            throw ValidationError("--readonly-dir needs --engines aot: the interp engine (WasmKit's WASI) has no read-only preopens")
+            throw ArgumentParser.ValidationError("--readonly-dir needs --engines aot: the interp engine (WasmKit's WASI) has no read-only preopens")
         }
     }
 
@@ -87,7 +87,7 @@ struct Bench: ParsableCommand {
         } catch let error as ChildProcess.Failure {
             printStandardError("error: \(error.description)")
             throw ExitCode(1)
-        } catch let error as ValidationError {
+        } catch let error as ArgumentParser.ValidationError {
             throw error
         } catch {
             printError(error, module: module)

@@ -76,7 +76,7 @@ struct CacheCommand: ParsableCommand {
             do {
                 limit = try ByteCount.parse(maxSize)
             } catch {
-                throw ValidationError(error.reason)
+                throw ArgumentParser.ValidationError(error.reason)
             }
             let cache = try existingCache()
             let report = cache.prune(maxBytes: limit)

@@ -46,12 +46,12 @@ struct Run: ParsableCommand {
         for (name, text) in [("--max-store-memory", maxStoreMemory), ("--max-wasm-stack", maxWasmStack)] {
             guard let text else { continue }
             guard let bytes = try? ByteCount.parse(text), bytes > 0 else {
-                throw ValidationError("\(name) takes a size in bytes such as 65536, 512K or 1G, not \"\(text)\"")
+                throw ArgumentParser.ValidationError("\(name) takes a size in bytes such as 65536, 512K or 1G, not \"\(text)\"")
             }
         }
-        if maxTableElements == 0 { throw ValidationError("--max-table-elements takes a number above 0") }
+        if maxTableElements == 0 { throw ArgumentParser.ValidationError("--max-table-elements takes a number above 0") }
         if let timeout, DurationText.seconds(timeout) == nil {
-            throw ValidationError("--timeout takes a positive duration such as 2s, 500ms or 1.5m, not \"\(timeout)\"")
+            throw ArgumentParser.ValidationError("--timeout takes a positive duration such as 2s, 500ms or 1.5m, not \"\(timeout)\"")
         }
     }
 
@@ -197,7 +197,7 @@ struct Run: ParsableCommand {
     /// Lets the launcher run this module from the cache next time, when the artifact that runs now is the
     /// published cache entry (not a private build made because the cache could not keep it) and the module is
     /// a command.
-    func writeLaunchRecord(_ name: String, cache: ArtifactCache, key: CacheKey, plan: BuildPlan, artifact: String, module: Module) {
+    func writeLaunchRecord(_ name: String, cache: ArtifactCache, key: CacheKey, plan: BuildPlan, artifact: String, module: KilnModel.Module) {
         let start = module.exports.first { $0.name == "_start" }
         guard artifact.hasPrefix(cache.directory.path + "/" + key.digest + "/"), case .function(let index)? = start?.descriptor,
             let record = Kiln.launchRecord(entry: key, place: Self.place("_start", index: index, names: module.names), plan: plan)

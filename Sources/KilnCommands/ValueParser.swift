@@ -49,8 +49,8 @@ enum ValueParser {
         switch type {
         case "i": return integer(text, bits: 32).map { .i32(UInt32(truncatingIfNeeded: $0)) }
         case "j": return integer(text, bits: 64).map { .i64($0) }
-        case "f": return Float(text).map { .f32($0.bitPattern) }
-        case "d": return Double(text).map { .f64($0.bitPattern) }
+        case "f": return Float(text).map { .f32($0) }
+        case "d": return Double(text).map { .f64($0) }
         case "v": return V128Text.parse(text).map { .v128($0) }
         // The command line can name no function or host object: a reference argument can only be null.
         case "r": return text == "null" ? .funcref(nil) : nil
@@ -77,8 +77,8 @@ enum ValueParser {
         switch value {
         case .i32(let v): "\(Int32(bitPattern: v))"
         case .i64(let v): "\(Int64(bitPattern: v))"
-        case .f32(let v): "\(Float(bitPattern: v))"
-        case .f64(let v): "\(Double(bitPattern: v))"
+        case .f32(let v): "\(v)"
+        case .f64(let v): "\(v)"
         case .v128(let bytes): V128Text.format(bytes)
         case .funcref(let p): p == nil ? "null" : "<funcref>"
         case .externref(let p): p == nil ? "null" : "<externref>"

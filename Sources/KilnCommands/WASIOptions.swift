@@ -28,7 +28,7 @@ struct WASIOptions: ParsableArguments {
             let fd = open(preopen.host, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             guard fd >= 0 else {
                 let option = preopen.readOnly ? "--readonly-dir" : "--dir"
-                throw ValidationError("\(option) \(preopen.host): \(String(cString: strerror(errno)))")
+                throw ArgumentParser.ValidationError("\(option) \(preopen.host): \(String(cString: strerror(errno)))")
             }
             close(fd)
         }

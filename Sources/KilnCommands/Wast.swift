@@ -37,9 +37,9 @@ struct Wast: ParsableCommand {
         var expected = ExpectedFailures()
         if let path = expectedFailures {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw ValidationError("cannot read --expected-failures file \(path)")
+                throw ArgumentParser.ValidationError("cannot read --expected-failures file \(path)")
             }
-            do { expected = try ExpectedFailures(text: text) } catch { throw ValidationError("\(path): \(error)") }
+            do { expected = try ExpectedFailures(text: text) } catch { throw ArgumentParser.ValidationError("\(path): \(error)") }
         }
         let jobs = max(1, self.jobs ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         // The spec scripts compile hundreds of small modules: -O0 keeps them fast to build.
@@ -87,8 +87,8 @@ struct BuildOptions: ParsableArguments {
     /// -O0 and without the address map unless asked.
     func plan(defaultOptimization: Int = 2, defaultAddressMap: Bool = true, jobs: Int? = nil, interruption: Interruption = .none) throws -> BuildPlan {
         let optimization = self.optimization ?? defaultOptimization
-        guard (0...3).contains(optimization) else { throw ValidationError("--opt takes 0, 1, 2 or 3") }
-        guard ["explicit", "guard"].contains(bounds) else { throw ValidationError("--bounds takes explicit or guard") }
+        guard (0...3).contains(optimization) else { throw ArgumentParser.ValidationError("--opt takes 0, 1, 2 or 3") }
+        guard ["explicit", "guard"].contains(bounds) else { throw ArgumentParser.ValidationError("--bounds takes explicit or guard") }
         let compiler = CCompiler(cc)
         let cpu = try targetCPU.map { name throws(BuildError) in try TargetCPU.resolve(name, compiler: compiler) }
         let flags = CompileFlags(

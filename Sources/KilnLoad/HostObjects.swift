@@ -50,13 +50,15 @@ extension Store {
     /// A memory for each memory the artifact imports, made to the import's type (shared when it is), by
     /// "module\0name": what `kiln run` gives a wasi-threads program (its shared `env` `memory`) or any module
     /// built with --import-memory. Resolve with `{ module, name in memories[module + "\u{0}" + name] }`.
-    public func makeMemories(importedBy artifact: SharedObject) -> [String: ExternalValue] {
+    public func makeMemories(importedBy artifact: SharedObject, except defined: (String, String) -> Bool = { _, _ in false }) -> [String: ExternalValue] {
         var memories: [String: ExternalValue] = [:]
         let module = artifact.module
         for i in 0..<Int(module.num_imports) {
             let entry = module.imports[i]
             guard Int(entry.kind) == Int(KILN_EXTERN_MEMORY.rawValue) else { continue }
-            let key = Linker.name(entry.module, entry.module_length) + "\u{0}" + Linker.name(entry.name, entry.name_length)
+            let moduleName = Linker.name(entry.module, entry.module_length), name = Linker.name(entry.name, entry.name_length)
+            guard !defined(moduleName, name) else { continue }
+            let key = moduleName + "\u{0}" + name
             memories[key] = makeMemory(min: entry.min, max: entry.has_max != 0 ? entry.max : nil, shared: entry.shared != 0, is64: entry.is64 != 0)
         }
         return memories

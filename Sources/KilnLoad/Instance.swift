@@ -1,22 +1,16 @@
 import CKilnHost
 
-/// An instantiated module: its `kiln_instance`, its exports, and calls into them.
+/// An instantiated module: its `kiln_instance`, its exports, and calls into them. It keeps its store alive;
+/// the store frees the instance when it goes.
 public final class Instance: @unchecked Sendable {
     public let artifact: SharedObject
     let pointer: UnsafeMutablePointer<kiln_instance>
-    unowned let store: Store
-    private var freed = false
+    public let store: Store
 
     init(artifact: SharedObject, pointer: UnsafeMutablePointer<kiln_instance>, store: Store) {
         self.artifact = artifact
         self.pointer = pointer
         self.store = store
-    }
-
-    func free() {
-        guard !freed else { return }
-        freed = true
-        artifact.module.free(pointer)
     }
 
     /// The export's kind and index, by name (names compared as bytes).
@@ -55,33 +49,40 @@ public final class Instance: @unchecked Sendable {
         }
     }
 
-    /// Calls an exported function. Traps come back as `Trap`; the instance stays usable.
-    public func invoke(_ name: String, _ arguments: [Value]) throws -> [Value] {
+    /// Calls an exported function with arguments of its parameter types. A trap comes back as `Trap`, and the
+    /// instance stays usable; a name that is no exported function, or arguments of the wrong number or types,
+    /// as `CallError`.
+    public func call(_ name: String, _ arguments: [Value] = []) throws -> [Value] {
+        let function = try exportedFunction(name)
+        guard arguments.count == function.type.parameters.count, zip(arguments, function.type.parameters).allSatisfy({ $0.type == $1 }) else {
+            let given = arguments.map { "(\($0.type) \($0.description.split(separator: ":", maxSplits: 1).last ?? ""))" }
+            throw CallError(reason: "\"\(name)\" is \(function.type), called with [\(given.joined(separator: " "))]")
+        }
+        return try function.invoke(arguments)
+    }
+
+    /// The same as `call`.
+    public func invoke(_ name: String, _ arguments: [Value]) throws -> [Value] { try call(name, arguments) }
+
+    /// An exported function, to call many times without looking it up again.
+    public func exportedFunction(_ name: String) throws(CallError) -> Function {
         guard let (kind, index) = exportEntry(name), kind == UInt8(KILN_EXTERN_FUNC.rawValue) else {
-            throw LinkError(reason: "no exported function \"\(name)\"")
+            throw CallError(reason: exportEntry(name) == nil ? "no export \"\(name)\"" : "export \"\(name)\" is not a function")
         }
         let funcref = pointer.pointee.funcs.advanced(by: Int(index))
-        let type = funcref.pointee.type.pointee
-        let params = Array(String(cString: type.params))
-        let results = Array(String(cString: type.results))
-        guard arguments.count == params.count, zip(arguments, params).allSatisfy({ $0.typeCharacter == $1 }) else {
-            let given = arguments.map { "(\(TypeText.value($0.typeCharacter)) \($0.description.split(separator: ":", maxSplits: 1).last ?? ""))" }
-            throw LinkError(reason: "\"\(name)\" is \(TypeText.function(params: String(params), results: String(results))), called with [\(given.joined(separator: " "))]")
-        }
         // This module's trampoline for the export's type: an imported function re-exported has the same
         // signature, whoever implements it.
-        let module = artifact.module
-        let typeIndex = module.func_types[Int(index)]
-        guard let trampoline = module.trampolines[Int(typeIndex)] else { throw LinkError(reason: "no trampoline for \"\(name)\"") }
-        var args = arguments.map { $0.raw() }
-        var out = [kiln_value](repeating: kiln_value(), count: max(1, results.count))
-        let code = args.withUnsafeMutableBufferPointer { a in
-            out.withUnsafeMutableBufferPointer { r in
-                kiln_invoke(store.ctx, trampoline, funcref, a.baseAddress, r.baseAddress)
-            }
-        }
-        if code != 0 { throw Trap(code: code, ctx: store.ctx, instance: pointer) }
-        return results.enumerated().map { Value(out[$0.offset], type: $0.element) }
+        let typeIndex = artifact.module.func_types[Int(index)]
+        guard let trampoline = artifact.module.trampolines[Int(typeIndex)] else { throw CallError(reason: "no trampoline for \"\(name)\"") }
+        let type = funcref.pointee.type.pointee
+        return Function(instance: self, funcref: funcref, trampoline: trampoline,
+                        type: FunctionType(params: String(cString: type.params), results: String(cString: type.results)))
+    }
+
+    /// An exported memory.
+    public func memory(_ name: String = "memory") -> Memory? {
+        guard case .memory(let memory) = export(name) else { return nil }
+        return Memory(memory, store: store)
     }
 
     /// The value of an exported global.

@@ -3,8 +3,23 @@ import KilnModel
 
 /// Instantiates an artifact: resolves every import by (module, name), checks its type, writes it into the
 /// instance, then runs `init` (definitions and segments, in order) and the start function.
-public enum Linker {
+///
+/// A `Linker` holds what imports resolve to: host functions, memories, tables and globals by module and name,
+/// whole instances' exports, and WASI (LinkerDefinitions.swift). The static `instantiate(_:in:resolve:)`
+/// takes a resolver of the caller's instead.
+public final class Linker: @unchecked Sendable {
     public typealias Resolver = (_ module: String, _ name: String) -> ExternalValue?
+
+    var definitions: [Key: ExternalValue] = [:]
+    var wasi: WASIConfiguration?
+
+    public init() {}
+
+    /// Adds WASI preview1 (`wasi_snapshot_preview1`): instances this linker makes run with `configuration`'s
+    /// arguments, environment, preopens and stdio, in a store that has no WASI state yet.
+    public func addWASI(_ configuration: WASIConfiguration = WASIConfiguration()) {
+        wasi = configuration
+    }
 
     public static func instantiate(_ artifact: SharedObject, in store: Store, resolve: Resolver) throws -> Instance {
         let module = artifact.module
@@ -15,21 +30,21 @@ public enum Linker {
         let instance = Instance(artifact: artifact, pointer: raw, store: store)
         do {
             for i in 0..<Int(module.num_imports) {
-                try link(module.imports[i], of: artifact, into: raw, store: store, resolve: resolve)
+                try link(module.imports[i], of: artifact, into: instance, store: store, resolve: resolve)
             }
         } catch {
-            instance.free()
+            module.free(raw)
             throw error
         }
         // From here on the instance may have written into imported memories and tables; it is kept alive
         // by the store even when init or start traps, as the spec keeps those effects.
-        store.instances.append(instance)
+        store.instances.append((artifact, raw))
         var code = kiln_invoke_init(store.ctx, module.`init`, raw)
         if code == 0, let start = module.start { code = kiln_invoke_init(store.ctx, start, raw) }
         if code == Int32(KILN_TRAP_INSTANTIATION.rawValue) {
             throw InstantiationError(reason: store.ctx.pointee.trap_detail.map { String(cString: $0) } ?? "out of memory")
         }
-        if code != 0 { throw Trap(code: code, ctx: store.ctx, instance: raw) }
+        if code != 0 { throw store.failure(code: code, instance: raw) }
         return instance
     }
 
@@ -37,7 +52,8 @@ public enum Linker {
         String(decoding: UnsafeRawBufferPointer(start: pointer, count: Int(length)), as: UTF8.self)
     }
 
-    static func link(_ entry: kiln_import, of artifact: SharedObject, into raw: UnsafeMutablePointer<kiln_instance>, store: Store, resolve: Resolver) throws {
+    static func link(_ entry: kiln_import, of artifact: SharedObject, into instance: Instance, store: Store, resolve: Resolver) throws {
+        let raw = instance.pointer
         let moduleName = name(entry.module, entry.module_length)
         let fieldName = name(entry.name, entry.name_length)
         let expected = describe(entry, artifact)
@@ -68,7 +84,8 @@ public enum Linker {
                 throw incompatible("a host function " + TypeText.function(params: host.params, results: host.results))
             }
             let record = UnsafeMutablePointer<kiln_host_func>.allocate(capacity: 1)
-            record.initialize(to: kiln_host_func(ctx: store.ctx, call: hostFunctionEntry, userdata: Unmanaged.passRetained(host).toOpaque()))
+            let binding = HostBinding(function: host, store: store, artifact: artifact, instance: raw)
+            record.initialize(to: kiln_host_func(ctx: store.ctx, call: hostFunctionEntry, userdata: Unmanaged.passRetained(binding).toOpaque()))
             store.hostFunctions.append(record)
             let adapter = artifact.module.host_adapters[Int(entry.type_index)]
             raw.pointee.funcs[Int(entry.index)] = kiln_funcref(

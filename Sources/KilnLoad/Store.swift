@@ -8,13 +8,19 @@ public final class Store: @unchecked Sendable {
     /// Host functions, memories, tables and globals the store owns; freed with it.
     var hostFunctions: [UnsafeMutablePointer<kiln_host_func>] = []
     var hostObjects: [HostObject] = []
-    var instances: [Instance] = []
+    /// The instances made in the store, freed with it (an `Instance` keeps its store alive, so none is in use
+    /// then).
+    var instances: [(artifact: SharedObject, pointer: UnsafeMutablePointer<kiln_instance>)] = []
     var wasi: OpaquePointer?
     /// The epoch the store's deadline is measured in (StoreInterruption.swift); kept alive with the store.
     public let epoch: Epoch
     var epochCallbackBox: EpochCallbackBox?
     /// The instances the store may hold (StoreLimits.swift); nil for no limit.
     public var maxInstances: Int?
+    /// The host's own data, which host functions reach through `Caller.data(as:)`.
+    public var data: Any?
+    /// The error of the host function that failed, until the call into the guest that led to it returns.
+    var hostError: (any Error)?
 
     public init(maxMemoryPages: UInt64 = 65536, epoch: Epoch = .shared) {
         ctx = .allocate(capacity: 1)
@@ -30,13 +36,13 @@ public final class Store: @unchecked Sendable {
         // to leave guest code, and if some still run (blocked forever, say), leak all of it rather than free it
         // under them.
         if let wasi, !Self.threadsEnded(wasi) {
-            for instance in instances { _ = Unmanaged.passRetained(instance) }
+            for instance in instances { _ = Unmanaged.passRetained(instance.artifact) }
             _ = Unmanaged.passRetained(epoch)
             return
         }
-        for instance in instances { instance.free() }
+        for instance in instances { instance.artifact.module.free(instance.pointer) }
         for function in hostFunctions {
-            if let box = function.pointee.userdata { Unmanaged<HostFunction>.fromOpaque(box).release() }
+            if let box = function.pointee.userdata { Unmanaged<HostBinding>.fromOpaque(box).release() }
             function.deallocate()
         }
         for object in hostObjects { object.free() }
@@ -67,6 +73,25 @@ enum HostObject {
 }
 
 extension Store {
+    /// A host function failed with `error`: the adapter that called it traps once it has returned, and the
+    /// trap carries the error (`failure(code:instance:)`).
+    func fail(_ error: any Error) {
+        hostError = error
+        ctx.pointee.host_trap = 1
+    }
+
+    /// The `Trap` a call into guest code entered through `instance` ended in: the host function's error when
+    /// that is what trapped (a `Trap` it rethrew, unchanged), else the guest's own.
+    func failure(code: Int32, instance: UnsafeMutablePointer<kiln_instance>?) -> Trap {
+        if code == Int32(KILN_TRAP_HOST.rawValue), let error = hostError {
+            hostError = nil
+            if let trap = error as? Trap { return trap }
+            return Trap(code: code, message: "host function failed: \(error)", hostError: error, backtrace: TrapFrame.frames(ctx))
+        }
+        hostError = nil
+        return Trap(code: code, ctx: ctx, instance: instance)
+    }
+
     /// Whether every thread spawned through `wasi` has ended, waiting up to 2 s for them.
     static func threadsEnded(_ wasi: OpaquePointer) -> Bool {
         for _ in 0..<2000 {

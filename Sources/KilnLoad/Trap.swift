@@ -12,17 +12,23 @@ public struct Trap: KilnError, Equatable {
     /// inlined into their caller show as the caller); for an uncaught exception, where it was thrown. Empty
     /// for an exit.
     public let backtrace: [TrapFrame]
+    /// The error a host function threw, when that is what trapped (`TrapKind.host`).
+    public let hostError: (any Error)?
 
     /// Traps are equal when they are the same fault; where the frames were is left out.
     public static func == (a: Trap, b: Trap) -> Bool { a.code == b.code && a.message == b.message && a.exception == b.exception }
+
+    /// What trapped, as a value to switch on.
+    public var trapKind: TrapKind { TrapKind(code: code) }
     public var kind: String { code == Int32(KILN_TRAP_EXCEPTION.rawValue) ? "uncaught wasm exception" : "wasm trap" }
     public var reason: String { message }
     public var location: ErrorLocation { ErrorLocation() }
 
-    init(code: Int32, message: String? = nil, exception: WasmException? = nil, backtrace: [TrapFrame] = []) {
+    init(code: Int32, message: String? = nil, exception: WasmException? = nil, hostError: (any Error)? = nil, backtrace: [TrapFrame] = []) {
         self.code = code
         self.message = message ?? String(cString: kiln_trap_message(code))
         self.exception = exception
+        self.hostError = hostError
         self.backtrace = backtrace
     }
 
@@ -108,4 +114,56 @@ extension Trap {
     public var isExit: Bool { code == Int32(KILN_TRAP_EXIT.rawValue) }
     /// A Wasm exception that no handler caught (exception handling), not a trap.
     public var isException: Bool { code == Int32(KILN_TRAP_EXCEPTION.rawValue) }
+}
+
+/// The kinds of trap, after the spec's messages; `exit` and `exception` end a call without being faults.
+public enum TrapKind: Hashable, Sendable {
+    case unreachable, memoryOutOfBounds, tableOutOfBounds, integerDivideByZero, integerOverflow, invalidConversion
+    case undefinedElement, uninitializedElement, indirectCallTypeMismatch, callStackExhausted, outOfMemory
+    case nullReference, nullFunctionReference, nullExceptionReference, unalignedAtomic, expectedSharedMemory
+    /// Fuel ran out (`--fuel`, `Store.fuel`), or the epoch deadline passed.
+    case outOfFuel, interrupted
+    /// A host function threw (`Trap.hostError`) or returned results of the wrong type.
+    case host
+    /// WASI `proc_exit`: the status is `Store.exitCode`.
+    case exit
+    /// A Wasm exception no handler caught (`Trap.exception`).
+    case exception
+    case other(Int32)
+
+    init(code: Int32) {
+        switch code {
+        case Int32(KILN_TRAP_UNREACHABLE.rawValue): self = .unreachable
+        case Int32(KILN_TRAP_MEMORY_OUT_OF_BOUNDS.rawValue): self = .memoryOutOfBounds
+        case Int32(KILN_TRAP_TABLE_OUT_OF_BOUNDS.rawValue): self = .tableOutOfBounds
+        case Int32(KILN_TRAP_INTEGER_DIVIDE_BY_ZERO.rawValue): self = .integerDivideByZero
+        case Int32(KILN_TRAP_INTEGER_OVERFLOW.rawValue): self = .integerOverflow
+        case Int32(KILN_TRAP_INVALID_CONVERSION.rawValue): self = .invalidConversion
+        case Int32(KILN_TRAP_UNDEFINED_ELEMENT.rawValue): self = .undefinedElement
+        case Int32(KILN_TRAP_UNINITIALIZED_ELEMENT.rawValue): self = .uninitializedElement
+        case Int32(KILN_TRAP_INDIRECT_CALL_TYPE_MISMATCH.rawValue): self = .indirectCallTypeMismatch
+        case Int32(KILN_TRAP_CALL_STACK_EXHAUSTED.rawValue): self = .callStackExhausted
+        case Int32(KILN_TRAP_OUT_OF_MEMORY.rawValue): self = .outOfMemory
+        case Int32(KILN_TRAP_NULL_REFERENCE.rawValue): self = .nullReference
+        case Int32(KILN_TRAP_NULL_FUNCTION_REFERENCE.rawValue): self = .nullFunctionReference
+        case Int32(KILN_TRAP_NULL_EXCEPTION_REFERENCE.rawValue): self = .nullExceptionReference
+        case Int32(KILN_TRAP_UNALIGNED_ATOMIC.rawValue): self = .unalignedAtomic
+        case Int32(KILN_TRAP_EXPECTED_SHARED_MEMORY.rawValue): self = .expectedSharedMemory
+        case Int32(KILN_TRAP_OUT_OF_FUEL.rawValue): self = .outOfFuel
+        case Int32(KILN_TRAP_INTERRUPT.rawValue): self = .interrupted
+        case Int32(KILN_TRAP_HOST.rawValue): self = .host
+        case Int32(KILN_TRAP_EXIT.rawValue): self = .exit
+        case Int32(KILN_TRAP_EXCEPTION.rawValue): self = .exception
+        default: self = .other(code)
+        }
+    }
+}
+
+/// A call named a function that is not there, or gave it arguments it does not take: the caller's mistake,
+/// found before any guest code runs.
+public struct CallError: KilnError, Equatable {
+    public let reason: String
+    public var kind: String { "cannot call function" }
+    public var location: ErrorLocation { ErrorLocation() }
+    public init(reason: String) { self.reason = reason }
 }

@@ -10,8 +10,8 @@ enum Expectation {
         switch constant {
         case .i32(let v): .i32(v)
         case .i64(let v): .i64(v)
-        case .f32(let v): .f32(v)
-        case .f64(let v): .f64(v)
+        case .f32(let v): .f32(Float(bitPattern: v))
+        case .f64(let v): .f64(Double(bitPattern: v))
         case .v128(let v): .v128(v.bytes)
         case .refNull(let heap): heap == .externRef ? .externref(nil) : .funcref(nil)
         case .refFunc: .funcref(nil)
@@ -33,12 +33,12 @@ enum Expectation {
         switch (value, expected) {
         case (.i32(let a), .i32(let b)): return a == b
         case (.i64(let a), .i64(let b)): return a == b
-        case (.f32(let a), .f32(let b)): return a == b
-        case (.f64(let a), .f64(let b)): return a == b
-        case (.f32(let a), .f32CanonicalNaN): return a & 0x7fff_ffff == 0x7fc0_0000
-        case (.f32(let a), .f32ArithmeticNaN): return a & 0x7fc0_0000 == 0x7fc0_0000
-        case (.f64(let a), .f64CanonicalNaN): return a & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000
-        case (.f64(let a), .f64ArithmeticNaN): return a & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000
+        case (.f32(let a), .f32(let b)): return a.bitPattern == b
+        case (.f64(let a), .f64(let b)): return a.bitPattern == b
+        case (.f32(let a), .f32CanonicalNaN): return a.bitPattern & 0x7fff_ffff == 0x7fc0_0000
+        case (.f32(let a), .f32ArithmeticNaN): return a.bitPattern & 0x7fc0_0000 == 0x7fc0_0000
+        case (.f64(let a), .f64CanonicalNaN): return a.bitPattern & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000
+        case (.f64(let a), .f64ArithmeticNaN): return a.bitPattern & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000
         case (.v128(let a), .v128(let b)): return a == b.bytes
         case (.v128(let a), .v128Pattern(let pattern)): return matchesPattern(a, pattern)
         case (.funcref(let p), .refNull), (.externref(let p), .refNull): return p == nil

@@ -18,8 +18,8 @@ final class SpectestHost {
         }
         values["global_i32"] = store.makeGlobal(.i32(666), mutable: false)
         values["global_i64"] = store.makeGlobal(.i64(666), mutable: false)
-        values["global_f32"] = store.makeGlobal(.f32(Float(666.6).bitPattern), mutable: false)
-        values["global_f64"] = store.makeGlobal(.f64(Double(666.6).bitPattern), mutable: false)
+        values["global_f32"] = store.makeGlobal(.f32(666.6), mutable: false)
+        values["global_f64"] = store.makeGlobal(.f64(666.6), mutable: false)
         values["table"] = store.makeTable(funcref: true, min: 10, max: 20)
         values["table64"] = store.makeTable(funcref: true, min: 10, max: 20, is64: true)
         values["memory"] = store.makeMemory(min: 1, max: 2)

@@ -120,8 +120,8 @@ final class KilnSide {
         switch value {
         case .i32(let v): .i32(v)
         case .i64(let v): .i64(v)
-        case .f32(let v): .f32(v)
-        case .f64(let v): .f64(v)
+        case .f32(let v): .f32(Float(bitPattern: v))
+        case .f64(let v): .f64(Double(bitPattern: v))
         case .v128(let b): .v128(b)
         case .ref: type == "r" ? .funcref(nil) : .externref(nil)
         }
@@ -139,8 +139,8 @@ extension Val {
         switch value {
         case .i32(let v): self = .i32(v)
         case .i64(let v): self = .i64(v)
-        case .f32(let v): self = .f32(v)
-        case .f64(let v): self = .f64(v)
+        case .f32(let v): self = .f32(v.bitPattern)
+        case .f64(let v): self = .f64(v.bitPattern)
         case .v128(let b): self = .v128(b)
         case .funcref(let p), .externref(let p): self = .ref(isNull: p == nil)
         }

@@ -152,13 +152,13 @@ import Testing
         }
     }
 
-    /// Calling an export with arguments of the wrong types names its type in Wasm text.
+    /// Calling an export with arguments of the wrong types is a CallError that names its type in Wasm text.
     @Test func wrongArgumentsAreNamedInWasmText() throws {
         let text = "(module (func (export \"add\") (param i32 i64) (result i64) (i64.const 0)))"
         let validated = try Kiln.validate(ModuleSource.text(text))
         let path = try Kiln.buildSharedObject(validated, name: "add.wat", plan: BuildPlan(runtime: try RuntimeSources()), directory: directory + "/add")
         let instance = try Linker.instantiate(try SharedObject(path: path), in: store) { _, _ in nil }
-        let error = try #require(throws: LinkError.self) { try instance.invoke("add", [.i32(1), .f64(0)]) }
+        let error = try #require(throws: CallError.self) { try instance.invoke("add", [.i32(1), .f64(0)]) }
         #expect(error.reason == "\"add\" is (func (param i32 i64) (result i64)), called with [(i32 1) (f64 0.0 (0x0))]")
     }
 

@@ -112,6 +112,22 @@ kiln_wasi* kiln_wasi_new_with_flags(int argc, const char* const* argv, int envc,
   return w;
 }
 
+int kiln_wasi_set_stdio(kiln_wasi* w, int stdio, int host) {
+  if (w == NULL || stdio < 0 || stdio > 2) return EINVAL;
+  int copy = fcntl(host, F_DUPFD_CLOEXEC, 3);
+  if (copy < 0) return errno;
+  kiln_wasi_fd_release(&w->fds[stdio]);
+  w->fds[stdio].host = -1;
+  u32 fd;
+  if (kiln_wasi_fd_insert(w, copy, &fd) != KILN_WASI_ESUCCESS) return EIO; /* insert closed it */
+  if (fd != (u32)stdio) {
+    w->fds[stdio] = w->fds[fd];
+    memset(&w->fds[fd], 0, sizeof w->fds[fd]);
+    w->fds[fd].host = -1;
+  }
+  return 0;
+}
+
 void kiln_wasi_free(kiln_wasi* w) {
   if (w == NULL) return;
   if (w->fds != NULL)

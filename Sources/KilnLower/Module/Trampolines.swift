@@ -39,8 +39,9 @@ enum Trampolines {
         lines.append("  kiln_value results[\(max(1, type.results.count))] = {{0}};")
         for (i, param) in type.parameters.enumerated() { lines.append("  args[\(i)].\(CTypes.valueMember(param)) = p\(i);") }
         lines.append("  host->call(host, args, results);")
-        // A host function throws a Wasm exception by leaving it here; thrown once the host's frames are gone.
-        lines.append("  if (host->ctx->host_exception != NULL) kiln_host_throw(host->ctx);")
+        // A host function throws a Wasm exception, or fails, by leaving it here; thrown once the host's frames
+        // are gone (a longjmp must not cross them).
+        lines.append("  if (KILN_UNLIKELY(host->ctx->host_exception != NULL || host->ctx->host_trap)) kiln_host_throw(host->ctx);")
         switch type.results.count {
         case 0: lines.append("  (void)results;")
         case 1: lines.append("  return results[0].\(CTypes.valueMember(type.results[0]));")
