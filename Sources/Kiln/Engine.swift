@@ -58,9 +58,9 @@ public final class Engine: Sendable {
     let plan: BuildPlan
     let cache: ArtifactCache?
 
-    /// Checks the configuration (an optimization level of 0 to 3, a CPU name the compiler knows) and finds the
-    /// runtime sources and the cache. A cache that cannot be used (read-only, someone else's) is a warning on
-    /// stderr and no cache, as in the CLI.
+    /// Checks the optimization level (0 to 3), resolves `native` to this machine's CPU name, and finds the
+    /// runtime sources and the cache; a CPU name the compiler does not know fails the first compile. A cache
+    /// that cannot be used (read-only, someone else's) is a warning on stderr and no cache, as in the CLI.
     public init(_ configuration: Configuration = Configuration()) throws {
         guard (0...3).contains(configuration.optimization) else {
             throw BuildError("optimization level \(configuration.optimization): it must be 0, 1, 2 or 3")

@@ -2,7 +2,8 @@ import KilnDecode
 import KilnModel
 import KilnValidate
 
-/// The embedding API: the pipeline's stages connected. Later stages (lower, build, load) join here.
+/// The pipeline's stages connected, step by step, for the CLI and tools that want each stage's output (the
+/// validated module, its C, a shared object). Embedders want `Engine`, `Module`, `Linker` and `Store` instead.
 ///
 /// Every error thrown conforms to `KilnError` (a `DecodeError` or a `ValidationError`), so a caller can
 /// print `error.message(module: name)`.

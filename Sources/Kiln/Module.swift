@@ -79,6 +79,9 @@ public final class Module: Sendable {
     /// The module's imports as `module name: type`, and its exports' names, as its metadata lists them.
     public var imports: [String] { ArtifactMetadata.decode(artifact.file.metadata)?.imports ?? [] }
     public var exports: [String] { ArtifactMetadata.decode(artifact.file.metadata)?.exports ?? [] }
+    /// The options the artifact was built with (`opt=2`, `bounds=guard`, `cpu=x86-64-v3`, ...), as its metadata
+    /// records them: a precompiled artifact keeps its own, whatever the engine's.
+    public var buildOptions: [String] { ArtifactMetadata.decode(artifact.file.metadata)?.options ?? [] }
 }
 
 extension Linker {

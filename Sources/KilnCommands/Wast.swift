@@ -1,4 +1,5 @@
 import ArgumentParser
+import Kiln
 import KilnBuild
 import KilnLower
 import KilnModel
@@ -31,6 +32,9 @@ struct Wast: ParsableCommand {
     @Option(help: "A file of directives known to fail, one `file.wast:LINE reason` per line: counted as skipped when they fail, as failures when they pass.")
     var expectedFailures: String?
 
+    @Option(help: "Keep built modules in this directory by their generated C, and reuse them: equal modules in other scripts, or in a later run, skip the C compiler. Default: build every module afresh.")
+    var cache: String?
+
     @OptionGroup var build: BuildOptions
 
     func run() throws {
@@ -44,7 +48,9 @@ struct Wast: ParsableCommand {
         let jobs = max(1, self.jobs ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         // The spec scripts compile hundreds of small modules: -O0 keeps them fast to build.
         let plan = validateOnly ? nil : try build.plan(defaultOptimization: 0, defaultAddressMap: false)
-        let summary = WastRunner.run(files: files, jobs: jobs, options: .init(plan: plan, verbose: verbose, version: specVersion, expectedFailures: expected)) { text in
+        let cache = try plan.flatMap { plan in try self.cache.map { try LoweredArtifactCache(directory: $0, plan: plan) } }
+        let options = WastRunner.Options(plan: plan, cache: cache, verbose: verbose, version: specVersion, expectedFailures: expected)
+        let summary = WastRunner.run(files: files, jobs: jobs, options: options) { text in
             print(text)
         }
         print(summary.line)

@@ -205,7 +205,7 @@ final class RunningThreads {
 
     private func start(_ form: ScriptThreads.Form) {
         // Used by the new thread alone once it starts.
-        nonisolated(unsafe) let session = WastSession(plan: main.plan, version: main.version, directory: main.directory + "/thread\(started.count)")
+        nonisolated(unsafe) let session = WastSession(plan: main.plan, cache: main.cache, version: main.version, directory: main.directory + "/thread\(started.count)")
         session.script = text
         for name in form.shared {
             // Validating only, no module is instantiated: nothing to share.

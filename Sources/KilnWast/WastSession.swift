@@ -13,6 +13,8 @@ final class WastSession {
     let store = Store()
     let spectest: SpectestHost
     let plan: BuildPlan?
+    /// Artifacts by their generated C (`kiln wast --cache`), or nil to build each module afresh.
+    let cache: LoweredArtifactCache?
     let version: WasmVersion
     let directory: String
     var current: Instance?
@@ -28,8 +30,9 @@ final class WastSession {
     var script = ""
     var directiveLocation: Location?
 
-    init(plan: BuildPlan?, version: WasmVersion, directory: String) {
+    init(plan: BuildPlan?, cache: LoweredArtifactCache? = nil, version: WasmVersion, directory: String) {
         self.plan = plan
+        self.cache = cache
         self.version = version
         self.directory = directory
         self.spectest = SpectestHost(store: store)
@@ -50,8 +53,14 @@ final class WastSession {
         guard let plan else { return .failure(.other("no C compiler plan")) }
         moduleCount += 1
         do {
-            let path = try Kiln.buildSharedObject(validated, name: "module\(moduleCount)", plan: plan, directory: "\(directory)/m\(moduleCount)")
-            let artifact = try SharedObject(path: path)
+            let artifact: SharedObject
+            if let cache {
+                // One name for every module, so that equal modules have equal C wherever they appear.
+                artifact = try cache.load(validated, name: "wast-module", plan: plan)
+            } else {
+                artifact = try SharedObject(path: try Kiln.buildSharedObject(
+                    validated, name: "module\(moduleCount)", plan: plan, directory: "\(directory)/m\(moduleCount)"))
+            }
             let instance = try Linker.instantiate(artifact, in: store) { [unowned self] module, name in
                 if let instance = self.registered[module] { return instance.export(name) }
                 if module == "spectest" { return self.spectest.resolve(name) }

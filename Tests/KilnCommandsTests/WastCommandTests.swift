@@ -36,4 +36,30 @@ struct WastCommandTests {
         #expect(result.stdoutLines.contains("  line 1: assert_invalid: module accepted, expected invalid: \"type mismatch\""))
         #expect(result.stdoutLines.last == "3 passed, 1 failed, 1 skipped")
     }
+
+    /// `--cache DIR`: built modules are kept by their generated C. A module met again, in another script or
+    /// another run, is not compiled again; a module whose C differs (here, another constant) gets its own
+    /// entry.
+    @Test func theCacheKeepsModulesByTheirCAndReusesThem() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let cache = directory.url.appendingPathComponent("cache").path
+        let one = try directory.write("one.wast", text: Self.passing)
+        let again = try directory.write("again.wast", text: Self.passing)
+        func entries() -> Set<String> {
+            Set(((try? FileManager.default.contentsOfDirectory(atPath: cache)) ?? []).filter { $0.count == 64 })
+        }
+        let first = try KilnProcess.run(["wast", one, again, "--jobs", "1", "--cache", cache])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdoutLines.last == "6 passed, 0 failed, 0 skipped")
+        let built = entries()
+        #expect(built.count == 1)  // one module, in two scripts
+        let second = try KilnProcess.run(["wast", one, "--jobs", "1", "--cache", cache])
+        #expect(second.stdoutLines.last == "3 passed, 0 failed, 0 skipped")
+        #expect(entries() == built)
+        let other = try directory.write("other.wast", text: Self.passing.replacingOccurrences(of: "(i32.const 1)", with: "(i32.const 2)"))
+        let third = try KilnProcess.run(["wast", other, "--jobs", "1", "--cache", cache])
+        #expect(third.stdoutLines.last == "3 passed, 0 failed, 0 skipped")
+        #expect(entries().count == 2)
+    }
 }

@@ -59,6 +59,28 @@ import Testing
         #expect(throws: LoadError.self) { try Module(engine: Shared.engine, precompiled: directory + "/missing.so") }
     }
 
+    /// The configuration reaches the artifact: its bounds mode, CPU and level are what the metadata records,
+    /// and the code runs (a guard-page memory traps past its end like an explicitly checked one).
+    @Test func theConfigurationIsWhatTheArtifactIsBuiltWith() throws {
+        let text = "(module (memory (export \"memory\") 1) (func (export \"load\") (param i32) (result i32) (i32.load (local.get 0))))"
+        let engine = try Engine(Configuration(optimization: 1, bounds: .guardPages, targetCPU: "x86-64-v2", cache: .directory(Shared.cacheDirectory)))
+        let module = try Module(engine: engine, wat: text)
+        #expect(module.buildOptions.contains("opt=1"))
+        #expect(module.buildOptions.contains("bounds=guard"))
+        #expect(module.buildOptions.contains("cpu=x86-64-v2"))
+        let instance = try Linker().instantiate(module, in: Store())
+        #expect(try instance.call("load", [.i32(0)]) == [.i32(0)])
+        let trap = #expect(throws: Trap.self) { try instance.call("load", [.i32(65534)]) }
+        #expect(trap?.trapKind == .memoryOutOfBounds)
+        let explicit = try Module(engine: Shared.engine, wat: text)
+        #expect(explicit.buildOptions.contains("bounds=explicit") && explicit.buildOptions.contains("opt=0"))
+        #expect(explicit.artifact.path != module.artifact.path)
+        // A CPU the compiler does not know fails the compile, with the compiler's word for it.
+        let unknown = try Engine(Configuration(optimization: 0, targetCPU: "no-such-cpu", cache: .none))
+        let error = #expect(throws: CompileError.self) { try Module(engine: unknown, wat: "(module)") }
+        #expect(error?.description.contains("no-such-cpu") == true)
+    }
+
     @Test func anEngineWithoutACacheCompilesEveryTime() throws {
         let engine = try Engine(Configuration(optimization: 0, cache: .none))
         #expect(engine.cacheDirectory == nil)
