@@ -48,10 +48,8 @@ struct kiln_shared_state {
 
 /* data must never move: the reservation must be all the memory can reach (src/memory.c reserves less at
  * first, and growth past it would move the bytes under other threads' feet). */
-static int kiln_memory_reserved_whole(const kiln_memory* m) { return kiln_memory_is_guarded(m) || m->reserved >= m->reach; }
-
 int kiln_memory_make_shared(kiln_memory* m) {
-  if (kiln_memory_reserve_whole(m) != 0 || !kiln_memory_reserved_whole(m)) {
+  if (kiln_memory_reserve_whole(m) != 0) {
     errno = ENOMEM;
     return -1;
   }
@@ -65,13 +63,13 @@ int kiln_memory_make_shared(kiln_memory* m) {
 }
 
 void kiln_memory_share(kiln_ctx* ctx, kiln_memory* m, u32 index) {
-  if (kiln_memory_make_shared(m) == 0) return;
-  if (!kiln_memory_reserved_whole(m))
+  if (kiln_memory_reserve_whole(m) != 0)
     kiln_instantiation_failed(ctx,
                               "shared memory %u: cannot reserve all %llu pages it may grow to, and a shared memory "
                               "cannot move (lower its reach with --max-memory-pages N, or raise ulimit -v)",
                               index, (unsigned long long)(m->reach / KILN_PAGE_SIZE));
-  kiln_instantiation_failed(ctx, "shared memory %u: out of memory for its wait queues", index);
+  if (kiln_memory_make_shared(m) != 0)
+    kiln_instantiation_failed(ctx, "shared memory %u: out of memory for its wait queues", index);
 }
 
 void kiln_memory_unshare(kiln_memory* m) {

@@ -4,14 +4,15 @@ import CKilnHost
 /// times. It keeps its instance's store alive.
 public struct Function: @unchecked Sendable {
     let instance: Instance
-    let store: Store
     let funcref: UnsafeMutablePointer<kiln_funcref>
     let trampoline: kiln_trampoline
+    /// The export's name, for messages.
+    public let name: String
     public let type: FunctionType
 
-    init(instance: Instance, funcref: UnsafeMutablePointer<kiln_funcref>, trampoline: kiln_trampoline, type: FunctionType) {
+    init(instance: Instance, name: String, funcref: UnsafeMutablePointer<kiln_funcref>, trampoline: kiln_trampoline, type: FunctionType) {
         self.instance = instance
-        store = instance.store
+        self.name = name
         self.funcref = funcref
         self.trampoline = trampoline
         self.type = type
@@ -22,27 +23,21 @@ public struct Function: @unchecked Sendable {
 
     public func call(_ arguments: [Value]) throws -> [Value] {
         guard arguments.count == type.parameters.count, zip(arguments, type.parameters).allSatisfy({ $0.type == $1 }) else {
-            throw CallError(reason: "the function is \(type), called with [\(arguments.map { $0.type.description }.joined(separator: " "))]")
+            let given = arguments.map { "(\($0.type) \($0.description.split(separator: ":", maxSplits: 1).last ?? ""))" }
+            throw CallError(reason: "\"\(name)\" is \(type), called with [\(given.joined(separator: " "))]")
         }
-        return try invoke(arguments)
-    }
-
-    /// Calls with arguments already checked.
-    func invoke(_ arguments: [Value]) throws -> [Value] {
         let args = arguments.map { $0.raw() }
         var out = [kiln_value](repeating: kiln_value(), count: max(1, type.results.count))
-        let code = args.withUnsafeBufferPointer { a in
-            out.withUnsafeMutableBufferPointer { r in
-                kiln_invoke(store.ctx, trampoline, funcref, a.baseAddress, r.baseAddress)
-            }
+        try args.withUnsafeBufferPointer { a in
+            try out.withUnsafeMutableBufferPointer { r in try invokeRaw(a.baseAddress, r.baseAddress) }
         }
-        if code != 0 { throw store.failure(code: code, instance: instance.pointer) }
         return type.results.enumerated().map { Value(out[$0.offset], type: $0.element.character) }
     }
 
     /// Calls through raw buffers: `arguments` holds the parameters, `results` room for the results.
     @usableFromInline
     func invokeRaw(_ arguments: UnsafePointer<kiln_value>?, _ results: UnsafeMutablePointer<kiln_value>?) throws {
+        let store = instance.store
         let code = kiln_invoke(store.ctx, trampoline, funcref, arguments, results)
         if code != 0 { throw store.failure(code: code, instance: instance.pointer) }
     }

@@ -53,12 +53,7 @@ public final class Instance: @unchecked Sendable {
     /// instance stays usable; a name that is no exported function, or arguments of the wrong number or types,
     /// as `CallError`.
     public func call(_ name: String, _ arguments: [Value] = []) throws -> [Value] {
-        let function = try exportedFunction(name)
-        guard arguments.count == function.type.parameters.count, zip(arguments, function.type.parameters).allSatisfy({ $0.type == $1 }) else {
-            let given = arguments.map { "(\($0.type) \($0.description.split(separator: ":", maxSplits: 1).last ?? ""))" }
-            throw CallError(reason: "\"\(name)\" is \(function.type), called with [\(given.joined(separator: " "))]")
-        }
-        return try function.invoke(arguments)
+        try exportedFunction(name).call(arguments)
     }
 
     /// The same as `call`.
@@ -75,7 +70,7 @@ public final class Instance: @unchecked Sendable {
         let typeIndex = artifact.module.func_types[Int(index)]
         guard let trampoline = artifact.module.trampolines[Int(typeIndex)] else { throw CallError(reason: "no trampoline for \"\(name)\"") }
         let type = funcref.pointee.type.pointee
-        return Function(instance: self, funcref: funcref, trampoline: trampoline,
+        return Function(instance: self, name: name, funcref: funcref, trampoline: trampoline,
                         type: FunctionType(params: String(cString: type.params), results: String(cString: type.results)))
     }
 

@@ -100,15 +100,15 @@ extension Store {
             let error = kiln_wasi_set_stdio(wasi, stdio, fd)
             guard error == 0 else { throw LoadError(reason: "cannot give the guest \(what): \(String(cString: strerror(error)))") }
         }
-        func open(_ path: String, _ flags: Int32) throws -> Int32 {
-            let fd = Glibc.open(path, flags | O_CLOEXEC, 0o644)
+        func openFile(_ path: String, _ flags: Int32) throws -> Int32 {
+            let fd = open(path, flags | O_CLOEXEC, 0o644)
             guard fd >= 0 else { throw LoadError(reason: "cannot open \(path): \(String(cString: strerror(errno)))") }
             return fd
         }
         switch configuration.stdin {
         case .inherit: break
         case .file(let path):
-            let fd = try open(path, O_RDONLY)
+            let fd = try openFile(path, O_RDONLY)
             defer { close(fd) }
             try redirect(0, fd, "stdin from \(path)")
         case .bytes(let bytes):
@@ -125,7 +125,7 @@ extension Store {
             switch output {
             case .inherit: break
             case .file(let path):
-                let fd = try open(path, O_WRONLY | O_CREAT | O_TRUNC)
+                let fd = try openFile(path, O_WRONLY | O_CREAT | O_TRUNC)
                 defer { close(fd) }
                 try redirect(stdio, fd, "\(stdio == 1 ? "stdout" : "stderr") to \(path)")
             case .buffer(let buffer):
