@@ -42,6 +42,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "ben
 import chart  # noqa: E402
 import corpus  # noqa: E402
 import engines  # noqa: E402
+import first_run  # noqa: E402
 import measure  # noqa: E402
 import report  # noqa: E402
 import startup  # noqa: E402
@@ -427,6 +428,9 @@ def main(argv):
             log("== compile time of " + ("Fixtures/large/lua.wasm" if module else "the largest corpus module"))
             data["compile"] = startup.compile_largest(ctx, by_name, active, options.compile_runs, candidates, log,
                                                       module=module)
+        if by_name["kiln"] in active and not options.quick:
+            log("== first runs on a cold cache (tiered compilation)")
+            data["first_run"] = first_run.measure(ctx, by_name["kiln"], options.corpus, log)
 
     data["startup_elapsed_s"] = round(time.monotonic() - began, 1)
     finish(data, by_name)

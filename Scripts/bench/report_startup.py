@@ -1,4 +1,5 @@
 """The start-up and compile-time section of bench/REPORT.md (see startup.py for what is measured)."""
+import first_run
 from report import seconds
 
 
@@ -74,4 +75,5 @@ def section(data):
     lines += hello_lines(data["startup"])
     if "compile" in data:
         lines += compile_lines(data["compile"])
+    lines += first_run.section(data)
     return lines

@@ -65,7 +65,7 @@ extension Kiln {
     }
 
     /// Builds the shared object for `key` into `directory`, with the runtime from `cache` when there is one.
-    static func buildArtifact(
+    public static func buildArtifact(
         _ validated: ValidatedModule, name: String, key: CacheKey, plan: BuildPlan, cache: ArtifactCache?, directory: URL,
         progress: BuildPlan.Progress?
     ) throws -> URL {

@@ -83,6 +83,8 @@ enum Subprocess {
             throw BuildError("cannot run \(program): \(spawned == 0 ? "kiln is being interrupted" : describe(spawned))")
         }
         defer { CompilerProcesses.finished(pid) }
+        let niceness = CompilerProcesses.compilerNiceness
+        if niceness != 0 { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(pid), niceness) }
         let deadline = timeout.map { monotonicSeconds() + $0 }
         let output = readAll(ends[0], until: deadline)
         close(ends[0])

@@ -155,11 +155,12 @@ public final class ArtifactCache: Sendable {
 
     /// Every error thrown here before `build` runs is a `CacheError`; `build`'s are wrapped in
     /// `BuildFailure`; after `build` has run, cache problems come back as `.unpublished`, never thrown.
-    func lookupOrBuild(_ key: CacheKey, _ build: (URL) throws -> URL) throws -> Outcome {
+    /// `holding`: the key's lock, already taken (a `BuildReservation`); else it is waited for.
+    func lookupOrBuild(_ key: CacheKey, _ build: (URL) throws -> URL, holding held: KeyLock? = nil) throws -> Outcome {
         let digest = key.digest
-        if let hit = try hit(digest, reportCorruption: false) { return .cached(hit) }
+        if held == nil, let hit = try hit(digest, reportCorruption: false) { return .cached(hit) }
 
-        let lock = try KeyLock.acquire(layout.lock(digest))
+        let lock = try held ?? KeyLock.acquire(layout.lock(digest))
         defer { withExtendedLifetime(lock) {} }
         if let hit = try hit(digest, reportCorruption: true) { return .cached(hit) }
 

@@ -54,7 +54,8 @@ enum AtomicPublish {
             let (size, sha256) = try seal(staged)
             let manifest = Manifest(
                 key: key.digest, moduleSHA256: key.moduleSHA256, kilnVersion: key.kilnVersion, artifact: name,
-                size: size, sha256: sha256, created: Int64(now.timeIntervalSince1970))
+                size: size, sha256: sha256, created: Int64(now.timeIntervalSince1970),
+                options: key.options.contains { $0.contains("\n") } ? nil : key.options.joined(separator: " "))
             try writeReadOnly(staging + "/" + CacheLayout.manifestName, manifest.encoded())
             POSIX.touch(staging + "/" + CacheLayout.lastUseName)
             if case .failure(let error) = POSIX.sync(path: staging) { throw CacheError.io("fsync", staging, errno: error.code) }

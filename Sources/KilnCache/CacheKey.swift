@@ -26,6 +26,9 @@ public struct CacheKey: Sendable, Hashable, CustomStringConvertible {
     public let moduleSHA256: String
     /// Recorded in the entry's manifest for `kiln cache list`.
     public let kilnVersion: String
+    /// The options that went into the key, recorded in the manifest so that `kiln cache list` can say what an
+    /// entry holds (its tier: `opt=0` is the baseline a first `kiln run` is served by).
+    public let options: [String]
 
     /// Bumped whenever the on-disk entry format changes, so an older layout is never read.
     static let layoutVersion = "kiln-cache-v1"
@@ -53,6 +56,7 @@ public struct CacheKey: Sendable, Hashable, CustomStringConvertible {
         self.digest = hasher.finalize()
         self.moduleSHA256 = moduleSHA256
         self.kilnVersion = kilnVersion
+        self.options = options
     }
 
     /// One SHA-256 over the contents of `files`, in order; the paths themselves are not hashed, so the same

@@ -11,6 +11,7 @@ import Foundation
 ///     last-use              empty; its modification time is the last hit
 /// <digest>.lock             flock'ed while the entry is looked up under the lock, built or removed
 /// .tmp-<digest>-XXXXXX/     a build in progress, one that was killed, or an entry being deleted
+/// <digest>.failed           why the last background build of the key failed (BuildReservation.swift)
 /// launch/<name>             what the C launcher may run without Swift (LaunchRecord.swift)
 /// ```
 struct CacheLayout: Sendable {
@@ -20,12 +21,14 @@ struct CacheLayout: Sendable {
     func manifest(_ digest: String) -> String { entry(digest) + "/" + CacheLayout.manifestName }
     func lastUse(_ digest: String) -> String { entry(digest) + "/" + CacheLayout.lastUseName }
     func lock(_ digest: String) -> String { root + "/" + digest + CacheLayout.lockSuffix }
+    func failure(_ digest: String) -> String { root + "/" + digest + CacheLayout.failureSuffix }
     func temporaryTemplate(_ digest: String) -> String { root + "/" + CacheLayout.temporaryPrefix + digest + "-XXXXXX" }
     var tag: String { root + "/CACHEDIR.TAG" }
 
     static let manifestName = "manifest"
     static let lastUseName = "last-use"
     static let lockSuffix = ".lock"
+    static let failureSuffix = ".failed"
     static let temporaryPrefix = ".tmp-"
 
     /// <https://bford.info/cachedir/>: the signature line, then a note for people.
@@ -40,6 +43,13 @@ struct CacheLayout: Sendable {
     static func lockDigest(_ name: String) -> String? {
         guard name.hasSuffix(lockSuffix) else { return nil }
         let digest = name.dropLast(lockSuffix.count)
+        return isDigest(digest) ? String(digest) : nil
+    }
+
+    /// The key of `<digest>.failed`, or nil.
+    static func failureDigest(_ name: String) -> String? {
+        guard name.hasSuffix(failureSuffix) else { return nil }
+        let digest = name.dropLast(failureSuffix.count)
         return isDigest(digest) ? String(digest) : nil
     }
 
@@ -75,6 +85,8 @@ struct Manifest: Equatable, Sendable {
     var sha256: String
     /// Seconds since 1970.
     var created: Int64
+    /// The key's options, space-separated (absent from entries older than the field; optional for that reason).
+    var options: String? = nil
 
     static let header = "kiln-cache-entry 1"
 
@@ -82,7 +94,7 @@ struct Manifest: Equatable, Sendable {
         let lines = [
             Manifest.header, "key \(key)", "module \(moduleSHA256)", "kiln \(kilnVersion)", "artifact \(artifact)",
             "size \(size)", "sha256 \(sha256)", "created \(created)",
-        ]
+        ] + (options.map { ["options \($0)"] } ?? [])
         return Array((lines.joined(separator: "\n") + "\n").utf8)
     }
 
@@ -109,6 +121,6 @@ struct Manifest: Equatable, Sendable {
         else { return nil }
         return Manifest(
             key: String(key), moduleSHA256: String(module), kilnVersion: String(kiln), artifact: String(artifact),
-            size: size, sha256: String(sha), created: created)
+            size: size, sha256: String(sha), created: created, options: fields["options"].map(String.init))
     }
 }

@@ -24,6 +24,16 @@ extension ArtifactCache {
         public let created: Date
         /// The last hit (the modification time of `last-use`), else `created`.
         public let lastUsed: Date
+        /// The options of the key (`opt=2`, `bounds=explicit`, ...); nil for an entry whose manifest predates them.
+        public var options: [String]? = nil
+
+        /// Which tier of its module the entry holds: `baseline` (built at -O0, what a first `kiln run` is served
+        /// by while the optimized build runs in the background) or `optimized`; nil when it is not a module's
+        /// artifact (the compiled runtime) or the manifest does not say.
+        public var tier: String? {
+            guard let level = options?.first(where: { $0.hasPrefix("opt=") }) else { return nil }
+            return level == "opt=0" ? "baseline" : "optimized"
+        }
     }
 
     public struct CleanReport: Sendable, Equatable {
@@ -61,6 +71,7 @@ extension ArtifactCache {
             }
         }
         removeUnusedLocks()
+        for name in names() where CacheLayout.failureDigest(name) != nil { unlink(layout.root + "/" + name) }
         removeLaunchRecords(keepingLive: false)
         if unlink(layout.tag) != 0 && errno != ENOENT { report.failures.append("\(layout.tag): \(describe(errno: errno))") }
         return report
@@ -185,6 +196,6 @@ extension ArtifactCache {
         return Entry(
             digest: digest, moduleSHA256: manifest?.moduleSHA256, kilnVersion: manifest?.kilnVersion,
             artifactName: manifest?.artifact, size: size, created: Date(timeIntervalSince1970: created),
-            lastUsed: Date(timeIntervalSince1970: lastUsed))
+            lastUsed: Date(timeIntervalSince1970: lastUsed), options: manifest?.options.map { $0.split(separator: " ").map(String.init) })
     }
 }

@@ -27,6 +27,20 @@ final class KeyLock {
 
     deinit { close(fd) }
 
+    /// The open lock, for a child process to inherit (see `BuildReservation`).
+    var descriptor: Int32 { fd }
+
+    /// The lock held through `fd`, an inherited descriptor: nil unless `fd` is the file `path` names now and
+    /// holds its lock (taking it again through the same open file description succeeds at once if so, and
+    /// fails without waiting if the description does not hold it).
+    static func adopt(descriptor fd: Int32, path: String) -> KeyLock? {
+        guard fd >= 0, case .success(let held) = FileStatus.of(descriptor: fd), case .success(let named) = FileStatus.of(link: path),
+            held.inode == named.inode, held.device == named.device, flock(fd, LOCK_EX | LOCK_NB) == 0
+        else { return nil }
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        return KeyLock(path: path, fd: fd)
+    }
+
     /// Waits until the lock is free, then holds it until the `KeyLock` is released.
     static func acquire(_ path: String) throws(CacheError) -> KeyLock {
         // `take` returns nil only when not waiting or not creating.

@@ -17,6 +17,7 @@ import Foundation
 /// kiln-launch 1
 /// entry <cache key>
 /// place export "_start" (func $main)     where a trap in _start is reported
+/// tier optimized                         which tier the entry holds (optional; says, does not decide)
 /// env KILN_CC                            unset
 /// env PATH=/usr/bin:/bin                 set, to exactly this
 /// file DEV INO SIZE MTIME_S MTIME_NS CTIME_S CTIME_NS PATH    stat(2) of the file must match
@@ -36,6 +37,10 @@ public struct LaunchRecord: Sendable, Equatable {
     public var files: [String]
     /// Paths that did not exist and must not appear.
     public var absent: [String]
+    /// `optimized` or `baseline`: which tier the entry holds. Only an optimized entry is ever recorded by a
+    /// tiered run (a baseline must not be served once the optimized artifact exists), so this line tells a
+    /// reader, and `KILN_LAUNCH_DEBUG`, what runs; the launcher never chooses by it.
+    public var tier: String?
 
     public struct Variable: Sendable, Equatable {
         public var name: String
@@ -46,7 +51,8 @@ public struct LaunchRecord: Sendable, Equatable {
         }
     }
 
-    public init(entry: String, place: String, environment: [Variable], files: [String], absent: [String] = []) {
+    public init(entry: String, place: String, environment: [Variable], files: [String], absent: [String] = [], tier: String? = nil) {
+        self.tier = tier
         self.entry = entry
         self.place = place
         self.environment = environment
@@ -61,6 +67,10 @@ public struct LaunchRecord: Sendable, Equatable {
     /// a value): then no record is written and the launcher keeps handing this run to the driver.
     func encoded() -> String? {
         var lines = [Self.header, "entry \(entry)", "place \(place)"]
+        if let tier {
+            guard !tier.contains("\n") else { return nil }
+            lines.append("tier \(tier)")
+        }
         for variable in environment {
             guard !variable.name.isEmpty, !variable.name.contains("="), !variable.name.contains("\n") else { return nil }
             if let value = variable.value {

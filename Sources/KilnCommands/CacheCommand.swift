@@ -30,22 +30,28 @@ struct CacheCommand: ParsableCommand {
             let entries = cache.list()
             let now = Date()
             if !entries.isEmpty {
-                print(row("KEY", "MODULE SHA-256", "SIZE", "AGE", "LAST USE"))
+                print(row("KEY", "MODULE SHA-256", "TIER", "SIZE", "AGE", "LAST USE"))
             }
             for entry in entries {
                 print(
                     row(
-                        String(entry.digest.prefix(12)), entry.moduleSHA256 ?? "(unreadable manifest)",
+                        String(entry.digest.prefix(12)), entry.moduleSHA256 ?? "(unreadable manifest)", entry.tier ?? "-",
                         ByteCount.format(entry.size), duration(now.timeIntervalSince(entry.created)),
                         duration(now.timeIntervalSince(entry.lastUsed)) + " ago"))
             }
             let total = entries.reduce(Int64(0)) { $0 + $1.size }
             let count = entries.count == 1 ? "1 entry" : "\(entries.count) entries"
             print("\(count), \(ByteCount.format(total)) in \(cache.directory.path)")
+            // Retried by the next run of the module; listed so that a build that always fails is seen.
+            for failure in cache.failedBuilds() {
+                print("optimized build \(failure.digest.prefix(12)) failed in the background: \(failure.reason)")
+            }
         }
 
-        private func row(_ key: String, _ module: String, _ size: String, _ age: String, _ used: String) -> String {
-            [pad(key, 12), pad(module, 64), pad(size, 5, right: true), pad(age, 4, right: true), used].joined(separator: "  ")
+        /// TIER: `baseline` (-O0, what a first run is served by while the optimized build runs in the
+        /// background), `optimized`, or `-` for the compiled runtime.
+        private func row(_ key: String, _ module: String, _ tier: String, _ size: String, _ age: String, _ used: String) -> String {
+            [pad(key, 12), pad(module, 64), pad(tier, 9), pad(size, 5, right: true), pad(age, 4, right: true), used].joined(separator: "  ")
         }
     }
 

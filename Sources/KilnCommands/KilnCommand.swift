@@ -8,7 +8,7 @@ public struct KilnCommand: ParsableCommand {
         abstract: "An ahead-of-time WebAssembly compiler by way of C.",
         discussion: "`kiln [OPTIONS] MODULE [ARGS...]` runs MODULE as `kiln run [OPTIONS] MODULE [ARGS...]` does.",
         version: KilnVersion.string,
-        subcommands: [Run.self, Compile.self, Bench.self, Validate.self, Describe.self, Wast.self, CacheCommand.self]
+        subcommands: [Run.self, Compile.self, Bench.self, Validate.self, Describe.self, Wast.self, CacheCommand.self, OptimizeInBackground.self]
     )
 
     public init() {}

@@ -22,6 +22,9 @@ struct Run: ParsableCommand {
     @Flag(help: "Compile into a temporary directory instead of the artifact cache.")
     var noCache = false
 
+    @Flag(help: "On a cache miss, build at the requested level before running. Default: run a baseline build (-O0) at once and build the optimized one in the background, for later runs.")
+    var waitForOptimized = false
+
     @Option(help: "The most 64 KiB pages any memory may grow to.")
     var maxMemoryPages: UInt64 = 65536
 
@@ -108,13 +111,32 @@ struct Run: ParsableCommand {
                 defer { CompilerProcesses.uninstallSignalHandlers() }
                 let cache = noCache ? nil : ArtifactCache.open()
                 let key = try Kiln.cacheKey(binary: binary, plan: plan)
-                artifact = try Kiln.loadArtifact(
-                    binary: binary, validated: validated, name: name, plan: plan, cache: cache, key: key, progress: progress.report)
                 // A record is only an optimisation: nothing about it may fail the run.
                 // A record is keyed by the build options as words: a run whose checks come from --fuel or
                 // --timeout alone would leave a plain run's record pointing at an artifact with checks.
-                if let launchRecord, let cache, export == nil, fuel == nil, timeout == nil {
-                    writeLaunchRecord(launchRecord, cache: cache, key: key, plan: plan, artifact: artifact.path, module: validated.module)
+                let recordName = export == nil && fuel == nil && timeout == nil ? launchRecord : nil
+                if let cache, !waitForOptimized, Kiln.tiers(plan, cache: cache) {
+                    let tiered = try Kiln.loadTiered(
+                        binary: binary, validated: validated, name: name, plan: plan, cache: cache, optimizedKey: key,
+                        progress: progress.report
+                    ) { reservation in
+                        BackgroundOptimization.start(
+                            module: module, key: key, plan: plan, cc: build.cc, reservation: reservation,
+                            record: recordName.flatMap { name in startPlace(validated.module).map { (name, $0) } })
+                    }
+                    artifact = tiered.artifact
+                    Self.debugTier(tiered)
+                    // The baseline is never recorded: the launcher would go on serving it after the optimized
+                    // artifact exists. The background build records the optimized one.
+                    if let recordName, tiered.tier == .optimized {
+                        writeLaunchRecord(recordName, cache: cache, key: key, plan: plan, artifact: artifact.path, module: validated.module)
+                    }
+                } else {
+                    artifact = try Kiln.loadArtifact(
+                        binary: binary, validated: validated, name: name, plan: plan, cache: cache, key: key, progress: progress.report)
+                    if let recordName, let cache {
+                        writeLaunchRecord(recordName, cache: cache, key: key, plan: plan, artifact: artifact.path, module: validated.module)
+                    }
                 }
             }
             // The guest's words and variables byte for byte, not as ArgumentParser repaired them. An invoked
@@ -198,11 +220,28 @@ struct Run: ParsableCommand {
     /// published cache entry (not a private build made because the cache could not keep it) and the module is
     /// a command.
     func writeLaunchRecord(_ name: String, cache: ArtifactCache, key: CacheKey, plan: BuildPlan, artifact: String, module: KilnModel.Module) {
-        let start = module.exports.first { $0.name == "_start" }
-        guard artifact.hasPrefix(cache.directory.path + "/" + key.digest + "/"), case .function(let index)? = start?.descriptor,
-            let record = Kiln.launchRecord(entry: key, place: Self.place("_start", index: index, names: module.names), plan: plan)
+        guard artifact.hasPrefix(cache.directory.path + "/" + key.digest + "/"), let place = startPlace(module),
+            let record = Kiln.launchRecord(entry: key, place: place, plan: plan)
         else { return }
         cache.writeLaunchRecord(record, name: name)
+    }
+
+    /// Where a trap in `_start` is reported, for a launch record; nil when the module is no command.
+    func startPlace(_ module: KilnModel.Module) -> String? {
+        guard case .function(let index)? = module.exports.first(where: { $0.name == "_start" })?.descriptor else { return nil }
+        return Self.place("_start", index: index, names: module.names)
+    }
+
+    /// With `KILN_LAUNCH_DEBUG` set (as the launcher's own lines): which tier runs, and the background build
+    /// this run started.
+    static func debugTier(_ tiered: Kiln.TieredArtifact) {
+        guard let flag = ProcessInfo.processInfo.environment["KILN_LAUNCH_DEBUG"], !flag.isEmpty else { return }
+        var line = "kiln: tier: \(tiered.tier.rawValue) \(tiered.key.digest)"
+        if tiered.tier == .baseline {
+            line += tiered.background.map { "; optimizing \(tiered.optimizedKey.digest) in the background (pid \($0))" }
+                ?? "; the optimized build \(tiered.optimizedKey.digest) is under way elsewhere or could not start"
+        }
+        printStandardError(line)
     }
 
     /// How a trap in export `function` is located: `export "_start" (func $main)`.

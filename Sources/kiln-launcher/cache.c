@@ -150,6 +150,8 @@ int launch_record_read(const char* cache, const char* name, launch_record* recor
     *why = "the launch record is incomplete";
     return -1;
   }
+  /* The tier is optional: it tells what runs, it decides nothing. */
+  if (copy_field(text, "tier", record->tier, sizeof record->tier) != 0) strcpy(record->tier, "unnamed");
   if (strncmp(text, "kiln-launch 1\n", 14) != 0 || copy_field(text, "entry", record->entry, sizeof record->entry) != 0 ||
       !is_digest(record->entry) || copy_field(text, "place", record->place, sizeof record->place) != 0) {
     *why = "the launch record is malformed";
@@ -165,7 +167,8 @@ int launch_record_read(const char* cache, const char* name, launch_record* recor
     *end = 0;
     /* Unknown kinds of fact fail: a record from a newer kiln-driver is not trusted blindly. */
     int holds = 0;
-    if (strncmp(fact, "entry ", 6) == 0 || strncmp(fact, "place ", 6) == 0 || strcmp(fact, "end") == 0) holds = 1;
+    if (strncmp(fact, "entry ", 6) == 0 || strncmp(fact, "place ", 6) == 0 || strncmp(fact, "tier ", 5) == 0 || strcmp(fact, "end") == 0)
+      holds = 1;
     if (strncmp(fact, "env ", 4) == 0) holds = environment_unchanged(fact + 4);
     if (strncmp(fact, "file ", 5) == 0) holds = file_unchanged(fact + 5);
     if (strncmp(fact, "absent ", 7) == 0) holds = access(fact + 7, F_OK) != 0;

@@ -10,6 +10,7 @@
 typedef struct launch_record {
   char entry[65];   /* the cache key of the artifact to run */
   char place[512];  /* how a trap in `_start` is located: `export "_start" (func $main)` */
+  char tier[16];    /* which tier the entry holds (`optimized`), for KILN_LAUNCH_DEBUG */
 } launch_record;
 
 /* $KILN_CACHE_DIR, else $XDG_CACHE_HOME/kiln, else ~/.cache/kiln, as KilnCache/CacheLocation.swift: 0, or

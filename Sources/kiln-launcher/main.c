@@ -153,6 +153,12 @@ static void run_cached(int argc, char** argv, const char** record) {
     int taken = kiln_command_option(&command, argc, argv, &i);
     if (taken < 0) return debug("not for the launcher", option);
     if (taken > 0) continue;
+    /* Only optimized entries are ever recorded, so a hit already is what this flag waits for; it stays out
+     * of the record's name so that it finds the same record as a plain run. */
+    if (strcmp(option, "--wait-for-optimized") == 0) {
+      i++;
+      continue;
+    }
     char* word = NULL;
     for (size_t k = 0; k < sizeof valued / sizeof *valued && !word; k++) word = build_option(valued[k], argc, argv, &i);
     for (size_t k = 0; k < sizeof flags / sizeof *flags && !word; k++) {
@@ -186,7 +192,9 @@ static void run_cached(int argc, char** argv, const char** record) {
   if (!m || m->abi_version != KILN_ABI_VERSION) return debug("miss", handle ? "another ABI" : dlerror());
   kiln_command_run run;
   if (kiln_command_prepare(&run, m, &command) != KILN_COMMAND_READY) return debug("miss", "the driver reports this one");
-  debug("hit", found.entry);
+  char hit[64];
+  snprintf(hit, sizeof hit, "hit (%s tier)", found.tier);
+  debug(hit, found.entry);
   cache_entry_touch(cache, found.entry);
   /* Ignored only now: an ignored signal stays ignored across the driver's exec. */
   signal(SIGPIPE, SIG_IGN);

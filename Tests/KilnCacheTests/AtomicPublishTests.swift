@@ -28,7 +28,7 @@ struct AtomicPublishTests {
             manifest
                 == Manifest(
                     key: key.digest, moduleSHA256: key.moduleSHA256, kilnVersion: key.kilnVersion, artifact: "module.so",
-                    size: 10_000, sha256: ContentHash.sha256(of: bytes), created: 1234))
+                    size: 10_000, sha256: ContentHash.sha256(of: bytes), created: 1234, options: key.options.joined(separator: " ")))
         #expect(try FileStatus.of(path: cache.layout.manifest(key.digest)).get().permissions == 0o444)
     }
 

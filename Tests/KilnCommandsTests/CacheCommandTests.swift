@@ -61,7 +61,7 @@ import Testing
         #expect(keepAll.stdout.hasPrefix("removed 0 entries"), "\(keepAll.stdout)")
         // Room for one entry only: the most recently used one (a) stays.
         let list = try KilnProcess.run(["cache", "list"], environment: environment)
-        let sizes = list.stdoutLines.dropFirst().dropLast().map { $0.split(separator: " ", omittingEmptySubsequences: true)[2] }
+        let sizes = list.stdoutLines.dropFirst().dropLast().map { $0.split(separator: " ", omittingEmptySubsequences: true)[3] }
         #expect(sizes.count == 3)
         // Room for the largest entry and a little more: one entry (the module's, or the runtime object's) fits,
         // two do not.

@@ -1,0 +1,72 @@
+import Foundation
+import KilnBuild
+import KilnCache
+import KilnLoad
+import KilnValidate
+
+/// Tiered compilation through the artifact cache: on a miss, run a baseline artifact built at -O0 at once
+/// and build the optimized one in the background, so that later runs start from it. The cache outlives the
+/// process, so the optimized tier needs no code replacement in a running program: the next run simply
+/// finds it.
+public enum Tier: String, Sendable {
+    /// -O0: what a first run is served by while the optimized artifact is built.
+    case baseline
+    /// The requested level (-O2 by default).
+    case optimized
+}
+
+extension Kiln {
+    /// The plan of the baseline tier of `plan`: the same code options at -O0.
+    public static func baselinePlan(_ plan: BuildPlan) -> BuildPlan {
+        var flags = plan.flags
+        flags.optimization = 0
+        var baseline = BuildPlan(compiler: plan.compiler, flags: flags, runtime: plan.runtime, jobs: plan.jobs)
+        baseline.runtimeObject = nil
+        return baseline
+    }
+
+    /// Whether a run built with `plan` is worth tiering: there is a cache to hand the optimized artifact on
+    /// through, and a level above the baseline's. A sanitized build is a check, not a run to speed up.
+    public static func tiers(_ plan: BuildPlan, cache: ArtifactCache?) -> Bool {
+        cache != nil && plan.flags.optimization > 0 && !plan.flags.sanitize
+    }
+
+    /// What a tiered load found or started.
+    public struct TieredArtifact {
+        public let artifact: SharedObject
+        public let tier: Tier
+        /// The key of the artifact that runs.
+        public let key: CacheKey
+        /// The optimized tier's key (the same as `key` when that is what runs).
+        public let optimizedKey: CacheKey
+        /// The background build this load started, if it started one.
+        public let background: Int32?
+    }
+
+    /// Loads the optimized artifact of `validated` (built with `plan`, key `optimizedKey`) when the cache has
+    /// it; otherwise the baseline one, built first if need be, and starts the optimized build in the
+    /// background through `startOptimizing` unless one is already under way. The reservation it gets is the
+    /// optimized key's lock, which the background build must adopt (so no second run starts another);
+    /// `startOptimizing` returns the background process's id, or nil when it could not start one (the next
+    /// run tries again). The baseline is never served once the optimized artifact exists.
+    public static func loadTiered(
+        binary: [UInt8], validated: ValidatedModule, name: String, plan: BuildPlan, cache: ArtifactCache, optimizedKey: CacheKey,
+        progress: BuildPlan.Progress? = nil, startOptimizing: (BuildReservation) -> Int32?
+    ) throws -> TieredArtifact {
+        if let stored = cache.storedArtifact(for: optimizedKey), let artifact = try? SharedObject(path: stored.path) {
+            return TieredArtifact(artifact: artifact, tier: .optimized, key: optimizedKey, optimizedKey: optimizedKey, background: nil)
+        }
+        let baseline = baselinePlan(plan)
+        let baselineKey = try cacheKey(binary: binary, plan: baseline)
+        let artifact = try loadArtifact(
+            binary: binary, validated: validated, name: name, plan: baseline, cache: cache, key: baselineKey, progress: progress)
+        // Only now: while the baseline was built, a concurrent run may have started the optimized build, or
+        // finished it. Either way the lock is taken, or the entry exists, and nothing more is started.
+        var background: Int32?
+        if cache.storedArtifact(for: optimizedKey) == nil, let reservation = try? cache.reserveBuild(for: optimizedKey) {
+            // A build that finished between the check and the lock leaves its entry: nothing to do.
+            if cache.storedArtifact(for: optimizedKey) == nil { background = startOptimizing(reservation) }
+        }
+        return TieredArtifact(artifact: artifact, tier: .baseline, key: baselineKey, optimizedKey: optimizedKey, background: background)
+    }
+}
