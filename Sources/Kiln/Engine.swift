@@ -2,6 +2,7 @@ import Foundation
 import KilnBuild
 import KilnCache
 import KilnLower
+import KilnValidate
 
 /// How an `Engine` compiles: the C optimization level, the bounds mode, the CPU the code may use, where
 /// artifacts are cached, and which C compiler builds them. The defaults are the CLI's (`kiln run`).
@@ -21,9 +22,17 @@ public struct Configuration: Sendable, Hashable {
     public var epochInterruption: Bool
     /// Units compiled at once (default: the processors there are).
     public var jobs: Int?
+    /// Tiered compilation, as `kiln run` does it: on a cache miss, `Module(...)` loads a baseline artifact
+    /// built at -O0 and builds the optimized one on a background thread at the lowest priority, into the
+    /// cache, so that a later `Module` of the same bytes (in this process or another) is the optimized one.
+    /// `Module.tier` says which a module is; `Engine.waitForBackgroundBuilds()` waits for the builds. Off by
+    /// default: `Module(...)` returns the optimized module (`kiln run --wait-for-optimized`). Needs a cache.
+    public var tiers: Bool
 
     public init(optimization: Int = 2, bounds: BoundsMode = .explicit, targetCPU: String? = nil, cache: CacheSetting = .default,
-                compiler: String? = nil, consumeFuel: Bool = false, epochInterruption: Bool = false, jobs: Int? = nil) {
+                compiler: String? = nil, consumeFuel: Bool = false, epochInterruption: Bool = false, jobs: Int? = nil,
+                tiers: Bool = false) {
+        self.tiers = tiers
         self.optimization = optimization
         self.bounds = bounds
         self.targetCPU = targetCPU
@@ -57,6 +66,8 @@ public final class Engine: Sendable {
     public let configuration: Configuration
     let plan: BuildPlan
     let cache: ArtifactCache?
+    /// The optimized tiers being built on background threads.
+    let background = DispatchGroup()
 
     /// Checks the optimization level (0 to 3), resolves `native` to this machine's CPU name, and finds the
     /// runtime sources and the cache; a CPU name the compiler does not know fails the first compile. A cache
@@ -81,4 +92,33 @@ public final class Engine: Sendable {
 
     /// The directory artifacts are cached in, if any.
     public var cacheDirectory: String? { cache?.directory.path }
+
+    /// Waits until the optimized tiers this engine is building in the background (`Configuration.tiers`) are
+    /// in the cache, or have failed (then the next `Module` of those bytes builds them again).
+    public func waitForBackgroundBuilds() {
+        background.wait()
+    }
+
+    /// Builds `validated`'s optimized tier (key `key`) into the cache on a thread of its own, holding
+    /// `reservation` (the key's lock) until it is published; its compilers run at nice 19.
+    func buildInBackground(_ validated: ValidatedModule, name: String, key: CacheKey, reservation: BuildReservation) {
+        guard let cache else { return }
+        var niced = self.plan
+        niced.niceness = 19
+        let plan = niced
+        background.enter()
+        let thread = Thread { [background] in
+            defer { background.leave() }
+            do {
+                _ = try cache.artifact(for: key, reservation: reservation) { directory in
+                    try Kiln.buildArtifact(validated, name: name, key: key, plan: plan, cache: cache, directory: directory, progress: nil)
+                }
+                cache.clearFailedBuild(key)
+            } catch {
+                cache.recordFailedBuild(digest: key.digest, reason: "\(error)")
+            }
+        }
+        thread.qualityOfService = .background
+        thread.start()
+    }
 }

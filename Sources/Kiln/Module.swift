@@ -13,11 +13,15 @@ public final class Module: Sendable {
     public let artifact: SharedObject
     /// The name messages and backtraces use (the file's name, or "module").
     public let name: String
+    /// `.baseline` when `Configuration.tiers` loaded the -O0 artifact while the optimized one is built in the
+    /// background; else `.optimized` (the engine's level, or a precompiled artifact's own).
+    public let tier: Tier
 
-    init(engine: Engine, artifact: SharedObject, name: String) {
+    init(engine: Engine, artifact: SharedObject, name: String, tier: Tier = .optimized) {
         self.engine = engine
         self.artifact = artifact
         self.name = name
+        self.tier = tier
     }
 
     /// Compiles a module from its binary or text form (told apart by the first bytes). Throws `DecodeError`
@@ -53,11 +57,22 @@ public final class Module: Sendable {
             throw LoadError(reason: "\(path): \(error.reason)")
         }
         name = URL(fileURLWithPath: path).lastPathComponent
+        tier = .optimized
     }
 
     private convenience init(engine: Engine, source: ModuleSource, name: String) throws {
         let binary = try source.binary()
         let validated = try ModuleValidator.validate(ModuleDecoder.decode(binary))
+        if engine.configuration.tiers, let cache = engine.cache, Kiln.tiers(engine.plan, cache: cache) {
+            let key = try Kiln.cacheKey(binary: binary, plan: engine.plan)
+            let tiered = try Kiln.loadTiered(binary: binary, validated: validated, name: name, plan: engine.plan, cache: cache, optimizedKey: key) {
+                reservation in
+                engine.buildInBackground(validated, name: name, key: key, reservation: reservation)
+                return getpid()
+            }
+            self.init(engine: engine, artifact: tiered.artifact, name: name, tier: tiered.tier)
+            return
+        }
         let artifact = try Kiln.loadArtifact(binary: binary, validated: validated, name: name, plan: engine.plan, cache: engine.cache)
         self.init(engine: engine, artifact: artifact, name: name)
     }

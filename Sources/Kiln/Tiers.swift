@@ -20,9 +20,7 @@ extension Kiln {
     public static func baselinePlan(_ plan: BuildPlan) -> BuildPlan {
         var flags = plan.flags
         flags.optimization = 0
-        var baseline = BuildPlan(compiler: plan.compiler, flags: flags, runtime: plan.runtime, jobs: plan.jobs)
-        baseline.runtimeObject = nil
-        return baseline
+        return BuildPlan(compiler: plan.compiler, flags: flags, runtime: plan.runtime, jobs: plan.jobs)
     }
 
     /// Whether a run built with `plan` is worth tiering: there is a cache to hand the optimized artifact on
@@ -39,7 +37,8 @@ extension Kiln {
         public let key: CacheKey
         /// The optimized tier's key (the same as `key` when that is what runs).
         public let optimizedKey: CacheKey
-        /// The background build this load started, if it started one.
+        /// The process building the optimized tier in the background, if this load started that build (this
+        /// process's own id when a thread of it builds).
         public let background: Int32?
     }
 

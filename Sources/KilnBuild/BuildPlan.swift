@@ -14,6 +14,9 @@ public struct BuildPlan: Sendable {
     /// The runtime already compiled into one relocatable object (see `buildRuntimeObject`), typically from
     /// the artifact cache; nil compiles the runtime once per process instead.
     public var runtimeObject: String?
+    /// The nice value the C compiler runs at: 19 for a tiered run's background build of the optimized tier,
+    /// so that it takes only cores nothing else wants.
+    public var niceness: Int32 = 0
 
     public init(compiler: CCompiler = CCompiler(), flags: CompileFlags = CompileFlags(), runtime: RuntimeSources, jobs: Int = BuildPlan.processorCount) {
         self.compiler = compiler
@@ -163,7 +166,7 @@ public struct BuildPlan: Sendable {
     }
 
     func run(_ command: [String], timeout: Double = CompileTimeout.seconds(), directory: String? = nil) throws(BuildError) {
-        let result = try Subprocess.run(command, timeout: timeout, directory: directory)
+        let result = try Subprocess.run(command, timeout: timeout, directory: directory, niceness: niceness)
         guard result.status == 0 else {
             let failure = CompilerFailure(command: command, output: result.output, status: result.status)
             throw BuildError(failure.description)

@@ -20,16 +20,6 @@ public enum CompilerProcesses {
     /// The dispositions found at install, put back at uninstall.
     nonisolated(unsafe) private static var previous: [(Int32, sighandler_t?)] = []
     nonisolated(unsafe) private static var installed = false
-    nonisolated(unsafe) private static var niceness: Int32 = 0
-
-    /// Every compiler started from now on runs at this nice value (the background build of a tiered run uses
-    /// 19). Set on each compiler process as it starts: a thread's own nice value is what a process it spawns
-    /// inherits, and libdispatch's worker threads do not all keep the process's.
-    public static func setNiceness(_ value: Int32) {
-        lock.withLock { niceness = value }
-    }
-
-    static var compilerNiceness: Int32 { lock.withLock { niceness } }
 
     /// Runs `spawn` (which starts a process group and returns its id, or nil) and records the group, under the
     /// lock the signal handler takes: so no compiler can start after the handler has killed the others.

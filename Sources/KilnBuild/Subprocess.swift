@@ -22,8 +22,9 @@ enum Subprocess {
     /// stdout and stderr together, or stdout alone with `discardingErrors` (an answer a launcher such as
     /// distcc must not mix its complaints into).
     /// `directory`: the working directory it runs in (this process's when nil).
+    /// `niceness`: the nice value the command runs at (a background build's compilers: 19).
     static func run(_ command: [String], timeout: Double? = CompileTimeout.seconds(), discardingErrors: Bool = false,
-                    directory: String? = nil) throws(BuildError) -> Result {
+                    directory: String? = nil, niceness: Int32 = 0) throws(BuildError) -> Result {
         guard let program = command.first else { throw BuildError("cannot run an empty command") }
         // The pipe is made close-on-exec, and the child spawned, under one lock: so no compiler another thread
         // starts can inherit this pipe's write end and keep this thread reading after its own child is done.
@@ -83,7 +84,8 @@ enum Subprocess {
             throw BuildError("cannot run \(program): \(spawned == 0 ? "kiln is being interrupted" : describe(spawned))")
         }
         defer { CompilerProcesses.finished(pid) }
-        let niceness = CompilerProcesses.compilerNiceness
+        // Set on the process as it starts: a spawned process inherits its spawning thread's nice value, and
+        // libdispatch's worker threads do not all keep the process's.
         if niceness != 0 { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(pid), niceness) }
         let deadline = timeout.map { monotonicSeconds() + $0 }
         let output = readAll(ends[0], until: deadline)

@@ -11,7 +11,7 @@ import Foundation
 /// there is no moment when the key is unlocked, and two first runs at once start one background build, not
 /// two. The kernel still drops the lock however the holder dies, so a killed background build leaves the key
 /// free for the next run to retry.
-public final class BuildReservation {
+public final class BuildReservation: @unchecked Sendable {  // immutable: a held lock and its key
     let lock: KeyLock
     /// The key's digest.
     public let digest: String

@@ -127,11 +127,11 @@ struct OptimizeInBackground: ParsableCommand {
         // whole process group (this process leads one, spawned with setsid): on Linux a PRIO_PROCESS nice
         // value is one thread's, and a compile started by a thread made before this call was not niced.
         _ = setpriority(__priority_which_t(PRIO_PGRP.rawValue), 0, 19)
-        CompilerProcesses.setNiceness(19)
         guard let cache = ArtifactCache.open(warn: { _ in }) else { throw ExitCode(1) }
         do {
             let (binary, validated) = try Kiln.read(path: module)
-            let plan = try build.plan()
+            var plan = try build.plan()
+            plan.niceness = 19
             let computed = try Kiln.cacheKey(binary: binary, plan: plan)
             // The module or the toolchain changed since the run looked: this is not the build it asked for.
             guard computed.digest == key else { throw BuildError("the module or the build inputs changed since the run started this build") }

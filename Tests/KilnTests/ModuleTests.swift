@@ -59,6 +59,27 @@ import Testing
         #expect(throws: LoadError.self) { try Module(engine: Shared.engine, precompiled: directory + "/missing.so") }
     }
 
+    /// `Configuration.tiers`: the first `Module` of some bytes is the baseline (-O0), which runs at once, while
+    /// the optimized tier is built on a background thread; once it is in the cache, a new `Module` of the same
+    /// bytes is the optimized one. Without `tiers`, the optimized one is built before `Module` returns.
+    @Test func tiersServeTheBaselineFirstAndTheOptimizedTierOnceBuilt() throws {
+        let text = "(module (func (export \"add\") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))"
+        let tiered = try Engine(Configuration(optimization: 1, cache: .directory(Shared.cacheDirectory), tiers: true))
+        let first = try Module(engine: tiered, wat: text)
+        #expect(first.tier == .baseline)
+        #expect(first.buildOptions.contains("opt=0"))
+        let add = try Linker().instantiate(first, in: Store()).typedFunction("add", (Int32, Int32).self, Int32.self)
+        #expect(try add(40, 2) == 42)
+        tiered.waitForBackgroundBuilds()
+        let later = try Module(engine: tiered, wat: text)
+        #expect(later.tier == .optimized)
+        #expect(later.buildOptions.contains("opt=1"))
+        #expect(try Linker().instantiate(later, in: Store()).call("add", [.i32(1), .i32(2)]) == [.i32(3)])
+        // Without tiers: the level asked for, at once (the same entry the background build published).
+        let waiting = try Module(engine: try Engine(Configuration(optimization: 1, cache: .directory(Shared.cacheDirectory))), wat: text)
+        #expect(waiting.tier == .optimized && waiting.artifact.path == later.artifact.path)
+    }
+
     /// The configuration reaches the artifact: its bounds mode, CPU and level are what the metadata records,
     /// and the code runs (a guard-page memory traps past its end like an explicitly checked one).
     @Test func theConfigurationIsWhatTheArtifactIsBuiltWith() throws {
