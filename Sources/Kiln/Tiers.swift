@@ -52,8 +52,10 @@ extension Kiln {
         binary: [UInt8], validated: ValidatedModule, name: String, plan: BuildPlan, cache: ArtifactCache, optimizedKey: CacheKey,
         progress: BuildPlan.Progress? = nil, startOptimizing: (BuildReservation) -> Int32?
     ) throws -> TieredArtifact {
-        if let stored = cache.storedArtifact(for: optimizedKey), let artifact = try? SharedObject(path: stored.path) {
-            return TieredArtifact(artifact: artifact, tier: .optimized, key: optimizedKey, optimizedKey: optimizedKey, background: nil)
+        if let stored = cache.storedArtifact(for: optimizedKey) {
+            // A stored artifact that does not load is an error, as without tiers: not a reason to run the baseline.
+            return TieredArtifact(
+                artifact: try SharedObject(path: stored.path), tier: .optimized, key: optimizedKey, optimizedKey: optimizedKey, background: nil)
         }
         let baseline = baselinePlan(plan)
         let baselineKey = try cacheKey(binary: binary, plan: baseline)

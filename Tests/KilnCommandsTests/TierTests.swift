@@ -18,7 +18,11 @@ import Testing
 
         init() throws {
             directory = try TemporaryDirectory()
-            environment = ["KILN_CACHE_DIR": directory.url.appendingPathComponent("cache").path, "KILN_LAUNCH_DEBUG": "1"]
+            // At the default nice value of 19, a background build would wait for every other test of a busy
+            // `make test` before it got a core.
+            environment = [
+                "KILN_CACHE_DIR": directory.url.appendingPathComponent("cache").path, "KILN_LAUNCH_DEBUG": "1", "KILN_BACKGROUND_NICE": "0",
+            ]
         }
 
         /// LaunchTests' command (prints `launched`, exits with its arguments' length), made distinct by `tag`.
