@@ -212,7 +212,7 @@ spec-time: build
 # The benchmark corpus, every manifest Fixtures/bench/**/bench.json (groups team, kernels, real: about 36
 # programs), under native, Kiln (explicit checks and guard pages), the interpreter (kiln-interp, on the team
 # group only) and the peers that are installed (`make bench-peers`: wasm2c in both memory-check modes and
-# wasmtime); writes bench/REPORT.md, bench/report.json and bench/report.svg. About 19 minutes on 2 cores
+# wasmtime); writes bench/REPORT.md, bench/report.json and bench/report.svg. About 20-26 minutes on 2 cores
 # (Fixtures/bench/README.md has the budget). BENCH_ARGS passes options to Scripts/bench.py, e.g.
 # BENCH_ARGS="--quick --out /tmp/bench" (a smoke test), "--groups real", "--interp-groups all",
 # "--kiln-dir DIR" (kiln and kiln-interp from elsewhere than .build/release).
