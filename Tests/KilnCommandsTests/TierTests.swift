@@ -180,6 +180,44 @@ import Testing
         #expect(fixture.temporaries(optimized).isEmpty)
     }
 
+    /// Whoever reads the run's output through pipes sees them close when the run ends, while the background
+    /// build still runs: it holds no descriptor of the run's but the key's lock (regression: it inherited
+    /// them all, and Foundation's Process, and `$(kiln run …)`, waited for the whole build).
+    @Test func theRunsOutputEndsWithTheRunNotWithTheBackgroundBuild() throws {
+        var fixture = try Fixture()
+        defer { fixture.directory.remove() }
+        let module = try fixture.module(tag: "pipes")
+        fixture.environment["KILN_CC"] = try fixture.compiler()
+        try fixture.mark("slow")
+        let process = Process()
+        process.executableURL = try #require(KilnProcess.executable)
+        process.arguments = ["run", module]
+        process.environment = ProcessInfo.processInfo.environment.merging(fixture.environment) { $1 }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // The build cannot finish while the marker exists. Should the pipes wait for it, a watchdog removes the
+        // marker after two minutes (so the test ends) and the expectation below fails.
+        let released = Released()
+        DispatchQueue.global().asyncAfter(deadline: .now() + 120) { [fixture] in
+            released.set()
+            fixture.unmark("slow")
+        }
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(!released.value, "the run's output ended only once the background build could")
+        #expect(stdout == "launched\n" && process.terminationStatus == 0, "\(stderr)")
+        let line = try #require(Self.tierLine(KilnProcess.Result(status: 0, stdout: stdout, stderr: stderr)), "\(stderr)")
+        let pid = try #require(line.pid)
+        #expect(!fixture.entryExists(try #require(line.optimizing)), "the build finished though held back")
+        fixture.unmark("slow")
+        #expect(Self.waitForExit(pid))
+        #expect(fixture.entryExists(try #require(line.optimizing)))
+    }
+
     @Test func aFailedBackgroundBuildIsRecordedAndRetried() throws {
         var fixture = try Fixture()
         defer { fixture.directory.remove() }
@@ -225,6 +263,13 @@ import Testing
         }
         #expect(started.count == 1, "\(runs.map(\.stderrLines))")
         for pid in started { #expect(Self.waitForExit(pid)) }
+    }
+
+    final class Released: @unchecked Sendable {
+        private let lock = NSLock()
+        private var done = false
+        func set() { lock.withLock { done = true } }
+        var value: Bool { lock.withLock { done } }
     }
 
     final class Results: @unchecked Sendable {
