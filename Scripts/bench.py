@@ -430,7 +430,7 @@ def main(argv):
                                                       module=module)
         if by_name["kiln"] in active and not options.quick:
             log("== first runs on a cold cache (tiered compilation)")
-            data["first_run"] = first_run.measure(ctx, by_name["kiln"], options.corpus, log)
+            data["first_run"] = first_run.measure(ctx, options.corpus, log)
 
     data["startup_elapsed_s"] = round(time.monotonic() - began, 1)
     finish(data, by_name)

@@ -49,8 +49,8 @@ def wait_for_exit(pid, timeout):
     return False
 
 
-def measure(ctx, kiln, programs, log):
-    """`kiln`: the bench's Kiln engine (its runtime is built into a template cache first)."""
+def measure(ctx, programs, log):
+    """The runtime is built into a template cache first, which each program's cold cache is a copy of."""
     work = os.path.join(ctx.work, "first-run")
     shutil.rmtree(work, ignore_errors=True)
     template = os.path.join(work, "template")

@@ -110,10 +110,7 @@ public final class Engine: Sendable {
         let thread = Thread { [background] in
             defer { background.leave() }
             do {
-                _ = try cache.artifact(for: key, reservation: reservation) { directory in
-                    try Kiln.buildArtifact(validated, name: name, key: key, plan: plan, cache: cache, directory: directory, progress: nil)
-                }
-                cache.clearFailedBuild(key)
+                _ = try Kiln.buildOptimizedTier(validated, name: name, key: key, plan: plan, cache: cache, reservation: reservation)
             } catch {
                 cache.recordFailedBuild(digest: key.digest, reason: "\(error)")
             }

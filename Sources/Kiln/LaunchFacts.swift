@@ -9,7 +9,7 @@ extension Kiln {
     /// The launch record for a run of the cache entry `entry` built with `plan`: every input of its cache key
     /// that the launcher cannot see in its own arguments (LaunchRecord.swift). Nil when one of them cannot be
     /// pinned down (a compiler word that does not resolve to a file), so that no record is written.
-    public static func launchRecord(entry: CacheKey, place: String, plan: BuildPlan, tier: Tier? = nil) -> LaunchRecord? {
+    public static func launchRecord(entry: CacheKey, place: String, plan: BuildPlan) -> LaunchRecord? {
         let environment = ["KILN_CC", "KILN_RUNTIME_DIR", "PATH"].map { name in
             LaunchRecord.Variable(name: name, value: ProcessInfo.processInfo.environment[name])
         }
@@ -21,7 +21,7 @@ extension Kiln {
         return LaunchRecord(
             entry: entry.digest, place: place, environment: environment,
             files: compiler.present + [driver] + directories + runtimeFiles, absent: compiler.absent,
-            tier: (tier ?? (plan.flags.optimization == 0 ? .baseline : .optimized)).rawValue)
+            tier: (plan.flags.optimization == 0 ? Tier.baseline : .optimized).rawValue)
     }
 
     /// This program's file (kiln-driver): its mtime and inode change when kiln is rebuilt or reinstalled.

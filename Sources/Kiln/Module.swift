@@ -63,7 +63,7 @@ public final class Module: Sendable {
     private convenience init(engine: Engine, source: ModuleSource, name: String) throws {
         let binary = try source.binary()
         let validated = try ModuleValidator.validate(ModuleDecoder.decode(binary))
-        if engine.configuration.tiers, let cache = engine.cache, Kiln.tiers(engine.plan, cache: cache) {
+        if engine.configuration.tiers, let cache = engine.cache, Kiln.tiers(engine.plan) {
             let key = try Kiln.cacheKey(binary: binary, plan: engine.plan)
             let tiered = try Kiln.loadTiered(binary: binary, validated: validated, name: name, plan: engine.plan, cache: cache, optimizedKey: key) {
                 reservation in

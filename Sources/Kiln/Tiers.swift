@@ -23,10 +23,10 @@ extension Kiln {
         return BuildPlan(compiler: plan.compiler, flags: flags, runtime: plan.runtime, jobs: plan.jobs)
     }
 
-    /// Whether a run built with `plan` is worth tiering: there is a cache to hand the optimized artifact on
-    /// through, and a level above the baseline's. A sanitized build is a check, not a run to speed up.
-    public static func tiers(_ plan: BuildPlan, cache: ArtifactCache?) -> Bool {
-        cache != nil && plan.flags.optimization > 0 && !plan.flags.sanitize
+    /// Whether a run built with `plan` is worth tiering (given a cache to hand the optimized artifact on
+    /// through): a level above the baseline's. A sanitized build is a check, not a run to speed up.
+    public static func tiers(_ plan: BuildPlan) -> Bool {
+        plan.flags.optimization > 0 && !plan.flags.sanitize
     }
 
     /// What a tiered load found or started.
@@ -69,5 +69,18 @@ extension Kiln {
             if cache.storedArtifact(for: optimizedKey) == nil { background = startOptimizing(reservation) }
         }
         return TieredArtifact(artifact: artifact, tier: .baseline, key: baselineKey, optimizedKey: optimizedKey, background: background)
+    }
+
+    /// Builds and publishes the optimized tier (`key`) of `validated` under `reservation`, the key's lock, as
+    /// a background build does (the CLI's detached process and the library's thread); a success removes the
+    /// record of an earlier failed build. The caller records a failure (`recordFailedBuild`).
+    public static func buildOptimizedTier(
+        _ validated: ValidatedModule, name: String, key: CacheKey, plan: BuildPlan, cache: ArtifactCache, reservation: BuildReservation
+    ) throws -> URL {
+        let artifact = try cache.artifact(for: key, reservation: reservation) { directory in
+            try buildArtifact(validated, name: name, key: key, plan: plan, cache: cache, directory: directory, progress: nil)
+        }
+        cache.clearFailedBuild(key)
+        return artifact
     }
 }

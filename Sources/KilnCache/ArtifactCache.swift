@@ -78,9 +78,12 @@ public final class ArtifactCache: Sendable {
     /// that directory). It runs at most once, under the key's lock, only when no valid entry exists. The
     /// directory is deleted afterwards. Throws `build`'s own errors unchanged, and `CacheError` when the cache
     /// could not be used; `withArtifact(in:for:build:use:)` is the variant that never fails for the latter.
-    public func artifact(for key: CacheKey, build: (URL) throws -> URL) throws -> URL {
+    /// `reservation`: the key's lock, already held (`reserveBuild`, or adopted from the process that took it);
+    /// the build runs under it instead of waiting for the lock.
+    public func artifact(for key: CacheKey, reservation: BuildReservation? = nil, build: (URL) throws -> URL) throws -> URL {
+        precondition(reservation == nil || reservation?.digest == key.digest, "a reservation of another key")
         do {
-            switch try lookupOrBuild(key, build) {
+            switch try lookupOrBuild(key, build, holding: reservation?.lock) {
             case .cached(let path):
                 return URL(fileURLWithPath: path)
             case .unpublished(_, let temporary, let reason):
@@ -208,7 +211,7 @@ public final class ArtifactCache: Sendable {
     /// The verified artifact's path, or nil when there is none. A corrupt entry is removed when
     /// `reportCorruption` (only under the key's lock, so exactly one process warns); an entry owned by
     /// another user throws.
-    private func hit(_ digest: String, reportCorruption: Bool) throws(CacheError) -> String? {
+    func hit(_ digest: String, reportCorruption: Bool) throws(CacheError) -> String? {
         switch Integrity.check(digest, in: layout) {
         case .valid(let artifact, _):
             POSIX.touch(layout.lastUse(digest))

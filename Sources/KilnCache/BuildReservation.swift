@@ -29,9 +29,7 @@ extension ArtifactCache {
     /// The verified artifact stored for `key`, without taking its lock or building anything; nil when there
     /// is none (or it cannot be trusted, which the next locked lookup reports).
     public func storedArtifact(for key: CacheKey) -> URL? {
-        guard case .valid(let artifact, _) = Integrity.check(key.digest, in: layout) else { return nil }
-        POSIX.touch(layout.lastUse(key.digest))
-        return URL(fileURLWithPath: artifact)
+        (try? hit(key.digest, reportCorruption: false))?.map { URL(fileURLWithPath: $0) }
     }
 
     /// The key's lock if nobody holds it now, else nil (a build of the key is under way).
@@ -46,38 +44,16 @@ extension ArtifactCache {
         return BuildReservation(lock: lock, digest: key.digest)
     }
 
-    /// Like `artifact(for:build:)`, under a reservation already held instead of waiting for the lock.
-    public func artifact(for key: CacheKey, reservation: BuildReservation, build: (URL) throws -> URL) throws -> URL {
-        precondition(reservation.digest == key.digest, "a reservation of another key")
-        do {
-            switch try lookupOrBuild(key, build, holding: reservation.lock) {
-            case .cached(let path):
-                return URL(fileURLWithPath: path)
-            case .unpublished(_, let temporary, let reason):
-                _ = POSIX.removeTree(temporary)
-                throw reason
-            }
-        } catch let failure as BuildFailure {
-            throw failure.underlying
-        }
-    }
-
     // MARK: - Failed background builds
 
     /// Notes that a background build of `key` failed, with the reason, in `<digest>.failed`: `kiln cache list`
     /// shows it, and the next run retries the build. Best effort: a note that cannot be written is no error.
     public func recordFailedBuild(digest: String, reason: String) {
         guard CacheLayout.isDigest(digest) else { return }
-        let path = layout.failure(digest)
-        let text = Array((reason.replacingOccurrences(of: "\n", with: " ") + "\n").utf8)
-        var template = Array((layout.root + "/" + CacheLayout.temporaryPrefix + digest + "-XXXXXX").utf8CString)
-        // A temporary name that `removeOrphans` would clean up if this process died before the rename.
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { return }
-        let temporary = String(cString: template)
-        let written = !POSIX.writeAll(fd, text).isFailure
-        close(fd)
-        if !written || POSIX.rename(temporary, path).isFailure { unlink(temporary) }
+        // Under a temporary name that `removeOrphans` cleans up should this process die before the rename.
+        _ = POSIX.replaceFile(
+            layout.failure(digest), with: Array((reason.replacingOccurrences(of: "\n", with: " ") + "\n").utf8),
+            template: layout.temporaryTemplate(digest))
     }
 
     /// Removes the note of a failed build of `key` (after a build of it succeeded).

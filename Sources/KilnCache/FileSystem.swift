@@ -146,6 +146,22 @@ enum POSIX {
         return .success(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
     }
 
+    /// Writes `bytes` to a new file named after `template` (`mkstemp(3)`, mode 0600) and renames it to `path`,
+    /// so a reader sees the old file or the whole new one. Whether it was written; nothing is left behind.
+    static func replaceFile(_ path: String, with bytes: [UInt8], template: String) -> Bool {
+        var buffer = Array(template.utf8CString)
+        let fd = buffer.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { return false }
+        let temporary = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let written = !writeAll(fd, bytes).isFailure
+        close(fd)
+        guard written, !rename(temporary, path).isFailure else {
+            unlink(temporary)
+            return false
+        }
+        return true
+    }
+
     /// Sets the modification time to now, creating the file if it is missing.
     static func touch(_ path: String) {
         if utimensat(AT_FDCWD, path, nil, 0) == 0 { return }

@@ -106,17 +106,7 @@ extension ArtifactCache {
         guard case .success(let status) = FileStatus.of(link: directory), status.isDirectory, status.owner == currentUser,
             !status.isOpenToOthers
         else { return false }
-        var template = Array((directory + "/.tmp-" + name + "-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { return false }
-        let temporary = String(cString: template)
-        let written = POSIX.writeAll(fd, Array(text.utf8)).isFailure == false
-        close(fd)
-        guard written, case .success = POSIX.rename(temporary, directory + "/" + name) else {
-            unlink(temporary)
-            return false
-        }
-        return true
+        return POSIX.replaceFile(directory + "/" + name, with: Array(text.utf8), template: directory + "/.tmp-" + name + "-XXXXXX")
     }
 
     /// Removes launch records: all of them, or (`keepingLive`) those whose entry is gone.

@@ -148,12 +148,9 @@ struct OptimizeInBackground: ParsableCommand {
             }
             CompilerProcesses.installSignalHandlers()
             let name = URL(fileURLWithPath: module).lastPathComponent
-            let artifact = try cache.artifact(for: computed, reservation: reservation) { directory in
-                try Kiln.buildArtifact(validated, name: name, key: computed, plan: plan, cache: cache, directory: directory, progress: nil)
-            }
-            cache.clearFailedBuild(computed)
+            let artifact = try Kiln.buildOptimizedTier(validated, name: name, key: computed, plan: plan, cache: cache, reservation: reservation)
             if let launchRecord, let launchPlace, artifact.path.hasPrefix(cache.directory.path + "/" + computed.digest + "/"),
-                let record = Kiln.launchRecord(entry: computed, place: launchPlace, plan: plan, tier: .optimized)
+                let record = Kiln.launchRecord(entry: computed, place: launchPlace, plan: plan)
             {
                 cache.writeLaunchRecord(record, name: launchRecord)
             }

@@ -115,7 +115,7 @@ struct Run: ParsableCommand {
                 // A record is keyed by the build options as words: a run whose checks come from --fuel or
                 // --timeout alone would leave a plain run's record pointing at an artifact with checks.
                 let recordName = export == nil && fuel == nil && timeout == nil ? launchRecord : nil
-                if let cache, !waitForOptimized, Kiln.tiers(plan, cache: cache) {
+                if let cache, !waitForOptimized, Kiln.tiers(plan) {
                     let tiered = try Kiln.loadTiered(
                         binary: binary, validated: validated, name: name, plan: plan, cache: cache, optimizedKey: key,
                         progress: progress.report

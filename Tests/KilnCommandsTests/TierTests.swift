@@ -11,25 +11,28 @@ import Testing
 /// background; later runs start from the optimized one. `KILN_LAUNCH_DEBUG=1` makes the driver say which
 /// tier ran (`kiln: tier: …`) and the launcher which entry it served.
 @Suite struct TierTests {
+    /// LaunchTests' fixture (a directory with a cache of its own, `KILN_LAUNCH_DEBUG` on), with runs at the
+    /// default level and what the tier tests need besides.
     struct Fixture {
-        let directory: TemporaryDirectory
-        var environment: [String: String]
-        var cache: String { environment["KILN_CACHE_DIR"]! }
+        var launch: LaunchTests.Fixture
+        var directory: TemporaryDirectory { launch.directory }
+        var environment: [String: String] {
+            get { launch.environment }
+            set { launch.environment = newValue }
+        }
+        var cache: String { launch.cache }
 
         init() throws {
-            directory = try TemporaryDirectory()
+            launch = try LaunchTests.Fixture()
             // At the default nice value of 19, a background build would wait for every other test of a busy
             // `make test` before it got a core.
-            environment = [
-                "KILN_CACHE_DIR": directory.url.appendingPathComponent("cache").path, "KILN_LAUNCH_DEBUG": "1", "KILN_BACKGROUND_NICE": "0",
-            ]
+            launch.environment["KILN_BACKGROUND_NICE"] = "0"
         }
 
         /// LaunchTests' command (prints `launched`, exits with its arguments' length), made distinct by `tag`.
         func module(tag: String) throws -> String {
-            let text = LaunchTests.command.replacingOccurrences(of: "(memory (export \"memory\") 1)", with: "(memory (export \"memory\") 1)\n(global (export \"\(tag)\") i32 (i32.const 0))")
-            let source = try directory.write("m.wat", text: text)
-            return try directory.write("m.wasm", try Kiln.read(path: source).binary)
+            try launch.module(LaunchTests.command.replacingOccurrences(
+                of: "(memory (export \"memory\") 1)", with: "(memory (export \"memory\") 1)\n(global (export \"\(tag)\") i32 (i32.const 0))"))
         }
 
         func run(_ arguments: [String]) throws -> KilnProcess.Result {
