@@ -27,26 +27,25 @@ static u64 func0_fac(kiln_instance* self, u64 l0);
 static u64 func1_fac_iter(kiln_instance* self, u64 l0);
 
 /* func 0 $fac: [i64] -> [i64], type 0, body at 0x2c */
-#line 44 "wasm"
+#line 1 "wasm"
 static u64 func0_fac(kiln_instance* self, u64 l0) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
-#line 44
+#line 1
   KILN_ENTER(ctx);
   KILN_UNUSED u32 s0_i32 = 0;
   KILN_UNUSED u64 s0_i64 = 0, s1_i64 = 0;
-#line 48
   s0_i32 = l0 == 0u; /* i64.eqz @0x30 */
   if (!s0_i32) goto E1; /* if @0x31 */
-#line 51
+#line 7
   s0_i64 = 1ull; /* i64.const @0x33 */
-#line 53
+#line 9
   goto B1; /* else @0x35 */
 E1:; /* else */
-#line 60
+#line 16
   s1_i64 = l0 - 1ull; /* i64.sub @0x3c */
   s1_i64 = func0_fac(self, s1_i64); /* call 0 @0x3d */
-#line 63
+#line 19
   s0_i64 = l0 * s1_i64; /* i64.mul @0x3f */
 B1:; /* end @0x40 */
   return s0_i64; /* end @0x41 */
@@ -54,7 +53,7 @@ B1:; /* end @0x40 */
 }
 
 /* func 1 $fac_iter: [i64] -> [i64], type 0, body at 0x42 */
-#line 66 "wasm"
+#line 1 "wasm"
 static u64 func1_fac_iter(kiln_instance* self, u64 l0) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -62,21 +61,21 @@ static u64 func1_fac_iter(kiln_instance* self, u64 l0) {
   KILN_UNUSED u64 l1 = 0;
   KILN_UNUSED u32 s0_i32 = 0;
   KILN_UNUSED u64 s0_i64 = 0;
-#line 72
+#line 6
   l1 = 1ull; /* local.set 1 @0x48 */
   /* block B1 @0x4a */
 L2:; /* loop @0x4c */
-#line 80
+#line 14
   s0_i32 = l0 == 0u; /* i64.eqz @0x50 */
   if (s0_i32) { goto B1; } /* br_if @0x51 */
-#line 87
+#line 21
   l1 = l1 * l0; /* i64.mul @0x57, local.set 1 @0x58 */
-#line 94
+#line 28
   l0 = l0 - 1ull; /* i64.sub @0x5e, local.set 0 @0x5f */
-#line 97
+#line 31
   goto L2; /* br @0x61 */
 B1:; /* end @0x64 */
-#line 103
+#line 37
   return l1; /* end @0x67 */
   __builtin_unreachable(); /* every path above returned */
 }
@@ -144,6 +143,7 @@ __attribute__((used, section(".kiln_metadata"), aligned(8))) static const struct
   char text[3];
 } kiln_metadata_record = {{'K', 'I', 'L', 'N', 'M', 'E', 'T', 'A'}, KILN_ABI_VERSION, 2u, "{}"};
 static const char* const kiln_function_names[2] = {"fac", "fac_iter"};
+static const u32 kiln_function_body_offsets[2] = {44, 66};
 const kiln_module kiln_module_descriptor = {
   .abi_version = KILN_ABI_VERSION,
   .kiln_version = "0.1.0",
@@ -169,5 +169,6 @@ const kiln_module kiln_module_descriptor = {
   .num_tags = 0u,
   .interruption = 0u,
   .function_names = kiln_function_names,
+  .function_body_offsets = kiln_function_body_offsets,
   .metadata = kiln_metadata_record.text,
 };

@@ -39,7 +39,7 @@ static u32 func8(kiln_instance* self, u32 l0);
 static u32 func9(kiln_instance* self, u32 l0);
 
 /* func 0: [i32 i32] -> [], type 0, body at 0xa8 */
-#line 168 "wasm"
+#line 1 "wasm"
 static void func0(kiln_instance* self, u32 l0, u32 l1) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -51,50 +51,50 @@ static void func0(kiln_instance* self, u32 l0, u32 l1) {
   KILN_UNUSED u64 t1 = 0, k1 = 0;
   KILN_UNUSED kiln_loop_ptr a1_0 = 0;
   /* loop L1 @0xac: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
-#line 172
+#line 4
   t1 = kiln_loop_trips_ne((u32)(kiln_loop_local(mem0, l2) + (kiln_i128)1), (u32)(kiln_loop_local(mem0, l1)), 1);
-#line 172
+#line 4
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4), 4, t1, 4u)) {
-#line 172
+#line 4
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4) + 0);
-#line 171
+#line 3
 #pragma clang loop vectorize(assume_safety)
   for (k1 = 0; k1 < t1; k1++) {
-#line 180
+#line 12
   s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0xb4 */
   s0_i32 = l0 + s1_i32; /* i32.add @0xb5 */
-#line 186
+#line 18
   s1_i32 = l2 + 1u; /* i32.add @0xba */
-#line 186
+#line 18
   kiln_i32_store_at(a1_0 + (4 * (s64)k1), s1_i32); /* checked before the loop */
-#line 194
+#line 26
   s0_i32 = l2 + 1u; /* i32.add @0xc2 */
   l2 = s0_i32; /* local.set 2 @0xc3 */
-#line 201
+#line 33
   s0_i32 = l2 != l1; /* i32.ne @0xc9 */
   }
   } else {
 L1:; /* loop @0xac */
-#line 180
+#line 12
   s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0xb4 */
   s0_i32 = l0 + s1_i32; /* i32.add @0xb5 */
-#line 186
+#line 18
   s1_i32 = l2 + 1u; /* i32.add @0xba */
   kiln_i32_store(ctx, mem0, (u64)s0_i32, 0u, s1_i32); /* i32_store offset=0 @0xbb */
-#line 194
+#line 26
   s0_i32 = l2 + 1u; /* i32.add @0xc2 */
   l2 = s0_i32; /* local.set 2 @0xc3 */
-#line 201
+#line 33
   s0_i32 = l2 != l1; /* i32.ne @0xc9 */
   if (s0_i32) { goto L1; } /* br_if @0xca */
   }
-#line 205
+#line 37
   return; /* end @0xcd */
 }
 
 /* func 1: [i32 i32] -> [], type 0, body at 0xce */
-#line 206 "wasm"
+#line 1 "wasm"
 static void func1(kiln_instance* self, u32 l0, u32 l1) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -105,48 +105,48 @@ static void func1(kiln_instance* self, u32 l0, u32 l1) {
   KILN_UNUSED u32 s0_i32 = 0;
   KILN_UNUSED u64 t1 = 0, k1 = 0;
   KILN_UNUSED kiln_loop_ptr a1_0 = 0;
-#line 214
+#line 8
   l2 = l1 - 1u; /* i32.sub @0xd6, local.set 2 @0xd7 */
   /* loop L1 @0xd9: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
-#line 217
+#line 11
   t1 = kiln_loop_trips_gt_s((u32)(kiln_loop_local(mem0, l2) + (kiln_i128)-1), (u32)((kiln_i128)-1), -1);
-#line 217
+#line 11
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2)), -1, t1, 4u)) {
-#line 217
+#line 11
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2)) + 3);
-#line 216
+#line 10
 #pragma clang loop vectorize(assume_safety)
   for (k1 = 0; k1 < t1; k1++) {
-#line 223
+#line 17
   s0_i32 = l0 + l2; /* i32.add @0xdf */
-#line 223
+#line 17
   kiln_u8_store_at(a1_0 + (-1 * (s64)k1), (u8)l2); /* checked before the loop */
-#line 233
+#line 27
   s0_i32 = l2 - 1u; /* i32.sub @0xe9 */
   l2 = s0_i32; /* local.set 2 @0xea */
-#line 240
+#line 34
   s0_i32 = (s32)l2 > (s32)0xffffffffu; /* i32.gt_s @0xf0 */
   }
   } else {
 L1:; /* loop @0xd9 */
-#line 223
+#line 17
   s0_i32 = l0 + l2; /* i32.add @0xdf */
-#line 226
+#line 20
   kiln_i32_store8(ctx, mem0, (u64)s0_i32, 3u, l2); /* i32_store8 offset=3 @0xe2 */
-#line 233
+#line 27
   s0_i32 = l2 - 1u; /* i32.sub @0xe9 */
   l2 = s0_i32; /* local.set 2 @0xea */
-#line 240
+#line 34
   s0_i32 = (s32)l2 > (s32)0xffffffffu; /* i32.gt_s @0xf0 */
   if (s0_i32) { goto L1; } /* br_if @0xf1 */
   }
-#line 244
+#line 38
   return; /* end @0xf4 */
 }
 
 /* func 2: [i32 i32 i32] -> [], type 1, body at 0xf5 */
-#line 245 "wasm"
+#line 1 "wasm"
 static void func2(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -158,122 +158,122 @@ static void func2(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   KILN_UNUSED u64 t1 = 0, k1 = 0;
   KILN_UNUSED kiln_loop_ptr a1_0 = 0, a1_1 = 0;
   /* loop L1 @0xf9: 4 of 4 accesses checked once for every iteration (kiln_loop.h) */
-#line 249
+#line 4
   t1 = kiln_loop_trips_lt_u((u32)(kiln_loop_local(mem0, l3) + (kiln_i128)2), (u32)(kiln_loop_local(mem0, l2)), 2);
-#line 249
+#line 4
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l1) + kiln_loop_local(mem0, l3) * 4), 8, t1, 4u)
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4), 8, t1, 4u)
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l1) + kiln_loop_local(mem0, l3) * 4), 8, t1, 8u)
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4), 8, t1, 8u)) {
-#line 249
+#line 4
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l1) + kiln_loop_local(mem0, l3) * 4) + 0);
-#line 249
+#line 4
     a1_1 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 0);
-#line 249
+#line 4
   if (kiln_loop_disjoint((kiln_loop_local(mem0, l1) + kiln_loop_local(mem0, l3) * 4) + 0, (kiln_loop_local(mem0, l1) + kiln_loop_local(mem0, l3) * 4) + 8, 8, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 8, 8, t1)) {
-#line 248
+#line 3
 #pragma clang loop vectorize(assume_safety)
   for (k1 = 0; k1 < t1; k1++) {
-#line 257
+#line 12
   s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x101 */
   s0_i32 = l0 + s1_i32; /* i32.add @0x102 */
-#line 265
+#line 20
   s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x109 */
   s1_i32 = l1 + s2_i32; /* i32.add @0x10a */
-#line 266
+#line 21
   s1_i32 = kiln_i32_load_at(a1_0 + (8 * (s64)k1)); /* checked before the loop */
-#line 272
+#line 27
   s1_i32 = s1_i32 + 1u; /* i32.add @0x110 */
-#line 272
+#line 27
   kiln_i32_store_at(a1_1 + (8 * (s64)k1), s1_i32); /* checked before the loop */
-#line 282
+#line 37
   s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x11a */
   s0_i32 = l0 + s1_i32; /* i32.add @0x11b */
-#line 290
+#line 45
   s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x122 */
   s1_i32 = l1 + s2_i32; /* i32.add @0x123 */
-#line 291
+#line 46
   s1_i32 = kiln_i32_load_at(a1_0 + (4 + 8 * (s64)k1)); /* checked before the loop */
-#line 297
+#line 52
   s1_i32 = s1_i32 + 1u; /* i32.add @0x129 */
-#line 297
+#line 52
   kiln_i32_store_at(a1_1 + (4 + 8 * (s64)k1), s1_i32); /* checked before the loop */
-#line 305
+#line 60
   s0_i32 = l3 + 2u; /* i32.add @0x131 */
   l3 = s0_i32; /* local.set 3 @0x132 */
-#line 312
+#line 67
   s0_i32 = l3 < l2; /* i32.lt_u @0x138 */
   }
   } else {
-#line 312
+#line 67
   for (k1 = 0; k1 < t1; k1++) {
-#line 257
+#line 12
   s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x101 */
   s0_i32 = l0 + s1_i32; /* i32.add @0x102 */
-#line 265
+#line 20
   s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x109 */
   s1_i32 = l1 + s2_i32; /* i32.add @0x10a */
-#line 266
+#line 21
   s1_i32 = kiln_i32_load_at(a1_0 + (8 * (s64)k1)); /* checked before the loop */
-#line 272
+#line 27
   s1_i32 = s1_i32 + 1u; /* i32.add @0x110 */
-#line 272
+#line 27
   kiln_i32_store_at(a1_1 + (8 * (s64)k1), s1_i32); /* checked before the loop */
-#line 282
+#line 37
   s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x11a */
   s0_i32 = l0 + s1_i32; /* i32.add @0x11b */
-#line 290
+#line 45
   s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x122 */
   s1_i32 = l1 + s2_i32; /* i32.add @0x123 */
-#line 291
+#line 46
   s1_i32 = kiln_i32_load_at(a1_0 + (4 + 8 * (s64)k1)); /* checked before the loop */
-#line 297
+#line 52
   s1_i32 = s1_i32 + 1u; /* i32.add @0x129 */
-#line 297
+#line 52
   kiln_i32_store_at(a1_1 + (4 + 8 * (s64)k1), s1_i32); /* checked before the loop */
-#line 305
+#line 60
   s0_i32 = l3 + 2u; /* i32.add @0x131 */
   l3 = s0_i32; /* local.set 3 @0x132 */
-#line 312
+#line 67
   s0_i32 = l3 < l2; /* i32.lt_u @0x138 */
   }
   }
   } else {
 L1:; /* loop @0xf9 */
-#line 257
+#line 12
   s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x101 */
   s0_i32 = l0 + s1_i32; /* i32.add @0x102 */
-#line 265
+#line 20
   s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x109 */
   s1_i32 = l1 + s2_i32; /* i32.add @0x10a */
   s1_i32 = kiln_i32_load(ctx, mem0, (u64)s1_i32, 0u); /* i32_load offset=0 @0x10b */
-#line 272
+#line 27
   s1_i32 = s1_i32 + 1u; /* i32.add @0x110 */
   kiln_i32_store(ctx, mem0, (u64)s0_i32, 0u, s1_i32); /* i32_store offset=0 @0x111 */
-#line 282
+#line 37
   s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x11a */
   s0_i32 = l0 + s1_i32; /* i32.add @0x11b */
-#line 290
+#line 45
   s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x122 */
   s1_i32 = l1 + s2_i32; /* i32.add @0x123 */
   s1_i32 = kiln_i32_load(ctx, mem0, (u64)s1_i32, 4u); /* i32_load offset=4 @0x124 */
-#line 297
+#line 52
   s1_i32 = s1_i32 + 1u; /* i32.add @0x129 */
   kiln_i32_store(ctx, mem0, (u64)s0_i32, 4u, s1_i32); /* i32_store offset=4 @0x12a */
-#line 305
+#line 60
   s0_i32 = l3 + 2u; /* i32.add @0x131 */
   l3 = s0_i32; /* local.set 3 @0x132 */
-#line 312
+#line 67
   s0_i32 = l3 < l2; /* i32.lt_u @0x138 */
   if (s0_i32) { goto L1; } /* br_if @0x139 */
   }
-#line 316
+#line 71
   return; /* end @0x13c */
 }
 
 /* func 3: [i32 i32] -> [], type 0, body at 0x13d */
-#line 317 "wasm"
+#line 1 "wasm"
 static void func3(kiln_instance* self, u32 l0, u32 l1) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -284,55 +284,56 @@ static void func3(kiln_instance* self, u32 l0, u32 l1) {
   KILN_UNUSED u32 s1_i32 = 0, s0_i32 = 0;
   KILN_UNUSED u64 t1 = 0, k1 = 0;
   KILN_UNUSED kiln_loop_ptr a1_0 = 0;
+#line 10
   s1_i32 = kiln_i32_shl(l1, 2u); /* i32.shl @0x147 */
   l2 = l0 + s1_i32; /* i32.add @0x148, local.set 2 @0x149 */
-#line 335
+#line 18
   l3 = 0u - l1; /* i32.sub @0x14f, local.set 3 @0x150 */
   /* loop L1 @0x152: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
-#line 338
+#line 21
   t1 = kiln_loop_trips_ne((u32)(kiln_loop_local(mem0, l3) + (kiln_i128)1), (u32)((kiln_i128)0), 1);
-#line 338
+#line 21
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l2) + kiln_loop_local(mem0, l3) * 4), 4, t1, 4u)) {
-#line 338
+#line 21
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l2) + kiln_loop_local(mem0, l3) * 4) + 0);
-#line 337
+#line 20
 #pragma clang loop vectorize(assume_safety)
   for (k1 = 0; k1 < t1; k1++) {
-#line 346
+#line 29
   s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x15a */
   s0_i32 = l2 + s1_i32; /* i32.add @0x15b */
-#line 353
+#line 36
   s1_i32 = l3 + 100u; /* i32.add @0x161 */
-#line 353
+#line 36
   kiln_i32_store_at(a1_0 + (4 * (s64)k1), s1_i32); /* checked before the loop */
-#line 361
+#line 44
   s0_i32 = l3 + 1u; /* i32.add @0x169 */
   l3 = s0_i32; /* local.set 3 @0x16a */
-#line 368
+#line 51
   s0_i32 = l3 != 0u; /* i32.ne @0x170 */
   }
   } else {
 L1:; /* loop @0x152 */
-#line 346
+#line 29
   s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x15a */
   s0_i32 = l2 + s1_i32; /* i32.add @0x15b */
-#line 353
+#line 36
   s1_i32 = l3 + 100u; /* i32.add @0x161 */
   kiln_i32_store(ctx, mem0, (u64)s0_i32, 0u, s1_i32); /* i32_store offset=0 @0x162 */
-#line 361
+#line 44
   s0_i32 = l3 + 1u; /* i32.add @0x169 */
   l3 = s0_i32; /* local.set 3 @0x16a */
-#line 368
+#line 51
   s0_i32 = l3 != 0u; /* i32.ne @0x170 */
   if (s0_i32) { goto L1; } /* br_if @0x171 */
   }
-#line 372
+#line 55
   return; /* end @0x174 */
 }
 
 /* func 4: [i32 i32] -> [], type 0, body at 0x175 */
-#line 373 "wasm"
+#line 1 "wasm"
 static void func4(kiln_instance* self, u32 l0, u32 l1) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -343,50 +344,50 @@ static void func4(kiln_instance* self, u32 l0, u32 l1) {
   KILN_UNUSED u32 s1_i32 = 0, s0_i32 = 0;
   KILN_UNUSED u64 t1 = 0, k1 = 0;
   KILN_UNUSED kiln_loop_ptr a1_0 = 0;
-#line 379
+#line 6
   l2 = l1; /* local.set 2 @0x17b */
   /* loop L1 @0x17d: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
   t1 = kiln_loop_trips_ne((u32)(kiln_loop_local(mem0, l2) + (kiln_i128)-1), (u32)((kiln_i128)0), -1);
-#line 381
+#line 8
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4 + (kiln_i128)-4), -4, t1, 4u)) {
-#line 381
+#line 8
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4) + -4);
-#line 380
+#line 7
 #pragma clang loop vectorize(assume_safety)
   for (k1 = 0; k1 < t1; k1++) {
-#line 389
+#line 16
   s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0x185 */
   s0_i32 = l0 + s1_i32; /* i32.add @0x186 */
-#line 393
+#line 20
   s0_i32 = s0_i32 + 0xfffffffcu; /* i32.add @0x189 */
-#line 393
+#line 20
   kiln_i32_store_at(a1_0 + (-4 * (s64)k1), l2); /* checked before the loop */
-#line 403
+#line 30
   s0_i32 = l2 - 1u; /* i32.sub @0x193 */
   l2 = s0_i32; /* local.tee 2 @0x194 */
   }
   } else {
 L1:; /* loop @0x17d */
-#line 389
+#line 16
   s1_i32 = kiln_i32_shl(l2, 2u); /* i32.shl @0x185 */
   s0_i32 = l0 + s1_i32; /* i32.add @0x186 */
-#line 393
+#line 20
   s0_i32 = s0_i32 + 0xfffffffcu; /* i32.add @0x189 */
-#line 396
+#line 23
   kiln_i32_store(ctx, mem0, (u64)s0_i32, 0u, l2); /* i32_store offset=0 @0x18c */
-#line 403
+#line 30
   s0_i32 = l2 - 1u; /* i32.sub @0x193 */
   l2 = s0_i32; /* local.tee 2 @0x194 */
-#line 406
+#line 33
   if (l2) { goto L1; } /* br_if @0x196 */
   }
-#line 409
+#line 36
   return; /* end @0x199 */
 }
 
 /* func 5: [i32 i32 i32] -> [], type 1, body at 0x19a */
-#line 410 "wasm"
+#line 1 "wasm"
 static void func5(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -397,95 +398,96 @@ static void func5(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   KILN_UNUSED u32 s1_i32 = 0, s0_i32 = 0, s2_i32 = 0;
   KILN_UNUSED u64 t1 = 0, k1 = 0;
   KILN_UNUSED kiln_loop_ptr a1_0 = 0, a1_1 = 0;
+#line 10
   s1_i32 = kiln_i32_shl(l1, 2u); /* i32.shl @0x1a4 */
   l4 = l0 + s1_i32; /* i32.add @0x1a5, local.set 4 @0x1a6 */
   /* loop L1 @0x1a8: 3 of 3 accesses checked once for every iteration (kiln_loop.h) */
-#line 424
+#line 14
   t1 = kiln_loop_trips_lt_u((u32)(kiln_loop_local(mem0, l3) + (kiln_i128)1), (u32)(kiln_loop_local(mem0, l2)), 1);
-#line 424
+#line 14
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4), 4, t1, 4u)
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l4)), 0, t1, 4u)) {
-#line 424
+#line 14
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 0);
-#line 424
+#line 14
     a1_1 = mem0->data + (u64)((kiln_loop_local(mem0, l4)) + 0);
-#line 424
+#line 14
   if (kiln_loop_disjoint((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4) + 4, 4, (kiln_loop_local(mem0, l4)) + 0, (kiln_loop_local(mem0, l4)) + 4, 0, t1)) {
-#line 423
+#line 13
 #pragma clang loop vectorize(assume_safety)
   for (k1 = 0; k1 < t1; k1++) {
-#line 432
+#line 22
   s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x1b0 */
   s0_i32 = l0 + s1_i32; /* i32.add @0x1b1 */
-#line 440
+#line 30
   s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x1b8 */
   s1_i32 = l0 + s2_i32; /* i32.add @0x1b9 */
-#line 441
+#line 31
   s1_i32 = kiln_i32_load_at(a1_0 + (4 * (s64)k1)); /* checked before the loop */
-#line 441
+#line 31
   s2_i32 = kiln_i32_load_at(a1_1); /* checked before the loop */
-#line 450
+#line 40
   s1_i32 = s1_i32 + s2_i32; /* i32.add @0x1c2 */
-#line 450
+#line 40
   kiln_i32_store_at(a1_0 + (4 * (s64)k1), s1_i32); /* checked before the loop */
-#line 458
+#line 48
   s0_i32 = l3 + 1u; /* i32.add @0x1ca */
   l3 = s0_i32; /* local.set 3 @0x1cb */
-#line 465
+#line 55
   s0_i32 = l3 < l2; /* i32.lt_u @0x1d1 */
   }
   } else {
-#line 465
+#line 55
   for (k1 = 0; k1 < t1; k1++) {
-#line 432
+#line 22
   s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x1b0 */
   s0_i32 = l0 + s1_i32; /* i32.add @0x1b1 */
-#line 440
+#line 30
   s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x1b8 */
   s1_i32 = l0 + s2_i32; /* i32.add @0x1b9 */
-#line 441
+#line 31
   s1_i32 = kiln_i32_load_at(a1_0 + (4 * (s64)k1)); /* checked before the loop */
-#line 441
+#line 31
   s2_i32 = kiln_i32_load_at(a1_1); /* checked before the loop */
-#line 450
+#line 40
   s1_i32 = s1_i32 + s2_i32; /* i32.add @0x1c2 */
-#line 450
+#line 40
   kiln_i32_store_at(a1_0 + (4 * (s64)k1), s1_i32); /* checked before the loop */
-#line 458
+#line 48
   s0_i32 = l3 + 1u; /* i32.add @0x1ca */
   l3 = s0_i32; /* local.set 3 @0x1cb */
-#line 465
+#line 55
   s0_i32 = l3 < l2; /* i32.lt_u @0x1d1 */
   }
   }
   } else {
 L1:; /* loop @0x1a8 */
-#line 432
+#line 22
   s1_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x1b0 */
   s0_i32 = l0 + s1_i32; /* i32.add @0x1b1 */
-#line 440
+#line 30
   s2_i32 = kiln_i32_shl(l3, 2u); /* i32.shl @0x1b8 */
   s1_i32 = l0 + s2_i32; /* i32.add @0x1b9 */
   s1_i32 = kiln_i32_load(ctx, mem0, (u64)s1_i32, 0u); /* i32_load offset=0 @0x1ba */
-#line 447
+#line 37
   s2_i32 = kiln_i32_load(ctx, mem0, (u64)l4, 0u); /* i32_load offset=0 @0x1bf */
-#line 450
+#line 40
   s1_i32 = s1_i32 + s2_i32; /* i32.add @0x1c2 */
   kiln_i32_store(ctx, mem0, (u64)s0_i32, 0u, s1_i32); /* i32_store offset=0 @0x1c3 */
-#line 458
+#line 48
   s0_i32 = l3 + 1u; /* i32.add @0x1ca */
   l3 = s0_i32; /* local.set 3 @0x1cb */
-#line 465
+#line 55
   s0_i32 = l3 < l2; /* i32.lt_u @0x1d1 */
   if (s0_i32) { goto L1; } /* br_if @0x1d2 */
   }
-#line 469
+#line 59
   return; /* end @0x1d5 */
 }
 
 /* func 6: [i32 i32] -> [f64], type 2, body at 0x1d6 */
-#line 470 "wasm"
+#line 1 "wasm"
 static f64 func6(kiln_instance* self, u32 l0, u32 l1) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -499,52 +501,52 @@ static f64 func6(kiln_instance* self, u32 l0, u32 l1) {
   KILN_UNUSED u64 t1 = 0, k1 = 0;
   KILN_UNUSED kiln_loop_ptr a1_0 = 0;
   /* loop L1 @0x1dc: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
-#line 476
+#line 6
   t1 = kiln_loop_trips_lt_u((u32)(kiln_loop_local(mem0, l2) + (kiln_i128)1), (u32)(kiln_loop_local(mem0, l1)), 1);
-#line 476
+#line 6
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 8), 8, t1, 8u)) {
-#line 476
+#line 6
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 8) + 0);
-#line 476
+#line 6
   for (k1 = 0; k1 < t1; k1++) {
-#line 486
+#line 16
   s2_i32 = kiln_i32_shl(l2, 3u); /* i32.shl @0x1e6 */
   s1_i32 = l0 + s2_i32; /* i32.add @0x1e7 */
-#line 487
+#line 17
   s1_f64 = kiln_f64_load_at(a1_0 + (8 * (s64)k1)); /* checked before the loop */
-#line 491
+#line 21
   s0_f64 = l3 + s1_f64; /* f64.add @0x1eb */
   l3 = s0_f64; /* local.set 3 @0x1ec */
-#line 498
+#line 28
   s0_i32 = l2 + 1u; /* i32.add @0x1f2 */
   l2 = s0_i32; /* local.set 2 @0x1f3 */
-#line 505
+#line 35
   s0_i32 = l2 < l1; /* i32.lt_u @0x1f9 */
   }
   } else {
 L1:; /* loop @0x1dc */
-#line 486
+#line 16
   s2_i32 = kiln_i32_shl(l2, 3u); /* i32.shl @0x1e6 */
   s1_i32 = l0 + s2_i32; /* i32.add @0x1e7 */
   s1_f64 = kiln_f64_load(ctx, mem0, (u64)s1_i32, 0u); /* f64_load offset=0 @0x1e8 */
-#line 491
+#line 21
   s0_f64 = l3 + s1_f64; /* f64.add @0x1eb */
   l3 = s0_f64; /* local.set 3 @0x1ec */
-#line 498
+#line 28
   s0_i32 = l2 + 1u; /* i32.add @0x1f2 */
   l2 = s0_i32; /* local.set 2 @0x1f3 */
-#line 505
+#line 35
   s0_i32 = l2 < l1; /* i32.lt_u @0x1f9 */
   if (s0_i32) { goto L1; } /* br_if @0x1fa */
   }
-#line 511
+#line 41
   return l3; /* end @0x1ff */
   __builtin_unreachable(); /* every path above returned */
 }
 
 /* func 7: [i32 i32 i32 i32] -> [i32], type 3, body at 0x200 */
-#line 512 "wasm"
+#line 1 "wasm"
 static u32 func7(kiln_instance* self, u32 l0, u32 l1, u32 l2, u32 l3) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -557,75 +559,75 @@ static u32 func7(kiln_instance* self, u32 l0, u32 l1, u32 l2, u32 l3) {
   KILN_UNUSED kiln_loop_ptr a1_0 = 0, a1_1 = 0;
   KILN_UNUSED s64 st1_0 = 0, st1_1 = 0;
   /* loop L1 @0x204: 2 of 2 accesses checked once for every iteration (kiln_loop.h) */
-#line 516
+#line 4
   t1 = kiln_loop_trips_ne((u32)(kiln_loop_local(mem0, l5) + (kiln_i128)1), (u32)(kiln_loop_local(mem0, l3)), 1);
-#line 516
+#line 4
   if (t1 != 0
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0)), (kiln_loop_local(mem0, l2)), t1, 4u)
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l1)), (kiln_loop_local(mem0, l2) * 2), t1, 4u)) {
-#line 516
+#line 4
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l0)) + 0);
-#line 516
+#line 4
     st1_0 = (s64)(kiln_loop_local(mem0, l2));
-#line 516
+#line 4
     a1_1 = mem0->data + (u64)((kiln_loop_local(mem0, l1)) + 0);
-#line 516
+#line 4
     st1_1 = (s64)(kiln_loop_local(mem0, l2) * 2);
-#line 515
+#line 3
 #pragma clang loop vectorize(assume_safety)
   for (k1 = 0; k1 < t1; k1++) {
-#line 516
+#line 4
   s1_i32 = kiln_i32_load_at(a1_0 + (st1_0 * (s64)k1)); /* checked before the loop */
-#line 516
+#line 4
   s2_i32 = kiln_i32_load_at(a1_1 + (st1_1 * (s64)k1)); /* checked before the loop */
-#line 530
+#line 18
   s1_i32 = s1_i32 + s2_i32; /* i32.add @0x212 */
   s0_i32 = l4 + s1_i32; /* i32.add @0x213 */
   l4 = s0_i32; /* local.set 4 @0x214 */
-#line 538
+#line 26
   s0_i32 = l0 + l2; /* i32.add @0x21a */
   l0 = s0_i32; /* local.set 0 @0x21b */
-#line 547
+#line 35
   s1_i32 = kiln_i32_shl(l2, 1u); /* i32.shl @0x223 */
   s0_i32 = l1 + s1_i32; /* i32.add @0x224 */
   l1 = s0_i32; /* local.set 1 @0x225 */
-#line 555
+#line 43
   s0_i32 = l5 + 1u; /* i32.add @0x22b */
   l5 = s0_i32; /* local.set 5 @0x22c */
-#line 562
+#line 50
   s0_i32 = l5 != l3; /* i32.ne @0x232 */
   }
   } else {
 L1:; /* loop @0x204 */
-#line 522
+#line 10
   s1_i32 = kiln_i32_load(ctx, mem0, (u64)l0, 0u); /* i32_load offset=0 @0x20a */
-#line 527
+#line 15
   s2_i32 = kiln_i32_load(ctx, mem0, (u64)l1, 0u); /* i32_load offset=0 @0x20f */
-#line 530
+#line 18
   s1_i32 = s1_i32 + s2_i32; /* i32.add @0x212 */
   s0_i32 = l4 + s1_i32; /* i32.add @0x213 */
   l4 = s0_i32; /* local.set 4 @0x214 */
-#line 538
+#line 26
   s0_i32 = l0 + l2; /* i32.add @0x21a */
   l0 = s0_i32; /* local.set 0 @0x21b */
-#line 547
+#line 35
   s1_i32 = kiln_i32_shl(l2, 1u); /* i32.shl @0x223 */
   s0_i32 = l1 + s1_i32; /* i32.add @0x224 */
   l1 = s0_i32; /* local.set 1 @0x225 */
-#line 555
+#line 43
   s0_i32 = l5 + 1u; /* i32.add @0x22b */
   l5 = s0_i32; /* local.set 5 @0x22c */
-#line 562
+#line 50
   s0_i32 = l5 != l3; /* i32.ne @0x232 */
   if (s0_i32) { goto L1; } /* br_if @0x233 */
   }
-#line 568
+#line 56
   return l4; /* end @0x238 */
   __builtin_unreachable(); /* every path above returned */
 }
 
 /* func 8: [i32] -> [i32], type 4, body at 0x239 */
-#line 569 "wasm"
+#line 1 "wasm"
 static u32 func8(kiln_instance* self, u32 l0) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -633,15 +635,15 @@ static u32 func8(kiln_instance* self, u32 l0) {
   kiln_memory mem0_view = *(&inst->memory_storage[0]); /* memory 0's base and size, kept in registers */
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
   KILN_UNUSED u32 s0_i32 = 0;
-#line 573
+#line 4
   s0_i32 = kiln_i32_load(ctx, mem0, (u64)l0, 0u); /* i32_load offset=0 @0x23d */
-#line 576
+#line 7
   return s0_i32; /* end @0x240 */
   __builtin_unreachable(); /* every path above returned */
 }
 
 /* func 9: [i32] -> [i32], type 4, body at 0x241 */
-#line 577 "wasm"
+#line 1 "wasm"
 static u32 func9(kiln_instance* self, u32 l0) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
@@ -649,9 +651,9 @@ static u32 func9(kiln_instance* self, u32 l0) {
   kiln_memory mem0_view = *(&inst->memory_storage[0]); /* memory 0's base and size, kept in registers */
   kiln_memory* const mem0 KILN_UNUSED = &mem0_view;
   KILN_UNUSED u32 s0_i32 = 0;
-#line 581
+#line 4
   s0_i32 = kiln_i32_load8_u(ctx, mem0, (u64)l0, 0u); /* i32_load8_u offset=0 @0x245 */
-#line 584
+#line 7
   return s0_i32; /* end @0x248 */
   __builtin_unreachable(); /* every path above returned */
 }
@@ -805,6 +807,7 @@ __attribute__((used, section(".kiln_metadata"), aligned(8))) static const struct
   char text[3];
 } kiln_metadata_record = {{'K', 'I', 'L', 'N', 'M', 'E', 'T', 'A'}, KILN_ABI_VERSION, 2u, "{}"};
 static const char* const kiln_function_names[10] = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+static const u32 kiln_function_body_offsets[10] = {168, 206, 245, 317, 373, 410, 470, 512, 569, 577};
 const kiln_module kiln_module_descriptor = {
   .abi_version = KILN_ABI_VERSION,
   .kiln_version = "0.1.0",
@@ -830,5 +833,6 @@ const kiln_module kiln_module_descriptor = {
   .num_tags = 0u,
   .interruption = 0u,
   .function_names = kiln_function_names,
+  .function_body_offsets = kiln_function_body_offsets,
   .metadata = kiln_metadata_record.text,
 };

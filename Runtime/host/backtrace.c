@@ -232,7 +232,12 @@ int kiln_backtrace_frames(const kiln_ctx* ctx, const kiln_module* main_module, k
     if (address < s->start || address - s->start >= s->size) continue;
     const kiln_module* module = symbols->module ? symbols->module : main_module;
     if (module == NULL || s->index >= module->num_funcs) continue;
-    out[n++] = (kiln_wasm_frame){s->index, module, address - s->start, kiln_line_table_find(&symbols->lines, address)};
+    /* Lines count from the function's body (Sources/KilnLower/LineDirectives.swift): 0 is no line, 1 the
+     * body's start, any other the offset from it. */
+    const u32 line = kiln_line_table_find(&symbols->lines, address);
+    const u32 body = module->function_body_offsets ? module->function_body_offsets[s->index] : 0;
+    const u32 code_offset = line == 0 || body == 0 ? 0 : body + (line == 1 ? 0 : line);
+    out[n++] = (kiln_wasm_frame){s->index, module, address - s->start, code_offset};
   }
   pthread_mutex_unlock(&kiln_files_lock);
   return n;

@@ -19,7 +19,7 @@ extern "C" {
  * metadata record, behind the magic "KILNMETA" and this version, in an ELF section named .kiln_metadata,
  * which kiln reads from the file before dlopen (Sources/KilnLoad/ArtifactFile.swift); memories are defined
  * through kiln_memory_define, which reports instantiation limits in ctx->detail_buffer. */
-#define KILN_ABI_VERSION 11u
+#define KILN_ABI_VERSION 12u
 
 typedef uint8_t u8;
 typedef uint16_t u16;
@@ -316,6 +316,9 @@ typedef struct kiln_module {
   u32 interruption; /* KILN_INTERRUPT_FUEL | KILN_INTERRUPT_EPOCH: the checks its code makes */
   /* [num_funcs]: each function's name from the name section, or NULL (for backtraces). */
   const char* const* function_names;
+  /* [num_funcs]: the module offset of each defined function's body (its size field; 0 for imports). The
+   * line tables number code by the offset from it (Sources/KilnLower/LineDirectives.swift). */
+  const u32* function_body_offsets;
 } kiln_module;
 
 #ifdef __cplusplus

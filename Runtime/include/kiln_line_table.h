@@ -3,8 +3,9 @@
  *
  * Generated functions carry `#line OFFSET` before their statements (Sources/KilnLower/LineDirectives.swift)
  * and are compiled with -gline-tables-only -gno-inline-line-tables, so the line of an address inside one
- * is the module offset of the Wasm instruction it came from, inlined runtime helpers included. The table is
- * read only when a trap is described: code that does not trap pays nothing. */
+ * is the offset, from the start of the function's body, of the Wasm instruction it came from, inlined
+ * runtime helpers included (kiln_backtrace.c adds the body's module offset). The table is read only when a
+ * trap is described: code that does not trap pays nothing. */
 #ifndef KILN_LINE_TABLE_H
 #define KILN_LINE_TABLE_H
 

@@ -161,11 +161,13 @@ class Kiln(Engine):
                    os.path.join(directory, "hello.so")], "kiln compile (runtime)", self.env())
         self.runtime_warm = True
 
-    def compile(self, wasm, output, opt=None, extra=()):
-        """`kiln compile --opt N M.wasm -o OUT`, timed. The runtime object comes from the cache."""
+    def compile(self, wasm, output, opt=None, extra=(), cache=None):
+        """`kiln compile --opt N M.wasm -o OUT`, timed. The runtime object comes from the cache; `cache`: another
+        cache directory than the engine's own (one that holds no unit objects of the module, for a full build)."""
         opt = self.ctx.opt if opt is None else opt
         self.warm_runtime()
-        return timed([self.ctx.kiln, "compile", "--opt", str(opt), *extra, wasm, "-o", output], "kiln compile", self.env())
+        env = self.env() if cache is None else dict(os.environ, KILN_CACHE_DIR=cache)
+        return timed([self.ctx.kiln, "compile", "--opt", str(opt), *extra, wasm, "-o", output], "kiln compile", env)
 
     def prepare(self, program):
         self.warm_runtime()

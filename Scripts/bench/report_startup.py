@@ -55,6 +55,8 @@ def compile_lines(comp):
             lines.append(f"| {row['label']} | **{row['status'].upper()}** | {row['reason']} |")
             continue
         parts = ""
+        if "full" in med:
+            parts = f"one run; the full build before it took {seconds(med['full'])}"
         if "cc" in med:
             parts = f"translate {seconds(med.get('translate'))}, cc {seconds(med['cc'])}"
             parts += f", link {seconds(med['link'])}" if "link" in med else " (not linked)"

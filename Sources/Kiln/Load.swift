@@ -17,7 +17,8 @@ extension Kiln {
     }
 
     /// Runs `body` with `plan` set to use the runtime compiled once into the artifact cache (keyed by the
-    /// compiler, the flags and the runtime sources), or compiled for this process when there is no cache.
+    /// compiler, the flags and the runtime sources), or compiled for this process when there is no cache, and
+    /// to keep and reuse unit objects in the cache (`CachedUnitObjects`).
     public static func withCachedRuntime<R>(_ plan: BuildPlan, cache: ArtifactCache?, _ body: (BuildPlan) throws -> R) throws -> R {
         guard let cache else { return try body(plan) }
         let identity = try CompilerIdentity.of(plan.compiler)
@@ -29,6 +30,7 @@ extension Kiln {
         } use: { object in
             var withRuntime = plan
             withRuntime.runtimeObject = object.path
+            withRuntime.unitObjects = CachedUnitObjects(cache: cache, compilerIdentity: identity.fingerprint, runtimeSHA256: key.runtimeSHA256)
             return try body(withRuntime)
         }
     }

@@ -17,6 +17,9 @@ public struct BuildPlan: Sendable {
     /// The nice value the C compiler runs at: 19 for a tiered run's background build of the optimized tier,
     /// so that it takes only cores nothing else wants.
     public var niceness: Int32 = 0
+    /// Objects of units compiled before (the artifact cache), reused when a unit's inputs are the same; nil
+    /// compiles every unit.
+    public var unitObjects: (any UnitObjectStore)?
 
     public init(compiler: CCompiler = CCompiler(), flags: CompileFlags = CompileFlags(), runtime: RuntimeSources, jobs: Int = BuildPlan.processorCount) {
         self.compiler = compiler
@@ -33,11 +36,11 @@ public struct BuildPlan: Sendable {
     /// Writes the program into `directory`, compiles its units in parallel and links `directory/module.so`.
     public func buildSharedObject(_ program: CProgram, in directory: String, progress: Progress? = nil) throws(BuildError) -> String {
         let runtimeObjects = try runtimeObjectFiles()
-        let objects = try compileUnits(program, in: directory, progress: progress)
+        let units = try compileUnits(program, in: directory, progress: progress)
         let output = directory + "/module.so"
-        var link = compiler.command + ["-shared", "-o", output] + objects + runtimeObjects
+        var link = compiler.command + ["-shared", "-o", output] + units.objects + runtimeObjects
         if flags.sanitize { link += ["-fsanitize=undefined,address", "-shared-libsan"] }
-        try run(link)
+        try linkObjects(link, units, in: directory)
         return output
     }
 
@@ -45,7 +48,7 @@ public struct BuildPlan: Sendable {
     /// setjmp boundary (Runtime/host/invoke.c) and a main (Runtime/exe/exe_main.c) that runs `_start`.
     public func buildExecutable(_ program: CProgram, in directory: String, output: String, progress: Progress? = nil) throws(BuildError) -> String {
         let runtimeObjects = try runtimeObjectFiles()
-        let objects = try compileUnits(program, in: directory, progress: progress)
+        let units = try compileUnits(program, in: directory, progress: progress)
         var mainObjects: [String] = []
         let hostSources = ["host/invoke.c", "host/command.c", "host/threads.c", "host/backtrace.c", "host/line_table.c", "exe/exe_main.c"]
         for source in hostSources.map({ runtime.root + "/" + $0 }) {
@@ -53,10 +56,42 @@ public struct BuildPlan: Sendable {
             try compile(source, to: object, flags: flags.runtime)
             mainObjects.append(object)
         }
-        var link = compiler.command + ["-o", output] + objects + mainObjects + runtimeObjects + ["-lm", "-pthread"]
+        var link = compiler.command + ["-o", output] + units.objects + mainObjects + runtimeObjects + ["-lm", "-pthread"]
         if flags.sanitize { link += ["-fsanitize=undefined,address"] }
-        try run(link)
+        try linkObjects(link, units, in: directory)
         return output
+    }
+
+    /// Runs the link, then keeps the objects just compiled in `unitObjects`: only objects that linked are
+    /// kept, so one a compiler wrote wrong does not fail later builds of its unit. When the link fails and some
+    /// objects came from `unitObjects` (kept by an older build), those units are compiled again and linked once
+    /// more; the second failure is the error.
+    func linkObjects(_ command: [String], _ units: CompiledUnits, in directory: String) throws(BuildError) {
+        var compiled = units.compiled
+        do {
+            try run(command)
+        } catch where !units.fetched.isEmpty {
+            for name in units.fetched {
+                // The fetched object may be a link to the cache's file: never written through.
+                unlink(directory + "/" + name + ".o")
+                if let inputs = units.inputs[name] { unitObjects?.discard(inputs) }
+                try compileUnit(name, in: directory)
+            }
+            try run(command)
+            compiled += units.fetched.compactMap { name in units.inputs[name].map { (name, $0) } }
+        }
+        guard let store = unitObjects, !compiled.isEmpty else { return }
+        let kept = compiled
+        let queue = WorkQueue(Array(kept.indices))
+        DispatchQueue.concurrentPerform(iterations: min(jobs, kept.count)) { _ in
+            while let index = queue.take() {
+                let (name, inputs) = kept[index]
+                let object = directory + "/" + name + ".o"
+                // A compiler that reported success may have written anything that still links (nothing here
+                // calls into it yet): at least it must look like an object.
+                if UnitInputs.isObjectFile(object) { store.keep(object, for: inputs) }
+            }
+        }
     }
 
     func runtimeObjectFiles() throws(BuildError) -> [String] {
@@ -94,21 +129,42 @@ public struct BuildPlan: Sendable {
         return output
     }
 
+    /// The objects of a program's units, in unit order; which units' objects came from `unitObjects`, and
+    /// which were compiled and are to be kept there once they link.
+    struct CompiledUnits {
+        var objects: [String]
+        var fetched: [String]
+        var compiled: [(String, UnitInputs)]
+        var inputs: [String: UnitInputs]
+    }
+
     /// Writes every file, then compiles the `.c` units `jobs` at a time, largest first (at -O0 a few at a time
-    /// through `batch_N.c` files that include them; see `UnitSchedule`); returns the objects in unit order.
-    func compileUnits(_ program: CProgram, in directory: String, progress: Progress?) throws(BuildError) -> [String] {
+    /// through `batch_N.c` files that include them; see `UnitSchedule`), or takes their objects from
+    /// `unitObjects`.
+    func compileUnits(_ program: CProgram, in directory: String, progress: Progress?) throws(BuildError) -> CompiledUnits {
         var files = program.files
         var units = program.units
         var sizes = units.map { files[$0]?.utf8.count ?? 0 }
-        if flags.optimization == 0, units.count > jobs {
-            let batches = UnitSchedule.batches(sizes, jobs: jobs, maxBytes: Self.batchBytes)
-            if batches.count < units.count {
-                let unbatched = units
+        // instance.c, which every change to the module changes, is compiled on its own: in a batch it would
+        // change that batch's C, and the batch's object could never be reused.
+        let functionUnits = units.filter { $0 != "instance.c" }
+        if flags.optimization == 0, functionUnits.count > jobs {
+            let functionSizes = functionUnits.map { files[$0]?.utf8.count ?? 0 }
+            // With unit objects kept, a few batches a job: a module with one function changed then compiles a
+            // fraction of itself again, not half (Lua at -O0: 1.4 s against 3.0 s), for a little more header
+            // parsing in its first build.
+            let batchJobs = unitObjects == nil ? jobs : jobs * Self.batchesPerJob
+            let batches = UnitSchedule.batches(functionSizes, jobs: batchJobs, maxBytes: Self.batchBytes)
+            if batches.count < functionUnits.count {
                 units = batches.indices.map { "batch_\($0).c" }
                 for (name, batch) in zip(units, batches) {
-                    files[name] = batch.map { "#include \"\(unbatched[$0])\"\n" }.joined()
+                    files[name] = batch.map { "#include \"\(functionUnits[$0])\"\n" }.joined()
                 }
-                sizes = batches.map { $0.reduce(0) { $0 + sizes[$1] } }
+                sizes = batches.map { $0.reduce(0) { $0 + functionSizes[$1] } }
+                if files["instance.c"] != nil {
+                    units.append("instance.c")
+                    sizes.append(files["instance.c"]?.utf8.count ?? 0)
+                }
             }
         }
         for (name, text) in files {
@@ -123,10 +179,13 @@ public struct BuildPlan: Sendable {
         let results = UnitResults(count: sources.count)
         let queue = WorkQueue(UnitSchedule.largestFirst(sizes))
         let workers = min(jobs, sources.count)
+        let written = files
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while results.firstError == nil, let index = queue.take() {
                 do throws(BuildError) {
-                    try compileUnit(sources[index], in: directory)
+                    if let (inputs, fetched) = try compileOrFetchUnit(sources[index], of: written, in: directory) {
+                        results.note(index, inputs, fetched: fetched)
+                    }
                     results.set(index, nil)
                 } catch {
                     results.set(index, error)
@@ -135,26 +194,51 @@ public struct BuildPlan: Sendable {
             }
         }
         if let failure = results.firstError { throw failure }
-        return sources.map { directory + "/" + $0 + ".o" }
+        let noted = results.noted
+        return CompiledUnits(
+            objects: sources.map { directory + "/" + $0 + ".o" },
+            fetched: noted.filter(\.fetched).map { sources[$0.index] },
+            compiled: noted.filter { !$0.fetched }.map { (sources[$0.index], $0.inputs) },
+            inputs: Dictionary(noted.map { (sources[$0.index], $0.inputs) }) { a, _ in a })
     }
 
     /// The most C one -O0 batch holds (clang needs about 20 bytes of memory per byte of this C at -O0).
     static let batchBytes = 8 << 20
+    /// -O0 batches for each job when unit objects are kept.
+    static let batchesPerJob = 2
+
+    /// A unit's object from `unitObjects` when its inputs were compiled before, else compiled. Returns the
+    /// unit's inputs and whether its object was fetched; nil when the unit is not one `unitObjects` keeps.
+    func compileOrFetchUnit(_ name: String, of files: [String: String], in directory: String) throws(BuildError) -> (UnitInputs, Bool)? {
+        guard let store = unitObjects, UnitInputs.kept(name, of: files) else {
+            try compileUnit(name, in: directory)
+            return nil
+        }
+        let inputs = UnitInputs(name, of: files, arguments: unitArguments(name))
+        if store.fetch(inputs, to: directory + "/" + name + ".o") { return (inputs, true) }
+        try compileUnit(name, in: directory)
+        return (inputs, false)
+    }
+
+    /// The flags a unit is compiled with.
+    func unitArguments(_ name: String) -> [String] {
+        var unitFlags = flags
+        // A split module's instance.c (instantiation and the export trampolines) runs once or at the host
+        // boundary; -O2's scheduler spent 0.88 s on Lua's for nothing when kiln_init had one store per function
+        // (now a table and a loop: 0.1 s at -O1).
+        if name == "instance.c" { unitFlags.optimization = min(unitFlags.optimization, 1) }
+        return unitFlags.arguments + ["-I", runtime.include]
+    }
 
     /// A unit, compiled inside the work directory by its relative name, with the directory mapped to "." in
     /// its debug information: the command and the object then name no temporary path, so a compiler cache
     /// (`--cc "ccache clang"`) serves the same C from another build's work directory, and the artifact's
     /// line tables say nothing about where it was built. With absolute paths ccache missed every unit.
     func compileUnit(_ name: String, in directory: String) throws(BuildError) {
-        var unitFlags = flags
-        // A split module's instance.c (instantiation and the export trampolines) runs once or at the host
-        // boundary; -O2's scheduler spent 0.88 s on Lua's for nothing when kiln_init had one store per function
-        // (now a table and a loop: 0.1 s at -O1).
-        if name == "instance.c" { unitFlags.optimization = min(unitFlags.optimization, 1) }
         let bytes = (try? FileManager.default.attributesOfItem(atPath: directory + "/" + name)[.size] as? Int) ?? 0
         // A word of the compiler given as a relative path (`--cc ./cc.sh`) names a file from kiln's directory.
         let command = compiler.command.map { $0.contains("/") ? URL(fileURLWithPath: $0).standardizedFileURL.path : $0 }
-        try run(command + unitFlags.arguments + ["-fdebug-prefix-map=\(directory)=.", "-I", runtime.include, "-c", name, "-o", name + ".o"],
+        try run(command + unitArguments(name) + ["-fdebug-prefix-map=\(directory)=.", "-c", name, "-o", name + ".o"],
                 timeout: CompileTimeout.seconds(sourceBytes: bytes), directory: directory)
     }
 
@@ -190,6 +274,11 @@ final class UnitResults: @unchecked Sendable {
     }
 
     var done: Int { lock.withLock { finished } }
+
+    /// Units `unitObjects` keeps: their inputs, and whether their objects came from it.
+    private var units: [(index: Int, inputs: UnitInputs, fetched: Bool)] = []
+    func note(_ index: Int, _ inputs: UnitInputs, fetched: Bool) { lock.withLock { units.append((index, inputs, fetched)) } }
+    var noted: [(index: Int, inputs: UnitInputs, fetched: Bool)] { lock.withLock { units.sorted { $0.index < $1.index } } }
     var firstError: BuildError? { lock.withLock { errors.compactMap { $0 }.first } }
 }
 

@@ -15,25 +15,39 @@ enum UnitSchedule {
         sizes.indices.sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
     }
 
-    /// Groups units into batches whose sizes are about equal: as many as `jobs`, or a multiple of it so no
-    /// batch exceeds `maxBytes` (a bound on one compiler's memory), and never more than there are units.
-    /// Each unit goes, largest first, to the smallest batch so far; a batch keeps its units in index order.
-    /// Empty batches are dropped.
+    /// Groups units into batches of consecutive units whose sizes are about equal: as many as `jobs`, or a
+    /// multiple of it so no batch much exceeds `maxBytes` (a bound on one compiler's memory), and never more
+    /// than there are units. A batch ends at the unit boundary nearest its share of the total.
+    ///
+    /// Consecutive rather than the best balance (largest unit first into the smallest batch, as before): a
+    /// batch's object is kept by its C (BuildPlan's unit objects), and a unit that grows a little moves a
+    /// boundary of consecutive batches only when the boundary was nearly a tie, where it reshuffled every
+    /// batch of the balanced grouping. The cost is balance within about half a unit.
     static func batches(_ sizes: [Int], jobs: Int, maxBytes: Int) -> [[Int]] {
         guard !sizes.isEmpty else { return [] }
         let total = sizes.reduce(0, +)
         let jobs = max(1, jobs)
         let rounds = max(1, (total + jobs * maxBytes - 1) / (jobs * max(1, maxBytes)))
         let count = min(sizes.count, jobs * rounds)
-        var batches = Array(repeating: [Int](), count: count)
-        var filled = Array(repeating: 0, count: count)
-        for unit in largestFirst(sizes) {
-            var smallest = 0
-            for b in 1..<count where filled[b] < filled[smallest] { smallest = b }
-            batches[smallest].append(unit)
-            filled[smallest] += sizes[unit]
+        var batches: [[Int]] = []
+        var current: [Int] = []
+        var before = 0  // bytes of the units before `current`'s end
+        for (unit, size) in sizes.enumerated() {
+            let left = count - batches.count  // batches still to fill, `current` included
+            if !current.isEmpty, left > 1 {
+                let goal = Double(total) * Double(batches.count + 1) / Double(count)
+                let mustCut = sizes.count - unit < left  // every remaining batch needs a unit
+                let nearer = Double(before + size) > goal && goal - Double(before) <= Double(before + size) - goal
+                if mustCut || nearer {
+                    batches.append(current)
+                    current = []
+                }
+            }
+            current.append(unit)
+            before += size
         }
-        return batches.filter { !$0.isEmpty }.map { $0.sorted() }
+        batches.append(current)
+        return batches
     }
 }
 

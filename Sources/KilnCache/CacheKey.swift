@@ -29,6 +29,11 @@ public struct CacheKey: Sendable, Hashable, CustomStringConvertible {
     /// The options that went into the key, recorded in the manifest so that `kiln cache list` can say what an
     /// entry holds (its tier: `opt=0` is the baseline a first `kiln run` is served by).
     public let options: [String]
+    /// The SHA-256 of the runtime sources (`runtimeSHA256(files:)`), for keys of other things built with them.
+    public let runtimeSHA256: String
+
+    /// The first option of a key that holds one unit's object rather than a module's artifact.
+    public static let unitObjectOption = "kind=unit-object"
 
     /// Bumped whenever the on-disk entry format changes, so an older layout is never read.
     static let layoutVersion = "kiln-cache-v1"
@@ -57,6 +62,7 @@ public struct CacheKey: Sendable, Hashable, CustomStringConvertible {
         self.moduleSHA256 = moduleSHA256
         self.kilnVersion = kilnVersion
         self.options = options
+        self.runtimeSHA256 = runtimeSHA256
     }
 
     /// One SHA-256 over the contents of `files`, in order; the paths themselves are not hashed, so the same

@@ -28,9 +28,11 @@ extension ArtifactCache {
         public var options: [String]? = nil
 
         /// Which tier of its module the entry holds: `baseline` (built at -O0, what a first `kiln run` is served
-        /// by while the optimized build runs in the background) or `optimized`; nil when it is not a module's
-        /// artifact (the compiled runtime) or the manifest does not say.
+        /// by while the optimized build runs in the background) or `optimized`; `unit` for one unit's object,
+        /// kept for the next build of a module that shares the unit; nil when it is not a module's artifact
+        /// (the compiled runtime) or the manifest does not say.
         public var tier: String? {
+            if options?.first == CacheKey.unitObjectOption { return "unit" }
             guard let level = options?.first(where: { $0.hasPrefix("opt=") }) else { return nil }
             return level == "opt=0" ? "baseline" : "optimized"
         }
@@ -119,6 +121,13 @@ extension ArtifactCache {
         }
         lock.removeFile()
         return .removed
+    }
+
+    /// Removes the entry of `key`, if there is one, under its lock: for an entry that passed its checks but
+    /// proved unusable (a unit object that does not link), so that the next build makes it again.
+    public func discard(_ key: CacheKey) {
+        guard let lock = try? KeyLock.acquire(layout.lock(key.digest)) else { return }
+        withExtendedLifetime(lock) { try? removeEntry(key.digest) }
     }
 
     /// Makes the entry disappear at once (renamed into a temporary directory), then deletes it. The caller

@@ -3,31 +3,43 @@
 /// Why: a trap's backtrace names the instruction of each frame (issue 19) the way wasmtime's does, at no
 /// cost to code that does not trap. Artifacts are compiled with `-gline-tables-only -gno-inline-line-tables`
 /// (CompileFlags), so the DWARF line of any address in a generated function, runtime helpers inlined into it
-/// included, is the offset of the instruction it was lowered from; the host reads it only when a trap is
-/// described (Runtime/include/kiln_line_table.h). Debug information never changes the code clang generates.
+/// included, is the instruction it was lowered from; the host reads it only when a trap is described
+/// (Runtime/include/kiln_line_table.h). Debug information never changes the code clang generates.
+///
+/// A line is the instruction's offset from the start of its function's body (the body's size field), not its
+/// module offset: what a function compiles to must not change when an earlier function grows, or a module
+/// with one function changed would recompile every later unit (BuildPlan's unit objects, which are keyed by
+/// the C without its comments, so the comments keep the module offsets people search for). The host adds the
+/// body's offset from the descriptor's `function_body_offsets`. An instruction is at least 2 bytes into its
+/// body (the size field and the locals' count come first), so line 1 is free to stand for the body's start,
+/// which the prologue is given; line 0 would be no line at all.
 ///
 /// The offset of a body line is the first `@0x…` in its trailing comment (a statement folded from several
 /// instructions is the first one's, the one that computes and may trap); a line without one continues the
 /// previous line's; labels, comments and lines of braces alone are left unnumbered, having no code that traps
-/// or calls. The prologue and everything around the body belong to the function's body offset; only
-/// their lines that may trap or call are numbered exactly (the opening line, KILN_ENTER's stack check, the
-/// entry's interruption checks), the rest (declarations, the closing brace) keep the directives few.
+/// or calls. The prologue and everything around the body belong to the body's start (line 1); only their
+/// lines that may trap or call are numbered exactly (the opening line, KILN_ENTER's stack check, the entry's
+/// interruption checks), the rest (declarations, the closing brace) keep the directives few.
 enum LineDirectives {
-    /// The file name the lines are given, for debuggers and profilers (`wasm:1234` is offset 1234).
+    /// The file name the lines are given, for debuggers and profilers (`wasm:18` is 18 bytes into the body).
     static let fileName = "wasm"
+
+    /// The line of the prologue: the body's start.
+    static let bodyStart = 1
 
     /// `prologue` and `epilogue`: lines with whether they must be numbered exactly.
     static func number(prologue: [(String, Bool)], body: String, epilogue: [(String, Bool)], bodyOffset: Int) -> String {
-        var numbering = Numbering(location: bodyOffset)
+        var numbering = Numbering(location: bodyStart, bodyOffset: bodyOffset)
         for (line, exact) in prologue { numbering.add(line, scanned: false, exact: exact) }
         for line in body.split(separator: "\n", omittingEmptySubsequences: false) { numbering.add(line, scanned: true, exact: true) }
-        numbering.location = bodyOffset
+        numbering.location = bodyStart
         for (line, exact) in epilogue { numbering.add(line, scanned: false, exact: exact) }
         return numbering.out.joined(separator: "\n")
     }
 
     private struct Numbering {
         var location: Int
+        let bodyOffset: Int
         var out: [String] = []
         /// The line number the next physical line has, when known.
         var presumed: Int?
@@ -38,7 +50,7 @@ enum LineDirectives {
 
         mutating func add<S: StringProtocol>(_ line: S, scanned: Bool, exact: Bool) {
             let code = Self.code(line)
-            if scanned, let offset = Self.offset(line) { location = offset }
+            if scanned, let offset = Self.offset(line), offset - bodyOffset > bodyStart { location = offset - bodyOffset }
             // A loop pragma is numbered so that the loop after it has the line, with nothing between the two.
             let pragma = code.hasPrefix("#pragma")
             let wanted = pragma ? location - 1 : location

@@ -6,7 +6,8 @@ import Testing
 
 /// The `#line` numbering of generated functions (KilnLower/LineDirectives.swift), read the way the C
 /// preprocessor reads it: every statement line whose comment names an instruction has that instruction's
-/// offset as its line number, and a function's stack check has the function's body offset.
+/// offset from its function's body as its line number, and a function's stack check has line 1, the body's
+/// start.
 @Suite struct LineDirectivesTests {
     /// The line number the preprocessor gives each physical line after the first `#line` (nil before it).
     static func presumedLines(_ c: String) -> [(line: Int?, text: Substring)] {
@@ -67,15 +68,22 @@ import Testing
         let bodyOffsets = Set(validated.module.bodies.map(\.bodyOffset))
         var numbered = 0
         var entries = 0
+        var body: Int?
         for (line, text) in Self.presumedLines(c) {
+            // `/* func 2 $pick: …, body at 0x4a */` starts a function.
+            if text.hasPrefix("/* func "), let at = text.range(of: "body at 0x") {
+                body = Int(text[at.upperBound...].prefix { $0.isHexDigit }, radix: 16)
+                #expect(body.map(bodyOffsets.contains) == true, "\(text)")
+            }
             // A label or a comment alone has no code for a line table row to name.
             let code = Self.code(text)
             if let offset = Self.offset(text), !code.isEmpty, !code.hasSuffix(":;") {
-                #expect(line == offset, "\(text)")
+                let start = try #require(body)
+                #expect(line == offset - start, "\(text)")
                 numbered += 1
             }
             if text.contains("KILN_ENTER(") {
-                #expect(line.map { bodyOffsets.contains($0) } == true, "\(text)")
+                #expect(line == 1, "\(text)")
                 entries += 1
             }
         }

@@ -91,6 +91,11 @@ enum Descriptor {
             module.names.functions[index].map { cStringLiteral(Array($0.utf8)) } ?? "NULL"
         }
         lines.append("static const char* const kiln_function_names[\(max(1, names.count))] = {\(names.isEmpty ? "NULL" : names.joined(separator: ", "))};")
+        // A frame's line is an offset from its function's body (LineDirectives): where each body starts.
+        let bodyOffsets = (0..<space.functionTypeIndices.count).map { index in
+            index < space.importedFunctionCount ? "0" : String(module.bodies[index - space.importedFunctionCount].bodyOffset)
+        }
+        lines.append("static const u32 kiln_function_body_offsets[\(max(1, bodyOffsets.count))] = {\(bodyOffsets.isEmpty ? "0" : bodyOffsets.joined(separator: ", "))};")
         lines.append("""
         const kiln_module kiln_module_descriptor = {
           .abi_version = KILN_ABI_VERSION,
@@ -117,6 +122,7 @@ enum Descriptor {
           .num_tags = \(space.tagTypeIndices.count)u,
           .interruption = \(context.interruption.descriptorFlags),
           .function_names = kiln_function_names,
+          .function_body_offsets = kiln_function_body_offsets,
           .metadata = kiln_metadata_record.text,
         };
         """)

@@ -38,7 +38,8 @@ enum DataSection {
 
     /// `extern` declarations of the segments, for module.h when the C is split into units.
     static func declarations(_ module: Module) -> String {
-        module.data.enumerated().map { "extern const u8 kiln_data\($0.offset)[\(bytes($0.element).count + 1)];" }
+        // Without the length (data_size has it): a unit's C must not change with a segment's contents.
+        module.data.indices.map { "extern const u8 kiln_data\($0)[];" }
             .joined(separator: "\n")
     }
 

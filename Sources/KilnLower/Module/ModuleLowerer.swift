@@ -6,8 +6,9 @@ import KilnValidate
 /// loader finds with dlsym.
 ///
 /// A small module becomes one `module.c`. A large one becomes `module.h` (what every unit shares),
-/// `instance.c` (instantiation and the descriptor) and `funcs_000.c`… — contiguous function ranges balanced
-/// by size, so the units compile in parallel and nothing volatile in them defeats a compiler cache.
+/// `instance.c` (instantiation and the descriptor) and `funcs_<first function>.c`… — contiguous function
+/// ranges of about equal size, so the units compile in parallel, with boundaries that one function's change
+/// does not move (UnitPartitioner), and nothing volatile in them defeats a compiler cache.
 public enum ModuleLowerer {
     public struct Options: Sendable {
         /// The module's name in the descriptor and the header comment (its file name, usually).
@@ -47,12 +48,14 @@ public enum ModuleLowerer {
             let text = ([banner, header] + functions + instance).filter { !$0.isEmpty }.joined(separator: "\n\n")
             return CProgram(files: ["module.c": text + "\n"])
         }
+        // module.h names nothing that one function's change moves, so that a unit compiles to the same object in
+        // every module that has its functions (BuildPlan's unit objects, keyed by the C without comments).
         var files: [String: String] = [:]
         files["module.h"] = [banner, "#ifndef KILN_MODULE_H\n#define KILN_MODULE_H", header, "#endif"].joined(separator: "\n\n") + "\n"
         let include = "\(banner)\n\n#include \"module.h\""
-        for (i, unit) in UnitPartitioner.partition(functions, targetBytes: 256 * 1024).enumerated() {
-            let name = "funcs_" + String(repeating: "0", count: max(0, 3 - String(i).count)) + String(i) + ".c"
-            files[name] = ([include] + unit).joined(separator: "\n\n") + "\n"
+        let first = context.space.importedFunctionCount
+        for unit in UnitPartitioner.partition(functions, firstIndex: first) {
+            files[UnitPartitioner.fileName(firstFunction: unit.firstIndex)] = ([include] + unit.functions).joined(separator: "\n\n") + "\n"
         }
         files["instance.c"] = ([include] + instance).filter { !$0.isEmpty }.joined(separator: "\n\n") + "\n"
         return CProgram(files: files)
