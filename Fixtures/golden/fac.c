@@ -143,7 +143,7 @@ __attribute__((used, section(".kiln_metadata"), aligned(8))) static const struct
   char text[3];
 } kiln_metadata_record = {{'K', 'I', 'L', 'N', 'M', 'E', 'T', 'A'}, KILN_ABI_VERSION, 2u, "{}"};
 static const char* const kiln_function_names[2] = {"fac", "fac_iter"};
-static const u32 kiln_function_body_offsets[2] = {44, 66};
+static const u32 kiln_function_body_offsets[2] = {0x2c, 0x42};
 const kiln_module kiln_module_descriptor = {
   .abi_version = KILN_ABI_VERSION,
   .kiln_version = "0.1.0",

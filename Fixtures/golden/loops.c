@@ -807,7 +807,7 @@ __attribute__((used, section(".kiln_metadata"), aligned(8))) static const struct
   char text[3];
 } kiln_metadata_record = {{'K', 'I', 'L', 'N', 'M', 'E', 'T', 'A'}, KILN_ABI_VERSION, 2u, "{}"};
 static const char* const kiln_function_names[10] = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
-static const u32 kiln_function_body_offsets[10] = {168, 206, 245, 317, 373, 410, 470, 512, 569, 577};
+static const u32 kiln_function_body_offsets[10] = {0xa8, 0xce, 0xf5, 0x13d, 0x175, 0x19a, 0x1d6, 0x200, 0x239, 0x241};
 const kiln_module kiln_module_descriptor = {
   .abi_version = KILN_ABI_VERSION,
   .kiln_version = "0.1.0",

@@ -67,29 +67,29 @@ public struct BuildPlan: Sendable {
     /// objects came from `unitObjects` (kept by an older build), those units are compiled again and linked once
     /// more; the second failure is the error.
     func linkObjects(_ command: [String], _ units: CompiledUnits, in directory: String) throws(BuildError) {
-        var compiled = units.compiled
+        let fetched = units.stored.filter(\.fetched)
+        var relinked = false
         do {
             try run(command)
-        } catch where !units.fetched.isEmpty {
-            for name in units.fetched {
+        } catch where !fetched.isEmpty {
+            for unit in fetched {
                 // The fetched object may be a link to the cache's file: never written through.
-                unlink(directory + "/" + name + ".o")
-                if let inputs = units.inputs[name] { unitObjects?.discard(inputs) }
-                try compileUnit(name, in: directory)
+                unlink(directory + "/" + unit.name + ".o")
+                unitObjects?.discard(unit.inputs)
+                try compileUnit(unit.name, in: directory)
             }
             try run(command)
-            compiled += units.fetched.compactMap { name in units.inputs[name].map { (name, $0) } }
+            relinked = true
         }
-        guard let store = unitObjects, !compiled.isEmpty else { return }
-        let kept = compiled
+        let kept = units.stored.filter { relinked || !$0.fetched }
+        guard let store = unitObjects, !kept.isEmpty else { return }
         let queue = WorkQueue(Array(kept.indices))
         DispatchQueue.concurrentPerform(iterations: min(jobs, kept.count)) { _ in
             while let index = queue.take() {
-                let (name, inputs) = kept[index]
-                let object = directory + "/" + name + ".o"
+                let object = directory + "/" + kept[index].name + ".o"
                 // A compiler that reported success may have written anything that still links (nothing here
                 // calls into it yet): at least it must look like an object.
-                if UnitInputs.isObjectFile(object) { store.keep(object, for: inputs) }
+                if UnitInputs.isObjectFile(object) { store.keep(object, for: kept[index].inputs) }
             }
         }
     }
@@ -129,13 +129,11 @@ public struct BuildPlan: Sendable {
         return output
     }
 
-    /// The objects of a program's units, in unit order; which units' objects came from `unitObjects`, and
-    /// which were compiled and are to be kept there once they link.
+    /// The objects of a program's units, in unit order, and the units `unitObjects` keeps: their inputs, and
+    /// whether their objects came from it (else they are kept there once they link).
     struct CompiledUnits {
         var objects: [String]
-        var fetched: [String]
-        var compiled: [(String, UnitInputs)]
-        var inputs: [String: UnitInputs]
+        var stored: [(name: String, inputs: UnitInputs, fetched: Bool)]
     }
 
     /// Writes every file, then compiles the `.c` units `jobs` at a time, largest first (at -O0 a few at a time
@@ -194,12 +192,8 @@ public struct BuildPlan: Sendable {
             }
         }
         if let failure = results.firstError { throw failure }
-        let noted = results.noted
-        return CompiledUnits(
-            objects: sources.map { directory + "/" + $0 + ".o" },
-            fetched: noted.filter(\.fetched).map { sources[$0.index] },
-            compiled: noted.filter { !$0.fetched }.map { (sources[$0.index], $0.inputs) },
-            inputs: Dictionary(noted.map { (sources[$0.index], $0.inputs) }) { a, _ in a })
+        return CompiledUnits(objects: sources.map { directory + "/" + $0 + ".o" },
+                             stored: results.noted.map { (sources[$0.index], $0.inputs, $0.fetched) })
     }
 
     /// The most C one -O0 batch holds (clang needs about 20 bytes of memory per byte of this C at -O0).

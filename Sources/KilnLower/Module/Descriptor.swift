@@ -91,9 +91,10 @@ enum Descriptor {
             module.names.functions[index].map { cStringLiteral(Array($0.utf8)) } ?? "NULL"
         }
         lines.append("static const char* const kiln_function_names[\(max(1, names.count))] = {\(names.isEmpty ? "NULL" : names.joined(separator: ", "))};")
-        // A frame's line is an offset from its function's body (LineDirectives): where each body starts.
+        // A frame's line is an offset from its function's body (LineDirectives): where each body starts, in hex
+        // as the functions' `body at 0x…` comments give it.
         let bodyOffsets = (0..<space.functionTypeIndices.count).map { index in
-            index < space.importedFunctionCount ? "0" : String(module.bodies[index - space.importedFunctionCount].bodyOffset)
+            index < space.importedFunctionCount ? "0" : "0x" + String(module.bodies[index - space.importedFunctionCount].bodyOffset, radix: 16)
         }
         lines.append("static const u32 kiln_function_body_offsets[\(max(1, bodyOffsets.count))] = {\(bodyOffsets.isEmpty ? "0" : bodyOffsets.joined(separator: ", "))};")
         lines.append("""
