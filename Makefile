@@ -111,7 +111,10 @@ test-runtime:
 	  -o .build-runtime/wasi-readonly-tests $(RUNTIME_TEST_FLAGS)
 	clang Runtime/src/*.c $(addprefix Runtime/host/,invoke.c backtrace.c line_table.c) Runtime/tests/atomic_test.c \
 	  -o .build-runtime/atomic-tests $(RUNTIME_TEST_FLAGS) -ldl
+	clang -ISources/kiln-launcher Sources/kiln-launcher/sha256.c Sources/kiln-launcher/tests/sha256_test.c \
+	  -o .build-runtime/launcher-sha256-tests $(RUNTIME_TEST_FLAGS)
 	.build-runtime/runtime-tests
+	.build-runtime/launcher-sha256-tests
 	.build-runtime/simd-tests
 	.build-runtime/atomic-tests
 	.build-runtime/wasi-tests

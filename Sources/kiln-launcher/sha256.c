@@ -1,8 +1,15 @@
-/* SHA-256 as FIPS 180-4 describes it. Plain C is fast enough here: a cached hello-world artifact is about
- * 60 KB, which this hashes in well under a millisecond. */
+/* SHA-256 as FIPS 180-4 describes it, with the x86 SHA extensions where the CPU has them. Every cached run
+ * hashes its module and its artifact: for SQLite that is 7.9 MB, which the plain C below hashed in about
+ * 40 ms (4% of the benchmark's run, native's whole run has no such cost), the SHA instructions in about 4. */
 #include "sha256.h"
 
 #include <string.h>
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+#define KILN_SHA_NI 1
+#endif
 
 static const uint32_t k[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -17,7 +24,7 @@ static const uint32_t k[64] = {
 
 static uint32_t rotr(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 
-static void compress(uint32_t s[8], const uint8_t* p) {
+static void compress_portable(uint32_t s[8], const uint8_t* p) {
   uint32_t w[64];
   for (int i = 0; i < 16; i++) {
     w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
@@ -48,6 +55,74 @@ static void compress(uint32_t s[8], const uint8_t* p) {
   s[5] += f;
   s[6] += g;
   s[7] += h;
+}
+
+#ifdef KILN_SHA_NI
+/* The 64 rounds as sha256rnds2 wants them: the state split into ABEF and CDGH, four message words and their
+ * round constants per pair of instructions, the schedule extended by sha256msg1/msg2 (Intel's "New
+ * Instructions Supporting the Secure Hash Algorithm on Intel Architecture Processors", 2013). */
+__attribute__((target("sha,sse4.1,ssse3"))) static void compress_sha_ni(uint32_t s[8], const uint8_t* p) {
+  const __m128i big_endian = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+  __m128i dcba = _mm_loadu_si128((const __m128i*)&s[0]);
+  __m128i hgfe = _mm_loadu_si128((const __m128i*)&s[4]);
+  __m128i cdab = _mm_shuffle_epi32(dcba, 0xB1);
+  __m128i efgh = _mm_shuffle_epi32(hgfe, 0x1B);
+  __m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
+  __m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
+  const __m128i abef_in = abef, cdgh_in = cdgh;
+  __m128i w[4]; /* the last sixteen message words, four to a register */
+#pragma clang loop unroll(full)
+  for (int g = 0; g < 16; g++) {
+    __m128i words;
+    if (g < 4) {
+      words = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i*)(p + 16 * g)), big_endian);
+    } else {
+      /* W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16], four at a time */
+      __m128i partial = _mm_sha256msg1_epu32(w[g & 3], w[(g + 1) & 3]);
+      partial = _mm_add_epi32(partial, _mm_alignr_epi8(w[(g + 3) & 3], w[(g + 2) & 3], 4));
+      words = _mm_sha256msg2_epu32(partial, w[(g + 3) & 3]);
+    }
+    w[g & 3] = words;
+    __m128i with_constants = _mm_add_epi32(words, _mm_loadu_si128((const __m128i*)&k[4 * g]));
+    cdgh = _mm_sha256rnds2_epu32(cdgh, abef, with_constants);
+    abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(with_constants, 0x0E));
+  }
+  abef = _mm_add_epi32(abef, abef_in);
+  cdgh = _mm_add_epi32(cdgh, cdgh_in);
+  __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+  __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+  _mm_storeu_si128((__m128i*)&s[0], _mm_blend_epi16(feba, dchg, 0xF0));
+  _mm_storeu_si128((__m128i*)&s[4], _mm_alignr_epi8(dchg, feba, 8));
+}
+
+static int cpu_has_sha_ni(void) {
+  unsigned a, b, c, d;
+  if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSSE3) || !(c & bit_SSE4_1)) return 0;
+  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+  return (b & bit_SHA) != 0;
+}
+#endif
+
+int sha256_portable_only;
+
+int sha256_has_sha_instructions(void) {
+#ifdef KILN_SHA_NI
+  static int has = -1;
+  if (has < 0) has = cpu_has_sha_ni();
+  return has;
+#else
+  return 0;
+#endif
+}
+
+static void compress(uint32_t s[8], const uint8_t* p) {
+#ifdef KILN_SHA_NI
+  if (!sha256_portable_only && sha256_has_sha_instructions()) {
+    compress_sha_ni(s, p);
+    return;
+  }
+#endif
+  compress_portable(s, p);
 }
 
 void sha256_init(sha256* h) {

@@ -13,6 +13,11 @@ typedef struct sha256 {
   size_t used; /* bytes waiting in block */
 } sha256;
 
+/* Nonzero: the portable code even where the CPU has SHA instructions (tests compare the two). */
+extern int sha256_portable_only;
+/* Whether this CPU runs the SHA-instruction path. */
+int sha256_has_sha_instructions(void);
+
 void sha256_init(sha256* h);
 void sha256_update(sha256* h, const void* data, size_t n);
 /* The digest as 64 lowercase hex digits and a NUL. */
