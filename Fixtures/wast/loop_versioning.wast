@@ -243,3 +243,26 @@
 (assert_return (invoke "load" (i32.const 1008)) (i32.const 3))
 (assert_return (invoke "load" (i32.const 1012)) (i32.const 4))
 (assert_return (invoke "load" (i32.const 1016)) (i32.const 0))
+
+;; Loops shorter than KILN_LOOP_MIN_TRIPS (8) run the checked original, longer ones the checked-once copy
+;; when it fits: both sides of the threshold, in bounds and trapping partway at the end of memory.
+(module
+  (memory 1)
+  (func (export "fill") (param $p i32) (param $n i32)
+    (local $i i32)
+    (loop $l
+      (i32.store (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))
+                 (i32.add (local.get $i) (i32.const 1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.ne (local.get $i) (local.get $n)))))
+  (func (export "load") (param i32) (result i32) (i32.load (local.get 0))))
+(assert_return (invoke "fill" (i32.const 65508) (i32.const 7)))
+(assert_return (invoke "load" (i32.const 65508)) (i32.const 1))
+(assert_return (invoke "load" (i32.const 65532)) (i32.const 7))
+(assert_return (invoke "fill" (i32.const 65504) (i32.const 8)))
+(assert_return (invoke "load" (i32.const 65532)) (i32.const 8))
+(assert_trap (invoke "fill" (i32.const 65516) (i32.const 7)) "out of bounds memory access")
+(assert_return (invoke "load" (i32.const 65532)) (i32.const 5))
+(assert_trap (invoke "fill" (i32.const 65512) (i32.const 8)) "out of bounds memory access")
+(assert_return (invoke "load" (i32.const 65532)) (i32.const 6))
+(assert_return (invoke "load" (i32.const 65508)) (i32.const 2))

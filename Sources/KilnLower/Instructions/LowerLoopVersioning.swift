@@ -130,6 +130,10 @@ extension FunctionLowerer {
         // reads or writes, so it lies inside memory (the span checks) and so does every pointer derived from it.
         // Pointers rather than offsets from `data`: fewer values live in the loop (heat-3d's copy kept
         // reloading `data` from the stack in explicit mode).
+        // A short loop runs the original (kiln_loop.h, KILN_LOOP_MIN_TRIPS), except one that strides by a step
+        // known only at run time (a matrix column): telling clang its copy runs at least that often changed how
+        // it strength-reduced those loops' addresses (correlation +13% instructions, gramschmidt +7%).
+        if groups.allSatisfy({ $0.constantStep != nil }) { checks[0] = "\(trips) >= KILN_LOOP_MIN_TRIPS" }
         for group in groups {
             snapshots.append("\(group.name) = mem0->data + (u64)(\(group.expression) + \(group.low));")
             // A step known only at run time: |step| * (trips - 1) < 2^32 once the span checks hold, so it fits.
