@@ -23,12 +23,12 @@ typedef struct Instance {
   u32 data_size[1]; /* 0 once dropped */
 } Instance;
 
-static u64 func0_fac(kiln_instance* self, u64 l0);
-static u64 func1_fac_iter(kiln_instance* self, u64 l0);
+static KILN_UNUSED u64 func0_fac(kiln_instance* self, u64 l0);
+static KILN_UNUSED u64 func1_fac_iter(kiln_instance* self, u64 l0);
 
 /* func 0 $fac: [i64] -> [i64], type 0, body at 0x2c */
 #line 1 "wasm"
-static u64 func0_fac(kiln_instance* self, u64 l0) {
+static KILN_UNUSED u64 func0_fac(kiln_instance* self, u64 l0) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
 #line 1
@@ -54,7 +54,7 @@ B1:; /* end @0x40 */
 
 /* func 1 $fac_iter: [i64] -> [i64], type 0, body at 0x42 */
 #line 1 "wasm"
-static u64 func1_fac_iter(kiln_instance* self, u64 l0) {
+static KILN_UNUSED u64 func1_fac_iter(kiln_instance* self, u64 l0) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
   /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
@@ -111,11 +111,11 @@ static kiln_instance* kiln_alloc(kiln_ctx* ctx) {
 static void kiln_init(kiln_instance* self) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
-  static const struct { u32 type; void* fn; } defined[2] = { /* type index, code; from func 0 */
-    {0u, (void*)func0_fac},
-    {0u, (void*)func1_fac_iter},
+  static const struct { u32 index; u32 type; void* fn; } defined[2] = { /* function index, type index, code */
+    {0u, 0u, (void*)func0_fac},
+    {1u, 0u, (void*)func1_fac_iter},
   };
-  for (u32 i = 0; i < 2u; i++) inst->funcs[0u + i] = (kiln_funcref){&kiln_types[defined[i].type], defined[i].fn, self, NULL};
+  for (u32 i = 0; i < 2u; i++) inst->funcs[defined[i].index] = (kiln_funcref){&kiln_types[defined[i].type], defined[i].fn, self, NULL};
 }
 
 

@@ -27,20 +27,20 @@ typedef struct Instance {
   u32 data_size[1]; /* 0 once dropped */
 } Instance;
 
-static void func0(kiln_instance* self, u32 l0, u32 l1);
-static void func1(kiln_instance* self, u32 l0, u32 l1);
-static void func2(kiln_instance* self, u32 l0, u32 l1, u32 l2);
-static void func3(kiln_instance* self, u32 l0, u32 l1);
-static void func4(kiln_instance* self, u32 l0, u32 l1);
-static void func5(kiln_instance* self, u32 l0, u32 l1, u32 l2);
-static f64 func6(kiln_instance* self, u32 l0, u32 l1);
-static u32 func7(kiln_instance* self, u32 l0, u32 l1, u32 l2, u32 l3);
-static u32 func8(kiln_instance* self, u32 l0);
-static u32 func9(kiln_instance* self, u32 l0);
+static KILN_UNUSED void func0(kiln_instance* self, u32 l0, u32 l1);
+static KILN_UNUSED void func1(kiln_instance* self, u32 l0, u32 l1);
+static KILN_UNUSED void func2(kiln_instance* self, u32 l0, u32 l1, u32 l2);
+static KILN_UNUSED void func3(kiln_instance* self, u32 l0, u32 l1);
+static KILN_UNUSED void func4(kiln_instance* self, u32 l0, u32 l1);
+static KILN_UNUSED void func5(kiln_instance* self, u32 l0, u32 l1, u32 l2);
+static KILN_UNUSED f64 func6(kiln_instance* self, u32 l0, u32 l1);
+static KILN_UNUSED u32 func7(kiln_instance* self, u32 l0, u32 l1, u32 l2, u32 l3);
+static KILN_UNUSED u32 func8(kiln_instance* self, u32 l0);
+static KILN_UNUSED u32 func9(kiln_instance* self, u32 l0);
 
 /* func 0: [i32 i32] -> [], type 0, body at 0xa8 */
 #line 1 "wasm"
-static void func0(kiln_instance* self, u32 l0, u32 l1) {
+static KILN_UNUSED void func0(kiln_instance* self, u32 l0, u32 l1) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
   /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
@@ -54,7 +54,7 @@ static void func0(kiln_instance* self, u32 l0, u32 l1) {
 #line 4
   t1 = kiln_loop_trips_ne((u32)(kiln_loop_local(mem0, l2) + (kiln_i128)1), (u32)(kiln_loop_local(mem0, l1)), 1);
 #line 4
-  if (t1 != 0
+  if (t1 >= KILN_LOOP_MIN_TRIPS
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4), 4, t1, 4u)) {
 #line 4
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4) + 0);
@@ -95,7 +95,7 @@ L1:; /* loop @0xac */
 
 /* func 1: [i32 i32] -> [], type 0, body at 0xce */
 #line 1 "wasm"
-static void func1(kiln_instance* self, u32 l0, u32 l1) {
+static KILN_UNUSED void func1(kiln_instance* self, u32 l0, u32 l1) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
   /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
@@ -111,7 +111,7 @@ static void func1(kiln_instance* self, u32 l0, u32 l1) {
 #line 11
   t1 = kiln_loop_trips_gt_s((u32)(kiln_loop_local(mem0, l2) + (kiln_i128)-1), (u32)((kiln_i128)-1), -1);
 #line 11
-  if (t1 != 0
+  if (t1 >= KILN_LOOP_MIN_TRIPS
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2)), -1, t1, 4u)) {
 #line 11
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2)) + 3);
@@ -147,7 +147,7 @@ L1:; /* loop @0xd9 */
 
 /* func 2: [i32 i32 i32] -> [], type 1, body at 0xf5 */
 #line 1 "wasm"
-static void func2(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
+static KILN_UNUSED void func2(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
   /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
@@ -161,7 +161,7 @@ static void func2(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
 #line 4
   t1 = kiln_loop_trips_lt_u((u32)(kiln_loop_local(mem0, l3) + (kiln_i128)2), (u32)(kiln_loop_local(mem0, l2)), 2);
 #line 4
-  if (t1 != 0
+  if (t1 >= KILN_LOOP_MIN_TRIPS
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l1) + kiln_loop_local(mem0, l3) * 4), 8, t1, 4u)
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4), 8, t1, 4u)
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l1) + kiln_loop_local(mem0, l3) * 4), 8, t1, 8u)
@@ -274,7 +274,7 @@ L1:; /* loop @0xf9 */
 
 /* func 3: [i32 i32] -> [], type 0, body at 0x13d */
 #line 1 "wasm"
-static void func3(kiln_instance* self, u32 l0, u32 l1) {
+static KILN_UNUSED void func3(kiln_instance* self, u32 l0, u32 l1) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
   /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
@@ -293,7 +293,7 @@ static void func3(kiln_instance* self, u32 l0, u32 l1) {
 #line 21
   t1 = kiln_loop_trips_ne((u32)(kiln_loop_local(mem0, l3) + (kiln_i128)1), (u32)((kiln_i128)0), 1);
 #line 21
-  if (t1 != 0
+  if (t1 >= KILN_LOOP_MIN_TRIPS
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l2) + kiln_loop_local(mem0, l3) * 4), 4, t1, 4u)) {
 #line 21
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l2) + kiln_loop_local(mem0, l3) * 4) + 0);
@@ -334,7 +334,7 @@ L1:; /* loop @0x152 */
 
 /* func 4: [i32 i32] -> [], type 0, body at 0x175 */
 #line 1 "wasm"
-static void func4(kiln_instance* self, u32 l0, u32 l1) {
+static KILN_UNUSED void func4(kiln_instance* self, u32 l0, u32 l1) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
   /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
@@ -349,7 +349,7 @@ static void func4(kiln_instance* self, u32 l0, u32 l1) {
   /* loop L1 @0x17d: 1 of 1 accesses checked once for every iteration (kiln_loop.h) */
   t1 = kiln_loop_trips_ne((u32)(kiln_loop_local(mem0, l2) + (kiln_i128)-1), (u32)((kiln_i128)0), -1);
 #line 8
-  if (t1 != 0
+  if (t1 >= KILN_LOOP_MIN_TRIPS
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4 + (kiln_i128)-4), -4, t1, 4u)) {
 #line 8
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 4) + -4);
@@ -388,7 +388,7 @@ L1:; /* loop @0x17d */
 
 /* func 5: [i32 i32 i32] -> [], type 1, body at 0x19a */
 #line 1 "wasm"
-static void func5(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
+static KILN_UNUSED void func5(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
   /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
@@ -405,7 +405,7 @@ static void func5(kiln_instance* self, u32 l0, u32 l1, u32 l2) {
 #line 14
   t1 = kiln_loop_trips_lt_u((u32)(kiln_loop_local(mem0, l3) + (kiln_i128)1), (u32)(kiln_loop_local(mem0, l2)), 1);
 #line 14
-  if (t1 != 0
+  if (t1 >= KILN_LOOP_MIN_TRIPS
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l3) * 4), 4, t1, 4u)
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l4)), 0, t1, 4u)) {
 #line 14
@@ -488,7 +488,7 @@ L1:; /* loop @0x1a8 */
 
 /* func 6: [i32 i32] -> [f64], type 2, body at 0x1d6 */
 #line 1 "wasm"
-static f64 func6(kiln_instance* self, u32 l0, u32 l1) {
+static KILN_UNUSED f64 func6(kiln_instance* self, u32 l0, u32 l1) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
   /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
@@ -504,7 +504,7 @@ static f64 func6(kiln_instance* self, u32 l0, u32 l1) {
 #line 6
   t1 = kiln_loop_trips_lt_u((u32)(kiln_loop_local(mem0, l2) + (kiln_i128)1), (u32)(kiln_loop_local(mem0, l1)), 1);
 #line 6
-  if (t1 != 0
+  if (t1 >= KILN_LOOP_MIN_TRIPS
       && kiln_loop_span_ok(mem0, (kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 8), 8, t1, 8u)) {
 #line 6
     a1_0 = mem0->data + (u64)((kiln_loop_local(mem0, l0) + kiln_loop_local(mem0, l2) * 8) + 0);
@@ -547,7 +547,7 @@ L1:; /* loop @0x1dc */
 
 /* func 7: [i32 i32 i32 i32] -> [i32], type 3, body at 0x200 */
 #line 1 "wasm"
-static u32 func7(kiln_instance* self, u32 l0, u32 l1, u32 l2, u32 l3) {
+static KILN_UNUSED u32 func7(kiln_instance* self, u32 l0, u32 l1, u32 l2, u32 l3) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
   /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
@@ -628,7 +628,7 @@ L1:; /* loop @0x204 */
 
 /* func 8: [i32] -> [i32], type 4, body at 0x239 */
 #line 1 "wasm"
-static u32 func8(kiln_instance* self, u32 l0) {
+static KILN_UNUSED u32 func8(kiln_instance* self, u32 l0) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
   /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
@@ -644,7 +644,7 @@ static u32 func8(kiln_instance* self, u32 l0) {
 
 /* func 9: [i32] -> [i32], type 4, body at 0x241 */
 #line 1 "wasm"
-static u32 func9(kiln_instance* self, u32 l0) {
+static KILN_UNUSED u32 func9(kiln_instance* self, u32 l0) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
   /* a leaf with a small frame: it fits in the stack reserve below the limit, no stack check */
@@ -757,19 +757,19 @@ static kiln_instance* kiln_alloc(kiln_ctx* ctx) {
 static void kiln_init(kiln_instance* self) {
   Instance* const inst KILN_UNUSED = (Instance*)self;
   kiln_ctx* const ctx KILN_UNUSED = self->ctx;
-  static const struct { u32 type; void* fn; } defined[10] = { /* type index, code; from func 0 */
-    {0u, (void*)func0},
-    {0u, (void*)func1},
-    {1u, (void*)func2},
-    {0u, (void*)func3},
-    {0u, (void*)func4},
-    {1u, (void*)func5},
-    {2u, (void*)func6},
-    {3u, (void*)func7},
-    {4u, (void*)func8},
-    {4u, (void*)func9},
+  static const struct { u32 index; u32 type; void* fn; } defined[10] = { /* function index, type index, code */
+    {0u, 0u, (void*)func0},
+    {1u, 0u, (void*)func1},
+    {2u, 1u, (void*)func2},
+    {3u, 0u, (void*)func3},
+    {4u, 0u, (void*)func4},
+    {5u, 1u, (void*)func5},
+    {6u, 2u, (void*)func6},
+    {7u, 3u, (void*)func7},
+    {8u, 4u, (void*)func8},
+    {9u, 4u, (void*)func9},
   };
-  for (u32 i = 0; i < 10u; i++) inst->funcs[0u + i] = (kiln_funcref){&kiln_types[defined[i].type], defined[i].fn, self, NULL};
+  for (u32 i = 0; i < 10u; i++) inst->funcs[defined[i].index] = (kiln_funcref){&kiln_types[defined[i].type], defined[i].fn, self, NULL};
   kiln_memory_define(ctx, &inst->memory_storage[0], 0u, 1u, 65536u, 0);
 }
 

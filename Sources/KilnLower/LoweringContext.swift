@@ -56,7 +56,18 @@ public struct LoweringContext: Sendable {
     func isImportedFunction(_ index: UInt32) -> Bool { Int(index) < space.importedFunctionCount }
 
     /// `static` in a single unit; hidden (shared by the units, still invisible outside the artifact) when split.
-    var linkage: String { split ? "KILN_HIDDEN " : "static " }
+    /// Unused: a function nothing calls and no funcref holds is still emitted, without a warning.
+    var linkage: String { split ? "KILN_HIDDEN " : "static KILN_UNUSED " }
+
+    /// Whether a defined function needs a funcref in the instance: it can become a value (ref.func names only
+    /// declared functions: element segments, global initializers, exports) or is the start function. With
+    /// tail calls, every function's tail entry goes in the same table, so all of them do.
+    ///
+    /// Why not all: a function whose address nothing takes and that only calls reach is one clang may inline
+    /// into its only caller and drop, as it does wasm2c's static functions (QuickJS's helpers called once).
+    func needsFuncref(_ function: UInt32) -> Bool {
+        validated.usesTailCalls || validated.context.declaredReferences.contains(function) || module.start == function
+    }
 }
 
 /// Why a module cannot be lowered (a feature this stage does not emit yet).

@@ -114,26 +114,26 @@ enum Instantiate {
         return lines.joined(separator: "\n")
     }
 
-    /// The defined functions' funcrefs, from a table and a loop.
+    /// The defined functions' funcrefs (those that need one), from a table and a loop.
     ///
     /// Why: one store per function made kiln_init one basic block of thousands of stores, and clang's
     /// scheduler is superlinear in a block's length (Lua's instance.c took 0.5 s at -O1, most of it there).
     static func definedFunctions(_ context: LoweringContext) -> [String] {
         let space = context.space
         let first = space.importedFunctionCount
-        let count = space.functionTypeIndices.count - first
-        guard count > 0 else { return [] }
         // A module with tail calls also records each function's tail entry (LowerTailCalls.swift).
         let tails = context.validated.usesTailCalls
-        let fields = tails ? "u32 type; void* fn; void (*tail)(kiln_instance*);" : "u32 type; void* fn;"
-        var lines = ["  static const struct { \(fields) } defined[\(count)] = { /* type index, code\(tails ? ", tail entry" : ""); from func \(first) */"]
-        for i in first..<space.functionTypeIndices.count {
-            let function = UInt32(i)
+        // Only the functions that can become values: the others' funcrefs are never read (see needsFuncref).
+        let functions = (first..<space.functionTypeIndices.count).map(UInt32.init).filter(context.needsFuncref)
+        guard !functions.isEmpty else { return [] }
+        let fields = tails ? "u32 index; u32 type; void* fn; void (*tail)(kiln_instance*);" : "u32 index; u32 type; void* fn;"
+        var lines = ["  static const struct { \(fields) } defined[\(functions.count)] = { /* function index, type index, code\(tails ? ", tail entry" : "") */"]
+        for function in functions {
             let tail = !tails ? "" : ", " + (context.hasTailEntry(function) ? context.tailEntryName(function) : "NULL")
-            lines.append("    {\(space.functionTypeIndices[i])u, (void*)\(context.names.function(function))\(tail)},")
+            lines.append("    {\(function)u, \(space.functionTypeIndices[Int(function)])u, (void*)\(context.names.function(function))\(tail)},")
         }
         lines.append("  };")
-        lines.append("  for (u32 i = 0; i < \(count)u; i++) inst->funcs[\(first)u + i] = (kiln_funcref){&kiln_types[defined[i].type], defined[i].fn, self, \(tails ? "defined[i].tail" : "NULL")};")
+        lines.append("  for (u32 i = 0; i < \(functions.count)u; i++) inst->funcs[defined[i].index] = (kiln_funcref){&kiln_types[defined[i].type], defined[i].fn, self, \(tails ? "defined[i].tail" : "NULL")};")
         return lines
     }
 
