@@ -64,7 +64,7 @@ public struct LoweringContext: Sendable {
     /// tail calls, every function's tail entry goes in the same table, so all of them do.
     ///
     /// Why not all: a function whose address nothing takes and that only calls reach is one clang may inline
-    /// into its only caller and drop, as it does wasm2c's static functions (QuickJS's helpers called once).
+    /// into its only caller and drop, as it does wasm2c's static functions (UnitLocality).
     func needsFuncref(_ function: UInt32) -> Bool {
         validated.usesTailCalls || validated.context.declaredReferences.contains(function) || module.start == function
     }
