@@ -49,7 +49,8 @@ public enum ModuleLowerer {
         }
         // module.h names nothing that one function's change moves, so that a unit compiles to the same object in
         // every module that has its functions (BuildPlan's unit objects, keyed by the C without comments).
-        // A function only its own unit names is static there, declared at the unit's top instead of in module.h.
+        // A function only its own unit names is static there, declared at the unit's top instead of in module.h;
+        // only a change that adds or removes the last call from another unit moves it into or out of module.h.
         let first = context.space.importedFunctionCount
         let units = UnitPartitioner.partition(functions, firstIndex: first)
         let instanceText = instance.joined(separator: "\n")
