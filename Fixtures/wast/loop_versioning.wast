@@ -266,3 +266,94 @@
 (assert_trap (invoke "fill" (i32.const 65512) (i32.const 8)) "out of bounds memory access")
 (assert_return (invoke "load" (i32.const 65532)) (i32.const 6))
 (assert_return (invoke "load" (i32.const 65508)) (i32.const 2))
+
+;; Loops with several exits. A back edge `br 0` right after the exit that counts (sum_ge): the counted copy
+;; takes that exit once, after its last iteration. Loops that may also leave early, the shapes clang gives a
+;; comparison or a search (cmp, copy_until), run checked: these cases keep them right, and a loop whose
+;; counted span would run past the end of memory but that leaves first must not trap.
+(module
+  (memory 1)
+  (data (i32.const 100) "abcdefghijklmnopqrstuvwxyz")
+  (data (i32.const 200) "abcdefghijklmnopqrstuvwxyz")
+  (data (i32.const 300) "abcdefghijXlmnop")
+  (data (i32.const 400) "hello\00world and more text")
+  (data (i32.const 1000) "XXXXXXXXXXXXXXXXXXXX")
+  (data (i32.const 2000) "\01\00\00\00\02\00\00\00\03\00\00\00\04\00\00\00\05\00\00\00\06\00\00\00\07\00\00\00\08\00\00\00\09\00\00\00\0a\00\00\00")
+  (data (i32.const 4000) "0123456789012345678901234567890123456789012345678901234567890123")
+  (data (i32.const 65530) "abcdef")
+  ;; memcmp: the first difference leaves early, the count of n bytes through `br_if $same` then `br $l`.
+  (func (export "cmp") (param $a i32) (param $b i32) (param $n i32) (result i32)
+    (local $d i32)
+    (block $diff
+      (block $same
+        (loop $l
+          (br_if $diff (local.tee $d (i32.sub (i32.load8_u (local.get $a)) (i32.load8_u (local.get $b)))))
+          (local.set $a (i32.add (local.get $a) (i32.const 1)))
+          (local.set $b (i32.add (local.get $b) (i32.const 1)))
+          (br_if $same (i32.eqz (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+          (br $l)))
+      (return (i32.const 0)))
+    (local.get $d))
+  ;; Copies bytes up to and including the first zero, at most n: a store before the early exit, and a
+  ;; `br_if 0` back edge.
+  (func (export "copy_until") (param $dst i32) (param $src i32) (param $n i32) (result i32)
+    (local $i i32) (local $c i32)
+    (block $done
+      (loop $l
+        (i32.store8 (i32.add (local.get $dst) (local.get $i))
+                    (local.tee $c (i32.load8_u (i32.add (local.get $src) (local.get $i)))))
+        (br_if $done (i32.eqz (local.get $c)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (local.get $n)))))
+    (local.get $i))
+  ;; A counter exit on `i32.ge_u` and no other: every iteration's load is counted.
+  (func (export "sum_ge") (param $p i32) (param $n i32) (result i32)
+    (local $i i32) (local $s i32)
+    (block $out
+      (loop $l
+        (local.set $s (i32.add (local.get $s)
+          (i32.load (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2))))))
+        (br_if $out (i32.ge_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))
+        (br $l)))
+    (local.get $s))
+  (func (export "byte") (param i32) (result i32) (i32.load8_u (local.get 0))))
+(assert_return (invoke "cmp" (i32.const 100) (i32.const 200) (i32.const 26)) (i32.const 0))
+(assert_return (invoke "cmp" (i32.const 100) (i32.const 300) (i32.const 16)) (i32.const 19))
+(assert_return (invoke "cmp" (i32.const 100) (i32.const 300) (i32.const 10)) (i32.const 0))
+(assert_return (invoke "cmp" (i32.const 100) (i32.const 300) (i32.const 8)) (i32.const 0))
+(assert_return (invoke "cmp" (i32.const 100) (i32.const 300) (i32.const 3)) (i32.const 0))
+(assert_return (invoke "cmp" (i32.const 65530) (i32.const 110) (i32.const 100)) (i32.const -10))
+(assert_trap (invoke "cmp" (i32.const 65530) (i32.const 100) (i32.const 100)) "out of bounds memory access")
+(assert_return (invoke "sum_ge" (i32.const 2000) (i32.const 10)) (i32.const 55))
+(assert_return (invoke "sum_ge" (i32.const 2000) (i32.const 3)) (i32.const 6))
+(assert_return (invoke "sum_ge" (i32.const 2000) (i32.const 0)) (i32.const 1))
+(assert_return (invoke "sum_ge" (i32.const 65400) (i32.const 8)) (i32.const 0))
+;; Eight loads up to the last byte of memory ("abcdef" at 65530).
+(assert_return (invoke "sum_ge" (i32.const 65504) (i32.const 8)) (i32.const -926522269))
+(assert_trap (invoke "sum_ge" (i32.const 65508) (i32.const 8)) "out of bounds memory access")
+(assert_return (invoke "copy_until" (i32.const 1000) (i32.const 400) (i32.const 20)) (i32.const 5))
+(assert_return (invoke "byte" (i32.const 1004)) (i32.const 111))
+(assert_return (invoke "byte" (i32.const 1005)) (i32.const 0))
+(assert_return (invoke "byte" (i32.const 1006)) (i32.const 88))
+(assert_return (invoke "copy_until" (i32.const 1000) (i32.const 100) (i32.const 8)) (i32.const 8))
+(assert_return (invoke "byte" (i32.const 1007)) (i32.const 104))
+(assert_return (invoke "byte" (i32.const 1008)) (i32.const 88))
+(assert_return (invoke "copy_until" (i32.const 65530) (i32.const 400) (i32.const 20)) (i32.const 5))
+(assert_return (invoke "byte" (i32.const 65535)) (i32.const 0))
+(assert_trap (invoke "copy_until" (i32.const 65530) (i32.const 100) (i32.const 20)) "out of bounds memory access")
+(assert_return (invoke "byte" (i32.const 65535)) (i32.const 102))
+(assert_return (invoke "copy_until" (i32.const 3000) (i32.const 100) (i32.const 26)) (i32.const 26))
+(assert_return (invoke "byte" (i32.const 3025)) (i32.const 122))
+(assert_return (invoke "byte" (i32.const 3026)) (i32.const 0))
+(assert_return (invoke "copy_until" (i32.const 3100) (i32.const 4000) (i32.const 40)) (i32.const 40))
+(assert_return (invoke "byte" (i32.const 3139)) (i32.const 57))
+(assert_return (invoke "byte" (i32.const 3140)) (i32.const 0))
+;; The zero after the letters leaves partway.
+(assert_return (invoke "copy_until" (i32.const 3200) (i32.const 100) (i32.const 60)) (i32.const 26))
+(assert_return (invoke "byte" (i32.const 3226)) (i32.const 0))
+;; Past the end after 36 bytes: the stores before it stay.
+(assert_trap (invoke "copy_until" (i32.const 65500) (i32.const 4000) (i32.const 60)) "out of bounds memory access")
+(assert_return (invoke "byte" (i32.const 65535)) (i32.const 53))
+(assert_return (invoke "cmp" (i32.const 4000) (i32.const 4010) (i32.const 50)) (i32.const 0))
+;; The digits repeat every 10 bytes: equal up to the zero after them, 54 bytes in.
+(assert_return (invoke "cmp" (i32.const 4000) (i32.const 4010) (i32.const 60)) (i32.const 52))

@@ -62,7 +62,7 @@ struct Affine: Equatable {
     var isConstant: Bool { terms.isEmpty && !moves }
 }
 
-/// What loop versioning found in a loop whose body is one straight-line block ending in `br_if 0`.
+/// What loop versioning found in a loop whose body is straight-line code (exits aside) ending in its back edge.
 struct LoopPlan {
     /// The counter compared by the back edge: its value in the first iteration, the bound, the step.
     var tripHelper: String
@@ -95,8 +95,20 @@ enum LoopAnalysis {
         case unknown
     }
 
+    /// The loop's last step is its back edge: `br_if 0`, the loop continuing while its condition holds; or
+    /// `br 0` right after a `br_if` out of the loop (the counter exit), the loop continuing while that exit's
+    /// condition does not hold (the shape clang gives a loop with several exits).
     static func plan(_ steps: [LoopStep], accessSteps: [Int]) -> LoopPlan? {
-        guard let last = steps.last, case .brIf(0) = last.instruction else { return nil }
+        guard let last = steps.last else { return nil }
+        let conditionStep: Int
+        let exitCondition: Bool
+        switch last.instruction {
+        case .brIf(0): (conditionStep, exitCondition) = (steps.count - 1, false)
+        case .br(0):
+            guard steps.count >= 2, case .brIf(let depth) = steps[steps.count - 2].instruction, depth > 0 else { return nil }
+            (conditionStep, exitCondition) = (steps.count - 2, true)
+        default: return nil
+        }
         // Pass 1: which locals are induction variables.
         var start: [UInt32: Value] = [:]
         let first = evaluate(steps, start: { .affine(.local($0)) }, locals: &start)
@@ -117,11 +129,14 @@ enum LoopAnalysis {
         }, locals: &locals)
 
         let comparison: (Instruction.Cmp, Affine, Affine)
-        switch second.values[steps.count - 1]?.first {
-        case .compare(let op, let a, let b)?: comparison = (op, a, b)
+        switch second.values[conditionStep]?.first {
+        case .compare(let op, let a, let b)? where !exitCondition: comparison = (op, a, b)
+        case .compare(let op, let a, let b)?:
+            guard let continuing = negated(op) else { return nil }
+            comparison = (continuing, a, b)
         // `br_if` on the counter itself (`local.tee $n (i32.add (local.get $n) (i32.const -1))`): the loop
         // continues while it is not zero, the shape clang gives a loop counting down to zero.
-        case .affine(let a)? where a.moves: comparison = (.i32Ne, a, Affine())
+        case .affine(let a)? where a.moves && !exitCondition: comparison = (.i32Ne, a, Affine())
         default: return nil
         }
         // The trip count divides by the counter's step: it must be a constant.
@@ -137,6 +152,18 @@ enum LoopAnalysis {
         }
         guard !addresses.isEmpty else { return nil }
         return LoopPlan(tripHelper: helper, counterFirst: counterFirst, bound: bound, step: counter.perIteration, addresses: addresses)
+    }
+
+    /// The comparison that holds exactly when `op` does not, among those `trips` knows.
+    static func negated(_ op: Instruction.Cmp) -> Instruction.Cmp? {
+        switch op {
+        case .i32Eq: return .i32Ne
+        case .i32GeU: return .i32LtU
+        case .i32GeS: return .i32LtS
+        case .i32LeU: return .i32GtU
+        case .i32LeS: return .i32GtS
+        default: return nil
+        }
     }
 
     /// The trip-count helper for `a op b` as the back edge's condition, with the counter (the side that
@@ -177,6 +204,8 @@ enum LoopAnalysis {
             case .binary(let op): result = binary(op, read)
             case .cmp(let op):
                 if read.count == 2, case .affine(let a) = read[0], case .affine(let b) = read[1] { result = .compare(op, a, b) }
+            case .i32Eqz:
+                if read.count == 1, case .affine(let a) = read[0] { result = .compare(.i32Eq, a, Affine()) }
             default: break
             }
             for height in step.base..<step.heightAfter { stack[height] = step.producesI32 ? result : .unknown }

@@ -99,13 +99,17 @@ extension FunctionLowerer {
     mutating func lowerBr() {
         guard let target = typing.frame else { return }
         emit(branch(to: target, top: typing.heightBefore), "br")
+        if loop != nil { loop?.backEdgeLine = writer.lines.count - 1 }
     }
 
     mutating func lowerBrIf() {
         guard let target = typing.frame else { return }
         let condition = operand(typing.heightBefore - 1, .i32)
         emit("if (\(condition)) { \(branch(to: target, top: typing.heightBefore - 1)) }", "br_if")
-        if loop != nil { loop?.backEdgeLine = writer.lines.count - 1 }
+        if loop != nil {
+            loop?.backEdgeLine = writer.lines.count - 1
+            loop?.lastBrIfLine = writer.lines.count - 1
+        }
     }
 
     mutating func lowerBrTable(_ table: BrTable, _ state: borrowing FunctionState) {
