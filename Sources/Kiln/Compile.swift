@@ -30,10 +30,11 @@ extension Kiln {
     }
 
     /// The module's C, as Kiln emits it.
+    /// `optimized`: the C is for an optimizing build (clang -O1 and up), which may inline across units.
     public static func lower(_ validated: ValidatedModule, name: String, metadata: String = "{}", boundsGuard: Bool = false,
-                             interruption: Interruption = .none, jobs: Int = 1) throws -> CProgram {
+                             interruption: Interruption = .none, jobs: Int = 1, optimized: Bool = true) throws -> CProgram {
         try ModuleLowerer.lower(validated, options: .init(name: name, kilnVersion: version, metadata: metadata, boundsGuard: boundsGuard,
-                                                          interruption: interruption, jobs: jobs))
+                                                          interruption: interruption, jobs: jobs, copySmallCallees: optimized))
     }
 
     /// Lowers and builds `validated` into `directory/module.so`, embedding the metadata record; returns the path.
@@ -73,7 +74,7 @@ extension Kiln {
         let identity = try CompilerIdentity.of(plan.compiler)
         let metadata = ArtifactMetadata(validated: validated, moduleSHA256: moduleSHA256, plan: plan, identity: identity)
         let program = try lower(validated, name: name, metadata: metadata.json, boundsGuard: plan.flags.boundsGuard,
-                                interruption: plan.flags.interruption, jobs: plan.jobs)
+                                interruption: plan.flags.interruption, jobs: plan.jobs, optimized: plan.flags.optimization > 0)
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {

@@ -26,7 +26,7 @@ public final class LoweredArtifactCache: Sendable {
     public func load(_ validated: ValidatedModule, name: String, plan: BuildPlan) throws -> SharedObject {
         let metadata = ArtifactMetadata(validated: validated, moduleSHA256: "", plan: plan, identity: identity)
         let program = try Kiln.lower(validated, name: name, metadata: metadata.json, boundsGuard: plan.flags.boundsGuard,
-                                     interruption: plan.flags.interruption, jobs: plan.jobs)
+                                     interruption: plan.flags.interruption, jobs: plan.jobs, optimized: plan.flags.optimization > 0)
         var text: [UInt8] = []
         for file in program.files.keys.sorted() {
             text += Array("\(file)\u{0}\(program.files[file]!.utf8.count)\u{0}".utf8) + Array(program.files[file]!.utf8)

@@ -37,7 +37,8 @@ struct Compile: ParsableCommand {
                 // The C of the artifact these options build (without its metadata record, which names the compiler).
                 let program = try Kiln.lower(
                     validated, name: name, boundsGuard: build.bounds == "guard",
-                    interruption: Interruption(fuel: build.consumeFuel, epochs: build.epochInterruption))
+                    interruption: Interruption(fuel: build.consumeFuel, epochs: build.epochInterruption),
+                    optimized: (build.optimization ?? 2) > 0)
                 try FileManager.default.createDirectory(atPath: emitC, withIntermediateDirectories: true)
                 for (file, text) in program.files { try text.write(toFile: emitC + "/" + file, atomically: true, encoding: .utf8) }
             }

@@ -8,8 +8,10 @@
 /// exceptions program -1.5%. A function another unit calls, or the instance names, stays hidden.
 enum UnitLocality {
     /// The indices of the defined functions that no unit but their own and nothing in `instance` names.
-    /// `names[i]` is the C name of function `firstIndex + i`; `units[u]` the texts of unit u's functions.
-    static func localFunctions(units: [[String]], names: [String], firstIndex: Int, instance: String) -> Set<Int> {
+    /// `names[i]` is the C name of function `firstIndex + i`; `units[u]` the texts of unit u's functions;
+    /// `copies[u]` the texts of the copies unit u holds of other units' functions (UnitCopies).
+    static func localFunctions(units: [[String]], names: [String], firstIndex: Int, instance: String,
+                               copies: [[String]] = []) -> Set<Int> {
         var index: [Substring: Int] = [:]
         for (i, name) in names.enumerated() { index[Substring(name)] = firstIndex + i }
         var home: [Int: Int] = [:]
@@ -22,7 +24,7 @@ enum UnitLocality {
         }
         var named = Set<Int>()
         for (u, texts) in units.enumerated() {
-            for text in texts {
+            for text in texts + (u < copies.count ? copies[u] : []) {
                 forEachFunctionName(in: text) { name in
                     if let i = index[name], home[i] != u { named.insert(i) }
                 }
@@ -38,6 +40,11 @@ enum UnitLocality {
     /// name does, CNames).
     static func forEachFunctionName(in text: String, _ body: (Substring) -> Void) {
         let bytes = Array(text.utf8)
+        forEachFunctionName(in: bytes) { range in body(Substring(decoding: bytes[range], as: UTF8.self)) }
+    }
+
+    /// The same by byte ranges of `bytes` (UTF-8).
+    static func forEachFunctionName(in bytes: [UInt8], _ body: (Range<Int>) -> Void) {
         func isIdentifier(_ b: UInt8) -> Bool {
             (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F
         }
@@ -47,7 +54,7 @@ enum UnitLocality {
                bytes[i + 4] >= 0x30, bytes[i + 4] <= 0x39, i == 0 || !isIdentifier(bytes[i - 1]) {
                 var end = i + 4
                 while end < bytes.count, isIdentifier(bytes[end]) { end += 1 }
-                body(Substring(decoding: bytes[i..<end], as: UTF8.self))
+                body(i..<end)
                 i = end
             } else {
                 i += 1

@@ -28,7 +28,9 @@ import Testing
 
     static func lowered() throws -> [String: String] {
         let validated = try ModuleValidator.validate(ModuleSource.text(module).decode())
-        return try ModuleLowerer.lower(validated, options: .init(name: "locality.wat", kilnVersion: "0.1.0", splitThreshold: 0)).files
+        // Without UnitCopies, which would give funcs_000.c a copy of $called_from_afar (UnitCopiesTests).
+        return try ModuleLowerer.lower(validated, options: .init(name: "locality.wat", kilnVersion: "0.1.0", splitThreshold: 0,
+                                                                copySmallCallees: false)).files
     }
 
     @Test func onlyAFunctionNamedByItsOwnUnitAloneIsStatic() throws {

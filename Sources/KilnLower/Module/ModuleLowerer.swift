@@ -24,8 +24,12 @@ public enum ModuleLowerer {
         public var jobs: Int
         /// Fuel and epoch checks (Interruption.swift).
         public var interruption: Interruption
+        /// Copies of small functions into the other units that call them (UnitCopies): for optimized builds,
+        /// where clang inlines them; at -O0 they would only be more C to compile.
+        public var copySmallCallees: Bool
         public init(name: String, kilnVersion: String, metadata: String = "{}", splitThreshold: Int = 32 * 1024, boundsGuard: Bool = false,
-                    interruption: Interruption = .none, jobs: Int = 1) {
+                    interruption: Interruption = .none, jobs: Int = 1, copySmallCallees: Bool = true) {
+            self.copySmallCallees = copySmallCallees
             self.boundsGuard = boundsGuard
             self.interruption = interruption
             self.jobs = jobs
@@ -52,22 +56,39 @@ public enum ModuleLowerer {
         // A function only its own unit names is static there, declared at the unit's top instead of in module.h;
         // only a change that adds or removes the last call from another unit moves it into or out of module.h.
         let first = context.space.importedFunctionCount
-        let units = UnitPartitioner.partition(functions, firstIndex: first)
+        var units = UnitPartitioner.partition(functions, firstIndex: first)
         let instanceText = instance.joined(separator: "\n")
-        let local = UnitLocality.localFunctions(
-            units: units.map(\.functions), names: (first..<context.space.functionTypeIndices.count).map { context.names.function(UInt32($0)) },
-            firstIndex: first, instance: instanceText)
+        let names = (first..<context.space.functionTypeIndices.count).map { context.names.function(UInt32($0)) }
+        // Small functions called from another unit get a copy there (UnitCopies), the unit's calls renamed to it.
+        let copied = !options.copySmallCallees || context.validated.usesTailCalls ? units.map { _ in [Int]() } : UnitCopies.plan(
+            units: units.map(\.functions), firstIndices: units.map(\.firstIndex), names: names, firstIndex: first, texts: functions,
+            copyable: { i in functions[i].utf8.count <= UnitCopies.maximumBytes && !functions[i].contains(UnitCopies.largeFrameMark) })
+        var copies: [[String]] = []
+        for (u, indices) in copied.enumerated() {
+            let renames = Dictionary(uniqueKeysWithValues: indices.map { (Substring(names[$0 - first]), names[$0 - first] + UnitCopies.suffix) })
+            units[u].functions = units[u].functions.map { UnitCopies.renaming($0, renames) }
+            copies.append(indices.map { i in
+                "/* a copy of func \(i) for this unit's calls, which clang may inline (UnitCopies) */\n"
+                    + UnitCopies.renaming(UnitLocality.makeStatic(functions[i - first]), renames)
+            })
+        }
+        let local = UnitLocality.localFunctions(units: units.map(\.functions), names: names, firstIndex: first, instance: instanceText,
+                                                copies: copies)
         var files: [String: String] = [:]
         let header = shared(context, leaving: local)
         files["module.h"] = [banner, "#ifndef KILN_MODULE_H\n#define KILN_MODULE_H", header, "#endif"].joined(separator: "\n\n") + "\n"
         let include = "\(banner)\n\n#include \"module.h\""
-        for unit in units {
+        for (u, unit) in units.enumerated() {
             let indices = unit.firstIndex..<(unit.firstIndex + unit.functions.count)
-            let declarations = indices.filter(local.contains).compactMap { i in
-                context.space.functionType(UInt32(i)).map { FunctionLowerer.prototype(context, UInt32(i), $0, linkage: UnitLocality.localLinkage) + ";" }
+            func declaration(_ i: Int, suffix: String = "") -> String? {
+                context.space.functionType(UInt32(i)).map {
+                    FunctionLowerer.prototype(context, UInt32(i), $0, name: names[i - first] + suffix, linkage: UnitLocality.localLinkage) + ";"
+                }
             }
+            let declarations = indices.filter(local.contains).compactMap { declaration($0) }
+                + copied[u].compactMap { declaration($0, suffix: UnitCopies.suffix) }
             let texts = zip(indices, unit.functions).map { i, text in local.contains(i) ? UnitLocality.makeStatic(text) : text }
-            let parts = [include] + (declarations.isEmpty ? [] : [declarations.joined(separator: "\n")]) + texts
+            let parts = [include] + (declarations.isEmpty ? [] : [declarations.joined(separator: "\n")]) + copies[u] + texts
             files[UnitPartitioner.fileName(firstFunction: unit.firstIndex)] = parts.joined(separator: "\n\n") + "\n"
         }
         files["instance.c"] = ([include] + instance).filter { !$0.isEmpty }.joined(separator: "\n\n") + "\n"
