@@ -167,7 +167,6 @@ def compile_largest(ctx, by_name, active, runs, programs, log, module=None):
             return {"total": kiln.compile(changed, so, 2, cache=os.path.join(work, "cold-cache")), "full": full}
 
         steps.append(("kiln-O2", f"`kiln compile --opt 2` (--jobs {os.cpu_count()})", lambda: cold(2)))
-        steps.append(("kiln-O2-j1", "`kiln compile --opt 2 --jobs 1`", lambda: cold(2, ["--jobs", "1"])))
         steps.append(("kiln-O0", f"`kiln compile --opt 0` (--jobs {os.cpu_count()})", lambda: cold(0)))
         steps.append(("kiln-O2-incr", "`kiln compile --opt 2` of the module with one function changed, after a full "
                       "build of the original into the same cache (incremental rebuild)", incremental))
